@@ -1,0 +1,117 @@
+/*
+ * The grammar of ncd. No actions: the frontend builds its AST from the parse tree.
+ *
+ * Axis-parameterised builtins share one form, NAME[args](inputs) — sum[A](x), roll[col, 1](x),
+ * window[row by 3 -> dr, wrap](x), split[pix -> (h, w)](x) — so that a new axis operation is a
+ * checker rule, not a grammar change. docs/language.md documents every construct.
+ */
+grammar Ncd;
+
+file        : moduleDecl? importDecl* topDecl* EOF ;
+
+moduleDecl  : 'module' qualifiedName ';'? ;
+importDecl  : 'import' qualifiedName ('.' '{' ID (',' ID)* '}')? ';'? ;
+qualifiedName : ID ('.' ID)* ;
+
+topDecl     : axisDecl | unitDecl | constDecl | circuitDecl | lawDecl ;
+
+// axis d_model = 64, heads = 4      axis seq   (sized later: at the call site or by the driver)
+axisDecl    : 'axis' axisDef (',' axisDef)* ';'? ;
+axisDef     : ID ('=' NUMBER)? ;
+
+// unit s                (a base dimension)      unit mV = 1e-3 V      unit ohm = V / A
+unitDecl    : 'unit' ID ('=' NUMBER? unitExpr)? ';'? ;
+unitExpr    : unitFactor (unitOp+=('*' | '/') unitFactor)* ;
+unitFactor  : ID ('^' sign='-'? NUMBER)?
+            | '(' unitExpr ')'
+            ;
+
+constDecl   : 'const' constDef (',' constDef)* ';'? ;
+constDef    : ID (':' type)? '=' expr ;
+
+circuitDecl : 'circuit' ID genericParams? '(' paramList? ')' '->' outputs block     # circuitBody
+            | 'circuit' ID genericParams? '=' comp ';'?                           # circuitComposed
+            ;
+genericParams : '<' ID (',' ID)* '>' ;
+paramList   : param (',' param)* ;
+param       : ID ':' type ;
+outputs     : type                                   # singleOutput
+            | '(' output (',' output)* ')'           # tupleOutput
+            ;
+output      : (ID ':')? type ;
+type        : DTYPE ('[' (ID (',' ID)*)? ']')? ('in' unitExpr)? ;
+
+// f >> g in sequence, f || g in parallel (|| binds tighter)
+comp        : comp '||' comp                         # parComp
+            | comp '>>' comp                         # seqComp
+            | '(' comp ')'                           # parenComp
+            | ID genericArgs?                        # refComp
+            ;
+
+// law normalizes<A>(x: f32[A]): sum[A](softmax<A>(x)) == 1 within 1e-6
+lawDecl     : 'law' ID genericParams? '(' paramList? ')' ':' expr ('within' NUMBER)? ';'? ;
+
+block       : '{' stmt* '}' ;
+stmt        : 'let' ID (':' type)? '=' expr ';'?                                  # letStmt
+            | 'let' '(' ID (',' ID)+ ')' '=' expr ';'?                            # letTupleStmt
+            | 'param' ID (',' ID)* ':' type bound? init ';'?                      # paramStmt
+            | constDecl                                                           # constStmt
+            | 'state' ID ':' type '=' expr ';'?                                   # stateStmt
+            | 'next' ID '=' expr ';'?                                             # nextStmt
+            | 'return' expr ';'?                                                  # returnStmt
+            ;
+bound       : op=('>=' | '<=') expr ;
+init        : '~' ID ('(' args? ')')?                # randomInit
+            | '=' expr                               # exprInit
+            ;
+
+expr        : expr postfix                                               # postfixExpr
+            | <assoc=right> expr '^' expr                                # powExpr
+            | op=('-' | 'not') expr                                      # unaryExpr
+            | expr '@' '[' (ID (',' ID)*)? ']' expr                      # contractExpr
+            | expr op=('*' | '/' | '%') expr                             # mulExpr
+            | expr op=('+' | '-') expr                                   # addExpr
+            | expr op=('==' | '!=' | '<' | '<=' | '>' | '>=') expr       # cmpExpr
+            | expr 'and' expr                                            # andExpr
+            | expr 'or' expr                                             # orExpr
+            | primary                                                    # primaryExpr
+            ;
+
+postfix     : '{' ID '->' ID (',' ID '->' ID)* '}'    # renamePost     // x{seq -> key}
+            | '[' ID ']'                              # indexVarPost   // x[n], inside `for n in ...`
+            | '[' ID '=' expr ']'                     # selectPost     // x[seq = 0]
+            ;
+
+primary     : NUMBER ID?                                          # numberLit      // 20 ms
+            | ('true' | 'false')                                  # boolLit
+            | DTYPE '(' expr ')'                                  # castExpr       // f32(x)
+            | ID genericArgs? '(' args? ')'                       # callExpr       // f<A>(x), exp(x)
+            | ID '[' opArg (',' opArg)* ']' '(' args? ')'         # axisOpExpr     // sum[A](x)
+            | ID                                                  # nameExpr
+            | '(' expr ')'                                        # parenExpr
+            | '(' expr (',' expr)+ ')'                            # tupleExpr
+            | 'for' ID 'in' ID block                              # forExpr
+            ;
+
+genericArgs : '<' genericArg (',' genericArg)* '>' ;
+genericArg  : (ID '=')? ID ;
+args        : expr (',' expr)* ;
+
+opArg       : ID 'by' NUMBER ('->' ID)?                           # byArg       // h by 3 -> kh
+            | ID '->' '(' ID (',' ID)* ')'                        # splitArg    // pix -> (h, w)
+            | '(' ID (',' ID)* ')' '->' ID                        # mergeArg    // (h, w) -> pix
+            | ID '->' ID                                          # mapArg      // h -> h2
+            | ID ':' sign1='-'? NUMBER '..' sign2='-'? NUMBER ('->' ID)?   # rangeArg    // seq: 2..6 -> win
+            | ID '=' expr                                         # namedArg    // seed = 42
+            | expr                                                # exprArg     // A, 1, wrap
+            ;
+
+DTYPE       : 'f32' | 'f64' | 'i32' | 'bool' ;
+NUMBER      : DIGITS ('.' DIGITS)? ([eE] [+-]? DIGITS)? ;
+fragment DIGITS : [0-9] ('_'? [0-9])* ;
+ID          : [a-zA-Z_] [a-zA-Z_0-9]* ;
+LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
+BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+WS          : [ \t\r\n]+ -> skip ;
+// Anything else is one bad character: the frontend reports it as a syntax error with its position.
+BAD_CHAR    : . ;

@@ -1,0 +1,77 @@
+package ncd.diag;
+
+import java.util.List;
+
+/** Renders diagnostics for people (source line and caret) or for editors (one JSON object per diagnostic). */
+public final class DiagnosticPrinter {
+    private DiagnosticPrinter() {}
+
+    /**
+     * {@code file.ncd:12:7: error[E0301]: message}, then the source line, a caret under the span, and the hint.
+     */
+    public static String text(Diagnostic d) {
+        StringBuilder sb = new StringBuilder();
+        SourceSpan s = d.span();
+        if (s.isKnown()) sb.append(s.path()).append(':').append(s.line()).append(':').append(s.column()).append(": ");
+        sb.append(d.severity().word()).append('[').append(d.code().name()).append("]: ").append(d.message()).append('\n');
+        if (s.isKnown()) {
+            String line = s.file().line(s.line());
+            String gutter = String.valueOf(s.line());
+            String pad = " ".repeat(gutter.length());
+            sb.append(pad).append(" |\n");
+            sb.append(gutter).append(" | ").append(line.replace('\t', ' ')).append('\n');
+            int col = s.column() - 1;
+            int lineEndOffset = s.start() - col + line.length();
+            int width = Math.max(1, Math.min(s.end(), lineEndOffset) - s.start());
+            sb.append(pad).append(" | ").append(" ".repeat(Math.max(0, col))).append('^').append("~".repeat(width - 1)).append('\n');
+        }
+        if (d.hint() != null && !d.hint().isEmpty()) sb.append("  = hint: ").append(d.hint()).append('\n');
+        return sb.toString();
+    }
+
+    public static String text(List<Diagnostic> ds) {
+        StringBuilder sb = new StringBuilder();
+        for (Diagnostic d : ds) sb.append(text(d));
+        long errors = ds.stream().filter(Diagnostic::isError).count();
+        if (errors > 0) sb.append(errors).append(errors == 1 ? " error\n" : " errors\n");
+        return sb.toString();
+    }
+
+    /** A JSON array; positions are 1-based; {@code endLine}/{@code endColumn} are exclusive. */
+    public static String json(List<Diagnostic> ds) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < ds.size(); i++) {
+            Diagnostic d = ds.get(i);
+            SourceSpan s = d.span();
+            if (i > 0) sb.append(',');
+            sb.append("\n  {\"severity\":").append(str(d.severity().word()))
+              .append(",\"code\":").append(str(d.code().name()))
+              .append(",\"file\":").append(s.isKnown() ? str(s.path()) : "null")
+              .append(",\"line\":").append(s.line()).append(",\"column\":").append(s.column());
+            if (s.isKnown()) {
+                sb.append(",\"endLine\":").append(s.file().lineOf(s.end()))
+                  .append(",\"endColumn\":").append(s.file().columnOf(s.end()));
+            }
+            sb.append(",\"message\":").append(str(d.message()))
+              .append(",\"hint\":").append(d.hint() == null ? "null" : str(d.hint())).append('}');
+        }
+        return sb.append(ds.isEmpty() ? "]\n" : "\n]\n").toString();
+    }
+
+    static String str(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c)); else sb.append(c);
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

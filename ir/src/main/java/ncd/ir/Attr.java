@@ -1,0 +1,102 @@
+package ncd.ir;
+
+import java.util.List;
+import java.util.Map;
+
+/** The static attributes of a node: one record kind per op family, checked by the op's {@link OpSpec}. */
+public sealed interface Attr {
+    /** No attributes. */
+    record None() implements Attr {}
+    /** A name: of an input or of a state. */
+    record Named(String name) implements Attr {}
+    /** A parameter: its instance path, initializer and optional bound. */
+    record Param(String name, Init init, Bound bound) implements Attr {}
+    /** A scalar value. */
+    record Scalar(double value) implements Attr {}
+    /** One axis, by name. */
+    record AxisRef(String axis) implements Attr {}
+    /** A random distribution; its parameters are the node's inputs. */
+    record Random(Dist dist, long seed) implements Attr {}
+    /** An elementwise function of one input; {@code exponent} is used by {@link UnaryFn#POW_CONST} only. */
+    record Unary(UnaryFn fn, double exponent) implements Attr {
+        public Unary(UnaryFn fn) { this(fn, 0); }
+    }
+    /** An elementwise function of two inputs. */
+    record Binary(BinaryFn fn) implements Attr {}
+    /** The target dtype of a cast. */
+    record Cast(DType to) implements Attr {}
+    /** A reduction and its axes. */
+    record Reduce(ReduceFn fn, List<String> axes) implements Attr {
+        public Reduce { axes = List.copyOf(axes); }
+    }
+    /** argmax / argmin along one axis. */
+    record ArgReduce(ReduceFn fn, String axis) implements Attr {}
+    /** The axes a contraction sums over (empty: outer product). */
+    record Contract(List<String> axes) implements Attr {
+        public Contract { axes = List.copyOf(axes); }
+    }
+    /** Old axis name to new axis. */
+    record Rename(Map<String, Axis> map) implements Attr {
+        public Rename { map = Map.copyOf(map); }
+    }
+    /** Split {@code axis} into {@code parts}. */
+    record Split(String axis, List<Axis> parts) implements Attr {
+        public Split { parts = List.copyOf(parts); }
+    }
+    /** Merge {@code parts} into {@code into}. */
+    record Merge(List<String> parts, Axis into) implements Attr {
+        public Merge { parts = List.copyOf(parts); }
+    }
+    /** Elements [start, stop) of {@code axis}, as axis {@code into}. */
+    record Slice(String axis, int start, int stop, Axis into) implements Attr {}
+    /** Element {@code index} of {@code axis}. */
+    record Select(String axis, int index) implements Attr {}
+    /** Cyclic shift by {@code shift}. */
+    record Roll(String axis, int shift) implements Attr {}
+    /** Shift by {@code shift} with {@code fill}. */
+    record Shift(String axis, int shift, double fill) implements Attr {}
+    /** Centered windows: for each axis, an offset axis whose size is the window size. */
+    record Window(List<WindowDim> dims, Boundary boundary) implements Attr {
+        public Window { dims = List.copyOf(dims); }
+    }
+    /** Concatenate: the part axis of each input, in order, into {@code into}. */
+    record Concat(List<String> parts, Axis into) implements Attr {
+        public Concat { parts = List.copyOf(parts); }
+    }
+    /** Repeat each element of {@code axis} into.size/axis.size times, into {@code into}. */
+    record Repeat(String axis, Axis into) implements Attr {}
+    /** One-hot over {@code axis}. */
+    record OneHot(Axis axis) implements Attr {}
+
+    /** A window along {@code axis} of {@code offset.size()} elements, centered: offset j reads i + j - size/2. */
+    record WindowDim(String axis, Axis offset) {}
+
+    /** How a parameter gets its first value: a named initializer with constant arguments. */
+    record Init(InitKind kind, List<Double> args) {
+        public Init { args = List.copyOf(args); }
+    }
+
+    /** A sign or range constraint on a parameter, part of its type: {@code >= 0}. */
+    record Bound(boolean lower, double value) {}
+
+    enum InitKind { ZEROS, ONES, CONST, NORMAL, UNIFORM, GLOROT, HE }
+    enum Dist { UNIFORM, NORMAL, BERNOULLI }
+    enum Boundary { WRAP, ZERO }
+
+    enum UnaryFn {
+        NEG, ABS, SIGN, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SIN, COS, FLOOR, CEIL, ROUND, NOT, POW_CONST;
+        public String word() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
+
+    enum BinaryFn {
+        ADD, SUB, MUL, DIV, MOD, POW, MAX, MIN, EQ, NE, LT, LE, GT, GE, AND, OR, XOR;
+        public String word() { return name().toLowerCase(java.util.Locale.ROOT); }
+        public boolean isComparison() { return this == EQ || this == NE || this == LT || this == LE || this == GT || this == GE; }
+        public boolean isLogical() { return this == AND || this == OR || this == XOR; }
+    }
+
+    enum ReduceFn {
+        SUM, MEAN, MAX, MIN, PROD, ANY, ALL, ARGMAX, ARGMIN;
+        public String word() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
+}

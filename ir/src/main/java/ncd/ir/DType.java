@@ -1,0 +1,19 @@
+package ncd.ir;
+
+/** Element types of tensors. Literals are "weak": they take the dtype of the tensor they meet. */
+public enum DType {
+    F32("f32"), F64("f64"), I32("i32"), BOOL("bool");
+
+    private final String word;
+
+    DType(String word) { this.word = word; }
+
+    public String word() { return word; }
+    public boolean isFloat() { return this == F32 || this == F64; }
+    public boolean isNumeric() { return this != BOOL; }
+
+    public static DType fromWord(String w) {
+        for (DType d : values()) if (d.word.equals(w)) return d;
+        throw new IllegalArgumentException("no dtype " + w);
+    }
+}

@@ -1,0 +1,121 @@
+package ncd.ir;
+
+import ncd.diag.SourceSpan;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One monomorphic circuit (or law), flat: calls are expanded, every axis sized. One step of a stateful circuit is
+ * the pure function (state_t, inputs_t) -> (state_t+1, outputs_t): states are read by {@link Op#STATE_READ} nodes
+ * and written by the {@code next} node of their {@link State}. Immutable; passes build new graphs.
+ */
+public final class Graph {
+    /** What a graph is for. */
+    public enum Kind { CIRCUIT, LAW }
+
+    /** A named graph output. */
+    public record Output(String name, Node node) {}
+
+    private final String name;
+    private final Kind kind;
+    private final List<Node> nodes;
+    private final List<Node> inputs;
+    private final List<State> states;
+    private final List<Output> outputs;
+    private final double tolerance;
+    private final SourceSpan span;
+
+    private Graph(Builder b) {
+        name = b.name;
+        kind = b.kind;
+        nodes = Collections.unmodifiableList(new ArrayList<>(b.nodes));
+        inputs = List.copyOf(b.inputs);
+        states = List.copyOf(b.states.values());
+        outputs = List.copyOf(b.outputs);
+        tolerance = b.tolerance;
+        span = b.span;
+    }
+
+    public String name() { return name; }
+    public Kind kind() { return kind; }
+    /** Every node, in an order where inputs come before their users. */
+    public List<Node> nodes() { return nodes; }
+    public List<Node> inputs() { return inputs; }
+    public List<State> states() { return states; }
+    public List<Output> outputs() { return outputs; }
+    /** For a law: the largest allowed absolute difference between its two sides. */
+    public double tolerance() { return tolerance; }
+    public SourceSpan span() { return span; }
+
+    public List<Node> params() { return nodes.stream().filter(n -> n.op() == Op.PARAM).toList(); }
+
+    public static Builder builder(String name, Kind kind, SourceSpan span) { return new Builder(name, kind, span); }
+
+    /** Builds a graph node by node; each node is checked by its op's type rule as it is added. */
+    public static final class Builder {
+        private final String name;
+        private final Kind kind;
+        private final SourceSpan span;
+        private final List<Node> nodes = new ArrayList<>();
+        private final List<Node> inputs = new ArrayList<>();
+        private final Map<String, State> states = new LinkedHashMap<>();
+        private final List<Output> outputs = new ArrayList<>();
+        private double tolerance;
+
+        private Builder(String name, Kind kind, SourceSpan span) {
+            this.name = name;
+            this.kind = kind;
+            this.span = span;
+        }
+
+        /**
+         * Adds a node. Its type comes from the op's rule; for ops whose type is declared (leaves, transposes) the
+         * declared type is checked by the rule instead.
+         *
+         * @throws TypeRuleException when the rule refuses the operands: the caller decides whether that is the
+         *                           user's error (sizes known only now) or a compiler bug
+         */
+        public Node add(Op op, Attr attr, List<Node> ins, TensorType declared, SourceSpan span, String scope) throws TypeRuleException {
+            List<TensorType> types = new ArrayList<>();
+            for (Node n : ins) types.add(n.type());
+            TensorType t = OpSpecs.infer(op, attr, types, declared);
+            for (Axis a : t.axes()) {
+                if (!a.isSized()) throw new IrInvariantError("axis " + a.name() + " has no size in " + op + " at " + span);
+            }
+            Node n = new Node(nodes.size(), op, t, ins, attr, span, scope);
+            nodes.add(n);
+            if (op == Op.INPUT) inputs.add(n);
+            return n;
+        }
+
+        /** Like {@link #add}, for callers that know the operands are well typed: a refusal is a compiler bug. */
+        public Node addChecked(Op op, Attr attr, List<Node> ins, TensorType declared, SourceSpan span, String scope) {
+            try {
+                return add(op, attr, ins, declared, span, scope);
+            } catch (TypeRuleException e) {
+                throw new IrInvariantError("ill-typed " + op + " at " + span + ": " + e.getMessage(), e);
+            }
+        }
+
+        public Builder state(State s) {
+            if (states.putIfAbsent(s.name(), s) != null) throw new IrInvariantError("state " + s.name() + " defined twice");
+            return this;
+        }
+
+        public Builder output(String outName, Node node) {
+            outputs.add(new Output(outName, node));
+            return this;
+        }
+
+        public Builder tolerance(double t) {
+            tolerance = t;
+            return this;
+        }
+
+        public Graph build() { return new Graph(this); }
+    }
+}
