@@ -24,6 +24,8 @@ public enum Op {
     BINARY,
     /** Elementwise select: where(cond, a, b), broadcast by axis name. */
     WHERE,
+    /** Explicit broadcast: the input repeated along the declared type's extra axes. */
+    EXPAND,
     /** Convert the dtype; the value is kept (bool becomes 0/1). */
     CAST,
     /** Reduce over named axes (sum, mean, max, min, prod, any, all). */

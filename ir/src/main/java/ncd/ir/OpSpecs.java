@@ -29,6 +29,7 @@ public final class OpSpecs {
         TABLE.put(Op.UNARY, new OpSpec(1, 1, Attr.Unary.class, false, OpSpecs::unary));
         TABLE.put(Op.BINARY, new OpSpec(2, 2, Attr.Binary.class, false, OpSpecs::binary));
         TABLE.put(Op.WHERE, new OpSpec(3, 3, Attr.None.class, false, OpSpecs::where));
+        TABLE.put(Op.EXPAND, new OpSpec(1, 1, Attr.None.class, true, OpSpecs::expand));
         TABLE.put(Op.CAST, new OpSpec(1, 1, Attr.Cast.class, false, (a, in, d) -> cast((Attr.Cast) a, in.get(0))));
         TABLE.put(Op.REDUCE, new OpSpec(1, 1, Attr.Reduce.class, false, OpSpecs::reduce));
         TABLE.put(Op.ARG_REDUCE, new OpSpec(1, 1, Attr.ArgReduce.class, false, OpSpecs::argReduce));
@@ -287,6 +288,15 @@ public final class OpSpecs {
         List<Axis> xy = broadcastAxes(x, y);
         TensorType v = x.withAxes(xy);
         return v.withAxes(broadcastAxes(c, v));
+    }
+
+    private static TensorType expand(Attr a, List<TensorType> in, TensorType d) throws TypeRuleException {
+        TensorType x = in.get(0);
+        checkSameSizes(x, d);
+        if (x.dtype() != d.dtype() || !x.unit().equals(d.unit()) || !d.axisNameSet().containsAll(x.axisNameSet())) {
+            throw err(DiagCode.E0301, "cannot expand " + x + " to " + d, null);
+        }
+        return d;
     }
 
     private static TensorType cast(Attr.Cast c, TensorType x) {

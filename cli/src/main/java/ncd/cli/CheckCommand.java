@@ -1,0 +1,105 @@
+package ncd.cli;
+
+import ncd.diag.DiagCode;
+import ncd.diag.Diagnostic;
+import ncd.diag.Diagnostics;
+import ncd.diag.SourceSpan;
+import ncd.frontend.Frontend;
+import ncd.frontend.Program;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** {@code ncdc check}: parse, resolve and check files; report every diagnostic. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {
+            "Check .ncd files (syntax, names, axes, dtypes, units, dynamics) with everything they import.",
+            "",
+            "Text diagnostics go to stderr, then on success a one-line summary to stdout. With "
+                + "--diagnostics=json, stdout is one JSON array of the diagnostics of all files, and nothing else."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  ncdc check examples/attention.ncd",
+            "  ncdc check stdlib/ examples/              every .ncd file under both",
+            "  ncdc check --diagnostics=json model.ncd   for editors"})
+final class CheckCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin CommonOptions common;
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "A .ncd file, or a directory searched recursively for .ncd files.")
+    List<Path> paths = new ArrayList<>();
+
+    @Override public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return check(out, err);
+        } catch (Throwable t) {
+            Report.internalError(err, "check", t, common.verbose);
+            return Main.INTERNAL;
+        }
+    }
+
+    private int check(PrintWriter out, PrintWriter err) {
+        Diagnostics driver = new Diagnostics();
+        List<Path> files = new ArrayList<>();
+        for (Path p : paths) files.addAll(expand(p, driver));
+        // The same diagnostic from a module imported by several files is reported once.
+        Map<String, Diagnostic> all = new LinkedHashMap<>();
+        for (Diagnostic d : driver.sorted()) all.putIfAbsent(key(d), d);
+        int circuits = 0, laws = 0;
+        for (Path f : files) {
+            if (common.verbose) err.println("ncdc: checking " + f);
+            Diagnostics diags = new Diagnostics();
+            Program prog = Frontend.load(f, diags);
+            for (Diagnostic d : diags.sorted()) all.putIfAbsent(key(d), d);
+            if (prog != null && !diags.hasErrors()) {
+                circuits += prog.circuitNames().size();
+                laws += prog.lawNames().size();
+            }
+        }
+        List<Diagnostic> ds = new ArrayList<>(all.values());
+        boolean errors = ds.stream().anyMatch(Diagnostic::isError);
+        if (common.diagnostics == Report.Format.json) {
+            Report.diagnostics(out, Report.Format.json, ds);
+        } else {
+            Report.diagnostics(err, Report.Format.text, ds);
+            if (!errors) {
+                out.println("ok: " + plural(files.size(), "file") + ", " + plural(circuits, "circuit") + ", " + plural(laws, "law"));
+            }
+        }
+        return errors ? Main.USER_ERROR : Main.OK;
+    }
+
+    /** A file as itself; a directory as its .ncd files, recursively, in sorted order. */
+    private static List<Path> expand(Path p, Diagnostics diags) {
+        if (!Files.isDirectory(p)) return List.of(p);
+        try (Stream<Path> s = Files.walk(p)) {
+            return s.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".ncd")).sorted().toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot read directory " + p + ": " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    private static String key(Diagnostic d) {
+        SourceSpan s = d.span();
+        return d.code() + "|" + s.path() + "|" + s.start() + "|" + s.end() + "|" + Objects.toString(d.message());
+    }
+
+    static String plural(int n, String word) { return n + " " + word + (n == 1 ? "" : "s"); }
+}

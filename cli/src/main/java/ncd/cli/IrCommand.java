@@ -1,0 +1,146 @@
+package ncd.cli;
+
+import ncd.diag.DiagCode;
+import ncd.diag.Diagnostic;
+import ncd.diag.Diagnostics;
+import ncd.diag.SourceSpan;
+import ncd.frontend.CompilerBug;
+import ncd.frontend.Frontend;
+import ncd.frontend.Program;
+import ncd.ir.Graph;
+import ncd.ir.IrInvariantError;
+import ncd.ir.IrPrinter;
+import ncd.ir.Verifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code ncdc ir}: check a file, lower circuits and laws of its root module to IR, verify and print them. */
+@Command(name = "ir", mixinStandardHelpOptions = true,
+        description = {
+            "Check FILE, lower circuits and laws of its module to the typed IR, verify each graph and print it.",
+            "",
+            "Without --circuit, lowers every circuit and law whose generic and sized-later axes are all given "
+                + "with --axis; the others are skipped with a note on stderr. Graphs go to stdout, separated by "
+                + "a blank line; diagnostics go to stderr in either format."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  ncdc ir examples/attention.ncd",
+            "  ncdc ir examples/attention.ncd --circuit Attention --axis seq=128",
+            "  ncdc ir model.ncd --axis seq=16 --axis batch=4"})
+final class IrCommand implements Callable<Integer> {
+    private static final Pattern AXIS = Pattern.compile("([A-Za-z_][A-Za-z_0-9]*)=([0-9]+)");
+
+    @Spec CommandSpec spec;
+    @Mixin CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The .ncd file whose circuits to lower.")
+    Path file;
+
+    @Option(names = "--circuit", paramLabel = "NAME", description = "Lower only this circuit or law.")
+    String circuit;
+
+    @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",",
+            description = "Size a generic or sized-later axis (repeatable, or comma-separated).")
+    List<String> axes = new ArrayList<>();
+
+    @Override public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return ir(out, err);
+        } catch (Throwable t) {
+            Report.internalError(err, "ir", t, common.verbose);
+            return Main.INTERNAL;
+        }
+    }
+
+    private int ir(PrintWriter out, PrintWriter err) {
+        Diagnostics diags = new Diagnostics();
+        Map<String, Integer> sizes = parseAxes(diags);
+        if (diags.hasErrors()) {
+            Report.diagnostics(err, common.diagnostics, diags.sorted());
+            return Main.USAGE;
+        }
+        Program prog = Frontend.load(file, diags);
+        if (prog == null || diags.hasErrors()) {
+            Report.diagnostics(err, common.diagnostics, diags.sorted());
+            return Main.USER_ERROR;
+        }
+        List<String> names = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        if (circuit != null) {
+            names.add(circuit);
+        } else {
+            List<String> candidates = new ArrayList<>(prog.circuitNames());
+            candidates.addAll(prog.lawNames());
+            for (String n : candidates) {
+                List<String> missing = new ArrayList<>(prog.unsizedAxes(n));
+                missing.removeAll(sizes.keySet());
+                if (missing.isEmpty()) names.add(n); else skipped.add(n + " (" + String.join(", ", missing) + ")");
+            }
+        }
+        List<String> printed = new ArrayList<>();
+        for (String n : names) {
+            if (common.verbose) err.println("ncdc: lowering " + n);
+            Optional<Graph> g = prog.lower(n, sizes, diags);
+            if (g.isEmpty()) continue;
+            try {
+                Verifier.verify(g.get());
+            } catch (IrInvariantError e) {
+                throw new CompilerBug("verify", e);
+            }
+            printed.add(IrPrinter.print(g.get()));
+        }
+        out.print(String.join("\n", printed));
+        out.flush();
+        List<Diagnostic> ds = diags.sorted();
+        if (common.diagnostics == Report.Format.json || !ds.isEmpty()) Report.diagnostics(err, common.diagnostics, ds);
+        if (!skipped.isEmpty()) {
+            err.println("note: not lowered, axis sizes needed: " + String.join(", ", skipped)
+                    + "; give them with --axis NAME=SIZE");
+        }
+        if (names.isEmpty() && skipped.isEmpty()) err.println("note: " + file + " has no circuits or laws");
+        return diags.hasErrors() ? Main.USER_ERROR : Main.OK;
+    }
+
+    /** {@code --axis seq=128}: E0803 for anything that is not NAME=SIZE with a positive size, or a name sized twice. */
+    private Map<String, Integer> parseAxes(Diagnostics diags) {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (String a : axes) {
+            Matcher m = AXIS.matcher(a.trim());
+            Integer size = null;
+            if (m.matches()) {
+                try {
+                    size = Integer.parseInt(m.group(2));
+                } catch (NumberFormatException e) {
+                    size = null;
+                }
+            }
+            if (size == null || size < 1) {
+                diags.error(SourceSpan.NONE, DiagCode.E0803, "bad --axis value '" + a + "': expected NAME=SIZE with a positive integer SIZE",
+                        "for example --axis seq=128");
+                continue;
+            }
+            Integer prev = sizes.putIfAbsent(m.group(1), size);
+            if (prev != null && !prev.equals(size)) {
+                diags.error(SourceSpan.NONE, DiagCode.E0803, "axis " + m.group(1) + " given two sizes: " + prev + " and " + size, null);
+            }
+        }
+        return sizes;
+    }
+}

@@ -1,0 +1,117 @@
+package ncd.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ncdc}, the driver: picocli subcommands that wire the stages together. {@link #run} is the whole program
+ * and never throws; tests call it in-process, {@link #main} exits with its result.
+ *
+ * <p>Exit codes: {@value #OK} success, {@value #USER_ERROR} errors in the user's program, {@value #USAGE} a bad
+ * command line, {@value #INTERNAL} a compiler bug (reported as {@code ncdc: internal error in phase X: ...}).
+ */
+@Command(name = "ncdc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "The ncd compiler: checks .ncd programs (axes, units, dtypes, dynamics) and lowers circuits to IR.",
+        subcommands = {CheckCommand.class, IrCommand.class, CommandLine.HelpCommand.class},
+        synopsisSubcommandLabel = "COMMAND",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  ncdc check examples/              check every .ncd file under examples/",
+            "  ncdc ir examples/attention.ncd    print the IR of its circuits",
+            "  ncdc help ir                      help for one command",
+            "",
+            "Exit codes: 0 ok, 1 errors in the program, 2 bad command line, 3 internal compiler error."})
+public final class Main implements Callable<Integer> {
+    public static final int OK = 0;
+    public static final int USER_ERROR = 1;
+    public static final int USAGE = 2;
+    public static final int INTERNAL = 3;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /** {@code ncdc} with no command: the usage, as a usage error. */
+    @Override public Integer call() {
+        spec.commandLine().getErr().println("ncdc: missing command");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one ncdc command line; returns the exit code. Never throws, never prints a raw stack trace. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        PrintWriter o = new PrintWriter(out, true);
+        PrintWriter e = new PrintWriter(err, true);
+        try {
+            CommandLine cl = new CommandLine(new Main());
+            cl.setOut(o);
+            cl.setErr(e);
+            cl.setCaseInsensitiveEnumValuesAllowed(true);
+            cl.setExitCodeExceptionMapper(t -> INTERNAL);
+            cl.setParameterExceptionHandler(new UsageErrors());
+            cl.setExecutionExceptionHandler(new InternalErrors());
+            return cl.execute(args);
+        } catch (Throwable t) {
+            Report.internalError(e, "driver", t, false);
+            return INTERNAL;
+        } finally {
+            o.flush();
+            e.flush();
+        }
+    }
+
+    /** A bad command line: one line naming the problem and where to get help (no wall of usage). */
+    static final class UsageErrors implements IParameterExceptionHandler {
+        @Override public int handleParseException(ParameterException ex, String[] args) {
+            CommandLine cl = ex.getCommandLine();
+            PrintWriter err = cl.getErr();
+            err.println("ncdc: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.flush();
+            return USAGE;
+        }
+    }
+
+    /** The backstop for anything a command did not catch itself: an internal error named by the command's phase. */
+    static final class InternalErrors implements IExecutionExceptionHandler {
+        @Override public int handleExecutionException(Exception ex, CommandLine cl, ParseResult pr) {
+            ParseResult sub = pr;
+            while (sub.hasSubcommand()) sub = sub.subcommand();
+            boolean verbose = sub.hasMatchedOption("--verbose");
+            Report.internalError(cl.getErr(), cl.getCommandName(), ex, verbose);
+            return INTERNAL;
+        }
+    }
+
+    /** {@code ncdc --version}: from the jar's Maven metadata, with the Java that runs it. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override public String[] getVersion() {
+            return new String[] {"ncdc " + version() + " (Java " + System.getProperty("java.version") + ")"};
+        }
+
+        static String version() {
+            try (var in = Main.class.getResourceAsStream("/META-INF/maven/ncd/ncd-cli/pom.properties")) {
+                if (in != null) {
+                    var p = new java.util.Properties();
+                    p.load(in);
+                    String v = p.getProperty("version");
+                    if (v != null && !v.isBlank()) return v;
+                }
+            } catch (java.io.IOException ignored) {
+                // fall through to the built-in version
+            }
+            return "0.1.0-SNAPSHOT";
+        }
+    }
+}

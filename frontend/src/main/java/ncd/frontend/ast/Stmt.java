@@ -1,0 +1,43 @@
+package ncd.frontend.ast;
+
+import ncd.diag.SourceSpan;
+
+import java.util.List;
+
+/** Statements of a circuit body. Lets may appear in any order: the checker orders them by use and rejects cycles. */
+public sealed interface Stmt {
+    SourceSpan span();
+
+    /** {@code let x: T = e} (the type is optional and checked when given). */
+    record Let(SourceSpan span, Name name, TypeExpr type, Expr value) implements Stmt {}
+    /** {@code let (a, b) = f(x)}. */
+    record LetTuple(SourceSpan span, List<Name> names, Expr value) implements Stmt {
+        public LetTuple { names = List.copyOf(names); }
+    }
+    /** {@code param W, b: f32[o, i] >= 0 ~ glorot}. */
+    record Param(SourceSpan span, List<Name> names, TypeExpr type, Bound bound, Init init) implements Stmt {
+        public Param { names = List.copyOf(names); }
+    }
+    /** {@code const tau = 20 ms} inside a circuit. */
+    record Const(SourceSpan span, Decl.ConstDef def) implements Stmt {}
+    /** {@code state v: f32[N] in mV = -65 mV}. */
+    record State(SourceSpan span, Name name, TypeExpr type, Expr init) implements Stmt {}
+    /** {@code next v = e}. */
+    record Next(SourceSpan span, Name name, Expr value) implements Stmt {}
+    /** {@code return e} or {@code return (a, b)}. */
+    record Return(SourceSpan span, Expr value) implements Stmt {}
+
+    /** {@code >= 0} / {@code <= 1}. */
+    record Bound(SourceSpan span, boolean lower, Expr value) {}
+
+    /** How a parameter starts: {@code ~ normal(0, 0.02)} or {@code = 0}. */
+    sealed interface Init {
+        SourceSpan span();
+    }
+    /** A named initializer with arguments. */
+    record NamedInit(SourceSpan span, Name kind, List<Expr> args) implements Init {
+        public NamedInit { args = List.copyOf(args); }
+    }
+    /** A constant expression. */
+    record ExprInit(SourceSpan span, Expr value) implements Init {}
+}

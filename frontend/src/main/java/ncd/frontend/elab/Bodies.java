@@ -1,0 +1,597 @@
+package ncd.frontend.elab;
+
+import ncd.diag.DiagCode;
+import ncd.diag.SourceSpan;
+import ncd.frontend.ast.Decl;
+import ncd.frontend.ast.Expr;
+import ncd.frontend.ast.Name;
+import ncd.frontend.ast.Stmt;
+import ncd.frontend.resolve.ModuleScope;
+import ncd.ir.Attr;
+import ncd.ir.Axis;
+import ncd.ir.Node;
+import ncd.ir.Op;
+import ncd.ir.TensorType;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Circuit bodies and calls. A body is a set of bindings evaluated on demand (so lets may come in any order and a
+ * cycle is found as a binding met while it is being evaluated), one return, and one `next` per state. A call binds
+ * the callee's generic axes, finds the axes it is broadcast over, and — when lowering — expands the callee inline.
+ */
+final class Bodies {
+    private final Elaborator el;
+
+    Bodies(Elaborator el) { this.el = el; }
+
+    // ---- bodies
+
+    /**
+     * Elaborates a body whose inputs are already bound in {@code env}. Returns the return value, conformed to
+     * {@code outputs} when given (a circuit) or as is (a `for` body).
+     */
+    Value body(List<Stmt> stmts, Env env, List<TensorType> outputs, List<String> outputNames, SourceSpan span, String what) {
+        if (env.parent == null) numberCalls(stmts, env);
+        Stmt.Return ret = null;
+        Map<String, Stmt.Next> nexts = new LinkedHashMap<>();
+        List<Stmt.State> stateStmts = new ArrayList<>();
+        for (Stmt s : stmts) {
+            if (s instanceof Stmt.Let l) declare(env, l.name(), s, -1);
+            else if (s instanceof Stmt.LetTuple l) {
+                for (int i = 0; i < l.names().size(); i++) declare(env, l.names().get(i), s, i);
+            } else if (s instanceof Stmt.Param p) {
+                for (Name n : p.names()) declare(env, n, s, -1);
+            } else if (s instanceof Stmt.Const c) declare(env, c.def().name(), s, -1);
+            else if (s instanceof Stmt.State st) {
+                if (declare(env, st.name(), s, -1)) stateStmts.add(st);
+            } else if (s instanceof Stmt.Next n) {
+                if (nexts.putIfAbsent(n.name().text(), n) != null) {
+                    el.diags.error(n.span(), DiagCode.E0702, "state `" + n.name().text() + "` has a second `next`",
+                            "a state advances once per step; combine the updates into one expression");
+                }
+            } else if (s instanceof Stmt.Return r) {
+                if (ret != null) {
+                    el.diags.error(r.span(), DiagCode.E0708, "a second `return` in " + what, "a circuit returns once; return a tuple for several outputs");
+                } else {
+                    ret = r;
+                }
+            }
+        }
+        Value result;
+        if (ret == null) {
+            el.diags.error(span, DiagCode.E0708, what + " has no `return`", "end the body with `return <expression>`");
+            result = Value.ERROR;
+        } else {
+            result = returned(ret, env, outputs, outputNames, what);
+        }
+        for (Env.Binding b : env.bindings.values()) {
+            if (b.stmt != null) value(b, env);
+        }
+        for (Stmt.State st : stateStmts) {
+            Stmt.Next n = nexts.remove(st.name().text());
+            if (n == null) {
+                el.diags.error(st.name().span(), DiagCode.E0701, "state `" + st.name().text() + "` has no `next`",
+                        "say how it advances: next " + st.name().text() + " = ...; a value that never changes is a `const`");
+                continue;
+            }
+            next(st, n, env);
+        }
+        for (Stmt.Next n : nexts.values()) {
+            Env.Owned o = env.lookup(n.name().text());
+            String why = o == null ? "nothing named `" + n.name().text() + "` is declared here"
+                    : "`" + n.name().text() + "` is not a state of this body";
+            el.diags.error(n.name().span(), DiagCode.E0703, "`next " + n.name().text() + "`: " + why,
+                    "declare it first: state " + n.name().text() + ": f32[...] = ...");
+        }
+        return result;
+    }
+
+    private boolean declare(Env env, Name n, Stmt s, int tupleIndex) {
+        if (env.bindings.containsKey(n.text())) {
+            el.diags.error(n.span(), DiagCode.E0206, "`" + n.text() + "` is defined twice in this body", "each name is bound once; rename one");
+            return false;
+        }
+        env.bindings.put(n.text(), new Env.Binding(n.text(), s, tupleIndex, null));
+        return true;
+    }
+
+    private Value returned(Stmt.Return r, Env env, List<TensorType> outputs, List<String> names, String what) {
+        if (outputs == null) return el.exprs.eval(r.value(), env, null, true);
+        if (outputs.size() > 1 || r.value() instanceof Expr.Tuple) {
+            List<Expr> items = r.value() instanceof Expr.Tuple t ? t.items() : List.of(r.value());
+            if (items.size() != outputs.size()) {
+                el.diags.error(r.value().span(), DiagCode.E0602, what + " returns " + items.size() + " value(s) but declares " + outputs.size(), null);
+                return Value.ERROR;
+            }
+            List<Value> vs = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                Value v = el.exprs.eval(items.get(i), env, null, false);
+                vs.add(el.conform(v, outputs.get(i), items.get(i).span(), env, "output " + names.get(i) + " of " + what));
+            }
+            return new Value.Tuple(vs);
+        }
+        Value v = el.exprs.eval(r.value(), env, null, false);
+        return el.conform(v, outputs.get(0), r.value().span(), env, "the result of " + what);
+    }
+
+    /** The value of a binding, evaluating it on first use. */
+    Value value(Env.Binding b, Env owner) {
+        if (b.value != null) return b.value;
+        if (b.evaluating) {
+            el.diags.error(b.stmt.span(), DiagCode.E0704, "`" + b.name + "` depends on itself within one step",
+                    "break the cycle with a state: state x: ... = ..., next x = ...");
+            b.value = Value.ERROR;
+            return b.value;
+        }
+        b.evaluating = true;
+        try {
+            Value v = evaluate(b, owner);
+            if (b.value == null) b.value = v;
+            return b.value;
+        } finally {
+            b.evaluating = false;
+        }
+    }
+
+    private Value evaluate(Env.Binding b, Env env) {
+        Stmt s = b.stmt;
+        if (s instanceof Stmt.Let l) {
+            Value v = el.exprs.eval(l.value(), env, l.name().text(), false);
+            if (l.type() != null) {
+                Elaborator.Typed t = el.type(l.type(), env);
+                if (t == null) return Value.ERROR;
+                return el.conform(v, t.type(), l.value().span(), env, "`" + l.name().text() + "`");
+            }
+            return v;
+        }
+        if (s instanceof Stmt.LetTuple l) {
+            Value v = el.exprs.eval(l.value(), env, null, true);
+            if (v instanceof Value.Error) return v;
+            if (!(v instanceof Value.Tuple t)) {
+                el.diags.error(l.value().span(), DiagCode.E0602, "`let (" + l.names().size() + " names)` needs a tuple, got " + Elaborator.describe(v), null);
+                return Value.ERROR;
+            }
+            if (t.items().size() != l.names().size()) {
+                el.diags.error(l.value().span(), DiagCode.E0602, "the tuple has " + t.items().size() + " values, but " + l.names().size() + " names take them", null);
+                return Value.ERROR;
+            }
+            // bind the siblings too
+            for (int i = 0; i < l.names().size(); i++) {
+                Env.Binding sib = env.bindings.get(l.names().get(i).text());
+                if (sib != null && sib.stmt == s) sib.value = t.items().get(i);
+            }
+            return t.items().get(b.tupleIndex);
+        }
+        if (s instanceof Stmt.Param p) return param(p, b.name, env);
+        if (s instanceof Stmt.Const c) return constant(c.def(), env, "constant");
+        if (s instanceof Stmt.State st) return stateRead(st, env);
+        throw new IllegalStateException("binding of " + s);
+    }
+
+    /** A constant: any expression that depends on no input, parameter, state or random source. */
+    Value constant(Decl.ConstDef d, Env env, String what) {
+        Value v = el.exprs.eval(d.value(), env, null, false);
+        if (v instanceof Value.Tensor t && !t.isConstant()) {
+            el.diags.error(d.value().span(), DiagCode.E0705, what + " `" + d.name().text() + "` depends on "
+                    + dependsOn(t.deps()) + ", so it is not a compile-time constant", "use `let` for values computed from inputs");
+            return Value.ERROR;
+        }
+        if (v instanceof Value.Tensor && d.type() != null) {
+            Elaborator.Typed t = el.type(d.type(), env);
+            if (t == null) return Value.ERROR;
+            return el.conform(v, t.type(), d.value().span(), env, "`" + d.name().text() + "`");
+        }
+        return v;
+    }
+
+    static String dependsOn(int deps) {
+        List<String> s = new ArrayList<>();
+        if ((deps & Value.DEP_INPUT) != 0) s.add("an input");
+        if ((deps & Value.DEP_STATE) != 0) s.add("a state");
+        if ((deps & Value.DEP_PARAM) != 0) s.add("a parameter");
+        if ((deps & Value.DEP_RANDOM) != 0) s.add("a random source");
+        return String.join(" and ", s);
+    }
+
+    /** A module-level constant, elaborated in its own module's scope. */
+    Value moduleConstant(Decl.ConstDef d, ModuleScope module, Env at) {
+        Value cached = el.moduleConsts.get(d);
+        if (cached != null) return cached;
+        if (el.moduleConstsInProgress.putIfAbsent(d, true) != null) {
+            el.diags.error(d.span(), DiagCode.E0704, "constant `" + d.name().text() + "` depends on itself", null);
+            return Value.ERROR;
+        }
+        Env env = new Env(module, null, new HashMap<>(), List.of(), List.of(), Map.of(), "", new HashMap<>());
+        Value v = constant(d, env, "constant");
+        el.moduleConstsInProgress.remove(d);
+        el.moduleConsts.put(d, v);
+        return v;
+    }
+
+    // ---- parameters and state
+
+    private Value param(Stmt.Param p, String name, Env env) {
+        Elaborator.Typed t = el.type(p.type(), env);
+        if (t == null) return Value.ERROR;
+        TensorType type = t.type().withLeadingAxes(env.forAxes);
+        Attr.Init init = init(p.init(), t, env);
+        Attr.Bound bound = null;
+        if (p.bound() != null) {
+            Double b = constantIn(p.bound().value(), t, env, DiagCode.E0707, "a parameter bound");
+            if (b == null) return Value.ERROR;
+            bound = new Attr.Bound(p.bound().lower(), b);
+        }
+        if (init == null) return Value.ERROR;
+        String path = env.path(name);
+        if (el.lowering) {
+            Node existing = el.params.get(path);
+            if (existing != null) return Value.Tensor.strong(existing.type(), existing, Value.DEP_PARAM);
+        }
+        Value v = el.emit(Op.PARAM, new Attr.Param(path, init, bound), List.of(), type, p.span(), env, Value.DEP_PARAM);
+        if (v instanceof Value.Tensor tv && tv.node() != null) el.params.put(path, tv.node());
+        return v;
+    }
+
+    private Attr.Init init(Stmt.Init i, Elaborator.Typed t, Env env) {
+        if (i instanceof Stmt.ExprInit e) {
+            Double v = constantIn(e.value(), t, env, DiagCode.E0706, "a parameter's initial value");
+            return v == null ? null : new Attr.Init(Attr.InitKind.CONST, List.of(v));
+        }
+        Stmt.NamedInit n = (Stmt.NamedInit) i;
+        Attr.InitKind kind;
+        int arity;
+        switch (n.kind().text()) {
+            case "zeros" -> { kind = Attr.InitKind.ZEROS; arity = 0; }
+            case "ones" -> { kind = Attr.InitKind.ONES; arity = 0; }
+            case "normal" -> { kind = Attr.InitKind.NORMAL; arity = 2; }
+            case "uniform" -> { kind = Attr.InitKind.UNIFORM; arity = 2; }
+            case "glorot" -> { kind = Attr.InitKind.GLOROT; arity = 0; }
+            case "he" -> { kind = Attr.InitKind.HE; arity = 0; }
+            default -> {
+                el.diags.error(n.kind().span(), DiagCode.E0706, "unknown initializer `" + n.kind().text() + "`",
+                        "initializers: zeros, ones, normal(mean, std), uniform(lo, hi), glorot, he, or `= value`");
+                return null;
+            }
+        }
+        if (n.args().size() != arity) {
+            el.diags.error(n.span(), DiagCode.E0706, "initializer " + n.kind().text() + " takes " + arity + " arguments, got " + n.args().size(), null);
+            return null;
+        }
+        if ((kind == Attr.InitKind.GLOROT || kind == Attr.InitKind.HE) && t.type().rank() < 1) {
+            el.diags.error(n.span(), DiagCode.E0706, n.kind().text() + " needs a tensor with axes (it scales by their sizes)", null);
+            return null;
+        }
+        List<Double> args = new ArrayList<>();
+        for (Expr a : n.args()) {
+            Double v = constantIn(a, t, env, DiagCode.E0706, "an initializer argument");
+            if (v == null) return null;
+            args.add(v);
+        }
+        if (kind == Attr.InitKind.NORMAL && args.get(1) < 0 || kind == Attr.InitKind.UNIFORM && args.get(1) < args.get(0)) {
+            el.diags.error(n.span(), DiagCode.E0706, "initializer " + n.kind().text() + args + " has an empty or negative spread", null);
+            return null;
+        }
+        return new Attr.Init(kind, args);
+    }
+
+    /**
+     * A constant number for a parameter of type {@code t}: a plain number is read in the parameter's declared
+     * unit; a number with a unit must have the parameter's dimension. Returns the value in base units.
+     */
+    Double constantIn(Expr e, Elaborator.Typed t, Env env, DiagCode code, String what) {
+        Value v = el.exprs.eval(e, env, null, false);
+        if (v instanceof Value.Error) return null;
+        if (!(v instanceof Value.Tensor w) || !w.weak()) {
+            el.diags.error(e.span(), code, what + " must be a constant number", "write a number such as 0, 0.5 or -65 mV");
+            return null;
+        }
+        if (Double.isNaN(w.constant())) return 0.0;
+        if (w.type().unit().isNone()) return w.constant() * t.scale();
+        if (!w.type().unit().equals(t.type().unit())) {
+            el.diags.error(e.span(), DiagCode.E0501, "units differ: " + what + " is in " + w.type().unit() + ", the parameter in " + t.type().unit(), null);
+            return null;
+        }
+        return w.constant();
+    }
+
+    private Value stateRead(Stmt.State st, Env env) {
+        Elaborator.Typed t = el.type(st.type(), env);
+        if (t == null) return Value.ERROR;
+        TensorType type = t.type().withLeadingAxes(env.mapped());
+        String path = env.path(st.name().text());
+        env.statePaths.put(st.name().text(), path);
+        if (el.lowering && el.states.containsKey(path)) {
+            el.diags.error(st.span(), DiagCode.E0702, "state " + path + " is advanced twice: a stateful instance is called more than once",
+                    "call it once per step, or give each call its own instance");
+            return Value.ERROR;
+        }
+        Value read = el.emit(Op.STATE_READ, new Attr.Named(path), List.of(), type, st.name().span(), env, Value.DEP_STATE);
+        if (el.lowering && read instanceof Value.Tensor) el.states.put(path, new Elaborator.PendingState(path, type, st.span()));
+        // the initial value: constants, parameters and seeded random sources only
+        Value init = el.exprs.eval(st.init(), env, null, false);
+        if (init instanceof Value.Tensor it && (it.deps() & (Value.DEP_INPUT | Value.DEP_STATE)) != 0) {
+            el.diags.error(st.init().span(), DiagCode.E0705, "the initial value of state `" + st.name().text() + "` depends on "
+                    + dependsOn(it.deps() & (Value.DEP_INPUT | Value.DEP_STATE)), "a state starts from constants, parameters or seeded random numbers");
+            return read;
+        }
+        Value ci = el.conform(init, t.type(), st.init().span(), env, "the initial value of state `" + st.name().text() + "`");
+        ci = expandTo(ci, type, st.init().span(), env);
+        if (el.lowering && ci instanceof Value.Tensor c && el.states.containsKey(path)) el.states.get(path).init = c.node();
+        return read;
+    }
+
+    private void next(Stmt.State st, Stmt.Next n, Env env) {
+        Env.Binding b = env.bindings.get(st.name().text());
+        Value read = value(b, env);
+        if (!(read instanceof Value.Tensor r)) return;
+        Elaborator.Typed t = el.type(st.type(), env);
+        if (t == null) return;
+        Value v = el.exprs.eval(n.value(), env, null, false);
+        Value c = el.conform(v, t.type(), n.value().span(), env, "`next " + st.name().text() + "`");
+        c = expandTo(c, r.type(), n.value().span(), env);
+        if (el.lowering && c instanceof Value.Tensor ct) {
+            Elaborator.PendingState ps = el.states.get(env.statePaths.get(st.name().text()));
+            if (ps != null) ps.next = ct.node();
+        }
+    }
+
+    /** Broadcasts a conformed value to the full physical type of a state (adding mapped axes it lacks). */
+    Value expandTo(Value v, TensorType physical, SourceSpan span, Env env) {
+        if (!(v instanceof Value.Tensor t)) return v;
+        if (t.type().axes().equals(physical.axes())) return t;
+        Value e = t;
+        if (!t.type().axisNameSet().equals(physical.axisNameSet())) {
+            List<Axis> withAll = new ArrayList<>();
+            for (Axis a : physical.axes()) if (!t.type().hasAxis(a.name())) withAll.add(a);
+            withAll.addAll(t.type().axes());
+            e = el.emit(Op.EXPAND, new Attr.None(), List.of(t), t.type().withAxes(withAll), span, env, 0);
+        }
+        if (e instanceof Value.Tensor et && !et.type().axes().equals(physical.axes())) {
+            e = el.emit(Op.TRANSPOSE, new Attr.None(), List.of(e), physical, span, env, 0);
+        }
+        return e;
+    }
+
+    // ---- calls
+
+    /** Numbers the unnamed calls of each circuit in source order, so instance names are stable. */
+    private void numberCalls(List<Stmt> stmts, Env env) {
+        List<Expr.Call> calls = new ArrayList<>();
+        for (Stmt s : stmts) {
+            for (Expr e : exprsOf(s)) Elaborator.collectCalls(e, calls);
+        }
+        calls.sort(Comparator.comparingInt(c -> c.span().start()));
+        Map<String, Integer> counters = new HashMap<>();
+        for (Expr.Call c : calls) {
+            int k = counters.merge(c.callee().text(), 1, Integer::sum) - 1;
+            env.callNumbers.put(c, k);
+        }
+    }
+
+    static List<Expr> exprsOf(Stmt s) {
+        if (s instanceof Stmt.Let l) return List.of(l.value());
+        if (s instanceof Stmt.LetTuple l) return List.of(l.value());
+        if (s instanceof Stmt.Const c) return List.of(c.def().value());
+        if (s instanceof Stmt.State st) return List.of(st.init());
+        if (s instanceof Stmt.Next n) return List.of(n.value());
+        if (s instanceof Stmt.Return r) return List.of(r.value());
+        return List.of();
+    }
+
+    /**
+     * A call of {@code callee} on {@code args} from {@code caller}. Binds generic axes (explicit first, then by
+     * inference from the arguments), finds the axes the call is broadcast over, checks each argument, and
+     * computes the outputs — by the signature while checking, by expanding the body while lowering.
+     */
+    Value call(CircuitRef callee, String path, List<Expr.GenericArg> gargs, List<Value> args, List<SourceSpan> argSpans,
+               SourceSpan span, Env caller) {
+        Decl.Circuit c = callee.decl();
+        if (!el.lowering) {
+            el.callGraph.computeIfAbsent(currentCircuit, k -> new ArrayList<>()).add(new Elaborator.CallEdge(c, span));
+        }
+        List<Signature.Param> params = Signature.inputs(callee, el, caller);
+        if (params == null) return Value.ERROR;
+        if (args.size() != params.size()) {
+            el.diags.error(span, DiagCode.E0601, c.name().text() + " takes " + params.size() + " argument(s), got " + args.size(),
+                    "its inputs: " + params.stream().map(Signature.Param::name).toList());
+            return Value.ERROR;
+        }
+        for (Value a : args) if (a instanceof Value.Error) return a;
+        Map<String, Axis> binding = bindGenerics(callee, gargs, params, args, argSpans, span, caller);
+        if (binding == null) return Value.ERROR;
+        // the callee's view of axis names: its generic bindings
+        Env calleeAxesEnv = new Env(callee.module(), null, binding, List.of(), List.of(), Map.of(), "", new HashMap<>());
+        List<Axis> newMap = new ArrayList<>();
+        List<Value> bound = new ArrayList<>();
+        List<Elaborator.Typed> paramTypes = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            Elaborator.Typed want = el.type(params.get(i).type(), calleeAxesEnv);
+            if (want == null) return Value.ERROR;
+            paramTypes.add(want);
+            Value a = args.get(i);
+            if (!(a instanceof Value.Tensor t)) {
+                el.diags.error(argSpans.get(i), DiagCode.E0603, "argument " + params.get(i).name() + " of " + c.name().text()
+                        + " must be a tensor, got " + Elaborator.describe(a), null);
+                return Value.ERROR;
+            }
+            if (t.weak()) {
+                Value m = el.conform(t, want.type(), argSpans.get(i), caller, "argument " + params.get(i).name() + " of " + c.name().text());
+                if (m instanceof Value.Error) return m;
+                bound.add(m);
+                continue;
+            }
+            TensorType have = Elaborator.logical(t.type(), caller);
+            String what = "argument " + params.get(i).name() + " of " + c.name().text();
+            for (Axis w : want.type().axes()) {
+                Axis h = have.axis(w.name());
+                if (h == null) {
+                    el.diags.error(argSpans.get(i), DiagCode.E0301, "axes differ: " + what + " needs " + want.type().axesText() + ", got " + have.axesText(),
+                            "rename an axis with x{a -> b}, or pass the generic axes explicitly: " + c.name().text() + "<...>(...)");
+                    return Value.ERROR;
+                }
+                if (w.isSized() && h.isSized() && w.size() != h.size()) {
+                    el.diags.error(argSpans.get(i), DiagCode.E0304, "axis " + w.name() + " of " + what + " has size " + h.size() + ", " + w.size() + " expected", null);
+                    return Value.ERROR;
+                }
+            }
+            if (have.dtype() != want.type().dtype()) {
+                el.diags.error(argSpans.get(i), DiagCode.E0401, "dtypes differ: " + what + " is " + want.type().dtype().word() + ", got " + have.dtype().word(),
+                        "convert explicitly: " + want.type().dtype().word() + "(x)");
+                return Value.ERROR;
+            }
+            if (!have.unit().equals(want.type().unit())) {
+                el.diags.error(argSpans.get(i), DiagCode.E0501, "units differ: " + what + " is in " + want.type().unit() + ", got " + have.unit(), null);
+                return Value.ERROR;
+            }
+            for (Axis h : have.axes()) {
+                if (!want.type().hasAxis(h.name()) && newMap.stream().noneMatch(x -> x.name().equals(h.name()))) newMap.add(h);
+            }
+            bound.add(t);
+        }
+        for (Axis m : newMap) {
+            if (binding.values().stream().anyMatch(b -> b.name().equals(m.name()))) {
+                el.diags.error(span, DiagCode.E0308, "the call is broadcast over axis " + m.name() + ", which the callee also uses", null);
+                return Value.ERROR;
+            }
+        }
+        List<Axis> map = new ArrayList<>(caller.mapAxes);
+        for (Axis m : newMap) if (map.stream().noneMatch(x -> x.name().equals(m.name()))) map.add(m);
+        if (!el.lowering) return Signature.outputs(callee, el, calleeAxesEnv, caller, newMap, span);
+        return expand(callee, path, binding, bound, map, caller, span);
+    }
+
+    /** The circuit whose body is being checked (for the call graph). */
+    Decl.Circuit currentCircuit;
+
+    private Map<String, Axis> bindGenerics(CircuitRef callee, List<Expr.GenericArg> gargs, List<Signature.Param> params, List<Value> args,
+                                           List<SourceSpan> argSpans, SourceSpan span, Env caller) {
+        Decl.Circuit c = callee.decl();
+        List<String> generics = c.generics().stream().map(Name::text).toList();
+        Map<String, Axis> binding = new LinkedHashMap<>();
+        if (gargs.size() > generics.size()) {
+            el.diags.error(span, DiagCode.E0307, c.name().text() + " takes " + generics.size() + " generic axes, got " + gargs.size(),
+                    generics.isEmpty() ? "it is not generic" : "its generic axes: " + generics);
+            return null;
+        }
+        int pos = 0;
+        for (Expr.GenericArg g : gargs) {
+            String key;
+            if (g.key() != null) {
+                key = g.key().text();
+                if (!generics.contains(key)) {
+                    el.diags.error(g.key().span(), DiagCode.E0307, c.name().text() + " has no generic axis `" + key + "`", "its generic axes: " + generics);
+                    return null;
+                }
+            } else {
+                key = generics.get(pos++);
+            }
+            Axis a = el.axis(g.value(), caller);
+            if (a == null) return null;
+            if (caller.isMapped(a.name())) {
+                el.diags.error(g.value().span(), DiagCode.E0308, "axis " + a.name() + " is mapped here and cannot bind a generic axis", null);
+                return null;
+            }
+            if (binding.put(key, a) != null) {
+                el.diags.error(g.value().span(), DiagCode.E0307, "generic axis `" + key + "` is bound twice", null);
+                return null;
+            }
+        }
+        // infer the rest from the arguments
+        for (int i = 0; i < params.size() && binding.size() < generics.size(); i++) {
+            if (!(args.get(i) instanceof Value.Tensor t) || t.weak()) continue;
+            List<String> unbound = new ArrayList<>();
+            Set<String> concrete = new HashSet<>();
+            for (Name n : params.get(i).type().axes()) {
+                if (generics.contains(n.text())) {
+                    if (!binding.containsKey(n.text()) && !unbound.contains(n.text())) unbound.add(n.text());
+                    else if (binding.containsKey(n.text())) concrete.add(binding.get(n.text()).name());
+                } else {
+                    concrete.add(n.text());
+                }
+            }
+            if (unbound.isEmpty()) continue;
+            List<Axis> candidates = new ArrayList<>();
+            for (Axis a : Elaborator.logical(t.type(), caller).axes()) if (!concrete.contains(a.name())) candidates.add(a);
+            if (candidates.size() != unbound.size()) {
+                el.diags.error(argSpans.get(i), DiagCode.E0306, "cannot infer generic axis " + String.join(", ", unbound) + " of " + c.name().text()
+                        + " from an argument with axes " + Elaborator.logical(t.type(), caller).axesText()
+                        + (candidates.size() > unbound.size() ? " (more axes than generic parameters: which are mapped?)" : ""),
+                        "write them: " + c.name().text() + "<" + String.join(", ", generics) + ">(...)  or  " + c.name().text() + "<" + unbound.get(0) + " = ...>(...)");
+                return null;
+            }
+            // in the argument's order, which is the order the user wrote or computed
+            for (int k = 0; k < unbound.size(); k++) binding.put(unbound.get(k), candidates.get(k));
+        }
+        for (String g : generics) {
+            if (!binding.containsKey(g)) {
+                el.diags.error(span, DiagCode.E0306, "cannot infer generic axis `" + g + "` of " + c.name().text() + " from the arguments",
+                        "name it: " + c.name().text() + "<" + g + " = some_axis>(...)");
+                return null;
+            }
+        }
+        Map<String, String> seen = new HashMap<>();
+        for (Map.Entry<String, Axis> e : binding.entrySet()) {
+            String prev = seen.put(e.getValue().name(), e.getKey());
+            if (prev != null) {
+                el.diags.error(span, DiagCode.E0308, "generic axes " + prev + " and " + e.getKey() + " of " + c.name().text() + " are both bound to "
+                        + e.getValue().name(), "distinct generic axes need distinct axes; rename one: x{" + e.getValue().name() + " -> other}");
+                return null;
+            }
+        }
+        return binding;
+    }
+
+    /** Lowering: the callee's body, inline, with its inputs bound to the arguments. */
+    private Value expand(CircuitRef callee, String path, Map<String, Axis> binding, List<Value> args, List<Axis> map, Env caller, SourceSpan span) {
+        Decl.Circuit c = callee.decl();
+        if (el.expanding.contains(c)) {
+            el.diags.error(span, DiagCode.E0209, "circuit " + c.name().text() + " calls itself", "circuits are expanded at compile time; use state for recurrence");
+            return Value.ERROR;
+        }
+        el.expanding.push(c);
+        try {
+            Env env = new Env(callee.module(), null, new HashMap<>(binding), caller.forAxes, map, Map.of(), path, new HashMap<>());
+            return enter(callee, env, args);
+        } finally {
+            el.expanding.pop();
+        }
+    }
+
+    /** Binds {@code args} as the inputs of {@code callee} in {@code env} and elaborates its body (or composition). */
+    Value enter(CircuitRef callee, Env env, List<Value> args) {
+        Decl.Circuit c = callee.decl();
+        if (c.isComposed()) return Compose.apply(el, callee, c.comp(), env, args);
+        for (int i = 0; i < c.params().size(); i++) {
+            Decl.ParamDecl p = c.params().get(i);
+            if (env.bindings.containsKey(p.name().text())) {
+                el.diags.error(p.name().span(), DiagCode.E0206, "input `" + p.name().text() + "` is declared twice", null);
+                continue;
+            }
+            env.bindings.put(p.name().text(), new Env.Binding(p.name().text(), null, -1, args.get(i)));
+        }
+        List<TensorType> outs = new ArrayList<>();
+        for (Decl.OutputDecl o : c.outputs()) {
+            Elaborator.Typed t = el.type(o.type(), env);
+            if (t == null) return Value.ERROR;
+            outs.add(t.type());
+        }
+        return body(c.body(), env, outs, outputNames(c), c.name().span(), "circuit " + c.name().text());
+    }
+
+    static List<String> outputNames(Decl.Circuit c) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < c.outputs().size(); i++) {
+            Decl.OutputDecl o = c.outputs().get(i);
+            names.add(o.name() != null ? o.name().text() : c.outputs().size() == 1 ? "out" : "out" + i);
+        }
+        return names;
+    }
+}

@@ -1,0 +1,305 @@
+package ncd.frontend.elab;
+
+import ncd.diag.DiagCode;
+import ncd.diag.Diagnostics;
+import ncd.diag.SourceSpan;
+import ncd.frontend.CompilerBug;
+import ncd.frontend.Program;
+import ncd.frontend.ast.Decl;
+import ncd.frontend.ast.Name;
+import ncd.frontend.resolve.ModuleScope;
+import ncd.frontend.resolve.UnitTable;
+import ncd.ir.Attr;
+import ncd.ir.Axis;
+import ncd.ir.Graph;
+import ncd.ir.IrInvariantError;
+import ncd.ir.Op;
+import ncd.ir.TensorType;
+import ncd.ir.Unit;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A parsed, linked and checked program. Checking elaborates every circuit and law of every loaded module once,
+ * generically; lowering elaborates one of the root module's with all sizes known.
+ */
+public final class CheckedProgram implements Program {
+    private final ModuleScope root;
+    private final UnitTable units;
+    private final boolean clean;
+    private final String name;
+
+    private CheckedProgram(String name, ModuleScope root, UnitTable units, boolean clean) {
+        this.name = name;
+        this.root = root;
+        this.units = units;
+        this.clean = clean;
+    }
+
+    /** A program that failed before checking (unreadable or unparsable root): it has no circuits. */
+    public static Program empty(String name) { return new CheckedProgram(name, null, null, false); }
+
+    /** Checks every module; errors go to {@code diags}. */
+    public static Program check(ModuleScope root, List<ModuleScope> modules, Diagnostics diags) {
+        UnitTable units = new UnitTable(diags);
+        Elaborator el = new Elaborator(diags, units, null);
+        for (ModuleScope m : modules) {
+            for (Decl.UnitDef u : unitsOf(m)) units.lookup(u.name(), m);
+        }
+        for (ModuleScope m : modules) {
+            for (Decl.Circuit c : m.circuits().values()) checkCircuit(el, new CircuitRef(c, m));
+            for (Decl.Law l : m.laws().values()) checkLaw(el, l, m);
+            for (Decl d : m.ast().decls()) {
+                if (d instanceof Decl.Consts cs) for (Decl.ConstDef c : cs.defs()) el.bodies.moduleConstant(c, m, null);
+            }
+        }
+        reportRecursion(el, diags);
+        return new CheckedProgram(root.name(), root, units, !diags.hasErrors());
+    }
+
+    private static List<Decl.UnitDef> unitsOf(ModuleScope m) {
+        List<Decl.UnitDef> out = new ArrayList<>();
+        for (Decl d : m.ast().decls()) if (d instanceof Decl.UnitDef u) out.add(u);
+        return out;
+    }
+
+    private static Map<String, Axis> genericAxes(List<Name> generics, Map<String, Integer> sizes) {
+        Map<String, Axis> m = new LinkedHashMap<>();
+        for (Name g : generics) {
+            Integer s = sizes == null ? null : sizes.get(g.text());
+            m.put(g.text(), new Axis(g.text(), s == null ? Axis.UNSIZED : s));
+        }
+        return m;
+    }
+
+    private static void checkCircuit(Elaborator el, CircuitRef c) {
+        Decl.Circuit d = c.decl();
+        Env env = new Env(c.module(), null, genericAxes(d.generics(), null), List.of(), List.of(), Map.of(), "", new HashMap<>());
+        el.bodies.currentCircuit = d;
+        List<Signature.Param> ins = Signature.inputs(c, el, env);
+        if (ins == null) return;
+        List<ncd.frontend.elab.Value> args = new ArrayList<>();
+        for (Signature.Param p : ins) {
+            Elaborator.Typed t = el.type(p.type(), env);
+            args.add(t == null ? Value.ERROR : Value.Tensor.strong(t.type(), null, Value.DEP_INPUT));
+        }
+        el.bodies.enter(c, env, args);
+    }
+
+    private static void checkLaw(Elaborator el, Decl.Law l, ModuleScope m) {
+        Env env = new Env(m, null, genericAxes(l.generics(), null), List.of(), List.of(), Map.of(), "", new HashMap<>());
+        el.bodies.currentCircuit = null;
+        law(el, l, env);
+    }
+
+    /** Binds a law's inputs in {@code env} (already done by the caller when lowering) and elaborates both sides. */
+    private static Value[] law(Elaborator el, Decl.Law l, Env env) {
+        for (Decl.ParamDecl p : l.params()) {
+            if (env.bindings.containsKey(p.name().text())) continue;
+            Elaborator.Typed t = el.type(p.type(), env);
+            env.bindings.put(p.name().text(), new Env.Binding(p.name().text(), null, -1,
+                    t == null ? Value.ERROR : Value.Tensor.strong(t.type(), null, Value.DEP_INPUT)));
+        }
+        Value lhs = el.exprs.eval(l.lhs(), env, null, false);
+        Value rhs = el.exprs.eval(l.rhs(), env, null, false);
+        if (!(lhs instanceof Value.Tensor a) || !(rhs instanceof Value.Tensor b)) return null;
+        // the right side must have the left side's type; a number takes it
+        if (a.weak() && b.weak()) {
+            a = (Value.Tensor) orError(el.materialize(a, ncd.ir.DType.F32, l.lhs().span(), env));
+            if (a == null) return null;
+        }
+        if (a.weak()) {
+            Value t = el.conform(a, b.type(), l.lhs().span(), env, "the left side of law " + l.name().text());
+            return t instanceof Value.Tensor ? new Value[]{t, b} : null;
+        }
+        Value r = el.conform(b, a.type(), l.rhs().span(), env, "the right side of law " + l.name().text());
+        return r instanceof Value.Tensor ? new Value[]{a, r} : null;
+    }
+
+    private static Value orError(Value v) { return v instanceof Value.Tensor ? v : null; }
+
+    /** Calls that close a cycle are errors: circuits are expanded inline, so recursion would never end. */
+    private static void reportRecursion(Elaborator el, Diagnostics diags) {
+        Set<Decl.Circuit> done = new HashSet<>();
+        for (Decl.Circuit start : el.callGraph.keySet()) {
+            if (start == null) continue;
+            dfs(el, start, new ArrayList<>(), new HashSet<>(), done, diags);
+        }
+    }
+
+    private static void dfs(Elaborator el, Decl.Circuit c, List<Decl.Circuit> stack, Set<Decl.Circuit> onStack, Set<Decl.Circuit> done, Diagnostics diags) {
+        if (done.contains(c)) return;
+        stack.add(c);
+        onStack.add(c);
+        for (Elaborator.CallEdge e : el.callGraph.getOrDefault(c, List.of())) {
+            if (onStack.contains(e.callee())) {
+                List<String> cycle = new ArrayList<>();
+                for (int i = stack.indexOf(e.callee()); i < stack.size(); i++) cycle.add(stack.get(i).name().text());
+                cycle.add(e.callee().name().text());
+                diags.error(e.span(), DiagCode.E0209, "recursive circuit: " + String.join(" -> ", cycle),
+                        "circuits are expanded at compile time; for recurrence over time use `state` and `next`");
+            } else {
+                dfs(el, e.callee(), stack, onStack, done, diags);
+            }
+        }
+        stack.remove(stack.size() - 1);
+        onStack.remove(c);
+        done.add(c);
+    }
+
+    // ---- Program
+
+    @Override public String moduleName() { return name; }
+
+    @Override public List<String> circuitNames() {
+        return root == null ? List.of() : new ArrayList<>(root.circuits().keySet());
+    }
+
+    @Override public List<String> lawNames() {
+        return root == null ? List.of() : new ArrayList<>(root.laws().keySet());
+    }
+
+    @Override public List<String> unsizedAxes(String circuit) {
+        List<String> out = new ArrayList<>();
+        if (root == null) return out;
+        Decl.Circuit c = root.circuits().get(circuit);
+        Decl.Law l = root.laws().get(circuit);
+        List<Name> generics = c != null ? c.generics() : l != null ? l.generics() : List.of();
+        for (Name g : generics) out.add(g.text());
+        for (Map.Entry<String, Decl.AxisDef> a : root.axes().entrySet()) {
+            if (a.getValue().size() == null && (c != null || l != null) && mentions(c, l, a.getKey())) out.add(a.getKey());
+        }
+        return out;
+    }
+
+    private static boolean mentions(Decl.Circuit c, Decl.Law l, String axis) {
+        List<Decl.ParamDecl> ps = c != null ? c.params() : l.params();
+        for (Decl.ParamDecl p : ps) if (p.type().axes().stream().anyMatch(n -> n.text().equals(axis))) return true;
+        if (c != null) for (Decl.OutputDecl o : c.outputs()) if (o.type().axes().stream().anyMatch(n -> n.text().equals(axis))) return true;
+        return false;
+    }
+
+    @Override public Optional<Graph> lower(String circuit, Map<String, Integer> sizes, Diagnostics diags) {
+        if (root == null) return Optional.empty();
+        Decl.Circuit c = root.circuits().get(circuit);
+        Decl.Law l = root.laws().get(circuit);
+        if (c == null && l == null) {
+            List<String> all = new ArrayList<>(circuitNames());
+            all.addAll(lawNames());
+            diags.error(SourceSpan.NONE, DiagCode.E0801, "no circuit or law `" + circuit + "` in module " + name,
+                    all.isEmpty() ? "the module declares none" : "it declares: " + String.join(", ", all));
+            return Optional.empty();
+        }
+        if (!clean) return Optional.empty();
+        for (Map.Entry<String, Integer> e : sizes.entrySet()) {
+            if (e.getValue() == null || e.getValue() < 1) {
+                diags.error(SourceSpan.NONE, DiagCode.E0803, "axis " + e.getKey() + " must have a size of at least 1", null);
+                return Optional.empty();
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (String a : unsizedAxes(circuit)) if (!sizes.containsKey(a)) missing.add(a);
+        if (!missing.isEmpty()) {
+            SourceSpan at = c != null ? c.name().span() : l.name().span();
+            diags.error(at, DiagCode.E0305, circuit + " needs sizes for " + String.join(", ", missing),
+                    "give them: " + String.join(" ", missing.stream().map(m -> "--axis " + m + "=N").toList()));
+            return Optional.empty();
+        }
+        int before = diags.errorCount();
+        try {
+            Graph g = c != null ? lowerCircuit(new CircuitRef(c, root), sizes, diags) : lowerLaw(l, sizes, diags);
+            return diags.errorCount() > before || g == null ? Optional.empty() : Optional.of(g);
+        } catch (IrInvariantError | IllegalStateException | IllegalArgumentException e) {
+            throw new CompilerBug("lower", e);
+        }
+    }
+
+    private Elaborator lowering(String graphName, Graph.Kind kind, SourceSpan span, Map<String, Integer> sizes, Diagnostics diags) {
+        Elaborator el = new Elaborator(diags, units, Graph.builder(graphName, kind, span));
+        el.axisSizes.putAll(sizes);
+        return el;
+    }
+
+    private Graph lowerCircuit(CircuitRef c, Map<String, Integer> sizes, Diagnostics diags) {
+        Decl.Circuit d = c.decl();
+        Elaborator el = lowering(d.name().text(), Graph.Kind.CIRCUIT, d.span(), sizes, diags);
+        Env env = new Env(c.module(), null, genericAxes(d.generics(), sizes), List.of(), List.of(), Map.of(), "", new HashMap<>());
+        List<Signature.Param> ins = Signature.inputs(c, el, env);
+        if (ins == null) return null;
+        List<Value> args = new ArrayList<>();
+        for (Signature.Param p : ins) args.add(input(el, p.name(), p.type(), env));
+        Value out = el.bodies.enter(c, env, args);
+        List<Value> outs = out instanceof Value.Tuple t ? t.items() : List.of(out);
+        List<String> names = d.isComposed() ? defaultNames(outs.size()) : Bodies.outputNames(d);
+        for (int i = 0; i < outs.size(); i++) {
+            double scale = d.isComposed() ? 1 : scaleOf(el, d.outputs().get(i).type(), env);
+            output(el, names.get(i), outs.get(i), scale, env);
+        }
+        return el.finish(el.graph);
+    }
+
+    private static List<String> defaultNames(int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) out.add(n == 1 ? "out" : "out" + i);
+        return out;
+    }
+
+    private Graph lowerLaw(Decl.Law l, Map<String, Integer> sizes, Diagnostics diags) {
+        Elaborator el = lowering(l.name().text(), Graph.Kind.LAW, l.span(), sizes, diags);
+        el.graph.tolerance(l.tolerance());
+        Env env = new Env(root, null, genericAxes(l.generics(), sizes), List.of(), List.of(), Map.of(), "", new HashMap<>());
+        for (Decl.ParamDecl p : l.params()) {
+            env.bindings.put(p.name().text(), new Env.Binding(p.name().text(), null, -1, input(el, p.name().text(), p.type(), env)));
+        }
+        Value[] sides = law(el, l, env);
+        if (sides == null) return null;
+        output(el, "lhs", sides[0], 1, env);
+        output(el, "rhs", sides[1], 1, env);
+        return el.finish(el.graph);
+    }
+
+    private double scaleOf(Elaborator el, ncd.frontend.ast.TypeExpr t, Env env) {
+        Elaborator.Typed ty = el.type(t, env);
+        return ty == null ? 1 : ty.scale();
+    }
+
+    /**
+     * A graph input. Numbers arrive in the declared unit; where that unit is not coherent (nA, mV), the input is
+     * a plain number multiplied by the unit's scale, so that inside the graph every value is in base units.
+     */
+    private static Value input(Elaborator el, String name, ncd.frontend.ast.TypeExpr type, Env env) {
+        Elaborator.Typed t = el.type(type, env);
+        if (t == null) return Value.ERROR;
+        for (Axis a : t.type().axes()) {
+            if (!a.isSized()) {
+                el.diags.error(type.span(), DiagCode.E0305, "input " + name + " has axis " + a.name() + " without a size", "give one: --axis " + a.name() + "=N");
+                return Value.ERROR;
+            }
+        }
+        if (t.scale() == 1) {
+            return el.emit(Op.INPUT, new Attr.Named(name), List.of(), t.type(), type.span(), env, Value.DEP_INPUT);
+        }
+        Value raw = el.emit(Op.INPUT, new Attr.Named(name), List.of(), t.type().withUnit(Unit.NONE), type.span(), env, Value.DEP_INPUT);
+        Value k = el.emit(Op.CONST, new Attr.Scalar(t.scale()), List.of(), new TensorType(t.type().dtype(), List.of(), t.type().unit()), type.span(), env, 0);
+        Value v = el.emit(Op.BINARY, new Attr.Binary(Attr.BinaryFn.MUL), List.of(raw, k), null, type.span(), env, 0);
+        return v instanceof Value.Tensor tv ? new Value.Tensor(tv.type(), tv.node(), Value.DEP_INPUT, false, Double.NaN) : v;
+    }
+
+    /** A graph output, converted back to its declared unit's numbers where that unit is not coherent. */
+    private static void output(Elaborator el, String name, Value v, double scale, Env env) {
+        if (!(v instanceof Value.Tensor t) || t.node() == null) return;
+        Value out = t;
+        if (scale != 1) {
+            Value k = el.emit(Op.CONST, new Attr.Scalar(scale), List.of(), new TensorType(t.type().dtype(), List.of(), t.type().unit()), t.node().span(), env, 0);
+            out = el.emit(Op.BINARY, new Attr.Binary(Attr.BinaryFn.DIV), List.of(t, k), null, t.node().span(), env, 0);
+        }
+        if (out instanceof Value.Tensor o) el.graph.output(name, o.node());
+    }
+}

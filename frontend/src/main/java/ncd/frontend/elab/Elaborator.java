@@ -1,0 +1,301 @@
+package ncd.frontend.elab;
+
+import ncd.diag.DiagCode;
+import ncd.diag.Diagnostics;
+import ncd.diag.SourceSpan;
+import ncd.frontend.ast.Decl;
+import ncd.frontend.ast.Expr;
+import ncd.frontend.ast.Name;
+import ncd.frontend.ast.TypeExpr;
+import ncd.frontend.resolve.ModuleScope;
+import ncd.frontend.resolve.UnitTable;
+import ncd.ir.Attr;
+import ncd.ir.Axis;
+import ncd.ir.DType;
+import ncd.ir.Graph;
+import ncd.ir.IrInvariantError;
+import ncd.ir.Node;
+import ncd.ir.Op;
+import ncd.ir.OpSpecs;
+import ncd.ir.State;
+import ncd.ir.TensorType;
+import ncd.ir.TypeRuleException;
+import ncd.ir.Unit;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Elaboration: the one walk over circuit bodies that both checks and lowers. Checking elaborates every circuit
+ * once, with its generic axes as opaque unsized axes, computing types only; lowering elaborates one entry
+ * circuit with every size known, expanding calls inline and building IR nodes. Both go through the same code
+ * and the same op type rules ({@link OpSpecs}), so what the checker accepts is exactly what lowering builds.
+ *
+ * <p>This class holds the session (mode, diagnostics, graph builder, caches) and the node factory; bodies and
+ * calls are in {@link Bodies}, expressions in {@link Exprs}, axis operations and builtins in {@link Builtins}.
+ */
+final class Elaborator {
+    final Diagnostics diags;
+    final UnitTable units;
+    /** Lowering builds nodes; checking only computes types. */
+    final boolean lowering;
+    final Graph.Builder graph;
+    /** Sizes of sized-later axes given by the driver, and sizes learned from lowered nodes. */
+    final Map<String, Integer> axisSizes = new HashMap<>();
+    /** Parameter nodes by instance path: calls of a bound instance share them. */
+    final Map<String, Node> params = new HashMap<>();
+    /** States lowered so far: path to (type, init, next). */
+    final Map<String, PendingState> states = new LinkedHashMap<>();
+    /** Circuits being expanded (lowering): a repeat is recursion. */
+    final Deque<Decl.Circuit> expanding = new ArrayDeque<>();
+    /** Calls seen while checking: caller to callees, for the recursion check. */
+    final Map<Decl.Circuit, List<CallEdge>> callGraph = new LinkedHashMap<>();
+    /** Module constants already elaborated in this session. */
+    final Map<Decl.ConstDef, Value> moduleConsts = new HashMap<>();
+    final Map<Decl.ConstDef, Boolean> moduleConstsInProgress = new HashMap<>();
+
+    final Bodies bodies;
+    final Exprs exprs;
+    final Builtins builtins;
+
+    record CallEdge(Decl.Circuit callee, SourceSpan span) {}
+
+    static final class PendingState {
+        final String path;
+        final TensorType type;
+        Node init;
+        Node next;
+        final SourceSpan span;
+
+        PendingState(String path, TensorType type, SourceSpan span) {
+            this.path = path;
+            this.type = type;
+            this.span = span;
+        }
+    }
+
+    Elaborator(Diagnostics diags, UnitTable units, Graph.Builder graph) {
+        this.diags = diags;
+        this.units = units;
+        this.graph = graph;
+        this.lowering = graph != null;
+        this.bodies = new Bodies(this);
+        this.exprs = new Exprs(this);
+        this.builtins = new Builtins(this);
+    }
+
+    // ---- the node factory
+
+    /**
+     * Creates a node (lowering) or computes its type (checking). A type-rule refusal becomes a diagnostic at
+     * {@code span} and the result is {@link Value#ERROR}. Error operands give an error result silently.
+     */
+    Value emit(Op op, Attr attr, List<Value> ins, TensorType declared, SourceSpan span, Env env, int extraDeps) {
+        List<Value.Tensor> ts = new ArrayList<>();
+        int deps = extraDeps;
+        for (Value v : ins) {
+            if (!(v instanceof Value.Tensor t)) return Value.ERROR;
+            if (t.weak()) throw new IllegalStateException("weak value reached emit for " + op + " at " + span);
+            ts.add(t);
+            deps |= t.deps();
+        }
+        List<TensorType> types = ts.stream().map(Value.Tensor::type).toList();
+        TensorType type;
+        try {
+            type = OpSpecs.infer(op, attr, types, declared);
+        } catch (TypeRuleException e) {
+            diags.error(span, e.code(), e.getMessage(), e.hint());
+            return Value.ERROR;
+        }
+        if (!lowering) return Value.Tensor.strong(type, null, deps);
+        for (Axis a : type.axes()) {
+            if (!a.isSized()) {
+                diags.error(span, DiagCode.E0305, "axis " + a.name() + " has no size here",
+                        "declare it with a size (`axis " + a.name() + " = N`) or give one: `--axis " + a.name() + "=N`");
+                return Value.ERROR;
+            }
+        }
+        Node n;
+        try {
+            n = graph.add(op, attr, ts.stream().map(Value.Tensor::node).toList(), declared, span, env == null ? "" : env.scope);
+        } catch (TypeRuleException e) {
+            diags.error(span, e.code(), e.getMessage(), e.hint());
+            return Value.ERROR;
+        }
+        for (Axis a : n.type().axes()) axisSizes.putIfAbsent(a.name(), a.size());
+        return Value.Tensor.strong(n.type(), n, deps);
+    }
+
+    /** A weak literal made into a scalar constant of {@code dtype}. */
+    Value materialize(Value.Tensor w, DType dtype, SourceSpan span, Env env) {
+        if (!w.weak()) return w;
+        if (dtype == DType.BOOL) {
+            diags.error(span, DiagCode.E0402, "a number where a bool is needed", "write `true`/`false` or compare: x != 0");
+            return Value.ERROR;
+        }
+        double v = w.constant();
+        if (dtype == DType.I32 && !Double.isNaN(v) && v != Math.rint(v)) {
+            diags.error(span, DiagCode.E0401, "the number " + v + " is not a whole number, but meets an i32 tensor", "convert the tensor: f32(x)");
+            return Value.ERROR;
+        }
+        TensorType t = new TensorType(dtype, List.of(), w.type().unit());
+        return emit(Op.CONST, new Attr.Scalar(Double.isNaN(v) ? 0 : v), List.of(), t, span, env, 0);
+    }
+
+    /** A weak literal in its own default dtype (i32 for whole numbers written without a fraction, else f32). */
+    Value materialize(Value.Tensor w, SourceSpan span, Env env) {
+        return w.weak() ? materialize(w, w.type().dtype(), span, env) : w;
+    }
+
+    /** A weak value of the given unit. */
+    static Value.Tensor weak(double value, DType dtype, Unit unit) {
+        return new Value.Tensor(new TensorType(dtype, List.of(), unit), null, 0, true, value);
+    }
+
+    // ---- axes and types
+
+    /**
+     * The axis a name means in {@code env}: a generic binding, or a declared axis of the module or its imports.
+     * Reports E0202 (unknown) or E0207 (ambiguous) and returns null.
+     */
+    Axis axis(Name n, Env env) {
+        Axis bound = env.axes.get(n.text());
+        if (bound != null) return bound;
+        ModuleScope.Found<Decl.AxisDef> f = env.module.axis(n.text());
+        if (f == null) {
+            diags.error(n.span(), DiagCode.E0202, "unknown axis `" + n.text() + "`",
+                    "declare it (`axis " + n.text() + " = N`) or make it a generic parameter of the circuit: `circuit C<" + n.text() + ">(...)`");
+            return null;
+        }
+        if (f.alsoIn() != null) {
+            diags.error(n.span(), DiagCode.E0207, "axis `" + n.text() + "` is declared by both " + f.module().name() + " and " + f.alsoIn().name(),
+                    "import just the names you need: import " + f.module().name() + ".{...}");
+            return null;
+        }
+        Integer size = f.decl().size();
+        if (size == null) size = axisSizes.get(n.text());
+        return new Axis(n.text(), size == null ? Axis.UNSIZED : size);
+    }
+
+    /** A resolved written type, with the factor that converts its unit to coherent base units. */
+    record Typed(TensorType type, double scale) {}
+
+    Typed type(TypeExpr t, Env env) {
+        List<Axis> axes = new ArrayList<>();
+        boolean ok = true;
+        for (Name n : t.axes()) {
+            Axis a = axis(n, env);
+            if (a == null) { ok = false; continue; }
+            if (axes.stream().anyMatch(b -> b.name().equals(a.name()))) {
+                diags.error(n.span(), DiagCode.E0303, "axis " + a.name() + " appears twice in this type", null);
+                ok = false;
+                continue;
+            }
+            axes.add(a);
+        }
+        Unit unit = Unit.NONE;
+        double scale = 1;
+        if (t.unit() != null) {
+            UnitTable.Resolved r = units.eval(t.unit(), env.module);
+            if (r == null) ok = false;
+            else {
+                unit = r.dimension();
+                scale = r.scale();
+            }
+        }
+        if (!ok) return null;
+        return new Typed(new TensorType(t.dtype(), axes, unit), scale);
+    }
+
+    /** {@code t} without the axes mapped in {@code env}: the type as the user's code sees it. */
+    static TensorType logical(TensorType t, Env env) {
+        List<Axis> keep = new ArrayList<>();
+        for (Axis a : t.axes()) if (!env.isMapped(a.name())) keep.add(a);
+        return t.withAxes(keep);
+    }
+
+    /**
+     * Makes {@code v} fit the declared logical type {@code want} (a return, a next, an annotated let): the same
+     * axes (by name), dtype and unit, laid out in the declared order after any mapped axes. Weak literals are
+     * materialized and broadcast. Reports E0301/E0401/E0501/E0603 with {@code what} naming the place.
+     */
+    Value conform(Value v, TensorType want, SourceSpan span, Env env, String what) {
+        if (v instanceof Value.Error) return v;
+        if (!(v instanceof Value.Tensor t)) {
+            diags.error(span, DiagCode.E0603, what + " needs a tensor, got " + describe(v), null);
+            return Value.ERROR;
+        }
+        if (t.weak()) {
+            if (!t.type().unit().equals(want.unit()) && !(Double.isNaN(t.constant()) || t.constant() == 0)) {
+                diags.error(span, DiagCode.E0501, "units differ in " + what + ": " + t.type().unit() + " vs " + want.unit(), null);
+                return Value.ERROR;
+            }
+            Value c = materialize(new Value.Tensor(t.type().withUnit(want.unit()), null, 0, true, t.constant()), want.dtype(), span, env);
+            if (want.rank() == 0 || c instanceof Value.Error) return c;
+            return emit(Op.EXPAND, new Attr.None(), List.of(c), want, span, env, 0);
+        }
+        TensorType have = logical(t.type(), env);
+        if (!have.axisNameSet().equals(want.axisNameSet())) {
+            diags.error(span, DiagCode.E0301, "axes differ: " + what + " has " + have.axesText() + " but needs " + want.axesText(),
+                    have.axisNameSet().containsAll(want.axisNameSet()) ? "reduce the extra axes, e.g. sum[...](x)"
+                            : "broadcast explicitly with expand[...](x), or rename with x{a -> b}");
+            return Value.ERROR;
+        }
+        if (have.dtype() != want.dtype()) {
+            diags.error(span, DiagCode.E0401, "dtypes differ: " + what + " is " + have.dtype().word() + " but needs " + want.dtype().word(),
+                    "convert explicitly: " + want.dtype().word() + "(x)");
+            return Value.ERROR;
+        }
+        if (!have.unit().equals(want.unit())) {
+            diags.error(span, DiagCode.E0501, "units differ: " + what + " is in " + have.unit() + " but needs " + want.unit(), null);
+            return Value.ERROR;
+        }
+        for (Axis a : want.axes()) {
+            Axis h = have.axis(a.name());
+            if (a.isSized() && h.isSized() && a.size() != h.size()) {
+                diags.error(span, DiagCode.E0304, "axis " + a.name() + " has size " + h.size() + " in " + what + " but " + a.size() + " is declared", null);
+                return Value.ERROR;
+            }
+        }
+        // physical order: mapped axes first (as they are), then the declared order
+        List<Axis> order = new ArrayList<>();
+        for (Axis a : t.type().axes()) if (env.isMapped(a.name())) order.add(a);
+        for (Axis a : want.axes()) order.add(t.type().axis(a.name()));
+        if (order.equals(t.type().axes())) return t;
+        return emit(Op.TRANSPOSE, new Attr.None(), List.of(t), t.type().withAxes(order), span, env, 0);
+    }
+
+    static String describe(Value v) {
+        if (v instanceof Value.Tuple tu) return "a tuple of " + tu.items().size();
+        if (v instanceof Value.Instance i) return "the circuit " + i.circuit().name().text();
+        if (v instanceof Value.Tensor t) return t.weak() ? "a number" : t.type().toString();
+        return "an error";
+    }
+
+    /** Runs {@code work}, turning an IR invariant failure into a located compiler bug. */
+    static <T> T guarded(String phase, java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (IrInvariantError e) {
+            throw new ncd.frontend.CompilerBug(phase, e);
+        }
+    }
+
+    Graph finish(Graph.Builder b) {
+        for (PendingState s : states.values()) {
+            if (s.init == null || s.next == null) continue;
+            b.state(new State(s.path, s.type, s.init, s.next));
+        }
+        return b.build();
+    }
+
+    /** Every name of an expression tree that is a call, in source order (used to number unnamed instances). */
+    static void collectCalls(Expr e, List<Expr.Call> out) {
+        Exprs.walk(e, x -> { if (x instanceof Expr.Call c) out.add(c); });
+    }
+}

@@ -1,0 +1,85 @@
+package ncd.frontend.elab;
+
+import ncd.frontend.ast.Stmt;
+import ncd.frontend.resolve.ModuleScope;
+import ncd.ir.Axis;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The environment of one circuit body (or `for` body, which nests in its circuit's): the axes in scope, the
+ * axes being mapped over, and the bindings, which are evaluated lazily so that lets may come in any order.
+ */
+final class Env {
+    /** A name in a body: evaluated on first use; {@code evaluating} catches cycles. */
+    static final class Binding {
+        final String name;
+        final Stmt stmt;
+        final int tupleIndex;
+        Value value;
+        boolean evaluating;
+
+        Binding(String name, Stmt stmt, int tupleIndex, Value value) {
+            this.name = name;
+            this.stmt = stmt;
+            this.tupleIndex = tupleIndex;
+            this.value = value;
+        }
+    }
+
+    final ModuleScope module;
+    final Env parent;
+    /** Axis names as this body sees them (generic parameters bound to the caller's axes). */
+    final Map<String, Axis> axes;
+    /** Axes of enclosing `for`s: parameters and states here get them. */
+    final List<Axis> forAxes;
+    /** Axes a call is broadcast over: states and random sources get them, parameters do not. */
+    final List<Axis> mapAxes;
+    /** `for` index variables visible here: variable to axis. */
+    final Map<String, Axis> indexVars;
+    /** The instance path: "" at the top, "block.attn" inside calls. */
+    final String scope;
+    final Map<String, Binding> bindings = new LinkedHashMap<>();
+    /** The state names declared in this body, to their full paths. */
+    final Map<String, String> statePaths = new HashMap<>();
+    /** Instance numbers of unnamed calls, by callee, in source order. */
+    final Map<Object, Integer> callNumbers;
+
+    Env(ModuleScope module, Env parent, Map<String, Axis> axes, List<Axis> forAxes, List<Axis> mapAxes,
+        Map<String, Axis> indexVars, String scope, Map<Object, Integer> callNumbers) {
+        this.module = module;
+        this.parent = parent;
+        this.axes = axes;
+        this.forAxes = List.copyOf(forAxes);
+        this.mapAxes = List.copyOf(mapAxes);
+        this.indexVars = indexVars;
+        this.scope = scope;
+        this.callNumbers = callNumbers;
+    }
+
+    /** Every mapped axis: the for axes, then the call-broadcast axes. */
+    List<Axis> mapped() {
+        List<Axis> all = new ArrayList<>(forAxes);
+        for (Axis a : mapAxes) if (all.stream().noneMatch(b -> b.name().equals(a.name()))) all.add(a);
+        return all;
+    }
+
+    boolean isMapped(String axis) { return mapped().stream().anyMatch(a -> a.name().equals(axis)); }
+
+    /** A binding here or in an enclosing body, with the env that owns it. */
+    Owned lookup(String name) {
+        for (Env e = this; e != null; e = e.parent) {
+            Binding b = e.bindings.get(name);
+            if (b != null) return new Owned(b, e);
+        }
+        return null;
+    }
+
+    record Owned(Binding binding, Env owner) {}
+
+    String path(String name) { return scope.isEmpty() ? name : scope + "." + name; }
+}

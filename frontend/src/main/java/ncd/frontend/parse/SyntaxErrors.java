@@ -1,0 +1,119 @@
+package ncd.frontend.parse;
+
+import ncd.diag.DiagCode;
+import ncd.diag.Diagnostics;
+import ncd.diag.SourceFile;
+import ncd.diag.SourceSpan;
+import ncd.grammar.NcdLexer;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.InputMismatchException;
+import org.antlr.v4.runtime.NoViableAltException;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.Vocabulary;
+import org.antlr.v4.runtime.misc.IntervalSet;
+
+/**
+ * Replaces ANTLR's console listener: every syntax error becomes a diagnostic with our code, our wording (token
+ * names as a user writes them, not ANTLR's {@code <EOF>} or {@code {'[', '('}}), and a hint where a common
+ * mistake is recognisable. The parser's default strategy recovers, so one run reports every syntax error.
+ */
+final class SyntaxErrors extends BaseErrorListener {
+    private final SourceFile file;
+    private final Diagnostics diags;
+    private int reported;
+
+    SyntaxErrors(SourceFile file, Diagnostics diags) {
+        this.file = file;
+        this.diags = diags;
+    }
+
+    int count() { return reported; }
+
+    @Override
+    public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int col, String antlrMsg, RecognitionException e) {
+        reported++;
+        if (offending instanceof Token t && t.getType() == NcdLexer.BAD_CHAR) {
+            diags.error(span(t), DiagCode.E0102, "unexpected character " + quoteChar(t.getText()),
+                    "ncd source uses letters, digits, `_` and the operators listed in docs/language.md");
+            return;
+        }
+        if (!(offending instanceof Token t)) {
+            // The lexer has no BAD_CHAR gap, so lexer errors do not occur; keep a position anyway.
+            diags.error(new SourceSpan(file, 0, 0), DiagCode.E0101, antlrMsg);
+            return;
+        }
+        Vocabulary voc = recognizer.getVocabulary();
+        String found = describe(t, voc);
+        String message;
+        String hint = null;
+        IntervalSet expected = null;
+        if (e != null && e.getExpectedTokens() != null) expected = e.getExpectedTokens();
+        else if (recognizer instanceof org.antlr.v4.runtime.Parser p) expected = p.getExpectedTokens();
+        if (e instanceof NoViableAltException) {
+            message = "unexpected " + found;
+        } else if (expected != null && !expected.isNil() && !(e instanceof InputMismatchException && expected.size() > 8)) {
+            message = "expected " + expectedText(expected, voc) + ", found " + found;
+        } else {
+            message = "unexpected " + found;
+        }
+        if (t.getType() == Token.EOF) hint = "the file ends in the middle of a construct; is a `}` or `)` missing?";
+        else if (t.getText().equals("=") && expected != null && expected.contains(tokenType(voc, "'=='"))) hint = "compare with `==`; `=` only binds names";
+        else if (t.getText().equals(":") ) hint = "a type annotation goes after a name: `let x: f32[N] = ...`";
+        else if (t.getText().equals("[")) hint = "index an axis by name: `x[seq = 0]`, or use an axis operation like `sum[A](x)`";
+        SourceSpan where = t.getType() == Token.EOF ? eofSpan() : span(t);
+        diags.error(where, DiagCode.E0101, message, hint);
+    }
+
+    private SourceSpan eofSpan() {
+        int end = file.text().length();
+        // point at the last visible character, so the caret sits on a real line
+        int p = end;
+        while (p > 0 && Character.isWhitespace(file.text().charAt(p - 1))) p--;
+        return new SourceSpan(file, Math.max(0, p - 1), Math.max(0, p));
+    }
+
+    private SourceSpan span(Token t) {
+        int start = Math.max(0, t.getStartIndex());
+        int stop = Math.max(start, t.getStopIndex() + 1);
+        return new SourceSpan(file, start, stop);
+    }
+
+    private static int tokenType(Vocabulary v, String literal) {
+        for (int i = 0; i <= v.getMaxTokenType(); i++) if (literal.equals(v.getLiteralName(i))) return i;
+        return -1;
+    }
+
+    static String describe(Token t, Vocabulary v) {
+        if (t.getType() == Token.EOF) return "end of file";
+        String sym = v.getSymbolicName(t.getType());
+        if ("ID".equals(sym)) return "name `" + t.getText() + "`";
+        if ("NUMBER".equals(sym)) return "number `" + t.getText() + "`";
+        return "`" + t.getText() + "`";
+    }
+
+    static String expectedText(IntervalSet set, Vocabulary v) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int type : set.toList()) {
+            if (type == Token.EOF) { names.add("end of file"); continue; }
+            String lit = v.getLiteralName(type);
+            if (lit != null) { names.add("`" + lit.substring(1, lit.length() - 1) + "`"); continue; }
+            String sym = v.getSymbolicName(type);
+            if ("ID".equals(sym)) names.add("a name");
+            else if ("NUMBER".equals(sym)) names.add("a number");
+            else if ("DTYPE".equals(sym)) names.add("a dtype (f32, f64, i32, bool)");
+            else if (sym != null && !sym.equals("BAD_CHAR")) names.add(sym.toLowerCase());
+        }
+        if (names.size() == 1) return names.get(0);
+        if (names.size() <= 6) return "one of " + String.join(", ", names);
+        return String.join(", ", names.subList(0, 6)) + ", ...";
+    }
+
+    private static String quoteChar(String s) {
+        if (s.isEmpty()) return "''";
+        int c = s.codePointAt(0);
+        if (c < 0x20 || c == 0x7f) return String.format("U+%04X", c);
+        return "'" + s + "'";
+    }
+}

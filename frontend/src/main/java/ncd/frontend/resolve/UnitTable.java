@@ -1,0 +1,79 @@
+package ncd.frontend.resolve;
+
+import ncd.diag.DiagCode;
+import ncd.diag.Diagnostics;
+import ncd.frontend.ast.Decl;
+import ncd.frontend.ast.Name;
+import ncd.frontend.ast.UnitExpr;
+import ncd.ir.Unit;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Evaluates unit declarations to a scale and a dimension: {@code unit mV = 1e-3 V} with V = kg m^2 s^-3 A^-1
+ * is (0.001, kg*m^2/(s^3*A)). Nothing about units is hard-coded: the table is whatever the stdlib and the user
+ * declare.
+ */
+public final class UnitTable {
+    /** A unit's factor to coherent base units and its dimension. */
+    public record Resolved(double scale, Unit dimension) {}
+
+    private final Map<Decl.UnitDef, Resolved> done = new HashMap<>();
+    private final Set<Decl.UnitDef> inProgress = new HashSet<>();
+    private final Diagnostics diags;
+
+    public UnitTable(Diagnostics diags) { this.diags = diags; }
+
+    /** The unit named {@code n} as seen from {@code scope}; null (after reporting E0208) when unknown. */
+    public Resolved lookup(Name n, ModuleScope scope) {
+        ModuleScope.Found<Decl.UnitDef> f = scope.unit(n.text());
+        if (f == null) {
+            diags.error(n.span(), DiagCode.E0208, "unknown unit `" + n.text() + "`",
+                    "units are declared with `unit` (the prelude std.units declares SI units such as ms, mV, nA)");
+            return null;
+        }
+        return resolve(f.decl(), f.module());
+    }
+
+    /** The product of a written unit expression; null after an error. */
+    public Resolved eval(UnitExpr e, ModuleScope scope) {
+        double scale = 1;
+        Unit dim = Unit.NONE;
+        for (UnitExpr.Term t : e.terms()) {
+            Resolved r = lookup(t.unit(), scope);
+            if (r == null) return null;
+            scale *= Math.pow(r.scale(), t.exponent());
+            dim = dim.times(r.dimension().pow(t.exponent()));
+        }
+        return new Resolved(scale, dim);
+    }
+
+    Resolved resolve(Decl.UnitDef d, ModuleScope scope) {
+        Resolved r = done.get(d);
+        if (r != null) return r;
+        if (!inProgress.add(d)) {
+            diags.error(d.name().span(), DiagCode.E0504, "unit `" + d.name().text() + "` is defined in terms of itself", null);
+            return null;
+        }
+        try {
+            if (d.isBase()) {
+                r = new Resolved(1.0, Unit.base(d.name().text()));
+            } else {
+                Resolved body = eval(d.definition(), scope);
+                if (body == null) return null;
+                if (!(d.scale() > 0) || Double.isInfinite(d.scale())) {
+                    diags.error(d.span(), DiagCode.E0504, "the scale of unit `" + d.name().text() + "` must be a positive number", null);
+                    return null;
+                }
+                r = new Resolved(d.scale() * body.scale(), body.dimension());
+            }
+            done.put(d, r);
+            return r;
+        } finally {
+            inProgress.remove(d);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package ncd.tests;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Driver behaviour that a single lit file cannot show: directories, several files, missing files. */
+class CliTest {
+    private static final String OK = "circuit id(x: f32) -> f32 { return x }\n";
+    private static final String BAD = "circuit f(x: f32) -> f32 { return x + y }\n";
+
+    @Test void checkWalksDirectoriesRecursively(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("a.ncd"), OK);
+        Files.createDirectories(dir.resolve("sub"));
+        Files.writeString(dir.resolve("sub/b.ncd"), OK.replace("id", "id2"));
+        Files.writeString(dir.resolve("sub/notes.txt"), "not ncd");
+        Ncdc.Result r = Ncdc.run("check", dir.toString());
+        assertEquals(0, r.exit(), r.describe());
+        assertEquals("ok: 2 files, 2 circuits, 0 laws\n", r.out(), r.describe());
+    }
+
+    @Test void jsonIsOneArrayForAllFiles(@TempDir Path dir) throws IOException {
+        Path a = Files.writeString(dir.resolve("a.ncd"), BAD);
+        Path b = Files.writeString(dir.resolve("b.ncd"), BAD);
+        Ncdc.Result r = Ncdc.run("check", "--diagnostics=json", a.toString(), b.toString());
+        assertEquals(1, r.exit(), r.describe());
+        List<?> ds = (List<?>) Json.parse(r.out());
+        assertEquals(2, ds.size(), r.describe());
+        assertEquals(a.toString(), ((Map<?, ?>) ds.get(0)).get("file"), r.describe());
+        assertEquals(b.toString(), ((Map<?, ?>) ds.get(1)).get("file"), r.describe());
+    }
+
+    @Test void cleanJsonCheckPrintsAnEmptyArray(@TempDir Path dir) throws IOException {
+        Path a = Files.writeString(dir.resolve("a.ncd"), OK);
+        Ncdc.Result r = Ncdc.run("check", "--diagnostics=json", a.toString());
+        assertEquals(0, r.exit(), r.describe());
+        assertEquals(List.of(), Json.parse(r.out()), r.describe());
+    }
+
+    @Test void aMissingFileIsE0802(@TempDir Path dir) {
+        Ncdc.Result r = Ncdc.run("check", dir.resolve("nope.ncd").toString());
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.err().contains("E0802"), r.describe());
+        assertEquals(1, Ncdc.run("ir", dir.resolve("nope.ncd").toString()).exit());
+    }
+
+    @Test void irPrintsGraphsSeparatedByABlankLine(@TempDir Path dir) throws IOException {
+        Path a = Files.writeString(dir.resolve("two.ncd"), OK + "circuit neg(x: f32) -> f32 { return -x }\n");
+        Ncdc.Result r = Ncdc.run("ir", a.toString());
+        assertEquals(0, r.exit(), r.describe());
+        assertTrue(r.out().startsWith("circuit id {") && r.out().contains("}\n\ncircuit neg {"), r.describe());
+    }
+}
