@@ -296,7 +296,7 @@ final class Bodies {
         if (Double.isNaN(w.constant())) return 0.0;
         if (w.type().unit().isNone()) return w.constant() * t.scale();
         if (!w.type().unit().equals(t.type().unit())) {
-            el.diags.error(e.span(), DiagCode.E0501, "units differ: " + what + " is in " + w.type().unit() + ", the parameter in " + t.type().unit(), null);
+            el.diags.error(e.span(), DiagCode.E0501, "units differ: " + what + " is in " + el.unit(w.type().unit()) + ", the parameter in " + el.unit(t.type().unit()), null);
             return null;
         }
         return w.constant();
@@ -448,7 +448,7 @@ final class Bodies {
                 return Value.ERROR;
             }
             if (!have.unit().equals(want.type().unit())) {
-                el.diags.error(argSpans.get(i), DiagCode.E0501, "units differ: " + what + " is in " + want.type().unit() + ", got " + have.unit(), null);
+                el.diags.error(argSpans.get(i), DiagCode.E0501, "units differ: " + what + " is in " + el.unit(want.type().unit()) + ", got " + el.unit(have.unit()), null);
                 return Value.ERROR;
             }
             for (Axis h : have.axes()) {

@@ -73,7 +73,7 @@ final class Builtins {
             try {
                 folded = ncd.ir.OpSpecs.infer(Op.UNARY, new Attr.Unary(fn), List.of(x.type().withDType(DType.F32)), null);
             } catch (ncd.ir.TypeRuleException e) {
-                el.diags.error(span, e.code(), e.getMessage(), e.hint());
+                el.report(span, e);
                 return Value.ERROR;
             }
             double v = x.constant();
@@ -222,7 +222,7 @@ final class Builtins {
                     return Value.ERROR;
                 }
                 if (x != null && !f.type().unit().equals(x.type().unit()) && f.constant() != 0) {
-                    el.diags.error(n.value().span(), DiagCode.E0501, "units differ: the fill is in " + f.type().unit() + ", the tensor in " + x.type().unit(), null);
+                    el.diags.error(n.value().span(), DiagCode.E0501, "units differ: the fill is in " + el.unit(f.type().unit()) + ", the tensor in " + el.unit(x.type().unit()), null);
                     return Value.ERROR;
                 }
                 fill = f.constant();
@@ -518,7 +518,7 @@ final class Builtins {
             return null;
         }
         if (!t.type().unit().isNone()) {
-            el.diags.error(e.span(), DiagCode.E0502, what + " must be dimensionless, got a quantity in " + t.type().unit(), null);
+            el.diags.error(e.span(), DiagCode.E0502, what + " must be dimensionless, got a quantity in " + el.unit(t.type().unit()), null);
             return null;
         }
         return (int) t.constant();

@@ -109,7 +109,7 @@ final class Elaborator {
         try {
             type = OpSpecs.infer(op, attr, types, declared);
         } catch (TypeRuleException e) {
-            diags.error(span, e.code(), e.getMessage(), e.hint());
+            report(span, e);
             return Value.ERROR;
         }
         if (!lowering) return Value.Tensor.strong(type, null, deps);
@@ -124,12 +124,21 @@ final class Elaborator {
         try {
             n = graph.add(op, attr, ts.stream().map(Value.Tensor::node).toList(), declared, span, env == null ? "" : env.scope);
         } catch (TypeRuleException e) {
-            diags.error(span, e.code(), e.getMessage(), e.hint());
+            report(span, e);
             return Value.ERROR;
         }
         for (Axis a : n.type().axes()) axisSizes.putIfAbsent(a.name(), a.size());
         return Value.Tensor.strong(n.type(), n, deps);
     }
+
+    /** A type rule's refusal as a diagnostic; unit messages name dimensions the way the unit table does. */
+    void report(SourceSpan span, TypeRuleException e) {
+        String msg = e.code().name().startsWith("E05") ? units.displayIn(e.getMessage()) : e.getMessage();
+        diags.error(span, e.code(), msg, e.hint());
+    }
+
+    /** A dimension for a message. */
+    String unit(Unit u) { return units.display(u); }
 
     /** A weak literal made into a scalar constant of {@code dtype}. */
     Value materialize(Value.Tensor w, DType dtype, SourceSpan span, Env env) {
@@ -232,7 +241,7 @@ final class Elaborator {
         }
         if (t.weak()) {
             if (!t.type().unit().equals(want.unit()) && !(Double.isNaN(t.constant()) || t.constant() == 0)) {
-                diags.error(span, DiagCode.E0501, "units differ in " + what + ": " + t.type().unit() + " vs " + want.unit(), null);
+                diags.error(span, DiagCode.E0501, "units differ in " + what + ": " + unit(t.type().unit()) + " vs " + unit(want.unit()), null);
                 return Value.ERROR;
             }
             Value c = materialize(new Value.Tensor(t.type().withUnit(want.unit()), null, 0, true, t.constant()), want.dtype(), span, env);
@@ -252,7 +261,7 @@ final class Elaborator {
             return Value.ERROR;
         }
         if (!have.unit().equals(want.unit())) {
-            diags.error(span, DiagCode.E0501, "units differ: " + what + " is in " + have.unit() + " but needs " + want.unit(), null);
+            diags.error(span, DiagCode.E0501, "units differ: " + what + " is in " + unit(have.unit()) + " but needs " + unit(want.unit()), null);
             return Value.ERROR;
         }
         for (Axis a : want.axes()) {

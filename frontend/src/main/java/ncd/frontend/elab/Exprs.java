@@ -231,7 +231,7 @@ final class Exprs {
         try {
             out = OpSpecs.infer(Op.BINARY, new Attr.Binary(fn), List.of(lt, rt), null);
         } catch (TypeRuleException e) {
-            el.diags.error(span, e.code(), e.getMessage(), e.hint());
+            el.report(span, e);
             return Value.ERROR;
         }
         double x = l.constant(), y = r.constant();

@@ -22,6 +22,8 @@ public final class UnitTable {
     public record Resolved(double scale, Unit dimension) {}
 
     private final Map<Decl.UnitDef, Resolved> done = new HashMap<>();
+    /** The first declared coherent unit (scale 1) of each dimension: how messages name a dimension. */
+    private final Map<Unit, String> names = new java.util.LinkedHashMap<>();
     private final Set<Decl.UnitDef> inProgress = new HashSet<>();
     private final Diagnostics diags;
 
@@ -51,6 +53,31 @@ public final class UnitTable {
         return new Resolved(scale, dim);
     }
 
+    /** A dimension as people say it: "V" rather than kg*m^2/(A*s^3), "dimensionless" rather than 1. */
+    public String display(Unit u) {
+        if (u.isNone()) return "dimensionless";
+        String n = names.get(u);
+        return n != null ? n : u.toString();
+    }
+
+    /** Rewrites the dimensions in a type-rule message (written with {@link Unit#toString}) the way {@link #display} does. */
+    public String displayIn(String message) {
+        StringBuilder out = new StringBuilder();
+        for (String tok : message.split(" ", -1)) {
+            if (out.length() > 0) out.append(' ');
+            String core = tok, tail = "";
+            while (!core.isEmpty() && ",;:".indexOf(core.charAt(core.length() - 1)) >= 0) {
+                tail = core.charAt(core.length() - 1) + tail;
+                core = core.substring(0, core.length() - 1);
+            }
+            String named = null;
+            if (core.equals("1")) named = "dimensionless";
+            else for (Map.Entry<Unit, String> e : names.entrySet()) if (e.getKey().toString().equals(core)) named = e.getValue();
+            out.append(named != null ? named + tail : tok);
+        }
+        return out.toString();
+    }
+
     Resolved resolve(Decl.UnitDef d, ModuleScope scope) {
         Resolved r = done.get(d);
         if (r != null) return r;
@@ -71,6 +98,7 @@ public final class UnitTable {
                 r = new Resolved(d.scale() * body.scale(), body.dimension());
             }
             done.put(d, r);
+            if (r.scale() == 1.0 && !r.dimension().isNone()) names.putIfAbsent(r.dimension(), d.name().text());
             return r;
         } finally {
             inProgress.remove(d);
