@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /** {@code ncdc check}: parse, resolve and check files; report every diagnostic. */
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(name = "check",
         description = {
             "Check .ncd files (syntax, names, axes, dtypes, units, dynamics) with everything they import.",
             "",
@@ -89,11 +89,22 @@ final class CheckCommand implements Callable<Integer> {
     private static List<Path> expand(Path p, Diagnostics diags) {
         if (!Files.isDirectory(p)) return List.of(p);
         try (Stream<Path> s = Files.walk(p)) {
-            return s.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".ncd")).sorted().toList();
+            // build output (target/) and hidden folders hold copies, not sources
+            return s.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".ncd"))
+                    .filter(f -> !skipped(p.relativize(f)))
+                    .sorted().toList();
         } catch (IOException | java.io.UncheckedIOException e) {
             diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot read directory " + p + ": " + e.getMessage());
             return List.of();
         }
+    }
+
+    private static boolean skipped(Path rel) {
+        for (Path part : rel) {
+            String n = part.toString();
+            if (n.equals("target") || (n.startsWith(".") && n.length() > 1)) return true;
+        }
+        return false;
     }
 
     private static String key(Diagnostic d) {

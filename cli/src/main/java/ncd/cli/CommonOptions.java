@@ -8,6 +8,9 @@ final class CommonOptions {
             description = "How to print diagnostics: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Report.Format diagnostics = Report.Format.text;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Option(names = "--verbose", description = "Show the stack trace of an internal error, and progress notes.")
     boolean verbose;
 }

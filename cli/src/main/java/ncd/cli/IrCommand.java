@@ -30,7 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code ncdc ir}: check a file, lower circuits and laws of its root module to IR, verify and print them. */
-@Command(name = "ir", mixinStandardHelpOptions = true,
+@Command(name = "ir",
         description = {
             "Check FILE, lower circuits and laws of its module to the typed IR, verify each graph and print it.",
             "",
@@ -97,8 +97,13 @@ final class IrCommand implements Callable<Integer> {
         List<String> printed = new ArrayList<>();
         for (String n : names) {
             if (common.verbose) err.println("ncdc: lowering " + n);
-            Optional<Graph> g = prog.lower(n, sizes, diags);
-            if (g.isEmpty()) continue;
+            Diagnostics own = new Diagnostics();
+            Optional<Graph> g = prog.lower(n, sizes, own);
+            for (Diagnostic d : own.all()) diags.add(d.severity(), d.code(), d.span(), d.message(), d.hint());
+            if (g.isEmpty()) {
+                if (own.hasErrors()) continue;
+                throw new CompilerBug("lower", new IllegalStateException("lowering " + n + " gave no graph and reported no error"));
+            }
             try {
                 Verifier.verify(g.get());
             } catch (IrInvariantError e) {

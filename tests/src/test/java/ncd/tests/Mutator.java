@@ -8,11 +8,12 @@ import java.util.regex.Pattern;
 
 /**
  * Deterministic, syntax-aware damage to a valid .ncd file, for the checker fuzz test. A rough lexer finds the
- * tokens (comments and whitespace are left alone), then one of eight mutations is applied at a random place.
+ * tokens (comments and whitespace are left alone), then one of nine mutations is applied at a random place.
  */
 final class Mutator {
     enum Kind {
-        TRUNCATE, DELETE_SPAN, DUPLICATE_LINE, SWAP_TOKENS, REPLACE_IDENTIFIER, REPLACE_NUMBER, DELETE_BRACKET, INSERT_KEYWORD
+        TRUNCATE, DELETE_SPAN, DUPLICATE_LINE, SWAP_TOKENS, REPLACE_IDENTIFIER, REPLACE_NUMBER, DELETE_BRACKET, INSERT_KEYWORD,
+        REPLACE_OPERATOR
     }
 
     /** One mutant: its text, what was done, and the offset where it was done (for showing a snippet). */
@@ -31,12 +32,15 @@ final class Mutator {
             "param", "state", "next", "return", "for", "in", "within", "and", "or", "not", "true", "false", "by",
             "f32", "f64", "i32", "bool", "sum", "exp", "where");
     private static final List<String> NUMBERS = List.of("0", "-1", "1e9", "2.5");
+    private static final List<String> OPERATORS =
+            List.of("+", "-", "*", "/", "%", "^", "==", "!=", "<", "<=", ">", ">=", ">>", "||", "@[]", "and", "or");
 
     private final String src;
     private final List<Token> tokens = new ArrayList<>();
     private final List<Token> identifiers = new ArrayList<>();
     private final List<Token> numbers = new ArrayList<>();
     private final List<Token> brackets = new ArrayList<>();
+    private final List<Token> operators = new ArrayList<>();
     private final List<String> distinctIdentifiers = new ArrayList<>();
     private final Random rnd;
 
@@ -56,6 +60,7 @@ final class Mutator {
             }
             if (k == 'n') numbers.add(t);
             if (k == 'b') brackets.add(t);
+            if (k == 'p' && OPERATORS.contains(t.text(src))) operators.add(t);
         }
     }
 
@@ -112,6 +117,13 @@ final class Mutator {
                 Token t = tokens.get(rnd.nextInt(tokens.size()));
                 String kw = KEYWORDS.get(rnd.nextInt(KEYWORDS.size()));
                 return new Mutant(splice(t.start, t.start, kw + " "), "inserted `" + kw + "`", t.start);
+            }
+            case REPLACE_OPERATOR: {
+                if (operators.isEmpty()) return null;
+                Token t = operators.get(rnd.nextInt(operators.size()));
+                String by;
+                do by = OPERATORS.get(rnd.nextInt(OPERATORS.size())); while (by.equals(t.text(src)));
+                return new Mutant(splice(t.start, t.end, " " + by + " "), "replaced `" + t.text(src) + "` by `" + by + "`", t.start);
             }
             default:
                 throw new AssertionError(kind);

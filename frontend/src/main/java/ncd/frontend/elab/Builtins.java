@@ -512,13 +512,13 @@ final class Builtins {
             el.diags.error(e.span(), DiagCode.E0705, what + " must be a constant whole number", null);
             return null;
         }
+        if (!t.type().unit().isNone()) {
+            el.diags.error(e.span(), DiagCode.E0502, what + " must be dimensionless, got a quantity in " + el.unit(t.type().unit()), null);
+            return null;
+        }
         if (Double.isNaN(t.constant())) return 0;
         if (t.constant() != Math.rint(t.constant()) || Math.abs(t.constant()) > Integer.MAX_VALUE) {
             el.diags.error(e.span(), DiagCode.E0404, what + " must be a whole number, got " + t.constant(), null);
-            return null;
-        }
-        if (!t.type().unit().isNone()) {
-            el.diags.error(e.span(), DiagCode.E0502, what + " must be dimensionless, got a quantity in " + el.unit(t.type().unit()), null);
             return null;
         }
         return (int) t.constant();

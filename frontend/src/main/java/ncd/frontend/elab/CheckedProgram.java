@@ -107,9 +107,9 @@ public final class CheckedProgram implements Program {
             env.bindings.put(p.name().text(), new Env.Binding(p.name().text(), null, -1,
                     t == null ? Value.ERROR : Value.Tensor.strong(t.type(), null, Value.DEP_INPUT)));
         }
-        Value lhs = el.exprs.eval(l.lhs(), env, null, false);
-        Value rhs = el.exprs.eval(l.rhs(), env, null, false);
-        if (!(lhs instanceof Value.Tensor a) || !(rhs instanceof Value.Tensor b)) return null;
+        Value.Tensor a = el.exprs.tensor(l.lhs(), env);
+        Value.Tensor b = el.exprs.tensor(l.rhs(), env);
+        if (a == null || b == null) return null;
         // the right side must have the left side's type; a number takes it
         if (a.weak() && b.weak()) {
             a = (Value.Tensor) orError(el.materialize(a, ncd.ir.DType.F32, l.lhs().span(), env));
@@ -209,7 +209,7 @@ public final class CheckedProgram implements Program {
         if (!missing.isEmpty()) {
             SourceSpan at = c != null ? c.name().span() : l.name().span();
             diags.error(at, DiagCode.E0305, circuit + " needs sizes for " + String.join(", ", missing),
-                    "give them: " + String.join(" ", missing.stream().map(m -> "--axis " + m + "=N").toList()));
+                    "give them: " + String.join(" ", missing.stream().map(m -> "--axis " + m + "=SIZE").toList()));
             return Optional.empty();
         }
         int before = diags.errorCount();
@@ -234,7 +234,13 @@ public final class CheckedProgram implements Program {
         List<Signature.Param> ins = Signature.inputs(c, el, env);
         if (ins == null) return null;
         List<Value> args = new ArrayList<>();
-        for (Signature.Param p : ins) args.add(input(el, p.name(), p.type(), env));
+        Set<String> taken = new HashSet<>();
+        for (Signature.Param p : ins) {
+            // a parallel composition can bring two inputs of one name: x, x_1, ...
+            String n = p.name();
+            for (int k = 1; !taken.add(n); k++) n = p.name() + "_" + k;
+            args.add(input(el, n, p.type(), env));
+        }
         Value out = el.bodies.enter(c, env, args);
         List<Value> outs = out instanceof Value.Tuple t ? t.items() : List.of(out);
         List<String> names = d.isComposed() ? defaultNames(outs.size()) : Bodies.outputNames(d);

@@ -1,5 +1,6 @@
 package ncd.frontend.elab;
 
+import ncd.diag.DiagCode;
 import ncd.diag.SourceSpan;
 import ncd.frontend.ast.Decl;
 import ncd.frontend.ast.Name;
@@ -34,16 +35,17 @@ final class Signature {
         for (Axis a : newMap) if (front.stream().noneMatch(b -> b.name().equals(a.name()))) front.add(a);
         if (c.decl().isComposed()) {
             // a composition's outputs are whatever its parts produce: check it through its parts
-            List<Param> ins = inputs(c, el, caller);
-            if (ins == null) return Value.ERROR;
-            List<Value> args = new ArrayList<>();
-            for (Param p : ins) {
-                Elaborator.Typed t = el.type(p.type(), calleeAxes);
-                if (t == null) return Value.ERROR;
-                args.add(Value.Tensor.strong(t.type().withLeadingAxes(front), null, Value.DEP_INPUT));
+            if (el.expanding.contains(c.decl())) {
+                el.diags.error(span, DiagCode.E0209, "composition " + c.decl().name().text() + " contains itself",
+                        "a composition is expanded at compile time; for recurrence over time use `state` and `next`");
+                return Value.ERROR;
             }
-            Env env = new Env(c.module(), null, calleeAxes.axes, caller.forAxes, front, java.util.Map.of(), "", new java.util.HashMap<>());
-            return Compose.apply(el, c, c.decl().comp(), env, args);
+            el.expanding.push(c.decl());
+            try {
+                return composedOutputs(c, el, calleeAxes, caller, front);
+            } finally {
+                el.expanding.pop();
+            }
         }
         List<Value> outs = new ArrayList<>();
         for (Decl.OutputDecl o : c.decl().outputs()) {
@@ -53,6 +55,19 @@ final class Signature {
             outs.add(Value.Tensor.strong(phys, null, Value.DEP_INPUT));
         }
         return outs.size() == 1 ? outs.get(0) : new Value.Tuple(outs);
+    }
+
+    private static Value composedOutputs(CircuitRef c, Elaborator el, Env calleeAxes, Env caller, List<Axis> front) {
+        List<Param> ins = inputs(c, el, caller);
+        if (ins == null) return Value.ERROR;
+        List<Value> args = new ArrayList<>();
+        for (Param p : ins) {
+            Elaborator.Typed t = el.type(p.type(), calleeAxes);
+            if (t == null) return Value.ERROR;
+            args.add(Value.Tensor.strong(t.type().withLeadingAxes(front), null, Value.DEP_INPUT));
+        }
+        Env env = new Env(c.module(), null, calleeAxes.axes, caller.forAxes, front, java.util.Map.of(), "", new java.util.HashMap<>());
+        return Compose.apply(el, c, c.decl().comp(), env, args);
     }
 
     /** {@code t} with axis names renamed by {@code map} (a composition's generic arguments). */
