@@ -87,6 +87,7 @@ primary     : NUMBER ID?                                          # numberLit   
             | DTYPE '(' expr ')'                                  # castExpr       // f32(x)
             | ID genericArgs? '(' args? ')'                       # callExpr       // f<A>(x), exp(x)
             | ID '[' opArg (',' opArg)* ']' '(' args? ')'         # axisOpExpr     // sum[A](x)
+            | ID genericArgs                                      # instExpr       // EncoderBlock<seq, d> as an instance
             | ID                                                  # nameExpr
             | '(' expr ')'                                        # parenExpr
             | '(' expr (',' expr)+ ')'                            # tupleExpr

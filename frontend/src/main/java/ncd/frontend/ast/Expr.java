@@ -15,6 +15,10 @@ public sealed interface Expr {
     record Bool(SourceSpan span, boolean value) implements Expr {}
     /** A name: a value, a circuit (as an instance), or an axis where one is expected. */
     record Ref(SourceSpan span, Name name) implements Expr {}
+    /** A generic circuit named with its generic arguments, as an instance: {@code let blk = EncoderBlock<seq, d>}. */
+    record Inst(SourceSpan span, Name name, List<GenericArg> generics) implements Expr {
+        public Inst { generics = List.copyOf(generics); }
+    }
     /** {@code -x}, {@code not x}. */
     record Unary(SourceSpan span, UnOp op, Expr operand) implements Expr {}
     /** Infix arithmetic, comparison and logic. */

@@ -405,8 +405,10 @@ final class Bodies {
             return Value.ERROR;
         }
         for (Value a : args) if (a instanceof Value.Error) return a;
+        aliases.clear();
         Map<String, Axis> binding = bindGenerics(callee, gargs, params, args, argSpans, span, caller);
         if (binding == null) return Value.ERROR;
+        Map<String, Axis> aliasOf = new LinkedHashMap<>(aliases);
         // the callee's view of axis names: its generic bindings
         Env calleeAxesEnv = new Env(callee.module(), null, binding, List.of(), List.of(), Map.of(), "", new HashMap<>());
         List<Axis> newMap = new ArrayList<>();
@@ -427,6 +429,17 @@ final class Bodies {
                 if (m instanceof Value.Error) return m;
                 bound.add(m);
                 continue;
+            }
+            // an argument whose axis d meets the alias d' of a generic axis is renamed on the way in
+            Map<String, Axis> toAlias = new LinkedHashMap<>();
+            for (Axis w : want.type().axes()) {
+                Axis orig = aliasOf.get(w.name());
+                if (orig != null && !want.type().hasAxis(orig.name()) && t.type().hasAxis(orig.name())) toAlias.put(orig.name(), w);
+            }
+            if (!toAlias.isEmpty()) {
+                Value r = el.emit(Op.RENAME, new Attr.Rename(toAlias), List.of(t), null, argSpans.get(i), caller, 0);
+                if (!(r instanceof Value.Tensor rt)) return Value.ERROR;
+                t = rt;
             }
             TensorType have = Elaborator.logical(t.type(), caller);
             String what = "argument " + params.get(i).name() + " of " + c.name().text();
@@ -464,8 +477,9 @@ final class Bodies {
         }
         List<Axis> map = new ArrayList<>(caller.mapAxes);
         for (Axis m : newMap) if (map.stream().noneMatch(x -> x.name().equals(m.name()))) map.add(m);
-        if (!el.lowering) return Signature.outputs(callee, el, calleeAxesEnv, caller, newMap, span);
-        return expand(callee, path, binding, bound, map, caller, span);
+        Value result = !el.lowering ? Signature.outputs(callee, el, calleeAxesEnv, caller, newMap, span)
+                : expand(callee, path, binding, bound, map, caller, span);
+        return unalias(result, aliasOf, span, caller);
     }
 
     /** The circuit whose body is being checked (for the call graph). */
@@ -537,16 +551,40 @@ final class Bodies {
                 return null;
             }
         }
-        Map<String, String> seen = new HashMap<>();
+        // Two generic axes bound to one axis (MLP<d, h, d>): inside the callee they must stay distinct, so the
+        // second one becomes an alias d' for the duration of the call, renamed at the boundary.
+        Set<String> used = new HashSet<>();
+        for (Axis a : binding.values()) used.add(a.name());
+        for (Value a : args) if (a instanceof Value.Tensor t) used.addAll(t.type().axisNames());
+        Set<String> seen = new HashSet<>();
         for (Map.Entry<String, Axis> e : binding.entrySet()) {
-            String prev = seen.put(e.getValue().name(), e.getKey());
-            if (prev != null) {
-                el.diags.error(span, DiagCode.E0308, "generic axes " + prev + " and " + e.getKey() + " of " + c.name().text() + " are both bound to "
-                        + e.getValue().name(), "distinct generic axes need distinct axes; rename one: x{" + e.getValue().name() + " -> other}");
-                return null;
-            }
+            Axis a = e.getValue();
+            if (seen.add(a.name())) continue;
+            String alias = a.name() + "'";
+            while (used.contains(alias)) alias += "'";
+            used.add(alias);
+            e.setValue(new Axis(alias, a.size()));
+            aliases.put(alias, a);
         }
         return binding;
+    }
+
+    /** Alias axes of the call being bound (see {@link #bindGenerics}): alias name to the caller's axis. */
+    private final Map<String, Axis> aliases = new HashMap<>();
+
+    /** Renames alias axes (d') in a call's result back to the caller's axes (d). */
+    private Value unalias(Value v, Map<String, Axis> aliasOf, SourceSpan span, Env caller) {
+        if (aliasOf.isEmpty()) return v;
+        if (v instanceof Value.Tuple tu) {
+            List<Value> items = new ArrayList<>();
+            for (Value x : tu.items()) items.add(unalias(x, aliasOf, span, caller));
+            return new Value.Tuple(items);
+        }
+        if (!(v instanceof Value.Tensor t) || t.weak()) return v;
+        Map<String, Axis> back = new LinkedHashMap<>();
+        for (Axis a : t.type().axes()) if (aliasOf.containsKey(a.name())) back.put(a.name(), aliasOf.get(a.name()));
+        if (back.isEmpty()) return v;
+        return el.emit(Op.RENAME, new Attr.Rename(back), List.of(t), null, span, caller, 0);
     }
 
     /** Lowering: the callee's body, inline, with its inputs bound to the arguments. */

@@ -143,7 +143,8 @@ public final class CheckedProgram implements Program {
                 List<String> cycle = new ArrayList<>();
                 for (int i = stack.indexOf(e.callee()); i < stack.size(); i++) cycle.add(stack.get(i).name().text());
                 cycle.add(e.callee().name().text());
-                diags.error(e.span(), DiagCode.E0209, "recursive circuit: " + String.join(" -> ", cycle),
+                boolean already = diags.all().stream().anyMatch(d -> d.code() == DiagCode.E0209 && d.span().equals(e.span()));
+                if (!already) diags.error(e.span(), DiagCode.E0209, "recursive circuit: " + String.join(" -> ", cycle),
                         "circuits are expanded at compile time; for recurrence over time use `state` and `next`");
             } else {
                 dfs(el, e.callee(), stack, onStack, done, diags);

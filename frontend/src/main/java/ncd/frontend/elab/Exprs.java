@@ -63,6 +63,7 @@ final class Exprs {
             return el.emit(Op.CONST, new Attr.Scalar(b.value() ? 1 : 0), List.of(), TensorType.scalar(DType.BOOL), b.span(), env, 0);
         }
         if (e instanceof Expr.Ref r) return ref(r, env, letName, null);
+        if (e instanceof Expr.Inst i) return instance(i, env, letName);
         if (e instanceof Expr.Unary u) return unary(u, env);
         if (e instanceof Expr.Binary b) return binary(b, env);
         if (e instanceof Expr.Contract c) return contract(c, env);
@@ -132,7 +133,7 @@ final class Exprs {
             if (f.decl() instanceof Decl.ConstDef c) return el.bodies.moduleConstant(c, f.module(), env);
             if (f.decl() instanceof Decl.Circuit c) {
                 String path = env.path(letName != null ? letName : name);
-                return new Value.Instance(c, new CircuitRef(c, f.module()), path);
+                return new Value.Instance(c, new CircuitRef(c, f.module()), path, List.of());
             }
             el.diags.error(r.span(), DiagCode.E0603, "`" + name + "` is a law, not a value", null);
             return Value.ERROR;
@@ -143,6 +144,17 @@ final class Exprs {
         }
         el.diags.error(r.span(), DiagCode.E0201, "unknown name `" + name + "`", suggestion(name, env));
         return Value.ERROR;
+    }
+
+    /** {@code EncoderBlock<seq, d>} as a value: an instance of a generic circuit with its generic axes given. */
+    private Value instance(Expr.Inst i, Env env, String letName) {
+        Value v = ref(new Expr.Ref(i.span(), i.name()), env, letName, null);
+        if (v instanceof Value.Error) return v;
+        if (!(v instanceof Value.Instance inst) || env.lookup(i.name().text()) != null) {
+            el.diags.error(i.span(), DiagCode.E0307, "`" + i.name().text() + "` is not a circuit, so it takes no generic axes", null);
+            return Value.ERROR;
+        }
+        return new Value.Instance(inst.circuit(), inst.ref(), inst.path(), i.generics());
     }
 
     private String suggestion(String name, Env env) {
@@ -370,6 +382,13 @@ final class Exprs {
             }
             target = inst.ref();
             path = inst.path();
+            if (!inst.generics().isEmpty()) {
+                if (!c.generics().isEmpty()) {
+                    el.diags.error(c.span(), DiagCode.E0307, "`" + name + "` is an instance whose generic axes are already given", null);
+                    return Value.ERROR;
+                }
+                return el.bodies.call(target, path, inst.generics(), args, spans, c.span(), env);
+            }
         } else {
             ModuleScope.Found<Object> f = env.module.value(name);
             if (f == null) {
@@ -442,6 +461,7 @@ final class Exprs {
             }
         }
         else if (e instanceof Expr.Cast c) walk(c.operand(), f);
+        else if (e instanceof Expr.Inst) { }
         else if (e instanceof Expr.Rename r) walk(r.operand(), f);
         else if (e instanceof Expr.IndexVar iv) walk(iv.operand(), f);
         else if (e instanceof Expr.Select s) { walk(s.operand(), f); walk(s.index(), f); }

@@ -1,6 +1,5 @@
 package ncd.frontend.elab;
 
-import ncd.diag.DiagCode;
 import ncd.diag.SourceSpan;
 import ncd.frontend.ast.Decl;
 import ncd.frontend.ast.Name;
@@ -35,16 +34,16 @@ final class Signature {
         for (Axis a : newMap) if (front.stream().noneMatch(b -> b.name().equals(a.name()))) front.add(a);
         if (c.decl().isComposed()) {
             // a composition's outputs are whatever its parts produce: check it through its parts
-            if (el.expanding.contains(c.decl())) {
-                el.diags.error(span, DiagCode.E0209, "composition " + c.decl().name().text() + " contains itself",
-                        "a composition is expanded at compile time; for recurrence over time use `state` and `next`");
-                return Value.ERROR;
-            }
+            // a composition that contains itself is reported once, as a cycle of the call graph
+            if (el.expanding.contains(c.decl())) return Value.ERROR;
             el.expanding.push(c.decl());
+            Decl.Circuit outer = el.bodies.currentCircuit;
+            el.bodies.currentCircuit = c.decl();
             try {
                 return composedOutputs(c, el, calleeAxes, caller, front);
             } finally {
                 el.expanding.pop();
+                el.bodies.currentCircuit = outer;
             }
         }
         List<Value> outs = new ArrayList<>();

@@ -25,7 +25,7 @@ sealed interface Value {
     record Tuple(List<Value> items) implements Value {}
 
     /** A circuit named as a value: an instance, whose calls share parameters (`let enc = Encoder`). */
-    record Instance(Decl.Circuit circuit, CircuitRef ref, String path) implements Value {}
+    record Instance(Decl.Circuit circuit, CircuitRef ref, String path, List<ncd.frontend.ast.Expr.GenericArg> generics) implements Value {}
 
     /** The result of an expression that had an error (already reported): it silences follow-on errors. */
     record Error() implements Value {}

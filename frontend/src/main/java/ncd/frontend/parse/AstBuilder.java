@@ -283,6 +283,7 @@ final class AstBuilder {
             List<Expr> args = k.args() == null ? List.of() : k.args().expr().stream().map(this::expr).toList();
             return new Expr.AxisOp(sp, name(k.ID()), opArgs, args);
         }
+        if (c instanceof InstExprContext k) return new Expr.Inst(sp, name(k.ID()), genericArgs(k.genericArgs()));
         if (c instanceof NameExprContext k) return new Expr.Ref(sp, name(k.ID()));
         if (c instanceof ParenExprContext k) return expr(k.expr());
         if (c instanceof TupleExprContext k) return new Expr.Tuple(sp, k.expr().stream().map(this::expr).toList());
