@@ -178,6 +178,10 @@ final class Builtins {
             }
             Axis ax = el.exprs.logicalAxis(r.name(), env);
             if (ax == null) return null;
+            if (out.stream().anyMatch(x -> x.name().equals(ax.name()))) {
+                el.diags.error(r.span(), DiagCode.E0303, a.op().text() + "[...] names axis " + ax.name() + " twice", null);
+                return null;
+            }
             out.add(ax);
         }
         if (out.size() < min) {
@@ -265,6 +269,10 @@ final class Builtins {
                 }
                 dims.add(new Attr.WindowDim(ax.name(), new Axis(into.name(), b.size())));
             } else if (o instanceof OpArg.Plain p && p.value() instanceof Expr.Ref r && (r.name().text().equals("wrap") || r.name().text().equals("zero"))) {
+                if (boundary != null) {
+                    el.diags.error(o.span(), DiagCode.E0604, "window takes one boundary, `wrap` or `zero`", null);
+                    return Value.ERROR;
+                }
                 boundary = r.name().text().equals("wrap") ? Attr.Boundary.WRAP : Attr.Boundary.ZERO;
             } else {
                 el.diags.error(o.span(), DiagCode.E0604, "window takes `axis by size -> offset_axis` and a boundary (`wrap` or `zero`)", null);
@@ -455,6 +463,10 @@ final class Builtins {
             if (o instanceof OpArg.Named n) {
                 if (!n.key().text().equals("seed")) {
                     el.diags.error(n.key().span(), DiagCode.E0605, op + " has no option `" + n.key().text() + "`", "its option: seed");
+                    return Value.ERROR;
+                }
+                if (seed != null) {
+                    el.diags.error(n.key().span(), DiagCode.E0604, op + " names its seed twice", null);
                     return Value.ERROR;
                 }
                 Integer s = constInt(n.value(), env, "a seed");

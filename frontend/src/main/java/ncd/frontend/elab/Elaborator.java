@@ -140,6 +140,47 @@ final class Elaborator {
     /** A dimension for a message. */
     String unit(Unit u) { return units.display(u); }
 
+    private final Map<Decl.Circuit, Boolean> stateful = new HashMap<>();
+
+    /** Whether a circuit keeps state, itself or through the circuits it calls or composes. */
+    boolean isStateful(CircuitRef c) {
+        Boolean known = stateful.get(c.decl());
+        if (known != null) return known;
+        stateful.put(c.decl(), false); // a cycle is reported elsewhere; assume no state meanwhile
+        boolean s = false;
+        if (c.decl().isComposed()) {
+            List<Decl.CompRef> refs = new ArrayList<>();
+            compRefs(c.decl().comp(), refs);
+            for (Decl.CompRef r : refs) {
+                ModuleScope.Found<Object> f = c.module().value(r.circuit().text());
+                if (f != null && f.decl() instanceof Decl.Circuit d && isStateful(new CircuitRef(d, f.module()))) s = true;
+            }
+        } else {
+            List<Expr.Call> calls = new ArrayList<>();
+            List<Expr> all = new ArrayList<>();
+            for (ncd.frontend.ast.Stmt st : c.decl().body()) {
+                if (st instanceof ncd.frontend.ast.Stmt.State) s = true;
+                for (Expr e : Bodies.exprsOf(st)) Exprs.walk(e, all::add);
+            }
+            for (Expr e : all) {
+                if (e instanceof Expr.Call call) calls.add(call);
+                if (e instanceof Expr.For fo && fo.body().stream().anyMatch(b -> b instanceof ncd.frontend.ast.Stmt.State)) s = true;
+            }
+            for (Expr.Call call : calls) {
+                ModuleScope.Found<Object> f = c.module().value(call.callee().text());
+                if (f != null && f.decl() instanceof Decl.Circuit d && isStateful(new CircuitRef(d, f.module()))) s = true;
+            }
+        }
+        stateful.put(c.decl(), s);
+        return s;
+    }
+
+    private static void compRefs(Decl.Comp c, List<Decl.CompRef> out) {
+        if (c instanceof Decl.Seq s) { compRefs(s.first(), out); compRefs(s.then(), out); }
+        else if (c instanceof Decl.Par p) { compRefs(p.left(), out); compRefs(p.right(), out); }
+        else out.add((Decl.CompRef) c);
+    }
+
     /** A weak literal made into a scalar constant of {@code dtype}. */
     Value materialize(Value.Tensor w, DType dtype, SourceSpan span, Env env) {
         if (!w.weak()) return w;

@@ -22,6 +22,8 @@ final class Env {
         final int tupleIndex;
         Value value;
         boolean evaluating;
+        /** Calls made through this binding when it holds an instance: a stateful instance may be called once. */
+        int calls;
 
         Binding(String name, Stmt stmt, int tupleIndex, Value value) {
             this.name = name;

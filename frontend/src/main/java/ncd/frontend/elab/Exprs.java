@@ -382,6 +382,12 @@ final class Exprs {
             }
             target = inst.ref();
             path = inst.path();
+            if (++o.binding().calls > 1 && el.isStateful(target)) {
+                el.diags.error(c.span(), DiagCode.E0702, "instance `" + name + "` of " + target.decl().name().text()
+                        + " has state and is called a second time: its state would advance twice in one step",
+                        "call it once per step, or make two instances: let a = " + target.decl().name().text() + ", b = ...");
+                return Value.ERROR;
+            }
             if (!inst.generics().isEmpty()) {
                 if (!c.generics().isEmpty()) {
                     el.diags.error(c.span(), DiagCode.E0307, "`" + name + "` is an instance whose generic axes are already given", null);

@@ -1,0 +1,202 @@
+package ncd.interp;
+
+import ncd.ir.Attr;
+import ncd.ir.Axis;
+import ncd.ir.Graph;
+import ncd.ir.Node;
+import ncd.ir.Op;
+import ncd.ir.State;
+import ncd.ir.TensorType;
+import ncd.runtime.Rng;
+import ncd.runtime.Tensor;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs a graph, one step at a time, keeping its parameters and state. This is the reference semantics: every
+ * other backend is compared against it.
+ *
+ * <p>Random numbers are drawn from {@link Rng} by position, never from shared generator state: parameter
+ * {@code p} draws from seed {@code Rng.seedOf(p, seed)}, stream 0; a random source in scope {@code s} with seed
+ * {@code k} draws from {@code Rng.seedOf(s, k)}, stream -1 while initialising state and stream {@code t} at step
+ * {@code t} (0-based); element {@code i} (row-major in the node's type) uses index {@code i}.
+ */
+public final class Interpreter {
+    private final Graph graph;
+    private final long seed;
+    private final Map<String, Tensor> params = new LinkedHashMap<>();
+    private final Map<String, double[]> state = new LinkedHashMap<>();
+    private long step;
+
+    public Interpreter(Graph graph, long seed) {
+        this.graph = graph;
+        this.seed = seed;
+        for (Node n : graph.nodes()) {
+            if (n.op() == Op.PARAM) {
+                Attr.Param p = (Attr.Param) n.attr();
+                params.putIfAbsent(p.name(), initParam(p, n.type(), seed));
+            }
+        }
+        reset();
+    }
+
+    public Graph graph() { return graph; }
+
+    /** Parameters by instance path, as initialised from the seed (or as set). */
+    public Map<String, Tensor> params() { return java.util.Collections.unmodifiableMap(params); }
+
+    /** Replaces a parameter's value; its axes are matched by name (any order) and sizes and dtype must agree. */
+    public void setParam(String path, Tensor value) {
+        Tensor old = params.get(path);
+        if (old == null) throw new InterpreterException("no parameter " + path + "; parameters: " + params.keySet());
+        params.put(path, conform(value, old.type(), "parameter " + path));
+    }
+
+    /** The current state, by name. */
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (State s : graph.states()) out.put(s.name(), tensor(s.type(), state.get(s.name())));
+        return out;
+    }
+
+    /** Steps taken since the state was (re)initialised. */
+    public long steps() { return step; }
+
+    /** Sets every state to its initial value and the step count to 0. */
+    public void reset() {
+        step = 0;
+        state.clear();
+        if (graph.states().isEmpty()) return;
+        Set<Node> need = new HashSet<>();
+        for (State s : graph.states()) cone(s.init(), need);
+        double[][] v = evaluate(need, Map.of(), -1);
+        for (State s : graph.states()) state.put(s.name(), v[s.init().id()].clone());
+    }
+
+    /**
+     * One step: the outputs for these inputs (by name), and the state advanced. Inputs are matched to the graph's
+     * by name; their axes by name (any order), with the sizes and dtype the graph declares.
+     */
+    public Map<String, Tensor> step(Map<String, Tensor> inputs) {
+        Map<Node, double[]> bound = new LinkedHashMap<>();
+        for (Node in : graph.inputs()) {
+            String name = ((Attr.Named) in.attr()).name();
+            Tensor t = inputs.get(name);
+            if (t == null) throw new InterpreterException("input " + name + " is missing; the circuit takes " + inputNames());
+            bound.put(in, Kernels.values(conform(t, in.type(), "input " + name)));
+        }
+        for (String name : inputs.keySet()) {
+            if (!inputNames().contains(name)) throw new InterpreterException("no input " + name + "; the circuit takes " + inputNames());
+        }
+        Set<Node> need = new HashSet<>();
+        for (Graph.Output o : graph.outputs()) cone(o.node(), need);
+        for (State s : graph.states()) cone(s.next(), need);
+        double[][] v = evaluate(need, bound, step);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Graph.Output o : graph.outputs()) out.put(o.name(), tensor(o.node().type(), v[o.node().id()]));
+        for (State s : graph.states()) state.put(s.name(), v[s.next().id()].clone());
+        step++;
+        return out;
+    }
+
+    public List<String> inputNames() {
+        List<String> names = new ArrayList<>();
+        for (Node in : graph.inputs()) names.add(((Attr.Named) in.attr()).name());
+        return names;
+    }
+
+    private double[][] evaluate(Set<Node> need, Map<Node, double[]> inputs, long stream) {
+        double[][] v = new double[graph.nodes().size()][];
+        for (Node n : graph.nodes()) {
+            if (!need.contains(n)) continue;
+            v[n.id()] = switch (n.op()) {
+                case INPUT -> {
+                    double[] x = inputs.get(n);
+                    if (x == null) throw new InterpreterException("a state's initial value reads input " + ((Attr.Named) n.attr()).name());
+                    yield x;
+                }
+                case PARAM -> Kernels.values(params.get(((Attr.Param) n.attr()).name()));
+                case STATE_READ -> {
+                    double[] s = state.get(((Attr.Named) n.attr()).name());
+                    if (s == null) throw new InterpreterException("a state's initial value reads state " + ((Attr.Named) n.attr()).name());
+                    yield s;
+                }
+                default -> {
+                    List<double[]> ins = new ArrayList<>();
+                    for (Node i : n.inputs()) ins.add(v[i.id()]);
+                    yield Kernels.eval(n, ins, stream);
+                }
+            };
+        }
+        return v;
+    }
+
+    private static void cone(Node n, Set<Node> into) {
+        java.util.ArrayDeque<Node> work = new java.util.ArrayDeque<>();
+        work.push(n);
+        while (!work.isEmpty()) {
+            Node x = work.pop();
+            if (into.add(x)) x.inputs().forEach(work::push);
+        }
+    }
+
+    /** {@code t} laid out as {@code want}: axes matched by name, sizes and dtype checked. */
+    static Tensor conform(Tensor t, TensorType want, String what) {
+        TensorType have = t.type();
+        if (!have.axisNameSet().equals(want.axisNameSet())) {
+            throw new InterpreterException(what + " has axes " + have.axesText() + " but the circuit expects " + want.axesText());
+        }
+        for (Axis a : want.axes()) {
+            Axis h = have.axis(a.name());
+            if (h.size() != a.size()) {
+                throw new InterpreterException(what + ": axis " + a.name() + " has size " + h.size() + ", but the circuit expects " + a.size());
+            }
+        }
+        if (have.dtype() != want.dtype()) {
+            throw new InterpreterException(what + " is " + have.dtype().word() + " but the circuit expects " + want.dtype().word());
+        }
+        Tensor laid = have.axes().equals(want.axes()) ? t : t.transposeTo(want.axisNames());
+        return laid.withType(want);
+    }
+
+    static Tensor tensor(TensorType t, double[] v) {
+        Tensor out = Tensor.zeros(t);
+        for (int i = 0; i < v.length; i++) out.set(i, v[i]);
+        return out;
+    }
+
+    /**
+     * A parameter's first value. Fans for glorot and he: the first axis is the output, the product of the others
+     * the input (the [out, in] convention of PyTorch's Linear). A bound clamps the drawn values.
+     */
+    static Tensor initParam(Attr.Param p, TensorType t, long seed) {
+        int n = (int) t.elementCount();
+        long s = Rng.seedOf(p.name(), seed);
+        List<Double> a = p.init().args();
+        int fanOut = t.rank() == 0 ? 1 : t.axes().get(0).size();
+        int fanIn = t.rank() <= 1 ? Math.max(1, n / Math.max(1, fanOut)) : n / fanOut;
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = switch (p.init().kind()) {
+                case ZEROS -> 0;
+                case ONES -> 1;
+                case CONST -> a.get(0);
+                case NORMAL -> a.get(0) + a.get(1) * Rng.normal(s, 0, i);
+                case UNIFORM -> a.get(0) + (a.get(1) - a.get(0)) * Rng.uniform(s, 0, i);
+                case GLOROT -> {
+                    double lim = Math.sqrt(6.0 / (fanIn + fanOut));
+                    yield -lim + 2 * lim * Rng.uniform(s, 0, i);
+                }
+                case HE -> Math.sqrt(2.0 / fanIn) * Rng.normal(s, 0, i);
+            };
+            if (p.bound() != null) v[i] = p.bound().lower() ? Math.max(v[i], p.bound().value()) : Math.min(v[i], p.bound().value());
+        }
+        Kernels.round(t.dtype(), v);
+        return tensor(t, v);
+    }
+}

@@ -1,0 +1,402 @@
+package ncd.interp;
+
+import ncd.ir.Attr;
+import ncd.ir.Axis;
+import ncd.ir.DType;
+import ncd.ir.Node;
+import ncd.ir.Op;
+import ncd.ir.TensorType;
+import ncd.runtime.Rng;
+import ncd.runtime.Tensor;
+
+import java.util.List;
+
+/**
+ * The meaning of each IR op, in plain loops that are meant to be obviously right rather than fast
+ * (docs/semantics.md says the same in prose). Values are held as doubles and rounded to the node's dtype after
+ * every op, so f32 results are f32 results; sums and contractions accumulate in double, in row-major order of
+ * the summed axes, and round once at the end.
+ */
+final class Kernels {
+    private Kernels() {}
+
+    /** Evaluates one node from its inputs' values. {@code step} is the step number (random streams use it). */
+    static double[] eval(Node n, List<double[]> in, long step) {
+        TensorType t = n.type();
+        double[] out = new double[(int) t.elementCount()];
+        switch (n.op()) {
+            case INPUT, PARAM, STATE_READ -> throw new IllegalStateException(n.op() + " has no kernel; its value is bound");
+            case CONST -> java.util.Arrays.fill(out, ((Attr.Scalar) n.attr()).value());
+            case IOTA -> { for (int i = 0; i < out.length; i++) out[i] = i; }
+            case RANDOM -> random(n, in, step, out);
+            case UNARY -> unary(n, in.get(0), out);
+            case BINARY -> binary(n, in.get(0), in.get(1), out);
+            case WHERE -> where(n, in, out);
+            case EXPAND, TRANSPOSE -> gatherByName(n.input(0).type(), t, in.get(0), out);
+            case CAST -> cast(n, in.get(0), out);
+            case REDUCE -> reduce(n, in.get(0), out);
+            case ARG_REDUCE -> argReduce(n, in.get(0), out);
+            case CONTRACT -> contract(n, in.get(0), in.get(1), out);
+            case RENAME, SPLIT -> System.arraycopy(in.get(0), 0, out, 0, out.length);
+            case MERGE -> merge(n, in.get(0), out);
+            case SLICE, SELECT, ROLL, SHIFT, REPEAT -> move(n, in.get(0), out);
+            case WINDOW -> window(n, in.get(0), out);
+            case CONCAT -> concat(n, in, out);
+            case ONEHOT -> onehot(n, in.get(0), out);
+            case GATHER -> gather(n, in.get(0), in.get(1), out);
+        }
+        round(t.dtype(), out);
+        return out;
+    }
+
+    /** Rounds every value to what the dtype can hold: f32 rounding, i32 wrap-around, bool as 0/1. */
+    static void round(DType d, double[] v) {
+        switch (d) {
+            case F32 -> { for (int i = 0; i < v.length; i++) v[i] = (float) v[i]; }
+            case F64 -> { }
+            case I32 -> { for (int i = 0; i < v.length; i++) v[i] = toI32(v[i]); }
+            case BOOL -> { for (int i = 0; i < v.length; i++) v[i] = v[i] != 0 ? 1 : 0; }
+        }
+    }
+
+    /** Integer results wrap around like Java's int; a float converted to i32 truncates toward zero and saturates (NaN is 0). */
+    static double toI32(double x) {
+        if (x == Math.rint(x) && Math.abs(x) < 4.0e18) return (int) (long) x;
+        return (int) x;
+    }
+
+    // ---- elementwise
+
+    private static void random(Node n, List<double[]> in, long step, double[] out) {
+        Attr.Random r = (Attr.Random) n.attr();
+        TensorType t = n.type();
+        // distinct instances of one source (a circuit called twice) draw distinct numbers
+        long seed = Rng.seedOf(n.scope(), r.seed());
+        double[] a = broadcast(n.input(0).type(), t, in.get(0));
+        double[] b = in.size() > 1 ? broadcast(n.input(1).type(), t, in.get(1)) : null;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = switch (r.dist()) {
+                case UNIFORM -> a[i] + (b[i] - a[i]) * Rng.uniform(seed, step, i);
+                case NORMAL -> a[i] + b[i] * Rng.normal(seed, step, i);
+                case BERNOULLI -> Rng.uniform(seed, step, i) < a[i] ? 1 : 0;
+            };
+        }
+    }
+
+    private static void unary(Node n, double[] x, double[] out) {
+        Attr.Unary u = (Attr.Unary) n.attr();
+        for (int i = 0; i < out.length; i++) {
+            double v = x[i];
+            out[i] = switch (u.fn()) {
+                case NEG -> -v;
+                case ABS -> Math.abs(v);
+                case SIGN -> Math.signum(v);
+                case EXP -> Math.exp(v);
+                case LOG -> Math.log(v);
+                case SQRT -> Math.sqrt(v);
+                case TANH -> Math.tanh(v);
+                case SIGMOID -> 1.0 / (1.0 + Math.exp(-v));
+                case RELU -> v > 0 || Double.isNaN(v) ? v : 0;
+                case SIN -> Math.sin(v);
+                case COS -> Math.cos(v);
+                case FLOOR -> Math.floor(v);
+                case CEIL -> Math.ceil(v);
+                case ROUND -> Math.rint(v);
+                case NOT -> v != 0 ? 0 : 1;
+                case POW_CONST -> Math.pow(v, u.exponent());
+            };
+        }
+    }
+
+    private static void binary(Node n, double[] a0, double[] b0, double[] out) {
+        Attr.BinaryFn fn = ((Attr.Binary) n.attr()).fn();
+        TensorType t = n.type();
+        double[] a = broadcast(n.input(0).type(), t, a0), b = broadcast(n.input(1).type(), t, b0);
+        boolean integer = n.input(0).type().dtype() == DType.I32;
+        for (int i = 0; i < out.length; i++) {
+            double x = a[i], y = b[i];
+            out[i] = switch (fn) {
+                case ADD -> x + y;
+                case SUB -> x - y;
+                case MUL -> integer ? (double) ((int) x * (int) y) : x * y;
+                case DIV -> integer ? (y == 0 ? 0 : (double) ((int) x / (int) y)) : x / y;
+                case MOD -> integer ? (y == 0 ? 0 : Math.floorMod((int) x, (int) y)) : x - Math.floor(x / y) * y;
+                case POW -> Math.pow(x, y);
+                case MAX -> Double.isNaN(x) || Double.isNaN(y) ? Double.NaN : Math.max(x, y);
+                case MIN -> Double.isNaN(x) || Double.isNaN(y) ? Double.NaN : Math.min(x, y);
+                case EQ -> x == y ? 1 : 0;
+                case NE -> x != y ? 1 : 0;
+                case LT -> x < y ? 1 : 0;
+                case LE -> x <= y ? 1 : 0;
+                case GT -> x > y ? 1 : 0;
+                case GE -> x >= y ? 1 : 0;
+                case AND -> x != 0 && y != 0 ? 1 : 0;
+                case OR -> x != 0 || y != 0 ? 1 : 0;
+                case XOR -> (x != 0) != (y != 0) ? 1 : 0;
+            };
+        }
+    }
+
+    private static void where(Node n, List<double[]> in, double[] out) {
+        TensorType t = n.type();
+        double[] c = broadcast(n.input(0).type(), t, in.get(0));
+        double[] a = broadcast(n.input(1).type(), t, in.get(1));
+        double[] b = broadcast(n.input(2).type(), t, in.get(2));
+        for (int i = 0; i < out.length; i++) out[i] = c[i] != 0 ? a[i] : b[i];
+    }
+
+    private static void cast(Node n, double[] x, double[] out) {
+        DType to = ((Attr.Cast) n.attr()).to();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = to == DType.BOOL ? (x[i] != 0 ? 1 : 0) : to == DType.I32 ? (int) x[i] : x[i];
+        }
+    }
+
+    /** {@code x} (of type {@code from}) read at every element of {@code to}, matching axes by name. */
+    static double[] broadcast(TensorType from, TensorType to, double[] x) {
+        if (from.axes().equals(to.axes())) return x;
+        double[] out = new double[(int) to.elementCount()];
+        gatherByName(from, to, x, out);
+        return out;
+    }
+
+    private static void gatherByName(TensorType from, TensorType to, double[] x, double[] out) {
+        int[] sizes = Layout.sizes(to), strides = Layout.broadcastStrides(from, to), c = new int[sizes.length];
+        for (int i = 0; i < out.length; i++) {
+            Layout.coords(i, sizes, c);
+            out[i] = x[Layout.dot(c, strides)];
+        }
+    }
+
+    // ---- reductions and contraction
+
+    private static void reduce(Node n, double[] x, double[] out) {
+        Attr.Reduce r = (Attr.Reduce) n.attr();
+        TensorType in = n.input(0).type(), t = n.type();
+        int[] inSizes = Layout.sizes(in), outStrides = Layout.broadcastStrides(t, in), c = new int[inSizes.length];
+        long count = 1;
+        for (String a : r.axes()) count *= in.axis(a).size();
+        double init = switch (r.fn()) {
+            case SUM, MEAN, ANY -> 0;
+            case PROD, ALL -> 1;
+            case MAX -> Double.NEGATIVE_INFINITY;
+            case MIN -> Double.POSITIVE_INFINITY;
+            default -> throw new IllegalStateException(r.fn().name());
+        };
+        java.util.Arrays.fill(out, init);
+        boolean[] nan = new boolean[out.length];
+        // visiting x in row-major order visits each output's summands in row-major order of the reduced axes
+        for (int i = 0; i < x.length; i++) {
+            Layout.coords(i, inSizes, c);
+            int o = Layout.dot(c, outStrides);
+            double v = x[i];
+            switch (r.fn()) {
+                case SUM, MEAN -> out[o] += v;
+                case PROD -> out[o] *= v;
+                case MAX -> { if (Double.isNaN(v)) nan[o] = true; else if (v > out[o]) out[o] = v; }
+                case MIN -> { if (Double.isNaN(v)) nan[o] = true; else if (v < out[o]) out[o] = v; }
+                case ANY -> { if (v != 0) out[o] = 1; }
+                case ALL -> { if (v == 0) out[o] = 0; }
+                default -> throw new IllegalStateException();
+            }
+        }
+        for (int o = 0; o < out.length; o++) {
+            if (r.fn() == Attr.ReduceFn.MEAN) out[o] /= count;
+            if (nan[o]) out[o] = Double.NaN;
+        }
+    }
+
+    private static void argReduce(Node n, double[] x, double[] out) {
+        Attr.ArgReduce r = (Attr.ArgReduce) n.attr();
+        TensorType in = n.input(0).type(), t = n.type();
+        int[] inSizes = Layout.sizes(in), outStrides = Layout.broadcastStrides(t, in), c = new int[inSizes.length];
+        int ax = in.indexOf(r.axis());
+        double[] best = new double[out.length];
+        boolean[] seen = new boolean[out.length];
+        boolean max = r.fn() == Attr.ReduceFn.ARGMAX;
+        for (int i = 0; i < x.length; i++) {
+            Layout.coords(i, inSizes, c);
+            int o = Layout.dot(c, outStrides);
+            double v = x[i];
+            // the first maximum (minimum) wins; a NaN counts as the extreme, as in numpy
+            boolean better = !seen[o] || (!Double.isNaN(best[o]) && (Double.isNaN(v) || (max ? v > best[o] : v < best[o])));
+            if (better) {
+                best[o] = v;
+                out[o] = c[ax];
+                seen[o] = true;
+            }
+        }
+    }
+
+    private static void contract(Node n, double[] a, double[] b, double[] out) {
+        TensorType ta = n.input(0).type(), tb = n.input(1).type(), t = n.type();
+        List<String> k = ((Attr.Contract) n.attr()).axes();
+        // iterate over the output axes followed by the summed axes
+        List<Axis> all = new java.util.ArrayList<>(t.axes());
+        for (String s : k) all.add(ta.axis(s));
+        TensorType space = t.withAxes(all);
+        int[] sizes = Layout.sizes(space), sa = Layout.broadcastStrides(ta, space), sb = Layout.broadcastStrides(tb, space);
+        int[] c = new int[sizes.length];
+        long inner = 1;
+        for (String s : k) inner *= ta.axis(s).size();
+        for (int o = 0; o < out.length; o++) {
+            double acc = 0;
+            for (int j = 0; j < inner; j++) {
+                Layout.coords((int) (o * inner + j), sizes, c);
+                acc += a[Layout.dot(c, sa)] * b[Layout.dot(c, sb)];
+            }
+            out[o] = acc;
+        }
+    }
+
+    // ---- data movement
+
+    private static void merge(Node n, double[] x, double[] out) {
+        Attr.Merge m = (Attr.Merge) n.attr();
+        TensorType in = n.input(0).type(), t = n.type();
+        int[] sizes = Layout.sizes(t), inStrides = Layout.strides(in), c = new int[sizes.length];
+        int into = t.indexOf(m.into().name());
+        for (int i = 0; i < out.length; i++) {
+            Layout.coords(i, sizes, c);
+            int off = 0;
+            for (int d = 0; d < sizes.length; d++) {
+                if (d == into) continue;
+                off += c[d] * inStrides[in.indexOf(t.axes().get(d).name())];
+            }
+            // decompose the merged index row-major over the parts, first part slowest
+            int rest = c[into];
+            for (int p = m.parts().size() - 1; p >= 0; p--) {
+                int j = in.indexOf(m.parts().get(p));
+                int size = in.axes().get(j).size();
+                off += (rest % size) * inStrides[j];
+                rest /= size;
+            }
+            out[i] = x[off];
+        }
+    }
+
+    /** Ops that read one input element per output element along one axis: slice, select, roll, shift, repeat. */
+    private static void move(Node n, double[] x, double[] out) {
+        TensorType in = n.input(0).type(), t = n.type();
+        String axis;
+        String outAxis;
+        Attr a = n.attr();
+        if (a instanceof Attr.Slice s) { axis = s.axis(); outAxis = s.into().name(); }
+        else if (a instanceof Attr.Select s) { axis = s.axis(); outAxis = null; }
+        else if (a instanceof Attr.Roll r) { axis = r.axis(); outAxis = r.axis(); }
+        else if (a instanceof Attr.Shift s) { axis = s.axis(); outAxis = s.axis(); }
+        else { Attr.Repeat r = (Attr.Repeat) a; axis = r.axis(); outAxis = r.into().name(); }
+        int[] sizes = Layout.sizes(t), inStrides = Layout.strides(in), c = new int[sizes.length];
+        int inAx = in.indexOf(axis), n0 = in.axes().get(inAx).size();
+        int outAx = outAxis == null ? -1 : t.indexOf(outAxis);
+        for (int i = 0; i < out.length; i++) {
+            Layout.coords(i, sizes, c);
+            int off = 0;
+            for (int d = 0; d < sizes.length; d++) {
+                if (d == outAx) continue;
+                off += c[d] * inStrides[in.indexOf(t.axes().get(d).name())];
+            }
+            int j = outAx < 0 ? 0 : c[outAx];
+            int src;
+            if (a instanceof Attr.Slice s) src = s.start() + j;
+            else if (a instanceof Attr.Select s) src = s.index();
+            else if (a instanceof Attr.Roll r) src = Layout.wrap(j - r.shift() % n0, n0);
+            else if (a instanceof Attr.Shift s) {
+                src = j - s.shift();
+                if (src < 0 || src >= n0) { out[i] = s.fill(); continue; }
+            } else src = j / (t.axes().get(outAx).size() / n0);
+            out[i] = x[off + src * inStrides[inAx]];
+        }
+    }
+
+    private static void window(Node n, double[] x, double[] out) {
+        Attr.Window w = (Attr.Window) n.attr();
+        TensorType in = n.input(0).type(), t = n.type();
+        int[] sizes = Layout.sizes(t), inStrides = Layout.strides(in), c = new int[sizes.length];
+        int rank = in.rank();
+        int[] offsetPos = new int[w.dims().size()], axisPos = new int[w.dims().size()];
+        for (int k = 0; k < w.dims().size(); k++) {
+            offsetPos[k] = t.indexOf(w.dims().get(k).offset().name());
+            axisPos[k] = in.indexOf(w.dims().get(k).axis());
+        }
+        outer:
+        for (int i = 0; i < out.length; i++) {
+            Layout.coords(i, sizes, c);
+            // the first `rank` output axes are the input's, in its order
+            int[] src = java.util.Arrays.copyOf(c, rank);
+            for (int k = 0; k < offsetPos.length; k++) {
+                int size = w.dims().get(k).offset().size();
+                int nAx = in.axes().get(axisPos[k]).size();
+                int p = src[axisPos[k]] + c[offsetPos[k]] - size / 2;
+                if (p < 0 || p >= nAx) {
+                    if (w.boundary() == Attr.Boundary.ZERO) { out[i] = 0; continue outer; }
+                    p = Layout.wrap(p, nAx);
+                }
+                src[axisPos[k]] = p;
+            }
+            out[i] = x[Layout.dot(src, inStrides)];
+        }
+    }
+
+    private static void concat(Node n, List<double[]> in, double[] out) {
+        Attr.Concat cat = (Attr.Concat) n.attr();
+        TensorType t = n.type();
+        int[] sizes = Layout.sizes(t), c = new int[sizes.length];
+        int into = t.indexOf(cat.into().name());
+        for (int i = 0; i < out.length; i++) {
+            Layout.coords(i, sizes, c);
+            int j = c[into], part = 0;
+            TensorType pt = n.input(0).type();
+            while (true) {
+                pt = n.input(part).type();
+                int len = pt.axis(cat.parts().get(part)).size();
+                if (j < len) break;
+                j -= len;
+                part++;
+            }
+            int[] st = Layout.strides(pt);
+            int off = 0;
+            for (int d = 0; d < sizes.length; d++) {
+                String name = d == into ? cat.parts().get(part) : t.axes().get(d).name();
+                off += (d == into ? j : c[d]) * st[pt.indexOf(name)];
+            }
+            out[i] = in.get(part)[off];
+        }
+    }
+
+    private static void onehot(Node n, double[] idx, double[] out) {
+        int v = ((Attr.OneHot) n.attr()).axis().size();
+        // the new axis is last: out[i * v + k] = (idx[i] == k)
+        for (int i = 0; i < idx.length; i++) {
+            int k = (int) idx[i];
+            if (k >= 0 && k < v) out[i * v + k] = 1;
+        }
+    }
+
+    private static void gather(Node n, double[] table, double[] idx, double[] out) {
+        String axis = ((Attr.AxisRef) n.attr()).axis();
+        TensorType tt = n.input(0).type(), it = n.input(1).type(), t = n.type();
+        int[] sizes = Layout.sizes(t), c = new int[sizes.length], tst = Layout.strides(tt), ist = Layout.broadcastStrides(it, t);
+        int ax = tt.indexOf(axis), len = tt.axes().get(ax).size();
+        for (int i = 0; i < out.length; i++) {
+            Layout.coords(i, sizes, c);
+            int k = (int) idx[Layout.dot(c, ist)];
+            if (k < 0 || k >= len) {
+                throw new InterpreterException("gather: index " + k + " is out of range for axis " + axis + " of size " + len);
+            }
+            int off = k * tst[ax];
+            for (int d = 0; d < sizes.length; d++) {
+                int j = tt.indexOf(t.axes().get(d).name());
+                if (j >= 0 && j != ax) off += c[d] * tst[j];
+            }
+            out[i] = table[off];
+        }
+    }
+
+    /** A tensor's values as doubles. */
+    static double[] values(Tensor t) {
+        double[] v = new double[t.size()];
+        for (int i = 0; i < v.length; i++) v[i] = t.get(i);
+        return v;
+    }
+}
