@@ -21,13 +21,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** {@code ncdc ir}: check a file, lower circuits and laws of its root module to IR, verify and print them. */
 @Command(name = "ir",
@@ -43,8 +40,6 @@ import java.util.regex.Pattern;
             "  ncdc ir examples/attention.ncd --circuit Attention --axis seq=128",
             "  ncdc ir model.ncd --axis seq=16 --axis batch=4"})
 final class IrCommand implements Callable<Integer> {
-    private static final Pattern AXIS = Pattern.compile("([A-Za-z_][A-Za-z_0-9]*)=([0-9]+)");
-
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
 
@@ -71,7 +66,7 @@ final class IrCommand implements Callable<Integer> {
 
     private int ir(PrintWriter out, PrintWriter err) {
         Diagnostics diags = new Diagnostics();
-        Map<String, Integer> sizes = parseAxes(diags);
+        Map<String, Integer> sizes = AxisSizes.parse(axes, diags);
         if (diags.hasErrors()) {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
             return Main.USAGE;
@@ -121,31 +116,5 @@ final class IrCommand implements Callable<Integer> {
         }
         if (names.isEmpty() && skipped.isEmpty()) err.println("note: " + file + " has no circuits or laws");
         return diags.hasErrors() ? Main.USER_ERROR : Main.OK;
-    }
-
-    /** {@code --axis seq=128}: E0803 for anything that is not NAME=SIZE with a positive size, or a name sized twice. */
-    private Map<String, Integer> parseAxes(Diagnostics diags) {
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        for (String a : axes) {
-            Matcher m = AXIS.matcher(a.trim());
-            Integer size = null;
-            if (m.matches()) {
-                try {
-                    size = Integer.parseInt(m.group(2));
-                } catch (NumberFormatException e) {
-                    size = null;
-                }
-            }
-            if (size == null || size < 1) {
-                diags.error(SourceSpan.NONE, DiagCode.E0803, "bad --axis value '" + a + "': expected NAME=SIZE with a positive integer SIZE",
-                        "for example --axis seq=128");
-                continue;
-            }
-            Integer prev = sizes.putIfAbsent(m.group(1), size);
-            if (prev != null && !prev.equals(size)) {
-                diags.error(SourceSpan.NONE, DiagCode.E0803, "axis " + m.group(1) + " given two sizes: " + prev + " and " + size, null);
-            }
-        }
-        return sizes;
     }
 }

@@ -20,12 +20,14 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "ncdc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The ncd compiler: checks .ncd programs (axes, units, dtypes, dynamics) and lowers circuits to IR.",
-        subcommands = {CheckCommand.class, IrCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, TestCommand.class, CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nExamples:%n",
         footer = {
             "  ncdc check examples/              check every .ncd file under examples/",
             "  ncdc ir examples/attention.ncd    print the IR of its circuits",
+            "  ncdc run examples/life.ncd --circuit Glider --steps 8",
+            "  ncdc test examples/               check every law on random inputs",
             "  ncdc help ir                      help for one command",
             "",
             "Exit codes: 0 ok, 1 errors in the program, 2 bad command line, 3 internal compiler error."})

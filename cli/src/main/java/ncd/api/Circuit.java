@@ -1,0 +1,59 @@
+package ncd.api;
+
+import ncd.interp.Interpreter;
+import ncd.ir.Graph;
+import ncd.runtime.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A running instance of a circuit: its parameters and its state. {@link #step} computes one step's outputs and
+ * advances the state; a circuit without state just computes. Runs on the reference interpreter.
+ */
+public final class Circuit {
+    private final Interpreter interp;
+
+    Circuit(Graph graph, long seed) { this.interp = new Interpreter(graph, seed); }
+
+    /** The lowered graph this instance runs. */
+    public Graph graph() { return interp.graph(); }
+
+    /** The names of the inputs, in order. */
+    public List<String> inputs() { return interp.inputNames(); }
+
+    /**
+     * One step: outputs by name. Inputs are matched by name and their axes by name (any order); a mismatch in
+     * axes, sizes or dtype throws {@link ncd.interp.InterpreterException} with a message that names the input.
+     */
+    public Map<String, Tensor> step(Map<String, Tensor> inputs) { return interp.step(inputs); }
+
+    /** One step of a circuit with one output, inputs in declaration order. */
+    public Tensor call(Tensor... inputs) {
+        List<String> names = interp.inputNames();
+        if (inputs.length != names.size()) {
+            throw new IllegalArgumentException(graph().name() + " takes " + names.size() + " inputs " + names + ", got " + inputs.length);
+        }
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        for (int i = 0; i < inputs.length; i++) in.put(names.get(i), inputs[i]);
+        Map<String, Tensor> out = step(in);
+        if (out.size() != 1) throw new IllegalStateException(graph().name() + " has " + out.size() + " outputs " + out.keySet() + "; use step");
+        return out.values().iterator().next();
+    }
+
+    /** Parameters by instance path (e.g. {@code MultiHead_0.Wq}). */
+    public Map<String, Tensor> params() { return interp.params(); }
+
+    /** Replaces a parameter (axes matched by name). */
+    public void setParam(String path, Tensor value) { interp.setParam(path, value); }
+
+    /** The current state by name. */
+    public Map<String, Tensor> state() { return interp.state(); }
+
+    /** Steps taken since the state was initialised. */
+    public long steps() { return interp.steps(); }
+
+    /** Puts every state back to its initial value. */
+    public void reset() { interp.reset(); }
+}

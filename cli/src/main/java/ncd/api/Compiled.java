@@ -1,0 +1,46 @@
+package ncd.api;
+
+import ncd.diag.Diagnostics;
+import ncd.frontend.Program;
+import ncd.ir.Graph;
+import ncd.ir.Verifier;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A checked program: look its circuits up by name. */
+public final class Compiled {
+    private final Program program;
+
+    Compiled(Program program) { this.program = program; }
+
+    /** The circuits of the file's module, in source order. */
+    public List<String> circuits() { return program.circuitNames(); }
+
+    /** The laws of the file's module, in source order. */
+    public List<String> laws() { return program.lawNames(); }
+
+    /** The generic and sized-later axes that {@code name} needs sizes for. */
+    public List<String> axesToSize(String name) { return program.unsizedAxes(name); }
+
+    /** A circuit whose axes all have sizes, ready to run with seed 0. */
+    public Circuit circuit(String name) throws CompileException { return circuit(name, Map.of(), 0); }
+
+    /**
+     * Lowers a circuit (or a law) with the given axis sizes and makes a running instance of it. Parameters are
+     * drawn from {@code seed}; the state starts at its initial value.
+     */
+    public Circuit circuit(String name, Map<String, Integer> axisSizes, long seed) throws CompileException {
+        return new Circuit(graph(name, axisSizes), seed);
+    }
+
+    /** The lowered IR graph of a circuit or law. */
+    public Graph graph(String name, Map<String, Integer> axisSizes) throws CompileException {
+        Diagnostics diags = new Diagnostics();
+        Optional<Graph> g = program.lower(name, axisSizes, diags);
+        if (diags.hasErrors() || g.isEmpty()) throw new CompileException(diags.sorted());
+        Verifier.verify(g.get());
+        return g.get();
+    }
+}

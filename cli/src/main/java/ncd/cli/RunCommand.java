@@ -1,0 +1,256 @@
+package ncd.cli;
+
+import ncd.diag.DiagCode;
+import ncd.diag.Diagnostics;
+import ncd.diag.SourceSpan;
+import ncd.frontend.Frontend;
+import ncd.frontend.Program;
+import ncd.interp.Interpreter;
+import ncd.interp.InterpreterException;
+import ncd.ir.Axis;
+import ncd.ir.Graph;
+import ncd.ir.TensorType;
+import ncd.runtime.Npy;
+import ncd.runtime.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code ncdc run}: run a circuit on the reference interpreter for some steps and show (and save) its outputs. */
+@Command(name = "run",
+        description = {
+            "Run a circuit of FILE on the reference interpreter. Inputs come from .npy files (--input NAME=FILE.npy);",
+            "inputs not given are random (reproducible from --seed). The same inputs drive every step. Prints each",
+            "output's type, min/mean/max and, for a 2-D bool grid, a picture; --out DIR saves the outputs as .npy",
+            "(stacked over a leading `step` axis when --steps > 1)."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  ncdc run examples/life.ncd --circuit Glider --steps 8",
+            "  ncdc run examples/lif.ncd --circuit Driven --steps 1000 --out spikes/",
+            "  ncdc run examples/mlp.ncd --circuit Classifier --input x=image.npy --params weights.npz"})
+final class RunCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The .ncd file.")
+    Path file;
+
+    @Option(names = "--circuit", paramLabel = "NAME", description = "The circuit to run (needed when the file has several).")
+    String circuit;
+
+    @Option(names = "--input", paramLabel = "NAME=FILE.npy", description = "Data for an input (repeatable).")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--params", paramLabel = "FILE.npz", description = "Parameter values, by instance path (e.g. MultiHead_0.Wq).")
+    Path params;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "1", description = "Steps to run (default: ${DEFAULT-VALUE}).")
+    long steps = 1;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed for parameters and random inputs (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write each output as DIR/NAME.npy.")
+    Path out;
+
+    @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",", description = "Size a generic or sized-later axis.")
+    List<String> axes = new ArrayList<>();
+
+    @Override public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return run(o, err);
+        } catch (Throwable t) {
+            Report.internalError(err, "run", t, common.verbose);
+            return Main.INTERNAL;
+        }
+    }
+
+    private int run(PrintWriter o, PrintWriter err) {
+        Diagnostics diags = new Diagnostics();
+        Map<String, Integer> sizes = AxisSizes.parse(axes, diags);
+        if (steps < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--steps must be at least 1, got " + steps, null);
+        if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
+        Program prog = Frontend.load(file, diags);
+        if (diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
+        String name = circuit;
+        if (name == null) {
+            List<String> cs = prog.circuitNames();
+            if (cs.size() != 1) {
+                diags.error(SourceSpan.NONE, DiagCode.E0801, file + " has " + (cs.isEmpty() ? "no circuits" : cs.size() + " circuits")
+                        + "; say which to run with --circuit", cs.isEmpty() ? null : "its circuits: " + String.join(", ", cs));
+                return fail(err, diags, Main.USER_ERROR);
+            }
+            name = cs.get(0);
+        }
+        Optional<Graph> g = prog.lower(name, sizes, diags);
+        if (g.isEmpty() || diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
+        Graph graph = g.get();
+        ncd.ir.Verifier.verify(graph);
+
+        Map<String, TensorType> declared = Inputs.declared(graph);
+        Map<String, Tensor> given = Inputs.read(inputs, declared, diags);
+        Interpreter interp = new Interpreter(graph, seed);
+        if (params != null) {
+            Map<String, Tensor> ps = Inputs.params(params, interp.params(), diags);
+            if (!diags.hasErrors()) ps.forEach(interp::setParam);
+        }
+        if (diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorType> e : declared.entrySet()) {
+            Tensor t = given.get(e.getKey());
+            if (t == null) {
+                t = Inputs.random(e.getKey(), e.getValue(), seed);
+                err.println("note: input " + e.getKey() + " not given; using " + Inputs.randomDescription(e.getValue()) + " (seed " + seed + ")");
+            }
+            in.put(e.getKey(), t);
+        }
+
+        Progress progress = new Progress(err, steps, name);
+        Map<String, List<Tensor>> trace = new LinkedHashMap<>();
+        Map<String, Tensor> last = Map.of();
+        try {
+            for (long s = 0; s < steps; s++) {
+                last = interp.step(in);
+                if (out != null && steps > 1) for (Map.Entry<String, Tensor> e : last.entrySet()) trace.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+                progress.tick(s + 1);
+            }
+        } catch (InterpreterException e) {
+            progress.done();
+            diags.error(SourceSpan.NONE, DiagCode.E0806, "at step " + interp.steps() + ": " + e.getMessage(), null);
+            return fail(err, diags, Main.USER_ERROR);
+        }
+        progress.done();
+
+        o.println(name + ": " + steps + (steps == 1 ? " step" : " steps") + ", seed " + seed);
+        for (Map.Entry<String, Tensor> e : last.entrySet()) {
+            Tensor t = e.getValue();
+            Tensor.Stats st = t.stats();
+            o.printf("  %s: %s  min %s  mean %s  max %s%s%n", e.getKey(), t.type(), num(st.min()), num(st.mean()), num(st.max()),
+                    st.nanCount() > 0 ? "  (" + st.nanCount() + " NaN)" : "");
+            String pic = t.render(120);
+            if (pic != null) for (String line : pic.split("\n")) o.println("    " + line);
+        }
+        o.flush();
+        if (out != null) {
+            Map<String, Tensor> files = new LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> e : last.entrySet()) {
+                files.put(e.getKey(), steps > 1 ? stack(trace.get(e.getKey())) : e.getValue());
+            }
+            try {
+                write(out, files);
+            } catch (IOException e) {
+                diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot write " + out + ": " + e.getMessage(), null);
+                return fail(err, diags, Main.USER_ERROR);
+            }
+            o.println("wrote " + files.size() + (files.size() == 1 ? " file" : " files") + " to " + out);
+        }
+        return Main.OK;
+    }
+
+    private int fail(PrintWriter err, Diagnostics diags, int code) {
+        Report.diagnostics(err, common.diagnostics, diags.sorted());
+        return code;
+    }
+
+    static String num(double v) {
+        if (Double.isNaN(v)) return "nan";
+        if (v == Math.rint(v) && Math.abs(v) < 1e9) return String.valueOf((long) v);
+        String t = String.format(java.util.Locale.ROOT, "%.6g", v);
+        // 1.00000e-05 -> 1e-05, 0.500000 -> 0.5
+        int e = t.indexOf('e');
+        String mant = e < 0 ? t : t.substring(0, e), exp = e < 0 ? "" : t.substring(e);
+        if (mant.contains(".")) mant = mant.replaceAll("0+$", "").replaceAll("\\.$", "");
+        return mant + exp;
+    }
+
+    /** Tensors of one type stacked along a new leading axis {@code step}. */
+    static Tensor stack(List<Tensor> ts) {
+        TensorType t0 = ts.get(0).type();
+        List<Axis> axes = new ArrayList<>();
+        axes.add(new Axis("step", ts.size()));
+        axes.addAll(t0.axes());
+        Tensor out = Tensor.zeros(t0.withAxes(axes));
+        int n = ts.get(0).size();
+        for (int s = 0; s < ts.size(); s++) {
+            Tensor t = ts.get(s);
+            for (int i = 0; i < n; i++) out.set(s * n + i, t.get(i));
+        }
+        return out;
+    }
+
+    /**
+     * Writes every file into a fresh folder beside {@code dir} first and moves them in only when all are written,
+     * so a failure leaves nothing partial under {@code dir}.
+     */
+    static void write(Path dir, Map<String, Tensor> files) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        Path parent = abs.getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, ".ncdc-out-");
+        try {
+            for (Map.Entry<String, Tensor> e : files.entrySet()) Npy.write(tmp.resolve(e.getKey() + ".npy"), e.getValue());
+            Files.createDirectories(abs);
+            for (Map.Entry<String, Tensor> e : files.entrySet()) {
+                Files.move(tmp.resolve(e.getKey() + ".npy"), abs.resolve(e.getKey() + ".npy"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            try (var s = Files.list(tmp)) {
+                for (Path p : s.toList()) Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A progress line on a terminal for long runs; silent when output is not a terminal. */
+    static final class Progress {
+        private final PrintWriter err;
+        private final long total;
+        private final String what;
+        private final boolean on;
+        private final long start = System.nanoTime();
+        private long lastPrint;
+
+        Progress(PrintWriter err, long total, String what) {
+            this.err = err;
+            this.total = total;
+            this.what = what;
+            this.on = System.console() != null && total > 1;
+        }
+
+        void tick(long done) {
+            if (!on) return;
+            long now = System.nanoTime();
+            if (now - lastPrint < 200_000_000L && done < total) return;
+            lastPrint = now;
+            double secs = (now - start) / 1e9;
+            double rate = done / Math.max(secs, 1e-9);
+            long eta = (long) ((total - done) / Math.max(rate, 1e-9));
+            err.printf("\r%s: step %d/%d (%.0f%%), %.0f steps/s, %ds left   ", what, done, total, 100.0 * done / total, rate, eta);
+            err.flush();
+        }
+
+        void done() {
+            if (on) {
+                err.print("\r" + " ".repeat(70) + "\r");
+                err.flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package ncd.cli;
+
+import ncd.diag.DiagCode;
+import ncd.diag.Diagnostics;
+import ncd.diag.SourceSpan;
+import ncd.frontend.Frontend;
+import ncd.frontend.Program;
+import ncd.interp.Interpreter;
+import ncd.interp.InterpreterException;
+import ncd.ir.Graph;
+import ncd.ir.TensorType;
+import ncd.runtime.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** {@code ncdc test}: check every law on random inputs and print one line per law with its worst error. */
+@Command(name = "test",
+        description = {
+            "Check every law of each file on random inputs (--trials of them, reproducible from --seed) on the",
+            "reference interpreter. A law holds when |lhs - rhs| <= its tolerance for every element of every trial.",
+            "Generic and sized-later axes get small distinct sizes (3, 4, 5, ...) unless --axis sets them."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  ncdc test examples/", "  ncdc test stdlib/std/act.ncd --trials 100 --axis A=64"})
+final class TestCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin CommonOptions common;
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = ".ncd files or directories.")
+    List<Path> paths;
+
+    @Option(names = "--trials", paramLabel = "N", defaultValue = "20", description = "Random inputs per law (default: ${DEFAULT-VALUE}).")
+    int trials = 20;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",", description = "Size a generic or sized-later axis.")
+    List<String> axes = new ArrayList<>();
+
+    @Override public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return test(o, err);
+        } catch (Throwable t) {
+            Report.internalError(err, "test", t, common.verbose);
+            return Main.INTERNAL;
+        }
+    }
+
+    private int test(PrintWriter o, PrintWriter err) {
+        Diagnostics diags = new Diagnostics();
+        Map<String, Integer> given = AxisSizes.parse(axes, diags);
+        if (trials < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--trials must be at least 1", null);
+        if (diags.hasErrors()) {
+            Report.diagnostics(err, common.diagnostics, diags.sorted());
+            return Main.USAGE;
+        }
+        List<Path> files = new ArrayList<>();
+        for (Path p : paths) files.addAll(expand(p));
+        int passed = 0, failed = 0, broken = 0;
+        for (Path f : files) {
+            Diagnostics d = new Diagnostics();
+            Program prog = Frontend.load(f, d);
+            if (d.hasErrors()) {
+                Report.diagnostics(err, common.diagnostics, d.sorted());
+                broken++;
+                continue;
+            }
+            for (String law : prog.lawNames()) {
+                Map<String, Integer> sizes = new LinkedHashMap<>(given);
+                int next = 3;
+                for (String a : prog.unsizedAxes(law)) {
+                    if (!sizes.containsKey(a)) {
+                        while (sizes.containsValue(next)) next++;
+                        sizes.put(a, next++);
+                    }
+                }
+                Diagnostics ld = new Diagnostics();
+                Optional<Graph> g = prog.lower(law, sizes, ld);
+                String label = prog.moduleName() + ": " + law + sizeText(prog.unsizedAxes(law), sizes);
+                if (g.isEmpty()) {
+                    Report.diagnostics(err, common.diagnostics, ld.sorted());
+                    o.println("ERROR " + label + ": does not lower");
+                    broken++;
+                    continue;
+                }
+                Result r = check(g.get());
+                if (r.error != null) {
+                    o.println("ERROR " + label + ": " + r.error);
+                    broken++;
+                } else if (r.worst <= g.get().tolerance()) {
+                    o.printf("ok    %s  worst %s within %s (%d trials)%n", label, RunCommand.num(r.worst), RunCommand.num(g.get().tolerance()), trials);
+                    passed++;
+                } else {
+                    o.printf("FAIL  %s  worst %s > %s at trial %d (%d trials)%n", label, Double.isNaN(r.worst) ? "nan" : RunCommand.num(r.worst),
+                            RunCommand.num(g.get().tolerance()), r.trial, trials);
+                    failed++;
+                }
+            }
+        }
+        o.printf("%d passed, %d failed, %d errors%n", passed, failed, broken);
+        return failed + broken == 0 ? Main.OK : Main.USER_ERROR;
+    }
+
+    private record Result(double worst, int trial, String error) {}
+
+    /** The largest |lhs - rhs| over all elements of all trials (NaN if either side is NaN anywhere). */
+    private Result check(Graph g) {
+        double worst = 0;
+        int at = 0;
+        Map<String, TensorType> declared = Inputs.declared(g);
+        for (int t = 0; t < trials; t++) {
+            Interpreter interp = new Interpreter(g, seed + t);
+            Map<String, Tensor> in = new LinkedHashMap<>();
+            for (Map.Entry<String, TensorType> e : declared.entrySet()) in.put(e.getKey(), Inputs.random(e.getKey(), e.getValue(), seed + t));
+            Map<String, Tensor> out;
+            try {
+                out = interp.step(in);
+            } catch (InterpreterException e) {
+                return new Result(Double.NaN, t, e.getMessage());
+            }
+            double d = out.get("lhs").maxAbsDiff(out.get("rhs"));
+            if (Double.isNaN(d) || d > worst) {
+                worst = d;
+                at = t;
+                if (Double.isNaN(d)) break;
+            }
+        }
+        return new Result(worst, at, null);
+    }
+
+    private static String sizeText(List<String> axes, Map<String, Integer> sizes) {
+        if (axes.isEmpty()) return "";
+        List<String> parts = new ArrayList<>();
+        for (String a : axes) parts.add(a + "=" + sizes.get(a));
+        return "<" + String.join(", ", parts) + ">";
+    }
+
+    private static List<Path> expand(Path p) {
+        if (!Files.isDirectory(p)) return List.of(p);
+        try (Stream<Path> s = Files.walk(p)) {
+            return s.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".ncd"))
+                    .filter(f -> { for (Path part : p.relativize(f)) if (part.toString().equals("target") || part.toString().startsWith(".")) return false; return true; })
+                    .sorted().toList();
+        } catch (IOException e) {
+            return List.of(p);
+        }
+    }
+}
