@@ -32,8 +32,9 @@ import java.util.stream.Stream;
 /** {@code ncdc test}: check every law on random inputs and print one line per law with its worst error. */
 @Command(name = "test",
         description = {
-            "Check every law of each file on random inputs (--trials of them, reproducible from --seed) on the",
-            "reference interpreter. A law holds when |lhs - rhs| <= its tolerance for every element of every trial.",
+            "Check every law and expectation of each file on random inputs (--trials of them, reproducible from",
+            "--seed) on the reference interpreter. A law holds when |lhs - rhs| <= its tolerance for every element of",
+            "every trial; `expect NAME after N steps: ...` compares the two sides after N state updates.",
             "Generic and sized-later axes get small distinct sizes (3, 4, 5, ...) unless --axis sets them."},
         footerHeading = "%nExamples:%n",
         footer = {"  ncdc test examples/", "  ncdc test stdlib/std/act.ncd --trials 100 --axis A=64"})
@@ -132,7 +133,9 @@ final class TestCommand implements Callable<Integer> {
             for (Map.Entry<String, TensorType> e : declared.entrySet()) in.put(e.getKey(), Inputs.random(e.getKey(), e.getValue(), seed + t));
             Map<String, Tensor> out;
             try {
+                // an expectation `after N steps` compares the outputs of step N (after N state updates)
                 out = interp.step(in);
+                for (int s = 0; s < g.steps(); s++) out = interp.step(in);
             } catch (InterpreterException e) {
                 return new Result(Double.NaN, t, e.getMessage());
             }

@@ -49,7 +49,8 @@ comp        : comp '||' comp                         # parComp
             ;
 
 // law normalizes<A>(x: f32[A]): sum[A](softmax<A>(x)) == 1 within 1e-6
-lawDecl     : 'law' ID genericParams? '(' paramList? ')' ':' expr ('within' NUMBER)? ';'? ;
+// expect glides after 4 steps: Glider() == roll[row, 1](roll[col, 1](glider))
+lawDecl     : kind=('law' | 'expect') ID genericParams? ('(' paramList? ')')? ('after' count=NUMBER word=ID)? ':' expr ('within' tol=NUMBER)? ';'? ;
 
 block       : '{' stmt* '}' ;
 stmt        : 'let' ID (':' type)? '=' expr ';'?                                  # letStmt

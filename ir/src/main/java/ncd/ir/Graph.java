@@ -27,6 +27,7 @@ public final class Graph {
     private final List<State> states;
     private final List<Output> outputs;
     private final double tolerance;
+    private final int steps;
     private final SourceSpan span;
 
     private Graph(Builder b) {
@@ -37,6 +38,7 @@ public final class Graph {
         states = List.copyOf(b.states.values());
         outputs = List.copyOf(b.outputs);
         tolerance = b.tolerance;
+        steps = b.steps;
         span = b.span;
     }
 
@@ -49,6 +51,8 @@ public final class Graph {
     public List<Output> outputs() { return outputs; }
     /** For a law: the largest allowed absolute difference between its two sides. */
     public double tolerance() { return tolerance; }
+    /** For a law: the state updates to run before comparing its sides (0: compare at the first step). */
+    public int steps() { return steps; }
     public SourceSpan span() { return span; }
 
     public List<Node> params() { return nodes.stream().filter(n -> n.op() == Op.PARAM).toList(); }
@@ -65,6 +69,7 @@ public final class Graph {
         private final Map<String, State> states = new LinkedHashMap<>();
         private final List<Output> outputs = new ArrayList<>();
         private double tolerance;
+        private int steps;
 
         private Builder(String name, Kind kind, SourceSpan span) {
             this.name = name;
@@ -113,6 +118,11 @@ public final class Graph {
 
         public Builder tolerance(double t) {
             tolerance = t;
+            return this;
+        }
+
+        public Builder steps(int n) {
+            steps = n;
             return this;
         }
 

@@ -18,6 +18,7 @@ public final class IrPrinter {
         StringBuilder sb = new StringBuilder();
         sb.append(g.kind() == Graph.Kind.LAW ? "law " : "circuit ").append(g.name());
         if (g.kind() == Graph.Kind.LAW) sb.append(" within ").append(number(g.tolerance()));
+        if (g.steps() > 0) sb.append(" after ").append(g.steps()).append(" steps");
         sb.append(" {\n");
         for (Node n : g.nodes()) {
             sb.append("  %").append(num.get(n)).append(" = ").append(opText(n));

@@ -43,9 +43,12 @@ public sealed interface Decl {
     /** An output type, optionally named. */
     record OutputDecl(Name name, TypeExpr type) {}
 
-    /** {@code law name<A>(x: f32[A]): lhs == rhs within 1e-6}. */
+    /**
+     * {@code law name<A>(x: f32[A]): lhs == rhs within 1e-6}, or an expectation about one run,
+     * {@code expect name after 4 steps: lhs == rhs}: both sides compared after {@code steps} state updates.
+     */
     record Law(SourceSpan span, Name name, List<Name> generics, List<ParamDecl> params, Expr lhs, Expr rhs,
-               double tolerance) implements Decl {
+               double tolerance, boolean expect, int steps) implements Decl {
         public Law { generics = List.copyOf(generics); params = List.copyOf(params); }
     }
 

@@ -364,10 +364,15 @@ final class Bodies {
 
     /** Numbers the unnamed calls of each circuit in source order, so instance names are stable. */
     private void numberCalls(List<Stmt> stmts, Env env) {
+        List<Expr> roots = new ArrayList<>();
+        for (Stmt s : stmts) roots.addAll(exprsOf(s));
+        numberCallsIn(roots, env);
+    }
+
+    /** Numbers the unnamed calls in these expressions (a law's two sides, a body's statements) in source order. */
+    void numberCallsIn(List<Expr> roots, Env env) {
         List<Expr.Call> calls = new ArrayList<>();
-        for (Stmt s : stmts) {
-            for (Expr e : exprsOf(s)) Elaborator.collectCalls(e, calls);
-        }
+        for (Expr e : roots) Elaborator.collectCalls(e, calls);
         calls.sort(Comparator.comparingInt(c -> c.span().start()));
         Map<String, Integer> counters = new HashMap<>();
         for (Expr.Call c : calls) {

@@ -107,6 +107,7 @@ public final class CheckedProgram implements Program {
             env.bindings.put(p.name().text(), new Env.Binding(p.name().text(), null, -1,
                     t == null ? Value.ERROR : Value.Tensor.strong(t.type(), null, Value.DEP_INPUT)));
         }
+        el.bodies.numberCallsIn(List.of(l.lhs(), l.rhs()), env);
         Value.Tensor a = el.exprs.tensor(l.lhs(), env);
         Value.Tensor b = el.exprs.tensor(l.rhs(), env);
         if (a == null || b == null) return null;
@@ -260,7 +261,7 @@ public final class CheckedProgram implements Program {
 
     private Graph lowerLaw(Decl.Law l, Map<String, Integer> sizes, Diagnostics diags) {
         Elaborator el = lowering(l.name().text(), Graph.Kind.LAW, l.span(), sizes, diags);
-        el.graph.tolerance(l.tolerance());
+        el.graph.tolerance(l.tolerance()).steps(l.steps());
         Env env = new Env(root, null, genericAxes(l.generics(), sizes), List.of(), List.of(), Map.of(), "", new HashMap<>());
         for (Decl.ParamDecl p : l.params()) {
             env.bindings.put(p.name().text(), new Env.Binding(p.name().text(), null, -1, input(el, p.name().text(), p.type(), env)));

@@ -144,14 +144,25 @@ final class AstBuilder {
     }
 
     private Decl.Law law(LawDeclContext c) {
-        double tol = c.NUMBER() == null ? 0.0 : number(c.NUMBER().getSymbol());
+        double tol = c.tol == null ? 0.0 : number(c.tol);
         Expr e = c.expr() == null ? null : expr(c.expr());
         if (!(e instanceof Expr.Binary b) || b.op() != Expr.BinOp.EQ) {
-            diags.error(e == null ? span(c) : e.span(), DiagCode.E0104, "the body of law " + text(c.ID()) + " is not an equation",
+            diags.error(e == null ? span(c) : e.span(), DiagCode.E0104, "the body of " + c.kind.getText() + " " + text(c.ID(0)) + " is not an equation",
                     "write `law name(x: f32[A]): lhs == rhs within 1e-6`");
             return null;
         }
-        return new Decl.Law(span(c), name(c.ID()), generics(c.genericParams()), params(c.paramList()), b.left(), b.right(), tol);
+        int steps = 0;
+        if (c.count != null) {
+            Integer k = integer(c.count, "a step count");
+            String word = c.word == null ? "" : c.word.getText();
+            if (!word.equals("steps") && !word.equals("step")) {
+                diags.error(span(c.word == null ? c.count : c.word), DiagCode.E0101, "expected `after " + c.count.getText() + " steps`, found `" + word + "`", null);
+                return null;
+            }
+            steps = k == null ? 0 : Math.max(0, k);
+        }
+        return new Decl.Law(span(c), name(c.ID(0)), generics(c.genericParams()), params(c.paramList()), b.left(), b.right(), tol,
+                c.kind.getText().equals("expect"), steps);
     }
 
     private List<Name> generics(GenericParamsContext g) {
