@@ -1,7 +1,7 @@
 package ncd.api;
 
-import ncd.interp.Interpreter;
 import ncd.ir.Graph;
+import ncd.runtime.Executable;
 import ncd.runtime.Tensor;
 
 import java.util.LinkedHashMap;
@@ -10,12 +10,13 @@ import java.util.Map;
 
 /**
  * A running instance of a circuit: its parameters and its state. {@link #step} computes one step's outputs and
- * advances the state; a circuit without state just computes. Runs on the reference interpreter.
+ * advances the state; a circuit without state just computes. Runs on the backend it was made for (by default the
+ * reference interpreter).
  */
 public final class Circuit {
-    private final Interpreter interp;
+    private final Executable interp;
 
-    Circuit(Graph graph, long seed) { this.interp = new Interpreter(graph, seed); }
+    Circuit(Executable exec) { this.interp = exec; }
 
     /** The lowered graph this instance runs. */
     public Graph graph() { return interp.graph(); }

@@ -4,6 +4,8 @@ import ncd.diag.Diagnostics;
 import ncd.frontend.Program;
 import ncd.ir.Graph;
 import ncd.ir.Verifier;
+import ncd.runtime.Backend;
+import ncd.runtime.Backends;
 
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,20 @@ public final class Compiled {
      * drawn from {@code seed}; the state starts at its initial value.
      */
     public Circuit circuit(String name, Map<String, Integer> axisSizes, long seed) throws CompileException {
-        return new Circuit(graph(name, axisSizes), seed);
+        return circuit(name, axisSizes, seed, "interp");
+    }
+
+    /**
+     * Like {@link #circuit(String, Map, long)}, on a named backend ("interp", the reference interpreter, is always
+     * there).
+     *
+     * @throws IllegalArgumentException when no such backend is on the class path or it cannot run here
+     */
+    public Circuit circuit(String name, Map<String, Integer> axisSizes, long seed, String backend) throws CompileException {
+        Backend b = Backends.named(backend).orElseThrow(() -> new IllegalArgumentException("no backend " + backend
+                + "; available: " + Backends.all().stream().map(Backend::name).toList()));
+        if (!b.isAvailable()) throw new IllegalArgumentException("backend " + backend + " cannot run on this machine");
+        return new Circuit(b.compile(graph(name, axisSizes), seed));
     }
 
     /** The lowered IR graph of a circuit or law. */

@@ -5,11 +5,13 @@ import ncd.diag.Diagnostics;
 import ncd.diag.SourceSpan;
 import ncd.frontend.Frontend;
 import ncd.frontend.Program;
-import ncd.interp.Interpreter;
 import ncd.interp.InterpreterException;
 import ncd.ir.Axis;
 import ncd.ir.Graph;
 import ncd.ir.TensorType;
+import ncd.runtime.Backend;
+import ncd.runtime.Backends;
+import ncd.runtime.Executable;
 import ncd.runtime.Npy;
 import ncd.runtime.Tensor;
 import picocli.CommandLine.Command;
@@ -71,6 +73,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",", description = "Size a generic or sized-later axis.")
     List<String> axes = new ArrayList<>();
 
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "interp",
+            description = "Where to run: interp (the reference interpreter; default) or another installed backend.")
+    String backend = "interp";
+
     @Override public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -106,7 +112,13 @@ final class RunCommand implements Callable<Integer> {
 
         Map<String, TensorType> declared = Inputs.declared(graph);
         Map<String, Tensor> given = Inputs.read(inputs, declared, diags);
-        Interpreter interp = new Interpreter(graph, seed);
+        Optional<Backend> be = Backends.named(backend);
+        if (be.isEmpty() || !be.get().isAvailable()) {
+            diags.error(SourceSpan.NONE, DiagCode.E0803, be.isEmpty() ? "no backend `" + backend + "`" : "backend " + backend + " cannot run on this machine",
+                    "backends here: " + Backends.all().stream().filter(Backend::isAvailable).map(Backend::name).toList());
+            return fail(err, diags, Main.USAGE);
+        }
+        Executable interp = be.get().compile(graph, seed);
         if (params != null) {
             Map<String, Tensor> ps = Inputs.params(params, interp.params(), diags);
             if (!diags.hasErrors()) ps.forEach(interp::setParam);

@@ -7,6 +7,7 @@ import ncd.ir.Node;
 import ncd.ir.Op;
 import ncd.ir.State;
 import ncd.ir.TensorType;
+import ncd.runtime.Executable;
 import ncd.runtime.Rng;
 import ncd.runtime.Tensor;
 
@@ -26,7 +27,7 @@ import java.util.Set;
  * {@code k} draws from {@code Rng.seedOf(s, k)}, stream -1 while initialising state and stream {@code t} at step
  * {@code t} (0-based); element {@code i} (row-major in the node's type) uses index {@code i}.
  */
-public final class Interpreter {
+public final class Interpreter implements Executable {
     private final Graph graph;
     private final long seed;
     private final Map<String, Tensor> params = new LinkedHashMap<>();
@@ -45,12 +46,15 @@ public final class Interpreter {
         reset();
     }
 
+    @Override
     public Graph graph() { return graph; }
 
     /** Parameters by instance path, as initialised from the seed (or as set). */
+    @Override
     public Map<String, Tensor> params() { return java.util.Collections.unmodifiableMap(params); }
 
     /** Replaces a parameter's value; its axes are matched by name (any order) and sizes and dtype must agree. */
+    @Override
     public void setParam(String path, Tensor value) {
         Tensor old = params.get(path);
         if (old == null) throw new InterpreterException("no parameter " + path + "; parameters: " + params.keySet());
@@ -58,6 +62,7 @@ public final class Interpreter {
     }
 
     /** The current state, by name. */
+    @Override
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (State s : graph.states()) out.put(s.name(), tensor(s.type(), state.get(s.name())));
@@ -65,9 +70,11 @@ public final class Interpreter {
     }
 
     /** Steps taken since the state was (re)initialised. */
+    @Override
     public long steps() { return step; }
 
     /** Sets every state to its initial value and the step count to 0. */
+    @Override
     public void reset() {
         step = 0;
         state.clear();
@@ -82,6 +89,7 @@ public final class Interpreter {
      * One step: the outputs for these inputs (by name), and the state advanced. Inputs are matched to the graph's
      * by name; their axes by name (any order), with the sizes and dtype the graph declares.
      */
+    @Override
     public Map<String, Tensor> step(Map<String, Tensor> inputs) {
         Map<Node, double[]> bound = new LinkedHashMap<>();
         for (Node in : graph.inputs()) {
@@ -104,6 +112,7 @@ public final class Interpreter {
         return out;
     }
 
+    @Override
     public List<String> inputNames() {
         List<String> names = new ArrayList<>();
         for (Node in : graph.inputs()) names.add(((Attr.Named) in.attr()).name());

@@ -1,0 +1,37 @@
+package ncd.runtime;
+
+import ncd.ir.Graph;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A compiled circuit with its parameters and state, as a backend made it. {@link #step} computes one step's
+ * outputs from the inputs and the current state, then advances the state. All backends agree with the reference
+ * interpreter on the same inputs, parameters and seed (within a tolerance each states).
+ */
+public interface Executable {
+    /** The graph this runs. */
+    Graph graph();
+
+    /** Input names, in the graph's order. */
+    List<String> inputNames();
+
+    /** One step: outputs by name. Inputs are matched by name, their axes by name. */
+    Map<String, Tensor> step(Map<String, Tensor> inputs);
+
+    /** Parameters by instance path. */
+    Map<String, Tensor> params();
+
+    /** Replaces a parameter (axes matched by name; sizes and dtype must agree). */
+    void setParam(String path, Tensor value);
+
+    /** The current state by name. */
+    Map<String, Tensor> state();
+
+    /** Steps since the state was initialised. */
+    long steps();
+
+    /** Puts every state back to its initial value. */
+    void reset();
+}
