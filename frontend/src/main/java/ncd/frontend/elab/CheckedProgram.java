@@ -175,17 +175,14 @@ public final class CheckedProgram implements Program {
         Decl.Law l = root.laws().get(circuit);
         List<Name> generics = c != null ? c.generics() : l != null ? l.generics() : List.of();
         for (Name g : generics) out.add(g.text());
+        if (c == null && l == null) return out;
+        Set<String> words = new HashSet<>();
+        if (c != null) NamesUsed.ofCircuit(c, root, words, new HashSet<>());
+        else NamesUsed.ofLaw(l, root, words);
         for (Map.Entry<String, Decl.AxisDef> a : root.axes().entrySet()) {
-            if (a.getValue().size() == null && (c != null || l != null) && mentions(c, l, a.getKey())) out.add(a.getKey());
+            if (a.getValue().size() == null && words.contains(a.getKey()) && !out.contains(a.getKey())) out.add(a.getKey());
         }
         return out;
-    }
-
-    private static boolean mentions(Decl.Circuit c, Decl.Law l, String axis) {
-        List<Decl.ParamDecl> ps = c != null ? c.params() : l.params();
-        for (Decl.ParamDecl p : ps) if (p.type().axes().stream().anyMatch(n -> n.text().equals(axis))) return true;
-        if (c != null) for (Decl.OutputDecl o : c.outputs()) if (o.type().axes().stream().anyMatch(n -> n.text().equals(axis))) return true;
-        return false;
     }
 
     @Override public Optional<Graph> lower(String circuit, Map<String, Integer> sizes, Diagnostics diags) {
