@@ -123,6 +123,7 @@ final class RunCommand implements Callable<Integer> {
             Map<String, Tensor> ps = Inputs.params(params, interp.params(), diags);
             if (!diags.hasErrors()) ps.forEach(interp::setParam);
         }
+        if (diags.all().stream().anyMatch(d -> d.code() == DiagCode.E0803)) return fail(err, diags, Main.USAGE);
         if (diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
         Map<String, Tensor> in = new LinkedHashMap<>();
         for (Map.Entry<String, TensorType> e : declared.entrySet()) {

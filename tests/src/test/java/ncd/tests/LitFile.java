@@ -117,10 +117,11 @@ record LitFile(Path path, String text, List<String> run, List<String> checks, Li
         return out;
     }
 
-    /** The RUN arguments with {@code %s} replaced by this file's absolute path. */
+    /** The RUN arguments with {@code %s} replaced by this file's absolute path and {@code %root} by the repository's. */
     List<String> runArgs() {
         String abs = path.toAbsolutePath().normalize().toString();
-        return run.stream().map(a -> a.replace("%s", abs)).toList();
+        String root = Repo.root().toString();
+        return run.stream().map(a -> a.replace("%s", abs).replace("%root", root)).toList();
     }
 
     int expectedExit() { return Objects.requireNonNullElse(exit, 0); }

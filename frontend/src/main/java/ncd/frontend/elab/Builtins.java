@@ -482,14 +482,14 @@ final class Builtins {
             }
         }
         if (seed == null) {
-            el.diags.error(a.span(), DiagCode.E0709, op + " has no seed", "every random source names its seed, so runs repeat: " + op + "[...](..., seed = 1)");
+            el.diags.error(a.span(), DiagCode.E0709, op + " has no seed", "every random source names its seed, so runs repeat: " + op + "[..., seed = 1](...)");
             return Value.ERROR;
         }
         int want = dist == Attr.Dist.BERNOULLI ? 1 : 2;
         List<Expr> argExprs = a.args();
         if (argExprs.size() != want && !(argExprs.isEmpty() && dist != Attr.Dist.BERNOULLI)) {
             el.diags.error(a.span(), DiagCode.E0601, op + " takes " + want + " parameter(s), got " + argExprs.size(),
-                    dist == Attr.Dist.BERNOULLI ? "bernoulli[A](p, seed = 1)" : op + "[A](" + (dist == Attr.Dist.NORMAL ? "mean, std" : "lo, hi") + ", seed = 1)");
+                    dist == Attr.Dist.BERNOULLI ? "bernoulli[A, seed = 1](p)" : op + "[A, seed = 1](" + (dist == Attr.Dist.NORMAL ? "mean, std" : "lo, hi") + ")");
             return Value.ERROR;
         }
         List<Value.Tensor> ps = new ArrayList<>();

@@ -94,13 +94,13 @@ final class Compose {
 
     /** Applies a composition to its inputs; returns one tensor or a tuple. */
     static Value apply(Elaborator el, CircuitRef owner, Decl.Comp comp, Env env, List<Value> args) {
-        int[] counter = {0};
+        Map<String, Integer> counter = new HashMap<>();
         List<Value> outs = run(el, owner, comp, env, args, counter);
         if (outs == null) return Value.ERROR;
         return outs.size() == 1 ? outs.get(0) : new Value.Tuple(outs);
     }
 
-    private static List<Value> run(Elaborator el, CircuitRef owner, Decl.Comp comp, Env env, List<Value> args, int[] counter) {
+    private static List<Value> run(Elaborator el, CircuitRef owner, Decl.Comp comp, Env env, List<Value> args, Map<String, Integer> counter) {
         if (comp instanceof Decl.Seq s) {
             List<Value> mid = run(el, owner, s.first(), env, args, counter);
             if (mid == null) return null;
@@ -131,7 +131,9 @@ final class Compose {
         if (part == null) return null;
         List<SourceSpan> spans = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) spans.add(ref.span());
-        String path = env.path(ref.circuit().text() + "_" + counter[0]++);
+        // instances are numbered per circuit, in order of appearance: Linear_0, Relu_0, Linear_1
+        int k = counter.merge(ref.circuit().text(), 1, Integer::sum) - 1;
+        String path = env.path(ref.circuit().text() + "_" + k);
         Value v = el.bodies.call(part, path, ref.generics(), args, spans, ref.span(), env);
         if (v instanceof Value.Error) return null;
         if (v instanceof Value.Tuple t) return t.items();

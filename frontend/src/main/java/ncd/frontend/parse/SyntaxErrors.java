@@ -59,7 +59,7 @@ final class SyntaxErrors extends BaseErrorListener {
             message = "unexpected " + found;
         }
         if (t.getType() == Token.EOF) hint = "the file ends in the middle of a construct; is a `}` or `)` missing?";
-        else if (t.getText().equals("=") && expected != null && expected.contains(tokenType(voc, "'=='"))) hint = "compare with `==`; `=` only binds names";
+        else if (t.getText().equals("=")) hint = "compare with `==`; `=` only binds names (let x = ..., next v = ..., const c = ...)";
         else if (t.getText().equals(":") ) hint = "a type annotation goes after a name: `let x: f32[N] = ...`";
         else if (t.getText().equals("[")) hint = "index an axis by name: `x[seq = 0]`, or use an axis operation like `sum[A](x)`";
         SourceSpan where = t.getType() == Token.EOF ? eofSpan() : span(t);

@@ -1,0 +1,204 @@
+package ncd.cli;
+
+import ncd.diag.Diagnostic;
+import ncd.diag.Diagnostics;
+import ncd.diagrams.DotWriter;
+import ncd.diagrams.Render;
+import ncd.frontend.CompilerBug;
+import ncd.frontend.Frontend;
+import ncd.frontend.Program;
+import ncd.ir.Graph;
+import ncd.ir.IrInvariantError;
+import ncd.ir.Verifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code ncdc diagram}: draw one circuit or law as a neural circuit diagram (DOT, SVG or PNG). */
+@Command(name = "diagram",
+        description = {
+            "Check FILE, lower one circuit or law of its module to IR, and draw it as a neural circuit diagram: "
+                + "data flows left to right, every wire is labelled with its axes (name:size, one line and one "
+                + "drawn line per axis), learned operations are bold, sub-circuits are dotted clusters, and state "
+                + "feeds back through a one-step delay (z⁻¹). docs/diagrams.md describes the notation.",
+            "",
+            "The output format follows the -o file's extension: .dot (or .gv) writes Graphviz DOT text, .svg and "
+                + ".png are rendered by Graphviz: the `dot` program when it is on the PATH, else the embedded V8 "
+                + "engine (nothing to install). Without -o, or with -o -, DOT text goes to stdout."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  ncdc diagram examples/transformer.ncd --circuit Block -o block.svg",
+            "  ncdc diagram examples/transformer.ncd --circuit Block --depth 1 -o block.png",
+            "  ncdc diagram stdlib/std/nn.ncd --circuit MLP --axis I=3 --axis H=4 --axis O=2 -o mlp.dot",
+            "  ncdc diagram examples/lif.ncd --circuit Driven        DOT on stdout"})
+final class DiagramCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The .ncd file whose circuit to draw.")
+    Path file;
+
+    @Option(names = "--circuit", paramLabel = "NAME",
+            description = "The circuit or law to draw (needed when the module has more than one circuit).")
+    String circuit;
+
+    @Option(names = "--depth", paramLabel = "N",
+            description = "Expand sub-circuits N levels deep; deeper calls are drawn as one box each "
+                    + "(default: everything expanded; 0: only the top level).")
+    Integer depth;
+
+    @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",",
+            description = "Size a generic or sized-later axis (repeatable, or comma-separated).")
+    List<String> axes = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT",
+            description = "Where to write: OUT.svg, OUT.png, OUT.dot or OUT.gv; - for DOT on stdout (the default).")
+    String output;
+
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
+            description = "Layout engine for SVG and PNG: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: "
+                    + "dot when installed, else v8).")
+    EngineChoice engine = EngineChoice.auto;
+
+    @Option(names = "--dpi", paramLabel = "DPI", defaultValue = "144", description = "Resolution of PNG output (default: ${DEFAULT-VALUE}).")
+    int dpi = 144;
+
+    /** --engine values. */
+    enum EngineChoice {
+        auto(Render.Engine.AUTO), dot(Render.Engine.DOT), v8(Render.Engine.V8);
+
+        final Render.Engine engine;
+
+        EngineChoice(Render.Engine e) { engine = e; }
+    }
+
+    @Override public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return diagram(out, err);
+        } catch (Throwable t) {
+            Report.internalError(err, "diagram", t, common.verbose);
+            return Main.INTERNAL;
+        }
+    }
+
+    private int diagram(PrintWriter out, PrintWriter err) throws IOException {
+        String format = formatOf(output);
+        if (format == null) {
+            err.println("ncdc: cannot tell the format of '" + output + "': name the output OUT.svg, OUT.png, OUT.dot or OUT.gv");
+            return Main.USAGE;
+        }
+        if (depth != null && depth < 0) {
+            err.println("ncdc: --depth must be 0 or more, got " + depth);
+            return Main.USAGE;
+        }
+        if (dpi < 18 || dpi > 1200) {
+            err.println("ncdc: --dpi must be between 18 and 1200, got " + dpi);
+            return Main.USAGE;
+        }
+        Diagnostics diags = new Diagnostics();
+        Map<String, Integer> sizes = AxisSizes.parse(axes, diags);
+        if (diags.hasErrors()) {
+            Report.diagnostics(err, common.diagnostics, diags.sorted());
+            return Main.USAGE;
+        }
+        Program prog = Frontend.load(file, diags);
+        if (prog == null || diags.hasErrors()) {
+            Report.diagnostics(err, common.diagnostics, diags.sorted());
+            return Main.USER_ERROR;
+        }
+        String name = circuit;
+        if (name == null) {
+            List<String> cs = prog.circuitNames();
+            if (cs.size() != 1) {
+                err.println("ncdc: " + file + " has " + (cs.isEmpty() ? "no circuits" : cs.size() + " circuits ("
+                        + String.join(", ", cs) + ")") + "; choose one with --circuit NAME");
+                return Main.USAGE;
+            }
+            name = cs.get(0);
+        }
+        Optional<Graph> g = lower(prog, name, sizes, diags);
+        List<Diagnostic> ds = diags.sorted();
+        if (g.isEmpty()) {
+            Report.diagnostics(err, common.diagnostics, ds);
+            return Main.USER_ERROR;
+        }
+        if (common.diagnostics == Report.Format.json || !ds.isEmpty()) Report.diagnostics(err, common.diagnostics, ds);
+        DotWriter.Options opt = DotWriter.Options.defaults();
+        if (depth != null) opt = opt.withDepth(depth);
+        String dot = DotWriter.write(g.get(), opt);
+        if (format.equals("stdout")) {
+            out.print(dot);
+            out.flush();
+            return Main.OK;
+        }
+        Path to = Path.of(output);
+        if (format.equals("dot")) {
+            Files.writeString(to, dot, StandardCharsets.UTF_8);
+            return Main.OK;
+        }
+        Render.Engine used = Render.resolve(engine.engine);
+        long t0 = System.nanoTime();
+        try {
+            if (format.equals("svg")) {
+                Files.writeString(to, Render.svg(dot, used), StandardCharsets.UTF_8);
+            } else {
+                Files.write(to, Render.png(dot, used, dpi));
+            }
+        } catch (Render.RenderException e) {
+            err.println("ncdc: " + e.getMessage());
+            return Main.USER_ERROR;
+        }
+        if (common.verbose) {
+            err.printf(Locale.ROOT, "ncdc: wrote %s (rendered by %s in %.2f s)%n", to,
+                    used == Render.Engine.DOT ? "dot" : "V8", (System.nanoTime() - t0) / 1e9);
+        }
+        return Main.OK;
+    }
+
+    /** "svg", "png", "dot", "stdout", or null for an extension nobody knows. */
+    static String formatOf(String output) {
+        if (output == null || output.equals("-")) return "stdout";
+        String o = output.toLowerCase(Locale.ROOT);
+        if (o.endsWith(".svg")) return "svg";
+        if (o.endsWith(".png")) return "png";
+        if (o.endsWith(".dot") || o.endsWith(".gv")) return "dot";
+        return null;
+    }
+
+    /**
+     * Lowers {@code name} and verifies the graph; user errors go to {@code diags} (and give empty), a graph that
+     * fails verification is a compiler bug.
+     */
+    static Optional<Graph> lower(Program prog, String name, Map<String, Integer> sizes, Diagnostics diags) {
+        Diagnostics own = new Diagnostics();
+        Optional<Graph> g = prog.lower(name, sizes, own);
+        for (Diagnostic d : own.all()) diags.add(d.severity(), d.code(), d.span(), d.message(), d.hint());
+        if (g.isEmpty()) {
+            if (own.hasErrors()) return Optional.empty();
+            throw new CompilerBug("lower", new IllegalStateException("lowering " + name + " gave no graph and reported no error"));
+        }
+        try {
+            Verifier.verify(g.get());
+        } catch (IrInvariantError e) {
+            throw new CompilerBug("verify", e);
+        }
+        return g;
+    }
+}
