@@ -184,7 +184,7 @@ final class RunCommand implements Callable<Integer> {
 
     static String num(double v) {
         if (Double.isNaN(v)) return "nan";
-        if (v == Math.rint(v) && Math.abs(v) < 1e9) return String.valueOf((long) v);
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.valueOf((long) v);
         String t = String.format(java.util.Locale.ROOT, "%.6g", v);
         // 1.00000e-05 -> 1e-05, 0.500000 -> 0.5
         int e = t.indexOf('e');

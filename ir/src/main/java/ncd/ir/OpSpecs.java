@@ -424,15 +424,11 @@ public final class OpSpecs {
             throw err(DiagCode.E0304, "merge of " + m.parts() + " (product " + prod + ") into " + m.into().name() + " (size "
                     + m.into().size() + ")", "the size of the merged axis must be the product of the parts");
         }
+        // the merged axis takes the place of the first listed part; the other parts are gone
         List<Axis> out = new ArrayList<>();
-        boolean placed = false;
         for (Axis b : x.axes()) {
-            if (m.parts().contains(b.name())) {
-                if (!placed) out.add(m.into());
-                placed = true;
-            } else {
-                out.add(b);
-            }
+            if (b.name().equals(m.parts().get(0))) out.add(m.into());
+            else if (!m.parts().contains(b.name())) out.add(b);
         }
         return x.withAxes(out);
     }

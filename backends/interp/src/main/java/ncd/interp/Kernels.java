@@ -184,6 +184,18 @@ final class Kernels {
             default -> throw new IllegalStateException(r.fn().name());
         };
         java.util.Arrays.fill(out, init);
+        if (in.dtype() == DType.I32 && (r.fn() == Attr.ReduceFn.SUM || r.fn() == Attr.ReduceFn.PROD)) {
+            // integer sums and products wrap around exactly as repeated + and * do
+            int[] acc = new int[out.length];
+            java.util.Arrays.fill(acc, r.fn() == Attr.ReduceFn.SUM ? 0 : 1);
+            for (int i = 0; i < x.length; i++) {
+                Layout.coords(i, inSizes, c);
+                int o = Layout.dot(c, outStrides);
+                acc[o] = r.fn() == Attr.ReduceFn.SUM ? acc[o] + (int) x[i] : acc[o] * (int) x[i];
+            }
+            for (int o = 0; o < out.length; o++) out[o] = acc[o];
+            return;
+        }
         boolean[] nan = new boolean[out.length];
         // visiting x in row-major order visits each output's summands in row-major order of the reduced axes
         for (int i = 0; i < x.length; i++) {
@@ -230,7 +242,9 @@ final class Kernels {
 
     private static void contract(Node n, double[] a, double[] b, double[] out) {
         TensorType ta = n.input(0).type(), tb = n.input(1).type(), t = n.type();
-        List<String> k = ((Attr.Contract) n.attr()).axes();
+        // the summed axes in a's layout order, so the accumulation runs row-major over a's summed axes
+        List<String> k = new java.util.ArrayList<>(((Attr.Contract) n.attr()).axes());
+        k.sort(java.util.Comparator.comparingInt(ta::indexOf));
         // iterate over the output axes followed by the summed axes
         List<Axis> all = new java.util.ArrayList<>(t.axes());
         for (String s : k) all.add(ta.axis(s));

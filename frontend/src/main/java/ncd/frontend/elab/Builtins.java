@@ -219,7 +219,9 @@ final class Builtins {
         Double fill = 0.0;
         List<OpArg> positional = new ArrayList<>();
         for (OpArg o : args) {
-            if (o instanceof OpArg.Named n && op.equals("shift") && n.key().text().equals("fill")) {
+            if (o instanceof OpArg.Named n && op.equals("shift") && n.key().text().equals("fill") && n.value() instanceof Expr.Bool b) {
+                fill = b.value() ? 1.0 : 0.0;
+            } else if (o instanceof OpArg.Named n && op.equals("shift") && n.key().text().equals("fill")) {
                 Value.Tensor f = el.exprs.tensor(n.value(), env);
                 if (f == null || !f.weak()) {
                     el.diags.error(n.value().span(), DiagCode.E0705, "the fill of shift must be a constant number", null);
