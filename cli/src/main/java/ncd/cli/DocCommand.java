@@ -1,13 +1,213 @@
 package ncd.cli;
 
+import ncd.diag.Diagnostic;
+import ncd.diag.Diagnostics;
+import ncd.diag.SourceSpan;
+import ncd.diagrams.DocSite;
+import ncd.diagrams.Render;
+import ncd.diagrams.SampleSizes;
+import ncd.frontend.Frontend;
+import ncd.frontend.Program;
+import ncd.ir.Graph;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
-/** {@code ncdc doc}: placeholder while the doc site is built. */
-@Command(name = "doc", description = "Generate a static HTML site of the circuits of a module (not yet).")
+/** {@code ncdc doc}: a static HTML site with a page per module and per circuit, its diagram, cost and source. */
+@Command(name = "doc",
+        description = {
+            "Check PATH (a .ncd file, or every .ncd file under a directory) and write a static HTML site to OUT: an "
+                + "index of modules, and for each circuit and law its diagram (inline SVG), signature, inputs and "
+                + "outputs with their axes, parameter table, FLOPs and bytes per call estimated from the IR, the laws "
+                + "that mention it, and its source. Open OUT/index.html in a browser; no server is needed.",
+            "",
+            "Generic and sized-later axes get small distinct sizes (2, 3, 4, ...) unless given with --axis; each "
+                + "page says which sizes it was drawn with. Diagrams are rendered by `dot` when installed, else by "
+                + "the embedded V8 engine."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  ncdc doc stdlib/ -o site/",
+            "  ncdc doc examples/transformer.ncd -o site/ --axis batch=8"})
 final class DocCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "A .ncd file, or a directory searched recursively for .ncd files.")
+    Path path;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true, description = "The directory to write the site into.")
+    Path outDir;
+
+    @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",",
+            description = "Size a generic or sized-later axis wherever it is needed (repeatable, or comma-separated).")
+    List<String> axes = new ArrayList<>();
+
+    @Option(names = "--title", paramLabel = "TEXT", defaultValue = "ncd circuits", description = "The site's title (default: ${DEFAULT-VALUE}).")
+    String title = "ncd circuits";
+
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
+            description = "Layout engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: dot when installed, else v8).")
+    DiagramCommand.EngineChoice engine = DiagramCommand.EngineChoice.auto;
+
     @Override public Integer call() {
-        return Main.USAGE;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return doc(out, err);
+        } catch (Throwable t) {
+            Report.internalError(err, "doc", t, common.verbose);
+            return Main.INTERNAL;
+        }
+    }
+
+    private int doc(PrintWriter out, PrintWriter err) throws IOException {
+        Diagnostics diags = new Diagnostics();
+        Map<String, Integer> given = AxisSizes.parse(axes, diags);
+        if (diags.hasErrors()) {
+            Report.diagnostics(err, common.diagnostics, diags.sorted());
+            return Main.USAGE;
+        }
+        List<Path> files = files(path);
+        if (files == null) {
+            err.println("ncdc: " + path + ": no such file or directory");
+            return Main.USER_ERROR;
+        }
+        if (files.isEmpty()) {
+            err.println("ncdc: no .ncd files under " + path);
+            return Main.USER_ERROR;
+        }
+        List<DocSite.Module> modules = new ArrayList<>();
+        for (Path f : files) {
+            if (common.verbose) err.println("ncdc: documenting " + f);
+            Diagnostics own = new Diagnostics();
+            Program prog = Frontend.load(f, own);
+            if (prog == null || own.hasErrors()) {
+                Report.diagnostics(err, common.diagnostics, own.sorted());
+                err.println("ncdc: " + f + " has errors; fix them (ncdc check " + f + ") before generating docs");
+                return Main.USER_ERROR;
+            }
+            modules.add(module(prog, f, display(path, f), given));
+        }
+        modules.sort(Comparator.comparing(DocSite.Module::name));
+        Render.Engine e = Render.resolve(engine.engine);
+        long t0 = System.nanoTime();
+        List<Path> written;
+        try {
+            written = DocSite.write(outDir, title, modules, dot -> Render.svg(dot, e));
+        } catch (Render.RenderException x) {
+            err.println("ncdc: " + x.getMessage());
+            return Main.USER_ERROR;
+        }
+        out.printf("wrote %s and %d more files (%d modules; diagrams by %s in %.1f s)%n", outDir.resolve("index.html"),
+                written.size() - 1, modules.size(), e == Render.Engine.DOT ? "dot" : "V8", (System.nanoTime() - t0) / 1e9);
+        out.flush();
+        return Main.OK;
+    }
+
+    private static DocSite.Module module(Program prog, Path f, String shown, Map<String, Integer> given) throws IOException {
+        String source = Files.readString(f).replace("\r\n", "\n");
+        List<DocSite.Entry> circuits = new ArrayList<>();
+        for (String n : prog.circuitNames()) circuits.add(entry(prog, source, n, false, given));
+        List<DocSite.Entry> laws = new ArrayList<>();
+        for (String n : prog.lawNames()) laws.add(entry(prog, source, n, true, given));
+        return new DocSite.Module(prog.moduleName(), shown, source, headerComment(source), circuits, laws);
+    }
+
+    private static DocSite.Entry entry(Program prog, String source, String name, boolean law, Map<String, Integer> given) {
+        Map<String, Integer> chosen = Map.of();
+        Optional<Graph> g = Optional.empty();
+        String problem = null;
+        for (Map<String, Integer> sizes : SampleSizes.candidates(prog.unsizedAxes(name), given)) {
+            Diagnostics d = new Diagnostics();
+            g = DiagramCommand.lower(prog, name, sizes, d);
+            if (g.isPresent()) {
+                chosen = sizes;
+                break;
+            }
+            if (problem == null) {
+                List<Diagnostic> ds = d.sorted();
+                problem = ds.isEmpty() ? "it does not lower" : ds.get(0).code() + ": " + ds.get(0).message();
+            }
+        }
+        int start;
+        int end;
+        SourceSpan span = g.map(Graph::span).orElse(SourceSpan.NONE);
+        if (span.isKnown() && span.end() <= source.length()) {
+            start = span.start();
+            end = span.end();
+        } else {
+            Matcher m = Pattern.compile("(?m)^\\s*" + (law ? "law" : "circuit") + "\\s+" + Pattern.quote(name) + "\\b").matcher(source);
+            start = m.find() ? m.start() : 0;
+            int blank = source.indexOf("\n\n", start);
+            end = blank < 0 ? source.length() : blank;
+        }
+        start = source.lastIndexOf('\n', start - 1) + 1;       // the whole first line, with its indentation
+        int line = 1;
+        for (int i = 0; i < start; i++) if (source.charAt(i) == '\n') line++;
+        return new DocSite.Entry(name, law, source.substring(start, end), commentAbove(source, start), line,
+                g.orElse(null), g.isPresent() ? chosen : Map.of(), g.isPresent() ? null : problem);
+    }
+
+    /** The // lines right above offset {@code start}, without the slashes, as one paragraph. */
+    static String commentAbove(String source, int start) {
+        List<String> lines = new ArrayList<>();
+        int end = start;
+        while (end > 0) {
+            int s = source.lastIndexOf('\n', end - 2) + 1;
+            String l = source.substring(s, end).strip();
+            if (!l.startsWith("//")) break;
+            lines.add(0, l.replaceFirst("^//+\\s?", ""));
+            end = s;
+        }
+        return String.join(" ", lines).strip();
+    }
+
+    /** The comment lines at the top of a file, before its first declaration. */
+    static String headerComment(String source) {
+        List<String> lines = new ArrayList<>();
+        for (String l : source.split("\n")) {
+            String t = l.strip();
+            if (t.startsWith("//")) lines.add(t.replaceFirst("^//+\\s?", ""));
+            else if (!t.isEmpty() || !lines.isEmpty()) break;
+        }
+        return String.join(" ", lines).strip();
+    }
+
+    /** How a file is named on the site: relative to the folder above PATH ("stdlib/std/nn.ncd"), never absolute. */
+    private static String display(Path root, Path f) {
+        Path abs = root.toAbsolutePath().normalize();
+        Path base = abs.getParent() == null ? abs : abs.getParent();
+        return base.relativize(f.toAbsolutePath().normalize()).toString().replace('\\', '/');
+    }
+
+    /** The .ncd files of PATH, sorted; null when PATH does not exist. Folders named target are skipped. */
+    private static List<Path> files(Path p) throws IOException {
+        if (Files.isRegularFile(p)) return List.of(p);
+        if (!Files.isDirectory(p)) return null;
+        try (Stream<Path> s = Files.walk(p)) {
+            return s.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".ncd"))
+                    .filter(f -> {
+                        for (Path part : p.relativize(f)) if (part.toString().equals("target")) return false;
+                        return true;
+                    })
+                    .sorted().toList();
+        }
     }
 }

@@ -1,0 +1,529 @@
+package ncd.diagrams;
+
+import ncd.ir.Attr;
+import ncd.ir.Graph;
+import ncd.ir.IrPrinter;
+import ncd.ir.Node;
+import ncd.ir.Op;
+import ncd.ir.State;
+import ncd.ir.TensorType;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Draws one IR graph as a neural circuit diagram in Graphviz DOT (docs/diagrams.md has the notation). The steps:
+ * <ol>
+ *   <li>Number the nodes in graph order, as {@code ncdc ir} does: IR node {@code %12} is DOT node {@code n12}.</li>
+ *   <li>Place every node in the cluster of its scope (the instance path of the call it came from). Scopes nested
+ *       deeper than {@link Options#depth()} collapse: every node below scope prefix P (of depth + 1 parts) is
+ *       drawn by one 3-D box for P, which lists the ids it hides ({@code ncd_hides}).</li>
+ *   <li>Emit the clusters and nodes, depth first, in order of first appearance; inputs are ranked first
+ *       (left), outputs last (right).</li>
+ *   <li>Emit one edge per (source node, drawn target): every input wire of the IR, labelled with the source's
+ *       axes, one line per axis, drawn as that many parallel lines; wires inside one collapsed box are hidden by
+ *       it. Then an edge to each output, and for each state a one-step delay marker (z⁻¹) fed by its {@code next}
+ *       node (and, dashed, its {@code init} node) that feeds back to its {@code state_read} nodes.</li>
+ * </ol>
+ * Every DOT node and edge carries the IR ids and axis names it draws ({@code id}, {@code ncd_src},
+ * {@code ncd_wires}, {@code ncd_axes}, ...), which {@link DotRoundTrip} reads back. Output depends on the graph
+ * alone: same graph, same bytes.
+ */
+public final class DotWriter {
+    /**
+     * How to draw: {@code depth} nested sub-circuit levels expanded (0: only the top level; deeper calls are
+     * boxes); {@code highlightNodes} and {@code highlightWires} (IR node ids, and "dst.slot" wires) drawn in red;
+     * {@code note} an extra line under the title.
+     */
+    public record Options(int depth, Set<Integer> highlightNodes, Set<String> highlightWires, String note) {
+        public Options {
+            if (depth < 0) throw new IllegalArgumentException("depth must be >= 0");
+            highlightNodes = Set.copyOf(highlightNodes);
+            highlightWires = Set.copyOf(highlightWires);
+        }
+
+        public static Options defaults() { return new Options(Integer.MAX_VALUE, Set.of(), Set.of(), null); }
+
+        public Options withDepth(int d) { return new Options(d, highlightNodes, highlightWires, note); }
+    }
+
+    static final String FONT = "Helvetica";
+    private static final String WIRE = "#4d4d4d";
+    private static final String SCALAR_WIRE = "#9a9a9a";
+    private static final String RED = "#d62728";
+    private static final String IO_FILL = "#dde8f6";
+    private static final String STATE_FILL = "#fde6cc";
+    private static final String PARAM_FILL = "#fff3c4";
+
+    /** A collapsed sub-circuit: one box for everything under {@code scope}. */
+    private static final class Box {
+        final String name;
+        final String scope;
+        final List<Node> nodes = new ArrayList<>();
+
+        Box(String name, String scope) {
+            this.name = name;
+            this.scope = scope;
+        }
+    }
+
+    /** An expanded scope: its own nodes, collapsed boxes and sub-clusters, in order of first appearance. */
+    private static final class Cluster {
+        final String scope;
+        final List<Object> members = new ArrayList<>();
+        final Map<String, Cluster> children = new LinkedHashMap<>();
+
+        Cluster(String scope) { this.scope = scope; }
+    }
+
+    /** The one-step delay of state number {@code k}, drawn in the cluster of the scope the state belongs to. */
+    private record Marker(int k, State state, String scope) {}
+
+    /** One drawn edge: the wires (consumer "n7.0" ids) of one source node into one drawn element. */
+    private static final class Edge {
+        final Node src;
+        final String head;
+        final List<Node> dsts = new ArrayList<>();
+        final List<Integer> slots = new ArrayList<>();
+
+        Edge(Node src, String head) {
+            this.src = src;
+            this.head = head;
+        }
+    }
+
+    private final Graph g;
+    private final Options opt;
+    private final Map<Node, Integer> num = new HashMap<>();
+    private final Map<Node, String> element = new HashMap<>();
+    private final Map<String, Box> boxes = new LinkedHashMap<>();
+    private final Map<String, Box> boxByName = new HashMap<>();
+    private final Cluster root = new Cluster("");
+    private final StringBuilder sb = new StringBuilder();
+
+    private DotWriter(Graph g, Options opt) {
+        this.g = g;
+        this.opt = opt;
+    }
+
+    /** The diagram of {@code g} with every sub-circuit expanded. */
+    public static String write(Graph g) { return write(g, Options.defaults()); }
+
+    public static String write(Graph g, Options opt) {
+        DotWriter w = new DotWriter(g, opt);
+        w.place();
+        return w.emit();
+    }
+
+    /** The DOT name (and id) of IR node {@code i}. */
+    public static String nodeId(int i) { return "n" + i; }
+
+    // ---- 1-2: numbering and placement -----------------------------------------------------------------------------
+
+    private void place() {
+        for (Node n : g.nodes()) num.put(n, num.size());
+        for (Node n : g.nodes()) {
+            String[] parts = n.scope().isEmpty() ? new String[0] : n.scope().split("\\.");
+            if (parts.length <= opt.depth()) {
+                cluster(parts, parts.length).members.add(n);
+                element.put(n, nodeId(num.get(n)));
+            } else {
+                String prefix = String.join(".", java.util.Arrays.copyOf(parts, opt.depth() + 1));
+                Box b = boxes.get(prefix);
+                if (b == null) {
+                    b = new Box("b" + boxes.size(), prefix);
+                    boxes.put(prefix, b);
+                    boxByName.put(b.name, b);
+                    cluster(parts, opt.depth()).members.add(b);
+                }
+                b.nodes.add(n);
+                element.put(n, b.name);
+            }
+        }
+        for (int k = 0; k < g.states().size(); k++) {
+            State st = g.states().get(k);
+            int dot = st.name().lastIndexOf('.');
+            String[] parts = dot < 0 ? new String[0] : st.name().substring(0, dot).split("\\.");
+            int depth = Math.min(parts.length, opt.depth());
+            String scope = String.join(".", java.util.Arrays.copyOf(parts, depth));
+            cluster(parts, depth).members.add(new Marker(k, st, scope));
+        }
+    }
+
+    /** The cluster for the first {@code k} parts of a scope, created (with its parents) on first use. */
+    private Cluster cluster(String[] parts, int k) {
+        Cluster c = root;
+        for (int i = 0; i < k; i++) {
+            String path = String.join(".", java.util.Arrays.copyOf(parts, i + 1));
+            Cluster child = c.children.get(path);
+            if (child == null) {
+                child = new Cluster(path);
+                c.children.put(path, child);
+                c.members.add(child);
+            }
+            c = child;
+        }
+        return c;
+    }
+
+    // ---- 3-4: emission ------------------------------------------------------------------------------------------
+
+    private String emit() {
+        boolean law = g.kind() == Graph.Kind.LAW;
+        sb.append("digraph ").append(q(g.name())).append(" {\n");
+        line(1, "graph [" + attrs(map(
+                "rankdir", "LR", "newrank", "true", "compound", "true", "nodesep", "0.22", "ranksep", "0.32",
+                "fontname", FONT, "fontsize", "12", "labelloc", "t", "labeljust", "l",
+                "label", title(law), "id", "graph_" + g.name(),
+                "ncd_kind", law ? "law" : "circuit", "ncd_name", g.name(),
+                "ncd_depth", opt.depth() == Integer.MAX_VALUE ? "all" : String.valueOf(opt.depth()))) + "];");
+        line(1, "node [" + attrs(map("fontname", FONT, "fontsize", "10", "shape", "box", "style", "rounded",
+                "height", "0.3", "margin", "0.1,0.04")) + "];");
+        line(1, "edge [" + attrs(map("fontname", FONT, "fontsize", "8", "fontcolor", "#404040", "arrowsize", "0.5",
+                "color", WIRE)) + "];");
+        emitMembers(root, 1);
+        for (int j = 0; j < g.outputs().size(); j++) {
+            Graph.Output o = g.outputs().get(j);
+            line(1, "out" + j + " [" + attrs(map("id", "out" + j, "label", o.name(), "style", "rounded,filled",
+                    "fillcolor", IO_FILL, "color", "#4a6fa5", "tooltip", "output " + o.name() + " : " + o.node().type(),
+                    "ncd_output", o.name(), "ncd_axes", Labels.axisNames(o.node().type()))) + "];");
+        }
+        List<String> ins = new ArrayList<>();
+        for (Node n : g.inputs()) if (element.get(n).equals(nodeId(num.get(n)))) ins.add(element.get(n));
+        if (!ins.isEmpty()) line(1, "{ rank=source; " + String.join("; ", ins) + "; }");
+        if (!g.outputs().isEmpty()) {
+            List<String> outs = new ArrayList<>();
+            for (int j = 0; j < g.outputs().size(); j++) outs.add("out" + j);
+            line(1, "{ rank=sink; " + String.join("; ", outs) + "; }");
+        }
+        emitWires();
+        for (int j = 0; j < g.outputs().size(); j++) {
+            Node n = g.outputs().get(j).node();
+            String src = nodeId(num.get(n));
+            Map<String, String> a = wireAttrs(n.type(), opt.highlightNodes().contains(num.get(n)));
+            a.put("id", "e" + num.get(n) + "_out" + j);
+            a.put("ncd_role", "output");
+            a.put("ncd_src", src);
+            a.put("ncd_dst", "out" + j);
+            a.put("ncd_axes", Labels.axisNames(n.type()));
+            line(1, element.get(n) + " -> out" + j + " [" + attrs(a) + "];");
+        }
+        for (int k = 0; k < g.states().size(); k++) emitStateEdges(k, g.states().get(k));
+        sb.append("}\n");
+        return sb.toString();
+    }
+
+    private String title(boolean law) {
+        StringBuilder t = new StringBuilder(law ? "law " : "circuit ").append(g.name());
+        if (law) {
+            t.append(":  lhs == rhs");
+            if (g.tolerance() > 0) t.append(" within ").append(IrPrinter.number(g.tolerance()));
+            if (g.steps() > 0) t.append(" after ").append(g.steps()).append(" steps");
+        }
+        if (opt.note() != null) t.append('\n').append(opt.note());
+        return t.toString();
+    }
+
+    private void emitMembers(Cluster c, int indent) {
+        for (Object m : c.members) {
+            if (m instanceof Node) {
+                emitNode((Node) m, indent);
+            } else if (m instanceof Box) {
+                emitBox((Box) m, indent);
+            } else if (m instanceof Marker) {
+                emitDelay((Marker) m, indent);
+            } else {
+                Cluster child = (Cluster) m;
+                String last = child.scope.substring(child.scope.lastIndexOf('.') + 1);
+                line(indent, "subgraph " + q("cluster_" + child.scope) + " {");
+                line(indent + 1, "graph [" + attrs(map("id", "scope_" + child.scope, "label", last,
+                        "tooltip", child.scope, "style", "dotted,rounded", "color", "#707070", "fontsize", "10",
+                        "labeljust", "l", "ncd_scope", child.scope)) + "];");
+                emitMembers(child, indent + 1);
+                line(indent, "}");
+            }
+        }
+    }
+
+    private void emitNode(Node n, int indent) {
+        int i = num.get(n);
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("id", nodeId(i));
+        boolean learned = Labels.learned(n);
+        List<String> lines = Labels.opLines(n);
+        a.put("label", learned ? boldFirst(lines, n.op() == Op.PARAM ? 1 : 0) : String.join("\n", lines));
+        switch (n.op()) {
+            case INPUT:
+                a.put("style", "rounded,filled");
+                a.put("fillcolor", IO_FILL);
+                a.put("color", "#4a6fa5");
+                break;
+            case PARAM:
+                a.put("style", "filled");
+                a.put("fillcolor", PARAM_FILL);
+                break;
+            case CONST:
+                a.put("shape", "plaintext");
+                a.put("fontsize", "9");
+                a.put("height", "0.2");
+                break;
+            case STATE_READ:
+                a.put("style", "rounded,filled");
+                a.put("fillcolor", STATE_FILL);
+                break;
+            case SELECT:
+                a.put("shape", "cds");
+                a.put("style", "solid");
+                break;
+            case RANDOM:
+                a.put("style", "rounded,dashed");
+                break;
+            default:
+                if (Labels.isSymbol(n)) {
+                    a.put("shape", "circle");
+                    a.put("width", "0.3");
+                    a.put("fixedsize", "true");
+                    a.put("fontsize", "13");
+                }
+        }
+        if (learned) a.put("penwidth", "2");
+        if (opt.highlightNodes().contains(i)) {
+            a.put("color", RED);
+            a.put("fontcolor", RED);
+            a.put("penwidth", "3");
+        }
+        a.put("tooltip", tooltip(n));
+        a.put("ncd_op", Labels.opName(n));
+        a.put("ncd_axes", Labels.axisNames(n.type()));
+        if (n.op() == Op.PARAM) a.put("ncd_param", ((Attr.Param) n.attr()).name());
+        line(indent, nodeId(i) + " [" + attrs(a) + "];");
+    }
+
+    private void emitBox(Box b, int indent) {
+        List<String> lines = new ArrayList<>();
+        lines.add(b.scope.substring(b.scope.lastIndexOf('.') + 1));
+        int ops = 0;
+        List<Node> params = new ArrayList<>();
+        Set<String> states = new LinkedHashSet<>();
+        for (Node n : b.nodes) {
+            if (n.op() == Op.PARAM) params.add(n); else if (n.op() != Op.CONST) ops++;
+            if (n.op() == Op.STATE_READ) states.add(((Attr.Named) n.attr()).name());
+        }
+        lines.add(ops + (ops == 1 ? " op" : " ops") + (states.isEmpty() ? "" : ", state " + String.join(", ", states)));
+        int shown = Math.min(params.size(), 6);
+        for (int k = 0; k < shown; k++) {
+            Node p = params.get(k);
+            String path = ((Attr.Param) p.attr()).name();
+            String name = path.startsWith(b.scope + ".") ? path.substring(b.scope.length() + 1) : path;
+            lines.add(name + ": " + Labels.shape(p.type()));
+        }
+        if (params.size() > shown) lines.add("+ " + (params.size() - shown) + " more parameters");
+        List<String> hides = new ArrayList<>();
+        boolean hot = false;
+        for (Node n : b.nodes) {
+            hides.add(nodeId(num.get(n)));
+            hot |= opt.highlightNodes().contains(num.get(n));
+        }
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("id", "box_" + b.scope);
+        a.put("label", boldFirst(lines, 0));
+        a.put("shape", "box3d");
+        a.put("margin", "0.16,0.08");
+        a.put("style", "filled");
+        a.put("fillcolor", "#f2f2f2");
+        if (!params.isEmpty()) a.put("penwidth", "2");
+        if (hot) {
+            a.put("color", RED);
+            a.put("fontcolor", RED);
+            a.put("penwidth", "3");
+        }
+        a.put("tooltip", b.scope + " (" + b.nodes.size() + " IR nodes)");
+        a.put("ncd_scope", b.scope);
+        a.put("ncd_hides", String.join(" ", hides));
+        line(indent, b.name + " [" + attrs(a) + "];");
+    }
+
+    private void emitWires() {
+        Map<String, Edge> edges = new LinkedHashMap<>();
+        for (Node v : g.nodes()) {
+            String head = element.get(v);
+            for (int s = 0; s < v.inputs().size(); s++) {
+                Node u = v.input(s);
+                String tail = element.get(u);
+                if (tail.equals(head)) continue;          // inside one collapsed box: the box draws it
+                Edge e = edges.computeIfAbsent(num.get(u) + ">" + head, k -> new Edge(u, head));
+                e.dsts.add(v);
+                e.slots.add(s);
+            }
+        }
+        for (Edge e : edges.values()) {
+            int src = num.get(e.src);
+            boolean direct = !boxByName.containsKey(e.head);
+            boolean hot = false;
+            List<String> wires = new ArrayList<>();
+            Set<String> slotNames = new LinkedHashSet<>();
+            Set<String> bcast = new LinkedHashSet<>();
+            for (int k = 0; k < e.dsts.size(); k++) {
+                Node v = e.dsts.get(k);
+                int s = e.slots.get(k);
+                String w = nodeId(num.get(v)) + "." + s;
+                wires.add(w);
+                hot |= opt.highlightWires().contains(num.get(v) + "." + s);
+                if (direct) {
+                    String sn = Labels.slotName(v, s);
+                    if (sn != null) slotNames.add(sn);
+                    bcast.addAll(Labels.broadcastAxes(v, s));
+                }
+            }
+            Map<String, String> a = wireAttrs(e.src.type(), hot);
+            String label = a.get("label");
+            if (!bcast.isEmpty()) {
+                a.put("label", (label.isEmpty() ? "" : label + "\n") + "⇉ " + String.join(", ", bcast));
+                a.put("ncd_bcast", String.join(",", bcast));
+            }
+            if (!slotNames.isEmpty()) a.put("headlabel", String.join(",", slotNames));
+            a.put("id", "e" + src + "_" + e.head);
+            a.put("ncd_role", "wire");
+            a.put("ncd_src", nodeId(src));
+            a.put("ncd_wires", String.join(" ", wires));
+            a.put("ncd_axes", Labels.axisNames(e.src.type()));
+            line(1, element.get(e.src) + " -> " + e.head + " [" + attrs(a) + "];");
+        }
+    }
+
+    /** Label (one line per axis), parallel lines (one per axis) and highlight of a wire of type {@code t}. */
+    private static Map<String, String> wireAttrs(TensorType t, boolean hot) {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("label", String.join("\n", Labels.wireLines(t)));
+        String c = hot ? RED : t.rank() == 0 ? SCALAR_WIRE : WIRE;
+        List<String> cs = new ArrayList<>();
+        for (int k = 0; k < Math.max(1, t.rank()); k++) cs.add(c);
+        a.put("color", String.join(":", cs));
+        if (hot) {
+            a.put("penwidth", "2.5");
+            a.put("fontcolor", RED);
+        }
+        return a;
+    }
+
+    private void emitDelay(Marker m, int indent) {
+        State s = m.state();
+        String shown = !m.scope().isEmpty() && s.name().startsWith(m.scope() + ".") ? s.name().substring(m.scope().length() + 1) : s.name();
+        line(indent, "z" + m.k() + " [" + attrs(map("id", "z" + m.k(), "label", "z⁻¹\n" + shown, "shape", "square",
+                "style", "filled", "fillcolor", STATE_FILL, "fontsize", "9", "width", "0.45", "fixedsize", "false",
+                "tooltip", "state " + s.name() + " : " + s.type() + ", one step delay",
+                "ncd_state", s.name(), "ncd_axes", Labels.axisNames(s.type()))) + "];");
+    }
+
+    private void emitStateEdges(int k, State s) {
+        int next = num.get(s.next());
+        Map<String, String> a = wireAttrs(s.type(), false);
+        a.put("id", "next" + k);
+        a.put("ncd_role", "next");
+        a.put("ncd_src", nodeId(next));
+        a.put("ncd_dst", "z" + k);
+        a.put("ncd_axes", Labels.axisNames(s.type()));
+        line(1, element.get(s.next()) + " -> z" + k + " [" + attrs(a) + "];");
+        int init = num.get(s.init());
+        line(1, element.get(s.init()) + " -> z" + k + " [" + attrs(map("id", "init" + k, "label", "init",
+                "style", "dashed", "constraint", "false", "color", SCALAR_WIRE,
+                "ncd_role", "init", "ncd_src", nodeId(init), "ncd_dst", "z" + k,
+                "ncd_axes", Labels.axisNames(s.init().type()))) + "];");
+        for (Node n : g.nodes()) {
+            if (n.op() != Op.STATE_READ || !((Attr.Named) n.attr()).name().equals(s.name())) continue;
+            int r = num.get(n);
+            Map<String, String> b = wireAttrs(s.type(), false);
+            b.put("id", "read" + k + "_" + r);
+            b.put("constraint", "false");
+            b.put("style", "bold");
+            b.put("ncd_role", "read");
+            b.put("ncd_src", "z" + k);
+            b.put("ncd_dst", nodeId(r));
+            b.put("ncd_axes", Labels.axisNames(s.type()));
+            line(1, "z" + k + " -> " + element.get(n) + " [" + attrs(b) + "];");
+        }
+    }
+
+    private String tooltip(Node n) {
+        StringBuilder t = new StringBuilder("%").append(num.get(n)).append(" = ").append(Labels.opName(n));
+        if (!n.inputs().isEmpty()) {
+            t.append(' ');
+            for (int k = 0; k < n.inputs().size(); k++) t.append(k == 0 ? "%" : ", %").append(num.get(n.input(k)));
+        }
+        t.append(" : ").append(n.type());
+        if (n.span().isKnown()) {
+            Path p = Path.of(n.span().path()).getFileName();
+            t.append("  (").append(p == null ? n.span().path() : p.toString()).append(':').append(n.span().line()).append(')');
+        }
+        if (!n.scope().isEmpty()) t.append("  in ").append(n.scope());
+        return t.toString();
+    }
+
+    // ---- DOT text -----------------------------------------------------------------------------------------------
+
+    private void line(int indent, String s) {
+        for (int k = 0; k < indent; k++) sb.append("  ");
+        sb.append(s).append('\n');
+    }
+
+    private static Map<String, String> map(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int k = 0; k < kv.length; k += 2) m.put(kv[k], kv[k + 1]);
+        return m;
+    }
+
+    private static String attrs(Map<String, ?> a) {
+        StringBuilder s = new StringBuilder();
+        for (Map.Entry<String, ?> e : a.entrySet()) {
+            if (s.length() > 0) s.append(", ");
+            Object v = e.getValue();
+            s.append(e.getKey()).append('=').append(v instanceof Html ? ((Html) v).text : q((String) v));
+        }
+        return s.toString();
+    }
+
+    /** An HTML-like label, written as {@code <...>}. */
+    private static final class Html {
+        final String text;
+
+        Html(String text) { this.text = text; }
+    }
+
+    /**
+     * A label of lines as an HTML table, one cell per line and one format run per cell (the JavaScript engines
+     * mis-place text of cells that mix formats): the first line bold, the last {@code small} lines small and grey.
+     */
+    private static Html boldFirst(List<String> lines, int small) {
+        StringBuilder h = new StringBuilder("<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\">");
+        for (int k = 0; k < lines.size(); k++) {
+            String t = esc(lines.get(k));
+            if (k == 0) t = "<B>" + t + "</B>";
+            else if (k >= lines.size() - small) t = "<FONT POINT-SIZE=\"8\" COLOR=\"#5a5a5a\">" + t + "</FONT>";
+            h.append("<TR><TD>").append(t).append("</TD></TR>");
+        }
+        return new Html(h.append("</TABLE>>").toString());
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** A DOT double-quoted string; a newline becomes the centred line break {@code \n}. */
+    static String q(String s) {
+        StringBuilder o = new StringBuilder("\"");
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c == '"') o.append("\\\"");
+            else if (c == '\\') o.append("\\\\");
+            else if (c == '\n') o.append("\\n");
+            else o.append(c);
+        }
+        return o.append('"').toString();
+    }
+}

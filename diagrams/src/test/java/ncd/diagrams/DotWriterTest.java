@@ -1,0 +1,113 @@
+package ncd.diagrams;
+
+import ncd.diag.SourceSpan;
+import ncd.ir.Attr;
+import ncd.ir.Axis;
+import ncd.ir.DType;
+import ncd.ir.Graph;
+import ncd.ir.Node;
+import ncd.ir.Op;
+import ncd.ir.State;
+import ncd.ir.TensorType;
+import ncd.ir.Unit;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DotWriterTest {
+    static final Axis B = new Axis("batch", 2), I = new Axis("i", 3), O = new Axis("o", 4);
+
+    static TensorType f32(Axis... axes) { return new TensorType(DType.F32, List.of(axes), Unit.NONE); }
+
+    /** y = relu(W @[i] x + b) inside scope "layer", with a state s summing y over time (scope ""). */
+    static Graph layer() {
+        Graph.Builder g = Graph.builder("Layer", Graph.Kind.CIRCUIT, SourceSpan.NONE);
+        Node x = g.addChecked(Op.INPUT, new Attr.Named("x"), List.of(), f32(B, I), SourceSpan.NONE, "");
+        Node w = g.addChecked(Op.PARAM, new Attr.Param("layer.W", new Attr.Init(Attr.InitKind.GLOROT, List.of()), null),
+                List.of(), f32(O, I), SourceSpan.NONE, "layer");
+        Node c = g.addChecked(Op.CONTRACT, new Attr.Contract(List.of("i")), List.of(w, x), null, SourceSpan.NONE, "layer");
+        Node b = g.addChecked(Op.PARAM, new Attr.Param("layer.b", new Attr.Init(Attr.InitKind.ZEROS, List.of()), null),
+                List.of(), f32(O), SourceSpan.NONE, "layer");
+        Node add = g.addChecked(Op.BINARY, new Attr.Binary(Attr.BinaryFn.ADD), List.of(c, b), null, SourceSpan.NONE, "layer");
+        Node y = g.addChecked(Op.UNARY, new Attr.Unary(Attr.UnaryFn.RELU), List.of(add), null, SourceSpan.NONE, "layer.act");
+        Node s = g.addChecked(Op.STATE_READ, new Attr.Named("s"), List.of(), f32(O, B), SourceSpan.NONE, "");
+        Node sum = g.addChecked(Op.BINARY, new Attr.Binary(Attr.BinaryFn.ADD), List.of(s, y), null, SourceSpan.NONE, "");
+        Node zero = g.addChecked(Op.CONST, new Attr.Scalar(0), List.of(), f32(O, B), SourceSpan.NONE, "");
+        g.state(new State("s", f32(O, B), zero, sum));
+        g.output("y", y);
+        g.output("total", s);
+        return g.build();
+    }
+
+    @Test void drawsEveryNodeWireAndAxis() {
+        String dot = DotWriter.write(layer());
+        DotRoundTrip.Result r = DotRoundTrip.check(layer(), dot);
+        assertTrue(r.ok(), r::toString);
+        assertEquals(9, r.nodes());
+        assertTrue(dot.contains("subgraph \"cluster_layer\""), dot);
+        assertTrue(dot.contains("subgraph \"cluster_layer.act\""), dot);
+        assertTrue(dot.contains("label=\"z⁻¹\\ns\""), "a delay marker for the state");
+        assertTrue(dot.contains("ncd_role=\"read\""), "the feedback wire");
+        assertTrue(dot.contains("<B>⊗ W</B>"), "the learned contraction is bold and names its weight");
+        assertTrue(dot.contains("Σ i:3"), "the contraction shows the summed axis");
+        assertTrue(dot.contains("⇉ batch"), "the bias is broadcast over batch");
+    }
+
+    @Test void sameGraphSameBytes() {
+        assertEquals(DotWriter.write(layer()), DotWriter.write(layer()));
+        DotWriter.Options o = DotWriter.Options.defaults().withDepth(0);
+        assertEquals(DotWriter.write(layer(), o), DotWriter.write(layer(), o));
+    }
+
+    @Test void collapsedScopesAreBoxesThatListWhatTheyHide() {
+        for (int depth = 0; depth <= 2; depth++) {
+            String dot = DotWriter.write(layer(), DotWriter.Options.defaults().withDepth(depth));
+            DotRoundTrip.Result r = DotRoundTrip.check(layer(), dot);
+            assertTrue(r.ok(), "depth " + depth + ": " + r);
+        }
+        String top = DotWriter.write(layer(), DotWriter.Options.defaults().withDepth(0));
+        assertTrue(top.contains("ncd_hides=\"n1 n2 n3 n4 n5\""), top);
+        assertFalse(top.contains("cluster_layer"), top);
+        assertTrue(DotRoundTrip.check(layer(), top).hiddenWires() > 0);
+    }
+
+    @Test void theCheckNoticesAMissingWire() {
+        String dot = DotWriter.write(layer());
+        String cut = dot.lines().filter(l -> !l.contains("id=\"e0_n2\"")).reduce("", (a, l) -> a + l + "\n");
+        DotRoundTrip.Result r = DotRoundTrip.check(layer(), cut);
+        assertFalse(r.ok());
+        assertTrue(r.problems().toString().contains("wire %0 -> %2 (input 1) is not drawn"), r::toString);
+    }
+
+    @Test void theCheckNoticesAMissingAxisLabelAndAMissingNode() {
+        String dot = DotWriter.write(layer());
+        DotRoundTrip.Result r = DotRoundTrip.check(layer(), dot.replaceFirst("batch:2\\\\ni:3", "i:3"));
+        assertTrue(r.problems().toString().contains("does not show axis batch:2"), r::toString);
+        String noRelu = dot.lines().filter(l -> !l.trim().startsWith("n5 [")).reduce("", (a, l) -> a + l + "\n");
+        assertTrue(DotRoundTrip.check(layer(), noRelu).problems().toString().contains("%5 (relu) is not drawn"));
+        String extra = dot.replace("}\n", "  n0 -> n7;\n}\n");
+        assertTrue(DotRoundTrip.check(layer(), extra).problems().toString().contains("no ncd_role"));
+    }
+
+    @Test void highlightsAreRed() {
+        DotWriter.Options o = new DotWriter.Options(Integer.MAX_VALUE, Set.of(4), Set.of("4.1"), "error here");
+        String dot = DotWriter.write(layer(), o);
+        assertTrue(dot.contains("#d62728"));
+        assertTrue(DotRoundTrip.check(layer(), dot).ok());
+    }
+
+    @Test void parserReadsGeneralDot() {
+        DotParser.DotGraph g = DotParser.parse("/* c */ digraph G { a -> b -> c [label=\"x\\\"y\"]; subgraph cluster_1 { d [id=<<B>t</B>>] } "
+                + "{ rank=same; e; } # comment\n }");
+        assertEquals(2, g.edges().size());
+        assertEquals("x\"y", g.edges().get(1).attrs().get("label"));
+        assertEquals("<B>t</B>", g.nodes().get("d").attrs().get("id"));
+        assertEquals("cluster_1", g.nodes().get("d").cluster().name());
+        assertEquals("t", DotParser.labelText("<B>t</B>"));
+    }
+}
