@@ -6,13 +6,19 @@ import ncd.diag.Diagnostics;
 import ncd.diag.SourceSpan;
 import ncd.frontend.Frontend;
 import ncd.frontend.Program;
+import ncd.diagrams.DotWriter;
+import ncd.diagrams.Render;
+import ncd.diagrams.SampleSizes;
+import ncd.ir.Node;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -42,6 +51,11 @@ final class CheckCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "A .ncd file, or a directory searched recursively for .ncd files.")
     List<Path> paths = new ArrayList<>();
+
+    @Option(names = "--diagram", paramLabel = "OUT",
+            description = "When FILE has an error inside a circuit, draw that circuit up to the error, the wires the "
+                    + "refused operation received in red (OUT.svg, OUT.png or OUT.dot; one FILE only).")
+    String diagram;
 
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -82,7 +96,53 @@ final class CheckCommand implements Callable<Integer> {
                 out.println("ok: " + plural(files.size(), "file") + ", " + plural(circuits, "circuit") + ", " + plural(laws, "law"));
             }
         }
+        if (errors && diagram != null) drawError(files, ds, err);
         return errors ? Main.USER_ERROR : Main.OK;
+    }
+
+    /**
+     * Draws the circuit holding the first error up to that error: lowering goes as far as it can, and the
+     * operations it refused (with the sizes that {@link SampleSizes} picks for generic axes) are drawn in red.
+     */
+    private void drawError(List<Path> files, List<Diagnostic> ds, PrintWriter err) {
+        if (files.size() != 1) {
+            err.println("note: --diagram draws one file; " + files.size() + " were checked");
+            return;
+        }
+        String format = DiagramCommand.formatOf(diagram);
+        if (format == null || format.equals("stdout")) {
+            err.println("note: --diagram needs OUT.svg, OUT.png or OUT.dot");
+            return;
+        }
+        Program prog = Frontend.load(files.get(0), new Diagnostics());
+        for (Diagnostic d : ds) {
+            if (!d.isError()) continue;
+            Optional<String> name = prog.declarationAt(d.span());
+            if (name.isEmpty()) continue;
+            Map<String, Integer> sizes = new LinkedHashMap<>();
+            List<Map<String, Integer>> candidates = SampleSizes.candidates(prog.unsizedAxes(name.get()), Map.of());
+            if (!candidates.isEmpty()) sizes.putAll(candidates.get(0));
+            Optional<Program.Partial> partial = prog.lowerPartial(name.get(), sizes);
+            if (partial.isEmpty()) continue;
+            Set<Integer> hot = new HashSet<>();
+            Set<String> hotWires = new HashSet<>();
+            for (Program.Refusal r : partial.get().refusals()) for (Node n : r.inputs()) if (n != null) hot.add(n.id());
+            String note = partial.get().refusals().isEmpty() ? "drawn up to the error (" + d.code() + ")"
+                    : d.code() + ": " + partial.get().refusals().get(0).message();
+            String dot = DotWriter.write(partial.get().graph(), new DotWriter.Options(Integer.MAX_VALUE, hot, hotWires, note));
+            try {
+                Path to = Path.of(diagram);
+                if (format.equals("dot")) Files.writeString(to, dot, StandardCharsets.UTF_8);
+                else if (format.equals("svg")) Files.writeString(to, Render.svg(dot, Render.resolve(Render.Engine.AUTO)), StandardCharsets.UTF_8);
+                else Files.write(to, Render.png(dot, Render.resolve(Render.Engine.AUTO), 144));
+                err.println("note: drew " + name.get() + " up to its error in " + to
+                        + (hot.isEmpty() ? "" : " (the refused operation's inputs in red)"));
+            } catch (IOException | Render.RenderException e) {
+                err.println("note: could not draw the diagram: " + e.getMessage());
+            }
+            return;
+        }
+        err.println("note: no error lies inside a circuit that can be drawn; nothing written to " + diagram);
     }
 
     /** A file as itself; a directory as its .ncd files, recursively, in sorted order. */

@@ -1,7 +1,9 @@
 package ncd.frontend;
 
 import ncd.diag.Diagnostics;
+import ncd.diag.SourceSpan;
 import ncd.ir.Graph;
+import ncd.ir.Node;
 
 import java.util.List;
 import java.util.Map;
@@ -30,4 +32,20 @@ public interface Program {
      * missing size, and the size-dependent errors that only a known size reveals).
      */
     Optional<Graph> lower(String name, Map<String, Integer> axisSizes, Diagnostics diags);
+
+    /** The root-module circuit or law whose declaration contains {@code span}, if any. */
+    Optional<String> declarationAt(SourceSpan span);
+
+    /**
+     * Lowers as far as possible even when the program has errors, for drawing a circuit "up to the error": the
+     * nodes built so far, and for each operation that its type rule refused, the nodes that fed it. Empty when
+     * nothing could be built (an unknown name, a parse error).
+     */
+    Optional<Partial> lowerPartial(String name, Map<String, Integer> axisSizes);
+
+    /** A graph lowered up to its errors. */
+    record Partial(Graph graph, List<Refusal> refusals) {}
+
+    /** An operation that was refused: where, why, and the nodes (already in the graph) that fed it. */
+    record Refusal(SourceSpan span, String message, List<Node> inputs) {}
 }

@@ -220,6 +220,49 @@ public final class CheckedProgram implements Program {
         }
     }
 
+    @Override public Optional<String> declarationAt(SourceSpan span) {
+        if (root == null || !span.isKnown()) return Optional.empty();
+        for (Decl d : root.ast().decls()) {
+            SourceSpan s = d.span();
+            if (s.path().equals(span.path()) && s.start() <= span.start() && span.start() < Math.max(s.end(), s.start() + 1)) {
+                if (d instanceof Decl.Circuit c) return Optional.of(c.name().text());
+                if (d instanceof Decl.Law l) return Optional.of(l.name().text());
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override public Optional<Partial> lowerPartial(String name, Map<String, Integer> sizes) {
+        if (root == null) return Optional.empty();
+        Decl.Circuit c = root.circuits().get(name);
+        Decl.Law l = root.laws().get(name);
+        if (c == null && l == null) return Optional.empty();
+        Diagnostics scratch = new Diagnostics();
+        Decl decl = c != null ? c : l;
+        Elaborator el = lowering(name, c != null ? Graph.Kind.CIRCUIT : Graph.Kind.LAW, decl.span(), sizes, scratch);
+        try {
+            if (c != null) {
+                Env env = new Env(root, null, genericAxes(c.generics(), sizes), List.of(), List.of(), Map.of(), "", new HashMap<>());
+                List<Signature.Param> ins = Signature.inputs(new CircuitRef(c, root), el, env);
+                if (ins == null) return Optional.empty();
+                List<Value> args = new ArrayList<>();
+                for (Signature.Param p : ins) args.add(input(el, p.name(), p.type(), env));
+                el.bodies.enter(new CircuitRef(c, root), env, args);
+            } else {
+                Env env = new Env(root, null, genericAxes(l.generics(), sizes), List.of(), List.of(), Map.of(), "", new HashMap<>());
+                for (Decl.ParamDecl p : l.params()) {
+                    env.bindings.put(p.name().text(), new Env.Binding(p.name().text(), null, -1, input(el, p.name().text(), p.type(), env)));
+                }
+                law(el, l, env);
+            }
+        } catch (RuntimeException e) {
+            // a broken program may break lowering's assumptions anywhere: draw what was built
+        }
+        Graph g = el.finish(el.graph);
+        if (g.nodes().isEmpty()) return Optional.empty();
+        return Optional.of(new Partial(g, List.copyOf(el.refusals)));
+    }
+
     private Elaborator lowering(String graphName, Graph.Kind kind, SourceSpan span, Map<String, Integer> sizes, Diagnostics diags) {
         Elaborator el = new Elaborator(diags, units, Graph.builder(graphName, kind, span));
         el.axisSizes.putAll(sizes);

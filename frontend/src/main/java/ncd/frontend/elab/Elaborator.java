@@ -58,6 +58,8 @@ final class Elaborator {
     /** Module constants already elaborated in this session. */
     final Map<Decl.ConstDef, Value> moduleConsts = new HashMap<>();
     final Map<Decl.ConstDef, Boolean> moduleConstsInProgress = new HashMap<>();
+    /** Operations refused while lowering, with the nodes that fed them (for drawing a circuit up to its error). */
+    final List<ncd.frontend.Program.Refusal> refusals = new ArrayList<>();
 
     final Bodies bodies;
     final Exprs exprs;
@@ -110,6 +112,7 @@ final class Elaborator {
             type = OpSpecs.infer(op, attr, types, declared);
         } catch (TypeRuleException e) {
             report(span, e);
+            if (lowering) refusals.add(new ncd.frontend.Program.Refusal(span, e.getMessage(), ts.stream().map(Value.Tensor::node).toList()));
             return Value.ERROR;
         }
         if (!lowering) return Value.Tensor.strong(type, null, deps);
