@@ -170,11 +170,11 @@ public final class DocSite {
         b.append("<div class=\"table-wrap\"><table class=\"io\">\n<thead><tr><th></th><th>name</th><th>type</th></tr></thead>\n<tbody>\n");
         for (Node n : g.inputs()) {
             b.append("<tr><td>input</td><td><code>").append(esc(((Attr.Named) n.attr()).name())).append("</code></td><td><code>")
-                    .append(esc(n.type().toString())).append("</code></td></tr>\n");
+                    .append(esc(g.typeText(n.type()))).append("</code></td></tr>\n");
         }
         for (Graph.Output o : g.outputs()) {
             b.append("<tr><td>output</td><td><code>").append(esc(o.name())).append("</code></td><td><code>")
-                    .append(esc(o.node().type().toString())).append("</code></td></tr>\n");
+                    .append(esc(g.typeText(o.node().type()))).append("</code></td></tr>\n");
         }
         b.append("</tbody></table></div>\n");
     }
@@ -240,7 +240,7 @@ public final class DocSite {
         if (g.states().isEmpty()) return;
         b.append("<h2 id=\"state\">State</h2>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>state</th><th>type</th></tr></thead>\n<tbody>\n");
         for (State s : g.states()) {
-            b.append("<tr><td><code>").append(esc(s.name())).append("</code></td><td><code>").append(esc(s.type().toString()))
+            b.append("<tr><td><code>").append(esc(s.name())).append("</code></td><td><code>").append(esc(g.typeText(s.type())))
                     .append("</code></td></tr>\n");
         }
         b.append("</tbody></table></div>\n");

@@ -191,7 +191,7 @@ public final class DotWriter {
         for (int j = 0; j < g.outputs().size(); j++) {
             Graph.Output o = g.outputs().get(j);
             line(1, "out" + j + " [" + attrs(map("id", "out" + j, "label", o.name(), "style", "rounded,filled",
-                    "fillcolor", IO_FILL, "color", "#4a6fa5", "tooltip", "output " + o.name() + " : " + o.node().type(),
+                    "fillcolor", IO_FILL, "color", "#4a6fa5", "tooltip", "output " + o.name() + " : " + g.typeText(o.node().type()),
                     "ncd_output", o.name(), "ncd_axes", Labels.axisNames(o.node().type()))) + "];");
         }
         List<String> ins = new ArrayList<>();
@@ -417,7 +417,7 @@ public final class DotWriter {
         String shown = !m.scope().isEmpty() && s.name().startsWith(m.scope() + ".") ? s.name().substring(m.scope().length() + 1) : s.name();
         line(indent, "z" + m.k() + " [" + attrs(map("id", "z" + m.k(), "label", "z⁻¹\n" + shown, "shape", "square",
                 "style", "filled", "fillcolor", STATE_FILL, "fontsize", "9", "width", "0.45", "fixedsize", "false",
-                "tooltip", "state " + s.name() + " : " + s.type() + ", one step delay",
+                "tooltip", "state " + s.name() + " : " + g.typeText(s.type()) + ", one step delay",
                 "ncd_state", s.name(), "ncd_axes", Labels.axisNames(s.type()))) + "];");
     }
 
@@ -456,7 +456,7 @@ public final class DotWriter {
             t.append(' ');
             for (int k = 0; k < n.inputs().size(); k++) t.append(k == 0 ? "%" : ", %").append(num.get(n.input(k)));
         }
-        t.append(" : ").append(n.type());
+        t.append(" : ").append(g.typeText(n.type()));
         if (n.span().isKnown()) {
             Path p = Path.of(n.span().path()).getFileName();
             t.append("  (").append(p == null ? n.span().path() : p.toString()).append(':').append(n.span().line()).append(')');

@@ -29,6 +29,7 @@ public final class Graph {
     private final double tolerance;
     private final int steps;
     private final SourceSpan span;
+    private final Map<Unit, String> unitNames;
 
     private Graph(Builder b) {
         name = b.name;
@@ -40,6 +41,7 @@ public final class Graph {
         tolerance = b.tolerance;
         steps = b.steps;
         span = b.span;
+        unitNames = Map.copyOf(b.unitNames);
     }
 
     public String name() { return name; }
@@ -54,6 +56,18 @@ public final class Graph {
     /** For a law: the state updates to run before comparing its sides (0: compare at the first step). */
     public int steps() { return steps; }
     public SourceSpan span() { return span; }
+
+    /** Names for dimensions, as the program's unit table declares them (V for kg*m^2/(A*s^3)); for printing only. */
+    public Map<Unit, String> unitNames() { return unitNames; }
+
+    /** A type as people read it: {@code f32[N:10] in V} rather than in base units, where the program names the unit. */
+    public String typeText(TensorType t) {
+        if (t.unit().isNone()) return t.toString();
+        String named = unitNames.get(t.unit());
+        if (named == null) return t.toString();
+        String s = t.toString();
+        return s.substring(0, s.lastIndexOf(" in ")) + " in " + named;
+    }
 
     public List<Node> params() { return nodes.stream().filter(n -> n.op() == Op.PARAM).toList(); }
 
@@ -70,6 +84,7 @@ public final class Graph {
         private final List<Output> outputs = new ArrayList<>();
         private double tolerance;
         private int steps;
+        private final Map<Unit, String> unitNames = new LinkedHashMap<>();
 
         private Builder(String name, Kind kind, SourceSpan span) {
             this.name = name;
@@ -118,6 +133,12 @@ public final class Graph {
 
         public Builder tolerance(double t) {
             tolerance = t;
+            return this;
+        }
+
+        /** How to name dimensions when printing (the frontend passes its unit table's coherent units). */
+        public Builder unitNames(Map<Unit, String> names) {
+            unitNames.putAll(names);
             return this;
         }
 

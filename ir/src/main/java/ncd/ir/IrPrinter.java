@@ -27,12 +27,12 @@ public final class IrPrinter {
             if (!n.inputs().isEmpty()) {
                 sb.append(' ').append(n.inputs().stream().map(i -> "%" + num.get(i)).collect(Collectors.joining(", ")));
             }
-            sb.append(" : ").append(n.type());
+            sb.append(" : ").append(g.typeText(n.type()));
             if (!n.scope().isEmpty()) sb.append("  # ").append(n.scope());
             sb.append('\n');
         }
         for (State s : g.states()) {
-            sb.append("  state ").append(s.name()).append(" : ").append(s.type())
+            sb.append("  state ").append(s.name()).append(" : ").append(g.typeText(s.type()))
               .append(" init %").append(num.get(s.init())).append(" next %").append(num.get(s.next())).append('\n');
         }
         for (Graph.Output o : g.outputs()) {

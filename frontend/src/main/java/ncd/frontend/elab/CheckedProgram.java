@@ -264,7 +264,7 @@ public final class CheckedProgram implements Program {
     }
 
     private Elaborator lowering(String graphName, Graph.Kind kind, SourceSpan span, Map<String, Integer> sizes, Diagnostics diags) {
-        Elaborator el = new Elaborator(diags, units, Graph.builder(graphName, kind, span));
+        Elaborator el = new Elaborator(diags, units, Graph.builder(graphName, kind, span).unitNames(units.coherentNames()));
         el.axisSizes.putAll(sizes);
         return el;
     }

@@ -53,6 +53,9 @@ public final class UnitTable {
         return new Resolved(scale, dim);
     }
 
+    /** The first declared coherent unit of each dimension seen so far (V, s, A, ...). */
+    public Map<Unit, String> coherentNames() { return java.util.Collections.unmodifiableMap(names); }
+
     /** A dimension as people say it: "V" rather than kg*m^2/(A*s^3), "dimensionless" rather than 1. */
     public String display(Unit u) {
         if (u.isNone()) return "dimensionless";
