@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "ncdc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The ncd compiler: checks .ncd programs (axes, units, dtypes, dynamics) and lowers circuits to IR.",
-        subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, TestCommand.class, DiagramCommand.class, DocCommand.class,
+        subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, TestCommand.class, BenchCommand.class, DiagramCommand.class, DocCommand.class,
                 CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nExamples:%n",

@@ -5,7 +5,6 @@ import ncd.diag.Diagnostics;
 import ncd.diag.SourceSpan;
 import ncd.frontend.Frontend;
 import ncd.frontend.Program;
-import ncd.interp.InterpreterException;
 import ncd.ir.Axis;
 import ncd.ir.Graph;
 import ncd.ir.TensorType;
@@ -13,6 +12,7 @@ import ncd.runtime.Backend;
 import ncd.runtime.Backends;
 import ncd.runtime.Executable;
 import ncd.runtime.Npy;
+import ncd.runtime.RunException;
 import ncd.runtime.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -144,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
                 if (out != null && steps > 1) for (Map.Entry<String, Tensor> e : last.entrySet()) trace.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
                 progress.tick(s + 1);
             }
-        } catch (InterpreterException e) {
+        } catch (RunException e) {
             progress.done();
             diags.error(SourceSpan.NONE, DiagCode.E0806, "at step " + interp.steps() + ": " + e.getMessage(), null);
             return fail(err, diags, Main.USER_ERROR);

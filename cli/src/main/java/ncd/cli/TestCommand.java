@@ -6,7 +6,7 @@ import ncd.diag.SourceSpan;
 import ncd.frontend.Frontend;
 import ncd.frontend.Program;
 import ncd.interp.Interpreter;
-import ncd.interp.InterpreterException;
+import ncd.runtime.RunException;
 import ncd.ir.Graph;
 import ncd.ir.TensorType;
 import ncd.runtime.Tensor;
@@ -136,7 +136,7 @@ final class TestCommand implements Callable<Integer> {
                 // an expectation `after N steps` compares the outputs of step N (after N state updates)
                 out = interp.step(in);
                 for (int s = 0; s < g.steps(); s++) out = interp.step(in);
-            } catch (InterpreterException e) {
+            } catch (RunException e) {
                 return new Result(Double.NaN, t, e.getMessage());
             }
             double d = out.get("lhs").maxAbsDiff(out.get("rhs"));

@@ -1,0 +1,191 @@
+package ncd.jvm;
+
+import ncd.ir.Attr;
+import ncd.ir.Axis;
+import ncd.ir.Graph;
+import ncd.ir.Node;
+import ncd.ir.TensorType;
+import ncd.runtime.Executable;
+import ncd.runtime.Tensor;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.util.Textifier;
+import org.objectweb.asm.util.TraceClassVisitor;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A graph compiled to a {@link Kernel}: its buffers, parameters and state, behind the {@link Executable} API that the
+ * interpreter also implements. {@link #step(Map)} copies the inputs into their buffers, runs the generated
+ * {@code step()}, copies the outputs out and advances the state. For allocation-free runs, write inputs into
+ * {@link #inputBuffer} and call {@link #stepInPlace()} or {@link #run(long)}, then read {@link #outputBuffer}.
+ */
+public final class JvmExecutable implements Executable {
+    private final Graph graph;
+    private final Plan plan;
+    private final byte[] classBytes;
+    private final Kernel kernel;
+    private final Map<String, Tensor> params = new LinkedHashMap<>();
+
+    JvmExecutable(Graph graph, long seed, JvmOptions options) {
+        this.graph = graph;
+        this.plan = new Plan(graph, seed, options);
+        String name = ClassGen.className(graph.name());
+        this.classBytes = new ClassGen(plan, name).generate();
+        Object[] buffers = plan.buffers.toArray();
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(classBytes, true);
+            this.kernel = (Kernel) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class, Object[].class))
+                    .invoke(buffers);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot define the generated class for " + graph.name(), t);
+        }
+        for (Map.Entry<String, Integer> p : plan.paramSlots.entrySet()) {
+            params.put(p.getKey(), wrap(plan.paramTypes.get(p.getKey()), plan.buffers.get(p.getValue())));
+        }
+        reset();
+    }
+
+    @Override public Graph graph() { return graph; }
+
+    @Override public List<String> inputNames() { return new ArrayList<>(plan.inputSlots.keySet()); }
+
+    /** Parameters by instance path; each tensor is a live view of the parameter's buffer. */
+    @Override public Map<String, Tensor> params() { return Collections.unmodifiableMap(params); }
+
+    @Override public void setParam(String path, Tensor value) {
+        Integer slot = plan.paramSlots.get(path);
+        if (slot == null) throw new JvmRunException("no parameter " + path + "; parameters: " + params.keySet());
+        Tensor t = conform(value, plan.paramTypes.get(path), "parameter " + path);
+        Object buf = plan.buffers.get(slot);
+        System.arraycopy(t.data(), 0, buf, 0, t.size());
+    }
+
+    @Override public Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Plan.StatePlan s : plan.states) out.put(s.state().name(), copy(s.state().type(), kernel.buffer(s.slot())));
+        return out;
+    }
+
+    @Override public long steps() { return kernel.t(); }
+
+    @Override public void reset() {
+        if (plan.states.isEmpty()) {
+            kernel.setT(0);
+            return;
+        }
+        kernel.setT(-1);
+        kernel.init();
+        for (Plan.StatePlan s : plan.states) System.arraycopy(kernel.buffer(s.init()), 0, kernel.buffer(s.slot()), 0, s.length());
+        kernel.setT(0);
+    }
+
+    @Override public Map<String, Tensor> step(Map<String, Tensor> inputs) {
+        for (Node in : graph.inputs()) {
+            String name = ((Attr.Named) in.attr()).name();
+            Tensor t = inputs.get(name);
+            if (t == null) throw new JvmRunException("input " + name + " is missing; the circuit takes " + inputNames());
+            Tensor c = conform(t, in.type(), "input " + name);
+            System.arraycopy(c.data(), 0, kernel.buffer(plan.inputSlots.get(name)), 0, c.size());
+        }
+        for (String name : inputs.keySet()) {
+            if (!plan.inputSlots.containsKey(name)) throw new JvmRunException("no input " + name + "; the circuit takes " + inputNames());
+        }
+        kernel.step();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Graph.Output o : graph.outputs()) out.put(o.name(), copy(o.node().type(), kernel.buffer(plan.slot(o.node()))));
+        kernel.advance();
+        return out;
+    }
+
+    /** One step on the inputs already in their buffers; allocates nothing. Read outputs before the next step. */
+    public void stepInPlace() {
+        kernel.step();
+        kernel.advance();
+    }
+
+    /** {@code n} steps in the generated loop, on the inputs already in their buffers; allocates nothing. */
+    public void run(long n) { kernel.run(n); }
+
+    /** The buffer of input {@code name} ({@code float[]}, ...), row-major in the input's declared axis order. */
+    public Object inputBuffer(String name) {
+        Integer slot = plan.inputSlots.get(name);
+        if (slot == null) throw new IllegalArgumentException("no input " + name);
+        return kernel.buffer(slot);
+    }
+
+    /**
+     * The buffer holding output {@code name} after the last {@code step()} of the kernel. The slot of a state's next
+     * value changes buffers as states advance: read it after {@link Kernel#step()} and before advancing, or read
+     * {@link #state()}.
+     */
+    public Object outputBuffer(String name) {
+        for (Graph.Output o : graph.outputs()) if (o.name().equals(name)) return kernel.buffer(plan.slot(o.node()));
+        throw new IllegalArgumentException("no output " + name);
+    }
+
+    /** The generated kernel (for benchmarks that time {@code step()} alone). */
+    public Kernel kernel() { return kernel; }
+
+    /** The generated class file. */
+    public byte[] classBytes() { return classBytes.clone(); }
+
+    /** The generated class as ASM's Textifier prints it. */
+    public String asmText() {
+        StringWriter sw = new StringWriter();
+        new ClassReader(classBytes).accept(new TraceClassVisitor(null, new Textifier(), new PrintWriter(sw)), 0);
+        return sw.toString();
+    }
+
+    /** Total bytes of the preallocated buffers. */
+    public long bufferBytes() {
+        long n = 0;
+        for (Object b : plan.buffers) {
+            int len = java.lang.reflect.Array.getLength(b);
+            n += (long) len * switch (Plan.dtypeOf(b)) { case F32, I32 -> 4; case F64 -> 8; case BOOL -> 1; };
+        }
+        return n;
+    }
+
+    private static Tensor wrap(TensorType t, Object buf) {
+        if (buf instanceof float[] f) return Tensor.of(t, f);
+        if (buf instanceof double[] d) return Tensor.of(t, d);
+        if (buf instanceof int[] i) return Tensor.of(t, i);
+        return Tensor.of(t, (boolean[]) buf);
+    }
+
+    private static Tensor copy(TensorType t, Object buf) {
+        if (buf instanceof float[] f) return Tensor.of(t, f.clone());
+        if (buf instanceof double[] d) return Tensor.of(t, d.clone());
+        if (buf instanceof int[] i) return Tensor.of(t, i.clone());
+        return Tensor.of(t, ((boolean[]) buf).clone());
+    }
+
+    /** {@code t} laid out as {@code want}: axes matched by name, sizes and dtype checked (the interpreter's rules). */
+    static Tensor conform(Tensor t, TensorType want, String what) {
+        TensorType have = t.type();
+        if (!have.axisNameSet().equals(want.axisNameSet())) {
+            throw new JvmRunException(what + " has axes " + have.axesText() + " but the circuit expects " + want.axesText());
+        }
+        for (Axis a : want.axes()) {
+            Axis h = have.axis(a.name());
+            if (h.size() != a.size()) {
+                throw new JvmRunException(what + ": axis " + a.name() + " has size " + h.size() + ", but the circuit expects " + a.size());
+            }
+        }
+        if (have.dtype() != want.dtype()) {
+            throw new JvmRunException(what + " is " + have.dtype().word() + " but the circuit expects " + want.dtype().word());
+        }
+        Tensor laid = have.axes().equals(want.axes()) ? t : t.transposeTo(want.axisNames());
+        return laid.withType(want);
+    }
+}

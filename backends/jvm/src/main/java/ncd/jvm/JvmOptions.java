@@ -1,0 +1,28 @@
+package ncd.jvm;
+
+/**
+ * Knobs of the JVM backend. {@link #defaults()} reads them from system properties, so a command line can set them
+ * without an API: {@code -Dncd.jvm.gemmMinMacs=N}, {@code -Dncd.jvm.threads=N}. ({@code -Dncd.jvm.vector=false} switches the
+ * Vector API kernel off for the whole JVM; see {@link Gemm}.)
+ *
+ * @param gemmMinMacs a contraction of f32 tensors goes to the sgemm kernel when it is shaped like a matrix product and
+ *                    does at least this many multiply-adds; smaller ones (and all others) run as plain loops that
+ *                    accumulate in double, exactly as the interpreter does
+ * @param threads     the most threads one matrix product may use (1 or 2); two are used only for products of at
+ *                    least {@link Gemm#PARALLEL_MIN_MACS} multiply-adds
+ */
+public record JvmOptions(long gemmMinMacs, int threads) {
+    public static final long DEFAULT_GEMM_MIN_MACS = 4096;
+
+    public JvmOptions {
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1");
+    }
+
+    public static JvmOptions defaults() {
+        return new JvmOptions(Long.getLong("ncd.jvm.gemmMinMacs", DEFAULT_GEMM_MIN_MACS),
+                Math.max(1, Integer.getInteger("ncd.jvm.threads", Math.min(2, Runtime.getRuntime().availableProcessors()))));
+    }
+
+    public JvmOptions withGemmMinMacs(long n) { return new JvmOptions(n, threads); }
+    public JvmOptions withThreads(int n) { return new JvmOptions(gemmMinMacs, n); }
+}

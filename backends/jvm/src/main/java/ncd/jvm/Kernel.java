@@ -1,0 +1,44 @@
+package ncd.jvm;
+
+/**
+ * The superclass of every generated circuit class. A generated class (one per compiled graph, defined as a hidden
+ * class in this package) has one private method per node, each a loop nest specialised on the node's sizes over the
+ * preallocated arrays in {@link #b}, and implements:
+ *
+ * <ul>
+ *   <li>{@link #step()}: evaluates every node that the outputs and the states' next values need, in graph order;
+ *   <li>{@link #advance()}: makes each state's next value its current value (by swapping array references where it
+ *       can, by copying otherwise) and increments {@link #t};
+ *   <li>{@link #init()}: evaluates the nodes that the states' initial values need (with {@code t = -1});
+ *   <li>{@link #run(long)}: {@code n} times {@code step(); advance();} in one generated loop.
+ * </ul>
+ *
+ * None of these allocates: steady-state steps allocate nothing.
+ */
+public abstract class Kernel {
+    /** The buffers, by slot: {@code float[]}, {@code double[]}, {@code int[]} or {@code boolean[]}. */
+    protected final Object[] b;
+    /** The step number: the random sources' stream (-1 while the state is initialised). */
+    protected long t;
+
+    protected Kernel(Object[] buffers) { this.b = buffers; }
+
+    /** Evaluates the nodes the outputs and the next values need. */
+    public abstract void step();
+
+    /** Makes each state's next value current; {@code t++}. */
+    public abstract void advance();
+
+    /** Evaluates the nodes the states' initial values need. */
+    public abstract void init();
+
+    /** {@code n} steps without returning: {@code step(); advance();} n times. */
+    public abstract void run(long n);
+
+    /** The buffer in slot {@code i}; slots move between steps when states swap buffers. */
+    public final Object buffer(int i) { return b[i]; }
+
+    public final long t() { return t; }
+
+    final void setT(long v) { t = v; }
+}

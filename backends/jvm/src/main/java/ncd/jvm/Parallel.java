@@ -1,0 +1,107 @@
+package ncd.jvm;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Two-thread matrix products: C is cut into a few chunks along its longer side (at tile boundaries), and the calling
+ * thread and one persistent daemon worker take chunks from a shared counter until none is left. On this shared
+ * two-vCPU machine the worker is sometimes not scheduled for milliseconds; then the calling thread simply takes
+ * every chunk itself, so a product is never much slower than on one thread (a fixed half-and-half split was: the
+ * caller waited for a worker that did not run).
+ *
+ * <p>The hand-off allocates nothing: the task is a set of fields published by a volatile sequence number; the
+ * worker parks between tasks (after spinning briefly, so that back-to-back products in one step do not pay a
+ * wake-up each). If another thread is already using the worker, the product runs on the calling thread alone.
+ */
+final class Parallel {
+    private Parallel() {}
+
+    private static final ReentrantLock LOCK = new ReentrantLock();
+    private static final Worker WORKER = new Worker();
+    private static final int CHUNKS = 8;
+
+    static void sgemm(int m, int n, int k, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+                      float[] c, int cOff) {
+        int tileM = Gemm.vectorized() ? VectorGemm.MR : 1, tileN = Gemm.vectorized() ? VectorGemm.NR : 1;
+        boolean byCols = n / tileN >= m / tileM;
+        int tiles = byCols ? (n + tileN - 1) / tileN : (m + tileM - 1) / tileM;
+        int chunks = Math.min(CHUNKS, tiles);
+        if (chunks < 2 || !LOCK.tryLock()) {
+            Gemm.range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, 0, m, 0, n);
+            return;
+        }
+        try {
+            Worker w = WORKER;
+            w.m = m; w.n = n; w.k = k; w.a = a; w.aOff = aOff; w.transA = transA; w.b = b; w.bOff = bOff;
+            w.transB = transB; w.c = c; w.cOff = cOff;
+            w.byCols = byCols;
+            w.tiles = tiles;
+            w.tile = byCols ? tileN : tileM;
+            w.chunks = chunks;
+            w.next.set(0);
+            w.finished.set(0);
+            long seq = w.seq + 1;
+            w.seq = seq;
+            LockSupport.unpark(w.thread);
+            w.work();
+            int spins = 0;
+            while (w.finished.get() != chunks) {
+                if (++spins < 1 << 14) Thread.onSpinWait(); else Thread.yield();
+            }
+            w.a = null; w.b = null; w.c = null;
+            Throwable err = w.error;
+            if (err != null) {
+                w.error = null;
+                throw new IllegalStateException("matrix product on the worker thread failed", err);
+            }
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    private static final class Worker implements Runnable {
+        final Thread thread;
+        final AtomicInteger next = new AtomicInteger(), finished = new AtomicInteger();
+        volatile long seq;
+        volatile Throwable error;
+        int m, n, k, aOff, bOff, cOff, tiles, tile, chunks;
+        float[] a, b, c;
+        boolean transA, transB, byCols;
+
+        Worker() {
+            thread = new Thread(this, "ncd-gemm-worker");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** Takes chunks until none is left (run by both threads). */
+        void work() {
+            int i;
+            while ((i = next.getAndIncrement()) < chunks) {
+                int lo = (int) ((long) tiles * i / chunks) * tile, hi = Math.min((int) ((long) tiles * (i + 1) / chunks) * tile, byCols ? n : m);
+                try {
+                    if (byCols) Gemm.range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, 0, m, lo, hi);
+                    else Gemm.range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, lo, hi, 0, n);
+                } catch (Throwable t) {
+                    error = t;
+                } finally {
+                    finished.incrementAndGet();
+                }
+            }
+        }
+
+        @Override public void run() {
+            long seen = 0;
+            while (true) {
+                int spins = 0;
+                while (seq == seen) {
+                    if (++spins < 20_000) Thread.onSpinWait(); else LockSupport.park(this);
+                }
+                seen = seq;
+                work();
+            }
+        }
+    }
+}

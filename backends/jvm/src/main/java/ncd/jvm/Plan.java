@@ -1,0 +1,201 @@
+package ncd.jvm;
+
+import ncd.ir.Attr;
+import ncd.ir.DType;
+import ncd.ir.Graph;
+import ncd.ir.Node;
+import ncd.ir.Op;
+import ncd.ir.State;
+import ncd.ir.TensorType;
+import ncd.runtime.Rng;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where every value lives: one preallocated array ("slot") per node, allocated once when the graph is compiled.
+ *
+ * <ol>
+ *   <li>Each state gets a slot; {@link Op#STATE_READ} nodes read it.
+ *   <li>Nodes are visited in graph order. Inputs, constants and iotas get their own slot (constants and iotas are
+ *       filled here, once); parameters one slot per path, filled from the seed exactly as the interpreter draws them;
+ *       renames and splits share their input's slot (the data is unchanged); every other node gets a fresh slot.
+ *   <li>The nodes to compute are the cones of the outputs and of the states' next values (for {@link Kernel#step}) and
+ *       of the states' initial values (for {@link Kernel#init}), without the nodes whose slot is filled otherwise.
+ *   <li>Advancing the state: when a state's next value is a computed node whose slot no other state's next shares, the
+ *       state and that node swap arrays (no copy); otherwise the next value is first copied into a pending slot, and
+ *       the state swaps with that. All copies happen before all swaps, so states may feed each other.
+ * </ol>
+ */
+final class Plan {
+    /** How one state advances. {@code pending} is -1 when the state swaps with its next node's slot directly. */
+    record StatePlan(State state, int slot, int next, int init, int pending, int length) {}
+
+    final Graph graph;
+    final JvmOptions options;
+    final List<Object> buffers = new ArrayList<>();
+    final List<DType> dtypes = new ArrayList<>();
+    final int[] slotOf;
+    final List<Node> stepNodes = new ArrayList<>();
+    final List<Node> initNodes = new ArrayList<>();
+    final List<StatePlan> states = new ArrayList<>();
+    final Map<String, Integer> paramSlots = new LinkedHashMap<>();
+    final Map<String, TensorType> paramTypes = new LinkedHashMap<>();
+    final Map<String, Integer> inputSlots = new LinkedHashMap<>();
+
+    Plan(Graph graph, long seed, JvmOptions options) {
+        this.graph = graph;
+        this.options = options;
+        slotOf = new int[graph.nodes().size()];
+        java.util.Arrays.fill(slotOf, -1);
+
+        Map<String, Integer> stateSlots = new HashMap<>();
+        for (State s : graph.states()) stateSlots.put(s.name(), addBuffer(zeros(s.type())));
+
+        Set<Node> stepCone = new HashSet<>(), initCone = new HashSet<>();
+        for (Graph.Output o : graph.outputs()) cone(o.node(), stepCone);
+        for (State s : graph.states()) cone(s.next(), stepCone);
+        for (State s : graph.states()) cone(s.init(), initCone);
+
+        for (Node n : graph.nodes()) {
+            switch (n.op()) {
+                case INPUT -> {
+                    int slot = addBuffer(zeros(n.type()));
+                    slotOf[n.id()] = slot;
+                    inputSlots.put(((Attr.Named) n.attr()).name(), slot);
+                }
+                case PARAM -> {
+                    Attr.Param p = (Attr.Param) n.attr();
+                    Integer slot = paramSlots.get(p.name());
+                    if (slot == null) {
+                        slot = addBuffer(initParam(p, n.type(), seed));
+                        paramSlots.put(p.name(), slot);
+                        paramTypes.put(p.name(), n.type());
+                    }
+                    slotOf[n.id()] = slot;
+                }
+                case STATE_READ -> slotOf[n.id()] = stateSlots.get(((Attr.Named) n.attr()).name());
+                case CONST -> slotOf[n.id()] = addBuffer(constant(n.type(), ((Attr.Scalar) n.attr()).value()));
+                case IOTA -> {
+                    int[] v = new int[(int) n.type().elementCount()];
+                    for (int i = 0; i < v.length; i++) v[i] = i;
+                    slotOf[n.id()] = addBuffer(v);
+                }
+                case RENAME, SPLIT -> slotOf[n.id()] = slotOf[n.input(0).id()];
+                case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, TRANSPOSE, MERGE, SLICE,
+                     SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> {
+                    if (!stepCone.contains(n) && !initCone.contains(n)) continue;
+                    slotOf[n.id()] = addBuffer(zeros(n.type()));
+                    if (stepCone.contains(n)) stepNodes.add(n);
+                    if (initCone.contains(n)) initNodes.add(n);
+                }
+            }
+        }
+
+        Map<Integer, Integer> nextUses = new HashMap<>();
+        for (State s : graph.states()) nextUses.merge(slotOf[s.next().id()], 1, Integer::sum);
+        Set<Node> computed = new HashSet<>(stepNodes);
+        for (State s : graph.states()) {
+            int next = slotOf[s.next().id()];
+            boolean swap = computed.contains(s.next()) && nextUses.get(next) == 1;
+            int pending = swap ? -1 : addBuffer(zeros(s.type()));
+            states.add(new StatePlan(s, stateSlots.get(s.name()), next, slotOf[s.init().id()], pending, (int) s.type().elementCount()));
+        }
+    }
+
+    int addBuffer(Object array) {
+        buffers.add(array);
+        dtypes.add(dtypeOf(array));
+        return buffers.size() - 1;
+    }
+
+    DType dtype(int slot) { return dtypes.get(slot); }
+
+    int slot(Node n) {
+        int s = slotOf[n.id()];
+        if (s < 0) throw new IllegalStateException("node " + n + " has no buffer");
+        return s;
+    }
+
+    static DType dtypeOf(Object array) {
+        if (array instanceof float[]) return DType.F32;
+        if (array instanceof double[]) return DType.F64;
+        if (array instanceof int[]) return DType.I32;
+        if (array instanceof boolean[]) return DType.BOOL;
+        throw new IllegalArgumentException("not a buffer: " + array);
+    }
+
+    static Object zeros(TensorType t) { return zeros(t.dtype(), (int) t.elementCount()); }
+
+    static Object zeros(DType d, int n) {
+        return switch (d) {
+            case F32 -> new float[n];
+            case F64 -> new double[n];
+            case I32 -> new int[n];
+            case BOOL -> new boolean[n];
+        };
+    }
+
+    /** A buffer holding {@code v} everywhere, rounded to the dtype as the interpreter rounds. */
+    static Object constant(TensorType t, double v) {
+        int n = (int) t.elementCount();
+        Object a = zeros(t.dtype(), n);
+        switch (t.dtype()) {
+            case F32 -> java.util.Arrays.fill((float[]) a, (float) v);
+            case F64 -> java.util.Arrays.fill((double[]) a, v);
+            case I32 -> java.util.Arrays.fill((int[]) a, Rt.toI32(v));
+            case BOOL -> java.util.Arrays.fill((boolean[]) a, v != 0);
+        }
+        return a;
+    }
+
+    /** A parameter's first value, drawn exactly as {@code ncd.interp.Interpreter.initParam} draws it (docs/semantics.md). */
+    static Object initParam(Attr.Param p, TensorType t, long seed) {
+        int n = (int) t.elementCount();
+        long s = Rng.seedOf(p.name(), seed);
+        List<Double> a = p.init().args();
+        int fanOut = t.rank() == 0 ? 1 : t.axes().get(0).size();
+        int fanIn = t.rank() <= 1 ? Math.max(1, n / Math.max(1, fanOut)) : n / fanOut;
+        Object out = zeros(t.dtype(), n);
+        for (int i = 0; i < n; i++) {
+            double v = switch (p.init().kind()) {
+                case ZEROS -> 0;
+                case ONES -> 1;
+                case CONST -> a.get(0);
+                case NORMAL -> a.get(0) + a.get(1) * Rng.normal(s, 0, i);
+                case UNIFORM -> a.get(0) + (a.get(1) - a.get(0)) * Rng.uniform(s, 0, i);
+                case GLOROT -> {
+                    double lim = Math.sqrt(6.0 / (fanIn + fanOut));
+                    yield -lim + 2 * lim * Rng.uniform(s, 0, i);
+                }
+                case HE -> Math.sqrt(2.0 / fanIn) * Rng.normal(s, 0, i);
+            };
+            if (p.bound() != null) v = p.bound().lower() ? Math.max(v, p.bound().value()) : Math.min(v, p.bound().value());
+            set(out, i, v);
+        }
+        return out;
+    }
+
+    /** Stores a double as the interpreter rounds it to the array's dtype. */
+    static void set(Object array, int i, double v) {
+        if (array instanceof float[] f) f[i] = (float) v;
+        else if (array instanceof double[] d) d[i] = v;
+        else if (array instanceof int[] k) k[i] = Rt.toI32(v);
+        else ((boolean[]) array)[i] = v != 0;
+    }
+
+    private static void cone(Node n, Set<Node> into) {
+        ArrayDeque<Node> work = new ArrayDeque<>();
+        work.push(n);
+        while (!work.isEmpty()) {
+            Node x = work.pop();
+            if (into.add(x)) x.inputs().forEach(work::push);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package ncd.jvm;
+
+import ncd.runtime.Rng;
+
+/**
+ * Small static helpers that generated code calls (C2 inlines them). Each computes exactly what the reference
+ * interpreter computes for the same op, so the JVM backend agrees with it bit for bit outside contractions that use
+ * the sgemm kernel.
+ */
+public final class Rt {
+    private Rt() {}
+
+    /** A double result converted to i32 as the interpreter rounds: integral values wrap, others truncate and saturate (NaN is 0). */
+    public static int toI32(double x) {
+        if (x == Math.rint(x) && Math.abs(x) < 4.0e18) return (int) (long) x;
+        return (int) x;
+    }
+
+    public static float relu(float v) { return v > 0 || v != v ? v : 0f; }
+    public static double relu(double v) { return v > 0 || v != v ? v : 0.0; }
+    public static int relu(int v) { return v > 0 ? v : 0; }
+
+    public static double sigmoid(double v) { return 1.0 / (1.0 + Math.exp(-v)); }
+
+    /** Float remainder with the sign of the divisor (numpy's): {@code x - floor(x / y) * y}. */
+    public static double fmod(double x, double y) { return x - Math.floor(x / y) * y; }
+
+    public static int idiv(int x, int y) { return y == 0 ? 0 : x / y; }
+    public static int imod(int x, int y) { return y == 0 ? 0 : Math.floorMod(x, y); }
+    public static int ipow(int x, int y) { return toI32(Math.pow(x, y)); }
+
+    public static boolean eq(float x, float y) { return x == y; }
+    public static boolean ne(float x, float y) { return x != y; }
+    public static boolean lt(float x, float y) { return x < y; }
+    public static boolean le(float x, float y) { return x <= y; }
+    public static boolean gt(float x, float y) { return x > y; }
+    public static boolean ge(float x, float y) { return x >= y; }
+    public static boolean eq(double x, double y) { return x == y; }
+    public static boolean ne(double x, double y) { return x != y; }
+    public static boolean lt(double x, double y) { return x < y; }
+    public static boolean le(double x, double y) { return x <= y; }
+    public static boolean gt(double x, double y) { return x > y; }
+    public static boolean ge(double x, double y) { return x >= y; }
+    public static boolean eq(int x, int y) { return x == y; }
+    public static boolean ne(int x, int y) { return x != y; }
+    public static boolean lt(int x, int y) { return x < y; }
+    public static boolean le(int x, int y) { return x <= y; }
+    public static boolean gt(int x, int y) { return x > y; }
+    public static boolean ge(int x, int y) { return x >= y; }
+
+    public static boolean nz(float x) { return x != 0; }
+    public static boolean nz(double x) { return x != 0; }
+    public static boolean nz(int x) { return x != 0; }
+
+    public static float where(boolean c, float a, float b) { return c ? a : b; }
+    public static double where(boolean c, double a, double b) { return c ? a : b; }
+    public static int where(boolean c, int a, int b) { return c ? a : b; }
+
+    /** Running max with NaN propagation: once NaN, stays NaN. */
+    public static double maxAcc(double acc, double v) { return v > acc || v != v ? v : acc; }
+    public static double minAcc(double acc, double v) { return v < acc || v != v ? v : acc; }
+
+    /** argmax/argmin: whether {@code v} replaces {@code best} (the first extreme wins; a NaN is the extreme). */
+    public static boolean argBetter(double best, double v, boolean max) {
+        return best == best && (v != v || (max ? v > best : v < best));
+    }
+
+    public static double uniform(double lo, double hi, long seed, long stream, int i) {
+        return lo + (hi - lo) * Rng.uniform(seed, stream, i);
+    }
+
+    public static double normal(double mean, double std, long seed, long stream, int i) {
+        return mean + std * Rng.normal(seed, stream, i);
+    }
+
+    public static boolean bernoulli(double p, long seed, long stream, int i) {
+        return Rng.uniform(seed, stream, i) < p;
+    }
+
+    /** {@code k} when it indexes an axis of {@code len} elements; otherwise the run-time error the interpreter reports. */
+    public static int checkIndex(int k, int len, String axis) {
+        if (k < 0 || k >= len) {
+            throw new JvmRunException("gather: index " + k + " is out of range for axis " + axis + " of size " + len);
+        }
+        return k;
+    }
+
+    /** onehot: {@code out} (zeroed first) gets 1 at {@code i * v + idx[i]} where the index is inside {@code 0..v-1}. */
+    public static void onehot(int[] idx, float[] out, int v) {
+        java.util.Arrays.fill(out, 0f);
+        for (int i = 0; i < idx.length; i++) {
+            int k = idx[i];
+            if (k >= 0 && k < v) out[i * v + k] = 1f;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package ncd.jvm;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The sgemm kernel against a double-precision reference, on shapes that exercise every path: matrix-vector, edge
+ * tiles, several blocks of each blocking dimension, transposed operands, batches, two threads, concurrent callers,
+ * and the scalar fallback. The error bound is the classical one for float summation, {@code k * 2^-23 * sum|a b|}.
+ */
+class GemmTest {
+    private static final int[][] SHAPES = {
+        {1, 1, 1}, {1, 37, 19}, {37, 1, 19}, {5, 7, 3}, {6, 32, 256}, {7, 33, 257}, {97, 130, 300}, {200, 600, 520}, {13, 2, 700}, {2, 13, 9},
+    };
+
+    @Test void productsAgreeWithADoubleReference() {
+        SplittableRandom r = new SplittableRandom(1);
+        for (int[] s : SHAPES) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    check(r, 1, s[0], s[1], s[2], ta, tb, 1);
+                    if (s[0] * s[1] * s[2] > 100_000) check(r, 1, s[0], s[1], s[2], ta, tb, 2);
+                }
+            }
+        }
+    }
+
+    @Test void batchesAndTwoThreads() {
+        SplittableRandom r = new SplittableRandom(2);
+        check(r, 3, 17, 40, 33, false, true, 1);
+        check(r, 2, 256, 256, 256, false, false, 2);   // above PARALLEL_MIN_MACS: split by columns
+        check(r, 1, 1000, 70, 100, true, false, 2);   // split by rows
+    }
+
+    @Test void concurrentCallersEachGetTheirProduct() throws Exception {
+        AtomicReference<Throwable> err = new AtomicReference<>();
+        Thread[] ts = new Thread[3];
+        for (int i = 0; i < ts.length; i++) {
+            long seed = 10 + i;
+            ts[i] = new Thread(() -> {
+                try {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    for (int j = 0; j < 4; j++) check(r, 1, 160, 160, 200, j % 2 == 0, false, 2);
+                } catch (Throwable t) {
+                    err.set(t);
+                }
+            });
+            ts[i].start();
+        }
+        for (Thread t : ts) t.join();
+        if (err.get() != null) throw new AssertionError(err.get());
+    }
+
+    @Test void theScalarKernelAgreesToo() {
+        SplittableRandom r = new SplittableRandom(3);
+        for (int[] s : SHAPES) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = rand(r, m * k), b = rand(r, k * n), c = new float[m * n];
+            Gemm.scalar(m, n, k, a, 0, false, b, 0, true, c, 0, 0, m, 0, n);
+            compare(a, b, c, 1, m, n, k, false, true, "scalar " + m + "x" + n + "x" + k);
+        }
+    }
+
+    @Test void theKernelInUseIsNamed() {
+        assertTrue(Gemm.describe().contains(Gemm.vectorized() ? "Vector API" : "scalar"), Gemm.describe());
+    }
+
+    private static void check(SplittableRandom r, int batch, int m, int n, int k, boolean ta, boolean tb, int threads) {
+        float[] a = rand(r, batch * m * k), b = rand(r, batch * k * n), c = new float[batch * m * n + 3];
+        java.util.Arrays.fill(c, Float.NaN);   // the product must overwrite C, not add to it
+        Gemm.sgemm(batch, m, n, k, a, 0, ta, b, 0, tb, c, 0, threads);
+        if (!Float.isNaN(c[batch * m * n])) fail("wrote past C");
+        compare(a, b, c, batch, m, n, k, ta, tb, batch + "x" + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " threads=" + threads);
+    }
+
+    private static void compare(float[] a, float[] b, float[] c, int batch, int m, int n, int k, boolean ta, boolean tb, String what) {
+        for (int q = 0; q < batch; q++) {
+            int ao = q * m * k, bo = q * k * n, co = q * m * n;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double ref = 0, abs = 0;
+                    for (int p = 0; p < k; p++) {
+                        double x = ta ? a[ao + p * m + i] : a[ao + i * k + p];
+                        double y = tb ? b[bo + j * k + p] : b[bo + p * n + j];
+                        ref += x * y;
+                        abs += Math.abs(x * y);
+                    }
+                    double got = c[co + i * n + j];
+                    if (!(Math.abs(got - ref) <= k * 0x1p-23 * abs + 1e-30)) {
+                        fail(what + ": C[" + q + ", " + i + ", " + j + "] = " + got + ", reference " + ref);
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] rand(SplittableRandom r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (2 * r.nextDouble() - 1);
+        return x;
+    }
+}

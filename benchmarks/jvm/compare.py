@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""ncd's JVM backend against numpy/OpenBLAS and PyTorch, side by side on this machine.
+
+    /usr/bin/python3 benchmarks/jvm/compare.py [--reps 5]
+
+For each case, ours and theirs run alternately --reps times (default 5). Ours is `bin/ncdc bench ... --loop`
+(the median latency of 30 timed steps in the generated step loop, after a 2 s warm-up); theirs is the median of
+its own timed runs (peers.py). The ratio is ours/theirs in throughput (above 1: ours is faster); the table shows
+the median over the repetitions and the range. Prints a Markdown table and the machine and versions.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NCDC = os.path.join(ROOT, "bin", "ncdc")
+PY = "/usr/bin/python3"   # Debian's python3: numpy with OpenBLAS, torch 1.13
+
+CASES = [
+    # name, parameters, ours (bench args), peer (peers.py case), threads
+    ("sgemm", "1024x1024x1024 f32, 1 thread", ["benchmarks/jvm/sgemm.ncd", "--axis", "m=1024,n=1024,k=1024", "--threads", "1"], "sgemm-numpy", 1),
+    ("sgemm", "1024x1024x1024 f32, 1 thread", ["benchmarks/jvm/sgemm.ncd", "--axis", "m=1024,n=1024,k=1024", "--threads", "1"], "sgemm-torch", 1),
+    ("sgemm", "1024x1024x1024 f32, 2 threads", ["benchmarks/jvm/sgemm.ncd", "--axis", "m=1024,n=1024,k=1024", "--threads", "2"], "sgemm-numpy", 2),
+    ("Game of Life", "512x512 torus, per generation (x1000)", ["benchmarks/jvm/life.ncd", "--axis", "row=512,col=512"], "life-numpy", 1),
+]
+
+
+def ours(args):
+    out = subprocess.run([NCDC, "bench", *args, "--loop"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    m = re.search(r"latency per step: median ([0-9.]+) (s|ms|us|ns)", out)
+    scale = {"s": 1, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}[m.group(2)]
+    return float(m.group(1)) * scale
+
+
+def theirs(case, threads):
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
+               OMP_WAIT_POLICY="PASSIVE")
+    out = subprocess.run([PY, os.path.join(ROOT, "benchmarks", "jvm", "peers.py"), case, str(threads)], env=env,
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+def fmt(secs):
+    if secs >= 1:
+        return f"{secs:.3g} s"
+    if secs >= 1e-3:
+        return f"{secs * 1e3:.3g} ms"
+    return f"{secs * 1e6:.3g} us"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--reps", type=int, default=5)
+    reps = ap.parse_args().reps
+    rows = []
+    versions = set()
+    for name, params, args, peer, threads in CASES:
+        o, t = [], []
+        for _ in range(reps):
+            o.append(ours(args))
+            r = theirs(peer, threads)
+            t.append(r["seconds_per_step"])
+            versions.add(r["version"])
+        ratios = [tt / oo for oo, tt in zip(o, t)]
+        rows.append((name, params, peer.split("-")[1], statistics.median(o), statistics.median(t), statistics.median(ratios), min(ratios), max(ratios)))
+        print(f"{name} ({params}) vs {peer}: ours {fmt(statistics.median(o))}, theirs {fmt(statistics.median(t))}, "
+              f"ratio {statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})", file=sys.stderr)
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    print(f"Machine: {cpu}, {os.cpu_count()} vCPUs; {java}; peers: {', '.join(sorted(versions))}, BLAS {blas}; {reps} repetitions.\n")
+    print("| case | parameters | peer | ours (median) | theirs (median) | ours/theirs (median, min-max) |")
+    print("|---|---|---|---|---|---|")
+    for name, params, peer, o, t, r, lo, hi in rows:
+        print(f"| {name} | {params} | {peer} | {fmt(o)} | {fmt(t)} | {r:.2f} ({lo:.2f}-{hi:.2f}) |")
+
+
+if __name__ == "__main__":
+    main()

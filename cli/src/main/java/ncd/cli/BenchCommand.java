@@ -1,0 +1,292 @@
+package ncd.cli;
+
+import ncd.diag.DiagCode;
+import ncd.diag.Diagnostics;
+import ncd.diag.SourceSpan;
+import ncd.frontend.Frontend;
+import ncd.frontend.Program;
+import ncd.ir.Attr;
+import ncd.ir.Graph;
+import ncd.ir.Node;
+import ncd.ir.State;
+import ncd.ir.TensorType;
+import ncd.runtime.Backend;
+import ncd.runtime.Backends;
+import ncd.runtime.Executable;
+import ncd.runtime.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ncdc bench}: how fast one circuit steps on a backend. Compiles it (timed), warms it up, then times at least
+ * 20 runs of {@code Executable.step} — the call a Java user makes, inputs in and outputs out — and reports the median
+ * and spread of the latency per step, throughput, GFLOP/s from the IR's FLOP count ({@link #flops}), and the bytes the
+ * calling thread allocated per step.
+ */
+@Command(name = "bench",
+        description = {
+            "Time one circuit of FILE on a backend: compile time, then, after a warm-up,",
+            "the latency of a step (median, p10-p90, min-max over --runs timed runs),",
+            "throughput, GFLOP/s and bytes allocated per step. A run is --batch steps (by",
+            "default as many as take about 1 ms). FLOPs come from the IR: 2 per",
+            "multiply-add in contractions, 1 per input element in reductions, 1 per output",
+            "element in elementwise math (unary, binary, where, random); casts and data",
+            "movement count 0. Inputs are random (from --seed), the same at every step."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  ncdc bench examples/mlp.ncd --circuit BatchClassifier --axis batch=256",
+            "  ncdc bench examples/life.ncd --circuit Soup --axis row=512,col=512 --backend interp --runs 20"})
+final class BenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The .ncd file.")
+    Path file;
+
+    @Option(names = "--circuit", paramLabel = "NAME", description = "The circuit to time (needed when the file has several).")
+    String circuit;
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "jvm", description = "jvm (default) or interp, or another installed backend.")
+    String backend = "jvm";
+
+    @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",", description = "Size a generic or sized-later axis.")
+    List<String> axes = new ArrayList<>();
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "30", description = "Timed runs, at least 20 (default: ${DEFAULT-VALUE}).")
+    int runs = 30;
+
+    @Option(names = "--batch", paramLabel = "K", description = "Steps per timed run (default: enough for about 1 ms).")
+    Integer batch;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "2", description = "Warm-up time (default: ${DEFAULT-VALUE} s).")
+    double warmup = 2;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed for parameters and inputs (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "N", description = "jvm backend: the most threads a matrix product may use (sets ncd.jvm.threads).")
+    Integer threads;
+
+    @Option(names = "--loop", description = {"Time the backend's own step loop (jvm: the generated run(n)), inputs",
+            "copied in once and outputs not copied out; for a backend without one, ignored."})
+    boolean loop;
+
+    @Override public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return bench(o, err);
+        } catch (Throwable t) {
+            Report.internalError(err, "bench", t, common.verbose);
+            return Main.INTERNAL;
+        }
+    }
+
+    private int bench(PrintWriter o, PrintWriter err) throws Throwable {
+        Diagnostics diags = new Diagnostics();
+        Map<String, Integer> sizes = AxisSizes.parse(axes, diags);
+        if (runs < 20) diags.error(SourceSpan.NONE, DiagCode.E0803, "--runs must be at least 20, got " + runs, null);
+        if (batch != null && batch < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--batch must be at least 1, got " + batch, null);
+        if (warmup < 0) diags.error(SourceSpan.NONE, DiagCode.E0803, "--warmup must not be negative", null);
+        if (threads != null && threads < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--threads must be at least 1", null);
+        Optional<Backend> be = Backends.named(backend);
+        if (be.isEmpty() || !be.get().isAvailable()) {
+            diags.error(SourceSpan.NONE, DiagCode.E0803, be.isEmpty() ? "no backend `" + backend + "`" : "backend " + backend + " cannot run on this machine",
+                    "backends here: " + Backends.all().stream().filter(Backend::isAvailable).map(Backend::name).toList());
+        }
+        if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
+        if (threads != null) System.setProperty("ncd.jvm.threads", String.valueOf(threads));
+
+        long t0 = System.nanoTime();
+        Program prog = Frontend.load(file, diags);
+        if (diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
+        String name = circuit;
+        if (name == null) {
+            List<String> cs = prog.circuitNames();
+            if (cs.size() != 1) {
+                diags.error(SourceSpan.NONE, DiagCode.E0801, file + " has " + (cs.isEmpty() ? "no circuits" : cs.size() + " circuits")
+                        + "; say which to time with --circuit", cs.isEmpty() ? null : "its circuits: " + String.join(", ", cs));
+                return fail(err, diags, Main.USER_ERROR);
+            }
+            name = cs.get(0);
+        }
+        Optional<Graph> g = prog.lower(name, sizes, diags);
+        if (g.isEmpty() || diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
+        Graph graph = g.get();
+        long t1 = System.nanoTime();
+        Executable exec = be.get().compile(graph, seed);
+        long t2 = System.nanoTime();
+
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorType> e : Inputs.declared(graph).entrySet()) in.put(e.getKey(), Inputs.random(e.getKey(), e.getValue(), seed));
+        long flops = flops(graph);
+        long outBytes = 0;
+        for (Graph.Output out : graph.outputs()) outBytes += bytes(out.node().type());
+
+        Stepper stepper = stepper(exec, in);
+        // warm-up: at least 5 steps and the warm-up time; measures the step time to size the timed runs
+        long warmStart = System.nanoTime(), warmSteps = 0;
+        do {
+            stepper.steps(1);
+            warmSteps++;
+        } while (warmSteps < 5 || System.nanoTime() - warmStart < warmup * 1e9);
+        double warmSecs = (System.nanoTime() - warmStart) / 1e9;
+        int k = batch != null ? batch : (int) Math.max(1, Math.min(1_000_000, Math.ceil(1e-3 / (warmSecs / warmSteps))));
+
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        double[] perStep = new double[runs];
+        long allocated = 0;
+        for (int r = 0; r < runs; r++) {
+            long a0 = mx.getCurrentThreadAllocatedBytes();
+            long s = System.nanoTime();
+            stepper.steps(k);
+            long e = System.nanoTime();
+            allocated += mx.getCurrentThreadAllocatedBytes() - a0;
+            perStep[r] = (e - s) / 1e9 / k;
+        }
+        double[] sorted = perStep.clone();
+        Arrays.sort(sorted);
+        double median = quantile(sorted, 0.5), p10 = quantile(sorted, 0.1), p90 = quantile(sorted, 0.9);
+        double perStepAlloc = (double) allocated / ((long) runs * k);
+
+        o.printf(Locale.ROOT, "%s %s on %s%s (Java %s, %d cores)%n", file, name, backend, stepper.loop() ? ", own step loop" : "",
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+        o.printf(Locale.ROOT, "  compile: %s (frontend %s, backend %s)%n", time((t2 - t0) / 1e9), time((t1 - t0) / 1e9), time((t2 - t1) / 1e9));
+        o.printf(Locale.ROOT, "  work: %s per step%n", flopText(flops));
+        o.printf(Locale.ROOT, "  warm-up: %.1f s (%d steps); %d timed runs of %d step%s%n", warmSecs, warmSteps, runs, k, k == 1 ? "" : "s");
+        o.printf(Locale.ROOT, "  latency per step: median %s, p10-p90 %s-%s, min-max %s-%s%n", time(median), time(p10), time(p90), time(sorted[0]), time(sorted[runs - 1]));
+        o.printf(Locale.ROOT, "  throughput: %s steps/s%n", RunCommand.num(Math.round(1 / median * 10) / 10.0));
+        o.printf(Locale.ROOT, "  GFLOP/s: %.2f (median), %.2f-%.2f (p90-p10 latency)%n", flops / median / 1e9, flops / p90 / 1e9, flops / p10 / 1e9);
+        if (stepper.loop()) o.printf(Locale.ROOT, "  allocated: %s per step%n", bytesText(perStepAlloc));
+        else o.printf(Locale.ROOT, "  allocated: %s per step (the outputs returned take %s)%n", bytesText(perStepAlloc), bytesText(outBytes));
+        if (!backend.equals("interp") && perStepAlloc > (stepper.loop() ? 0 : 2 * outBytes) + 4096) {
+            o.println("  note: steps allocated beyond their outputs: part of the code may not have been compiled by C2 yet"
+                    + " (JIT warm-up; try a longer --warmup)");
+        }
+        o.flush();
+        return Main.OK;
+    }
+
+    /** Takes {@code n} steps. */
+    private interface Stepper {
+        void steps(int n) throws Throwable;
+
+        default boolean loop() { return false; }
+    }
+
+    /**
+     * {@code Executable.step(inputs)}, or with {@code --loop} the backend's own loop: an executable with public
+     * {@code step(Map)}... and {@code run(long)} methods (the JVM backend's) is given the inputs once through one step and
+     * then runs {@code run(n)}. Found reflectively: the driver does not depend on any backend's classes.
+     */
+    private Stepper stepper(Executable exec, Map<String, Tensor> in) throws Exception {
+        if (loop) {
+            java.lang.reflect.Method run;
+            try {
+                run = exec.getClass().getMethod("run", long.class);
+            } catch (NoSuchMethodException e) {
+                run = null;
+            }
+            if (run != null) {
+                exec.step(in);
+                java.lang.invoke.MethodHandle mh = java.lang.invoke.MethodHandles.publicLookup().unreflect(run).bindTo(exec);
+                return new Stepper() {
+                    @Override public void steps(int n) throws Throwable { mh.invokeExact((long) n); }
+                    @Override public boolean loop() { return true; }
+                };
+            }
+        }
+        return n -> {
+            for (int i = 0; i < n; i++) exec.step(in);
+        };
+    }
+
+    private int fail(PrintWriter err, Diagnostics diags, int code) {
+        Report.diagnostics(err, common.diagnostics, diags.sorted());
+        return code;
+    }
+
+    /** Linear interpolation between order statistics. */
+    static double quantile(double[] sorted, double q) {
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos), hi = (int) Math.ceil(pos);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+    }
+
+    /**
+     * FLOPs of one step of {@code g}: the nodes the outputs and the states' next values need. Contractions count 2 per
+     * multiply-add (output elements times the product of the summed axes' sizes); reductions 1 per input element;
+     * elementwise math (unary, binary, where, random) 1 per output element; everything else (inputs, parameters,
+     * constants, casts, data movement) 0.
+     */
+    static long flops(Graph g) {
+        Set<Node> need = new HashSet<>();
+        ArrayDeque<Node> work = new ArrayDeque<>();
+        for (Graph.Output o : g.outputs()) work.push(o.node());
+        for (State s : g.states()) work.push(s.next());
+        while (!work.isEmpty()) {
+            Node n = work.pop();
+            if (need.add(n)) n.inputs().forEach(work::push);
+        }
+        long total = 0;
+        for (Node n : need) {
+            long out = n.type().elementCount();
+            total += switch (n.op()) {
+                case CONTRACT -> {
+                    long k = 1;
+                    for (String a : ((Attr.Contract) n.attr()).axes()) k *= n.input(0).type().axis(a).size();
+                    yield 2 * out * k;
+                }
+                case REDUCE, ARG_REDUCE -> n.input(0).type().elementCount();
+                case UNARY, BINARY, WHERE, RANDOM -> out;
+                case INPUT, PARAM, CONST, IOTA, STATE_READ, EXPAND, CAST, RENAME, TRANSPOSE, SPLIT, MERGE, SLICE, SELECT, ROLL,
+                     SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> 0;
+            };
+        }
+        return total;
+    }
+
+    private static long bytes(TensorType t) {
+        long n = t.elementCount();
+        return n * switch (t.dtype()) { case F32, I32 -> 4; case F64 -> 8; case BOOL -> 1; };
+    }
+
+    static String time(double secs) {
+        if (secs >= 1) return String.format(Locale.ROOT, "%.3g s", secs);
+        if (secs >= 1e-3) return String.format(Locale.ROOT, "%.3g ms", secs * 1e3);
+        if (secs >= 1e-6) return String.format(Locale.ROOT, "%.3g us", secs * 1e6);
+        return String.format(Locale.ROOT, "%.3g ns", secs * 1e9);
+    }
+
+    private static String flopText(long f) {
+        if (f >= 1_000_000_000L) return String.format(Locale.ROOT, "%.3g GFLOP", f / 1e9);
+        if (f >= 1_000_000L) return String.format(Locale.ROOT, "%.3g MFLOP", f / 1e6);
+        if (f >= 1_000L) return String.format(Locale.ROOT, "%.3g kFLOP", f / 1e3);
+        return f + " FLOP";
+    }
+
+    private static String bytesText(double b) {
+        if (b >= 1 << 20) return String.format(Locale.ROOT, "%.3g MB", b / (1 << 20));
+        if (b >= 1 << 10) return String.format(Locale.ROOT, "%.3g KB", b / (1 << 10));
+        return String.format(Locale.ROOT, "%.0f B", b);
+    }
+}

@@ -1,0 +1,61 @@
+package ncd.cli;
+
+import ncd.diag.Diagnostics;
+import ncd.frontend.Frontend;
+import ncd.frontend.Program;
+import ncd.ir.Graph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code ncdc bench}: its report, its usage errors, and the FLOP count it reports (never a speed). */
+class BenchCommandTest {
+    private static final String SRC = """
+            axis i = 4, j = 3, k = 5
+            circuit Dense(a: f32[i, k], b: f32[k, j]) -> f32[i] {
+              return sum[j](tanh(a @[k] b))
+            }
+            """;
+
+    @Test void reportsLatencyThroughputFlopsAndAllocation(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("dense.ncd"), SRC);
+        for (String backend : new String[] {"jvm", "interp"}) {
+            MainTest.Run r = MainTest.run("bench", f.toString(), "--backend", backend, "--warmup", "0", "--runs", "20");
+            assertEquals(0, r.exit(), r.err());
+            for (String line : new String[] {"Dense on " + backend, "compile:", "work: 144 FLOP per step", "latency per step: median",
+                    "p10-p90", "min-max", "throughput:", "GFLOP/s:", "allocated:"}) {
+                assertTrue(r.out().contains(line), line + " in\n" + r.out());
+            }
+        }
+    }
+
+    @Test void badOptionsAreUsageErrors(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("dense.ncd"), SRC);
+        assertEquals(Main.USAGE, MainTest.run("bench", f.toString(), "--runs", "5").exit());
+        assertEquals(Main.USAGE, MainTest.run("bench", f.toString(), "--backend", "nope").exit());
+        assertEquals(Main.USER_ERROR, MainTest.run("bench", dir.resolve("missing.ncd").toString()).exit());
+    }
+
+    /** 2 * 4 * 3 * 5 for the contraction, 12 for tanh, 12 for the sum over j. */
+    @Test void flopsCountMultiplyAddsTwiceAndElementsOnce(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("dense.ncd"), SRC);
+        Diagnostics d = new Diagnostics();
+        Program p = Frontend.load(f, d);
+        Graph g = p.lower("Dense", Map.of(), d).orElseThrow();
+        assertEquals(120 + 12 + 12, BenchCommand.flops(g));
+    }
+
+    @Test void quantilesInterpolate() {
+        double[] xs = {1, 2, 3, 4, 5};
+        assertEquals(3, BenchCommand.quantile(xs, 0.5));
+        assertEquals(1.4, BenchCommand.quantile(xs, 0.1), 1e-12);
+        assertEquals(5, BenchCommand.quantile(xs, 1.0));
+    }
+}
