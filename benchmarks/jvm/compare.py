@@ -27,6 +27,11 @@ CASES = [
     ("sgemm", "1024x1024x1024 f32, 1 thread", ["benchmarks/jvm/sgemm.ncd", "--axis", "m=1024,n=1024,k=1024", "--threads", "1"], "sgemm-torch", 1),
     ("sgemm", "1024x1024x1024 f32, 2 threads", ["benchmarks/jvm/sgemm.ncd", "--axis", "m=1024,n=1024,k=1024", "--threads", "2"], "sgemm-numpy", 2),
     ("Game of Life", "512x512 torus, per generation (x1000)", ["benchmarks/jvm/life.ncd", "--axis", "row=512,col=512"], "life-numpy", 1),
+    ("MLP inference", "784-512-512-10 ReLU, batch 256, 1 thread", ["benchmarks/jvm/mlp.ncd", "--axis", "batch=256", "--threads", "1"], "mlp-torch-b256", 1),
+    ("MLP inference", "784-512-512-10 ReLU, batch 1, 1 thread", ["benchmarks/jvm/mlp.ncd", "--axis", "batch=1", "--threads", "1"], "mlp-torch-b1", 1),
+    ("transformer layer", "d_model 256, 8 heads, ff 1024, batch 8 x seq 128, 1 thread",
+     ["benchmarks/jvm/transformer.ncd", "--axis", "batch=8,seq=128,key=128", "--threads", "1"], "transformer-torch", 1),
+    ("echo-state reservoir", "1000 units, dense W, per step (x10,000)", ["benchmarks/jvm/reservoir.ncd", "--threads", "1"], "reservoir-numpy", 1),
 ]
 
 
@@ -56,10 +61,14 @@ def fmt(secs):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
-    reps = ap.parse_args().reps
+    ap.add_argument("--only", default=None, help="run only the cases whose name contains this text (e.g. MLP)")
+    a = ap.parse_args()
+    reps = a.reps
     rows = []
     versions = set()
     for name, params, args, peer, threads in CASES:
+        if a.only and a.only.lower() not in name.lower():
+            continue
         o, t = [], []
         for _ in range(reps):
             o.append(ours(args))

@@ -2,7 +2,8 @@
 """The peers' side of benchmarks/jvm/compare.py: one case, timed in this process, printed as JSON.
 
 Run by compare.py with OPENBLAS_NUM_THREADS / OMP_NUM_THREADS already set (they must be set before numpy or
-torch is imported). Usage: peers.py sgemm-numpy|sgemm-torch|life-numpy THREADS
+torch is imported). Usage: peers.py CASE THREADS, CASE one of sgemm-numpy, sgemm-torch, life-numpy, mlp-torch-b256,
+mlp-torch-b1, transformer-torch, reservoir-numpy.
 """
 import json
 import sys
@@ -69,9 +70,73 @@ def life_numpy(n=512, gens=1000, runs=5):
     return {"seconds_per_step": median(ts), "version": "numpy " + np.__version__}
 
 
+def timed(fn, warm=20, runs=21, inner=1):
+    for _ in range(warm):
+        fn()
+    ts = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        ts.append((time.perf_counter() - t) / inner)
+    return median(ts)
+
+
+def mlp_torch(batch, threads):
+    """784-512-512-10 with ReLU, eager, inference_mode (benchmarks.md's MLP case)."""
+    import torch
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 512), torch.nn.ReLU(),
+                              torch.nn.Linear(512, 10)).eval()
+    x = torch.rand(batch, 784)
+    with torch.inference_mode():
+        secs = timed(lambda: net(x), inner=1 if batch > 1 else 50)
+    return {"seconds_per_step": secs, "version": "torch " + torch.__version__}
+
+
+def transformer_torch(threads, batch=8, seq=128):
+    """nn.TransformerEncoderLayer(d_model 256, 8 heads, ff 1024, post-norm, ReLU), eval: its fast path."""
+    import torch
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    layer = torch.nn.TransformerEncoderLayer(256, 8, 1024, dropout=0.0, batch_first=True).eval()
+    x = torch.rand(batch, seq, 256)
+    with torch.inference_mode():
+        secs = timed(lambda: layer(x), warm=5, runs=11)
+    return {"seconds_per_step": secs, "version": "torch " + torch.__version__}
+
+
+def reservoir_numpy(n=1000, steps=10000):
+    """Echo-state reservoir, dense W (numpy gemv), one step = x <- tanh(W x + w_in u)."""
+    import numpy as np
+    rng = np.random.default_rng(0)
+    w = (rng.standard_normal((n, n)) * 0.0316).astype(np.float32)
+    w_in = rng.uniform(-1, 1, n).astype(np.float32)
+    x = np.zeros(n, dtype=np.float32)
+    u = np.float32(0.5)
+
+    def run(k):
+        nonlocal x
+        for _ in range(k):
+            x = np.tanh(w @ x + w_in * u)
+
+    run(200)
+    ts = []
+    for _ in range(5):
+        t = time.perf_counter()
+        run(steps // 5)
+        ts.append((time.perf_counter() - t) / (steps // 5))
+    return {"seconds_per_step": median(ts), "version": "numpy " + np.__version__}
+
+
 if __name__ == "__main__":
     case, threads = sys.argv[1], int(sys.argv[2])
     out = {"sgemm-numpy": lambda: sgemm_numpy(),
            "sgemm-torch": lambda: sgemm_torch(threads=threads),
-           "life-numpy": lambda: life_numpy()}[case]()
+           "life-numpy": lambda: life_numpy(),
+           "mlp-torch-b256": lambda: mlp_torch(256, threads),
+           "mlp-torch-b1": lambda: mlp_torch(1, threads),
+           "transformer-torch": lambda: transformer_torch(threads),
+           "reservoir-numpy": lambda: reservoir_numpy()}[case]()
     print(json.dumps(out))

@@ -58,7 +58,11 @@ final class SyntaxErrors extends BaseErrorListener {
         } else {
             message = "unexpected " + found;
         }
-        if (t.getType() == Token.EOF) hint = "the file ends in the middle of a construct; is a `}` or `)` missing?";
+        boolean keyword = t.getType() != Token.EOF && t.getText().matches("[a-z]+") && voc.getLiteralName(t.getType()) != null;
+        if (keyword && expected != null && expected.contains(tokenType(voc, null))) {
+            message = "`" + t.getText() + "` is a keyword and cannot be used as a name";
+            hint = "choose another name, e.g. " + t.getText() + "_";
+        } else if (t.getType() == Token.EOF) hint = "the file ends in the middle of a construct; is a `}` or `)` missing?";
         else if (t.getText().equals("=")) hint = "compare with `==`; `=` only binds names (let x = ..., next v = ..., const c = ...)";
         else if (t.getText().equals(":") ) hint = "a type annotation goes after a name: `let x: f32[N] = ...`";
         else if (t.getText().equals("[")) hint = "index an axis by name: `x[seq = 0]`, or use an axis operation like `sum[A](x)`";
@@ -80,8 +84,11 @@ final class SyntaxErrors extends BaseErrorListener {
         return new SourceSpan(file, start, stop);
     }
 
+    /** The token type with this literal name (e.g. "'=='"), or with null: the type of names (ID). */
     private static int tokenType(Vocabulary v, String literal) {
-        for (int i = 0; i <= v.getMaxTokenType(); i++) if (literal.equals(v.getLiteralName(i))) return i;
+        for (int i = 0; i <= v.getMaxTokenType(); i++) {
+            if (literal == null ? "ID".equals(v.getSymbolicName(i)) : literal.equals(v.getLiteralName(i))) return i;
+        }
         return -1;
     }
 
