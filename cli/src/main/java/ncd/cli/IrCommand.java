@@ -11,6 +11,8 @@ import ncd.ir.Graph;
 import ncd.ir.IrInvariantError;
 import ncd.ir.IrPrinter;
 import ncd.ir.Verifier;
+import ncd.passes.PassContext;
+import ncd.passes.PassManager;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,7 +40,8 @@ import java.util.concurrent.Callable;
         footer = {
             "  ncdc ir examples/attention.ncd",
             "  ncdc ir examples/attention.ncd --circuit Attention --axis seq=128",
-            "  ncdc ir model.ncd --axis seq=16 --axis batch=4"})
+            "  ncdc ir model.ncd --axis seq=16 --axis batch=4",
+            "  ncdc ir examples/lif.ncd --after=fold"})
 final class IrCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
@@ -53,6 +56,11 @@ final class IrCommand implements Callable<Integer> {
             description = "Size a generic or sized-later axis (repeatable, or comma-separated).")
     List<String> axes = new ArrayList<>();
 
+    @Option(names = "--after", paramLabel = "PASS",
+            description = "Print the IR after the standard pipeline up to and including PASS (fold, simplify, cse, dce), "
+                + "or after all of it (all). Without it, the IR as lowered.")
+    String after;
+
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -66,6 +74,15 @@ final class IrCommand implements Callable<Integer> {
 
     private int ir(PrintWriter out, PrintWriter err) {
         Diagnostics diags = new Diagnostics();
+        PassManager pipeline = null;
+        if (after != null) {
+            try {
+                pipeline = PassManager.standard().upTo(after);
+            } catch (IllegalArgumentException e) {
+                err.println("ncdc: --after: " + e.getMessage());
+                return Main.USAGE;
+            }
+        }
         Map<String, Integer> sizes = AxisSizes.parse(axes, diags);
         if (diags.hasErrors()) {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
@@ -104,7 +121,15 @@ final class IrCommand implements Callable<Integer> {
             } catch (IrInvariantError e) {
                 throw new CompilerBug("verify", e);
             }
-            printed.add(IrPrinter.print(g.get()));
+            Graph shown = g.get();
+            if (pipeline != null) {
+                try {
+                    shown = pipeline.run(shown, PassContext.verifying());
+                } catch (IrInvariantError | IllegalStateException e) {
+                    throw new CompilerBug("passes", e);
+                }
+            }
+            printed.add(IrPrinter.print(shown));
         }
         out.print(String.join("\n", printed));
         out.flush();
