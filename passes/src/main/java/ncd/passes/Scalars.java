@@ -4,27 +4,23 @@ import ncd.ir.Attr;
 import ncd.ir.DType;
 
 /**
- * The elementwise meaning of ops on single values, exactly as docs/semantics.md and the reference interpreter
- * define it: compute in double, then round to the result's dtype once (f32 rounding, i32 wrap-around, bool 0/1).
- * Constant folding uses these, so a folded constant is bit for bit what the op would have computed.
+ * Folding's view of single values: the ops' meaning comes from {@link ncd.ir.Scalars} (shared with the reference
+ * interpreter, so a folded constant is bit for bit what the op computes); this adds how a folded value is stored
+ * and compared.
  */
 final class Scalars {
     private Scalars() {}
 
-    /** What the dtype can hold of {@code v}: f32 rounding, i32 wrap-around (floats truncate and saturate), bool 0/1. */
-    static double round(DType d, double v) {
-        return switch (d) {
-            case F32 -> (float) v;
-            case F64 -> v;
-            case I32 -> toI32(v);
-            case BOOL -> v != 0 ? 1 : 0;
-        };
-    }
+    static double round(DType d, double v) { return ncd.ir.Scalars.round(d, v); }
 
-    static double toI32(double x) {
-        if (x == Math.rint(x) && Math.abs(x) < 4.0e18) return (int) (long) x;
-        return (int) x;
-    }
+    static double toI32(double x) { return ncd.ir.Scalars.toI32(x); }
+
+    static double unary(Attr.Unary u, double v) { return ncd.ir.Scalars.unary(u, v); }
+
+    /** {@code integer}: the operands are i32 (their dtype, not the result's). */
+    static double binary(Attr.BinaryFn fn, boolean integer, double x, double y) { return ncd.ir.Scalars.binary(fn, integer, x, y); }
+
+    static double cast(DType to, double x) { return ncd.ir.Scalars.cast(to, x); }
 
     /**
      * The value to store in a folded {@code const} of dtype {@code d}: {@code v} (already rounded) written with as few
@@ -34,54 +30,6 @@ final class Scalars {
     static double stored(DType d, double v) {
         if (d == DType.F32 && !Double.isNaN(v) && !Double.isInfinite(v)) return Double.parseDouble(Float.toString((float) v));
         return v;
-    }
-
-    static double unary(Attr.Unary u, double v) {
-        return switch (u.fn()) {
-            case NEG -> -v;
-            case ABS -> Math.abs(v);
-            case SIGN -> Math.signum(v);
-            case EXP -> Math.exp(v);
-            case LOG -> Math.log(v);
-            case SQRT -> Math.sqrt(v);
-            case TANH -> Math.tanh(v);
-            case SIGMOID -> 1.0 / (1.0 + Math.exp(-v));
-            case RELU -> v > 0 || Double.isNaN(v) ? v : 0;
-            case SIN -> Math.sin(v);
-            case COS -> Math.cos(v);
-            case FLOOR -> Math.floor(v);
-            case CEIL -> Math.ceil(v);
-            case ROUND -> Math.rint(v);
-            case NOT -> v != 0 ? 0 : 1;
-            case POW_CONST -> Math.pow(v, u.exponent());
-        };
-    }
-
-    /** {@code integer}: the operands are i32 (their dtype, not the result's). */
-    static double binary(Attr.BinaryFn fn, boolean integer, double x, double y) {
-        return switch (fn) {
-            case ADD -> x + y;
-            case SUB -> x - y;
-            case MUL -> integer ? (double) ((int) x * (int) y) : x * y;
-            case DIV -> integer ? (y == 0 ? 0 : (double) ((int) x / (int) y)) : x / y;
-            case MOD -> integer ? (y == 0 ? 0 : Math.floorMod((int) x, (int) y)) : x - Math.floor(x / y) * y;
-            case POW -> Math.pow(x, y);
-            case MAX -> Double.isNaN(x) || Double.isNaN(y) ? Double.NaN : Math.max(x, y);
-            case MIN -> Double.isNaN(x) || Double.isNaN(y) ? Double.NaN : Math.min(x, y);
-            case EQ -> x == y ? 1 : 0;
-            case NE -> x != y ? 1 : 0;
-            case LT -> x < y ? 1 : 0;
-            case LE -> x <= y ? 1 : 0;
-            case GT -> x > y ? 1 : 0;
-            case GE -> x >= y ? 1 : 0;
-            case AND -> x != 0 && y != 0 ? 1 : 0;
-            case OR -> x != 0 || y != 0 ? 1 : 0;
-            case XOR -> (x != 0) != (y != 0) ? 1 : 0;
-        };
-    }
-
-    static double cast(DType to, double x) {
-        return to == DType.BOOL ? (x != 0 ? 1 : 0) : to == DType.I32 ? (int) x : x;
     }
 
     /** Whether two stored values are the same bits after rounding (NaN equals NaN, 0 differs from -0). */

@@ -5,6 +5,7 @@ import ncd.ir.Axis;
 import ncd.ir.DType;
 import ncd.ir.Node;
 import ncd.ir.Op;
+import ncd.ir.Scalars;
 import ncd.ir.TensorType;
 import ncd.runtime.Rng;
 import ncd.runtime.Tensor;
@@ -49,20 +50,10 @@ final class Kernels {
         return out;
     }
 
-    /** Rounds every value to what the dtype can hold: f32 rounding, i32 wrap-around, bool as 0/1. */
+    /** Rounds every value to what the dtype can hold: f32 rounding, i32 wrap-around, bool 0/1 ({@link Scalars#round}). */
     static void round(DType d, double[] v) {
-        switch (d) {
-            case F32 -> { for (int i = 0; i < v.length; i++) v[i] = (float) v[i]; }
-            case F64 -> { }
-            case I32 -> { for (int i = 0; i < v.length; i++) v[i] = toI32(v[i]); }
-            case BOOL -> { for (int i = 0; i < v.length; i++) v[i] = v[i] != 0 ? 1 : 0; }
-        }
-    }
-
-    /** Integer results wrap around like Java's int; a float converted to i32 truncates toward zero and saturates (NaN is 0). */
-    static double toI32(double x) {
-        if (x == Math.rint(x) && Math.abs(x) < 4.0e18) return (int) (long) x;
-        return (int) x;
+        if (d == DType.F64) return;
+        for (int i = 0; i < v.length; i++) v[i] = Scalars.round(d, v[i]);
     }
 
     // ---- elementwise
@@ -85,27 +76,7 @@ final class Kernels {
 
     private static void unary(Node n, double[] x, double[] out) {
         Attr.Unary u = (Attr.Unary) n.attr();
-        for (int i = 0; i < out.length; i++) {
-            double v = x[i];
-            out[i] = switch (u.fn()) {
-                case NEG -> -v;
-                case ABS -> Math.abs(v);
-                case SIGN -> Math.signum(v);
-                case EXP -> Math.exp(v);
-                case LOG -> Math.log(v);
-                case SQRT -> Math.sqrt(v);
-                case TANH -> Math.tanh(v);
-                case SIGMOID -> 1.0 / (1.0 + Math.exp(-v));
-                case RELU -> v > 0 || Double.isNaN(v) ? v : 0;
-                case SIN -> Math.sin(v);
-                case COS -> Math.cos(v);
-                case FLOOR -> Math.floor(v);
-                case CEIL -> Math.ceil(v);
-                case ROUND -> Math.rint(v);
-                case NOT -> v != 0 ? 0 : 1;
-                case POW_CONST -> Math.pow(v, u.exponent());
-            };
-        }
+        for (int i = 0; i < out.length; i++) out[i] = Scalars.unary(u, x[i]);
     }
 
     private static void binary(Node n, double[] a0, double[] b0, double[] out) {
@@ -113,28 +84,7 @@ final class Kernels {
         TensorType t = n.type();
         double[] a = broadcast(n.input(0).type(), t, a0), b = broadcast(n.input(1).type(), t, b0);
         boolean integer = n.input(0).type().dtype() == DType.I32;
-        for (int i = 0; i < out.length; i++) {
-            double x = a[i], y = b[i];
-            out[i] = switch (fn) {
-                case ADD -> x + y;
-                case SUB -> x - y;
-                case MUL -> integer ? (double) ((int) x * (int) y) : x * y;
-                case DIV -> integer ? (y == 0 ? 0 : (double) ((int) x / (int) y)) : x / y;
-                case MOD -> integer ? (y == 0 ? 0 : Math.floorMod((int) x, (int) y)) : x - Math.floor(x / y) * y;
-                case POW -> Math.pow(x, y);
-                case MAX -> Double.isNaN(x) || Double.isNaN(y) ? Double.NaN : Math.max(x, y);
-                case MIN -> Double.isNaN(x) || Double.isNaN(y) ? Double.NaN : Math.min(x, y);
-                case EQ -> x == y ? 1 : 0;
-                case NE -> x != y ? 1 : 0;
-                case LT -> x < y ? 1 : 0;
-                case LE -> x <= y ? 1 : 0;
-                case GT -> x > y ? 1 : 0;
-                case GE -> x >= y ? 1 : 0;
-                case AND -> x != 0 && y != 0 ? 1 : 0;
-                case OR -> x != 0 || y != 0 ? 1 : 0;
-                case XOR -> (x != 0) != (y != 0) ? 1 : 0;
-            };
-        }
+        for (int i = 0; i < out.length; i++) out[i] = Scalars.binary(fn, integer, a[i], b[i]);
     }
 
     private static void where(Node n, List<double[]> in, double[] out) {
@@ -147,9 +97,7 @@ final class Kernels {
 
     private static void cast(Node n, double[] x, double[] out) {
         DType to = ((Attr.Cast) n.attr()).to();
-        for (int i = 0; i < out.length; i++) {
-            out[i] = to == DType.BOOL ? (x[i] != 0 ? 1 : 0) : to == DType.I32 ? (int) x[i] : x[i];
-        }
+        for (int i = 0; i < out.length; i++) out[i] = Scalars.cast(to, x[i]);
     }
 
     /** {@code x} (of type {@code from}) read at every element of {@code to}, matching axes by name. */
