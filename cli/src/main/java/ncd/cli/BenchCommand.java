@@ -11,7 +11,6 @@ import ncd.ir.Node;
 import ncd.ir.State;
 import ncd.ir.TensorType;
 import ncd.runtime.Backend;
-import ncd.runtime.Backends;
 import ncd.runtime.Executable;
 import ncd.runtime.Tensor;
 import picocli.CommandLine.Command;
@@ -108,27 +107,15 @@ final class BenchCommand implements Callable<Integer> {
         if (batch != null && batch < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--batch must be at least 1, got " + batch, null);
         if (warmup < 0) diags.error(SourceSpan.NONE, DiagCode.E0803, "--warmup must not be negative", null);
         if (threads != null && threads < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--threads must be at least 1", null);
-        Optional<Backend> be = Backends.named(backend);
-        if (be.isEmpty() || !be.get().isAvailable()) {
-            diags.error(SourceSpan.NONE, DiagCode.E0803, be.isEmpty() ? "no backend `" + backend + "`" : "backend " + backend + " cannot run on this machine",
-                    "backends here: " + Backends.all().stream().filter(Backend::isAvailable).map(Backend::name).toList());
-        }
+        Optional<Backend> be = Circuits.backend(backend, diags);
         if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
         if (threads != null) System.setProperty("ncd.jvm.threads", String.valueOf(threads));
 
         long t0 = System.nanoTime();
         Program prog = Frontend.load(file, diags);
         if (diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
-        String name = circuit;
-        if (name == null) {
-            List<String> cs = prog.circuitNames();
-            if (cs.size() != 1) {
-                diags.error(SourceSpan.NONE, DiagCode.E0801, file + " has " + (cs.isEmpty() ? "no circuits" : cs.size() + " circuits")
-                        + "; say which to time with --circuit", cs.isEmpty() ? null : "its circuits: " + String.join(", ", cs));
-                return fail(err, diags, Main.USER_ERROR);
-            }
-            name = cs.get(0);
-        }
+        String name = Circuits.choose(prog, circuit, file, "time", diags);
+        if (name == null) return fail(err, diags, Main.USER_ERROR);
         Optional<Graph> g = prog.lower(name, sizes, diags);
         if (g.isEmpty() || diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
         Graph graph = g.get();

@@ -9,7 +9,6 @@ import ncd.ir.Axis;
 import ncd.ir.Graph;
 import ncd.ir.TensorType;
 import ncd.runtime.Backend;
-import ncd.runtime.Backends;
 import ncd.runtime.Executable;
 import ncd.runtime.Npy;
 import ncd.runtime.RunException;
@@ -95,16 +94,8 @@ final class RunCommand implements Callable<Integer> {
         if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
         Program prog = Frontend.load(file, diags);
         if (diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
-        String name = circuit;
-        if (name == null) {
-            List<String> cs = prog.circuitNames();
-            if (cs.size() != 1) {
-                diags.error(SourceSpan.NONE, DiagCode.E0801, file + " has " + (cs.isEmpty() ? "no circuits" : cs.size() + " circuits")
-                        + "; say which to run with --circuit", cs.isEmpty() ? null : "its circuits: " + String.join(", ", cs));
-                return fail(err, diags, Main.USER_ERROR);
-            }
-            name = cs.get(0);
-        }
+        String name = Circuits.choose(prog, circuit, file, "run", diags);
+        if (name == null) return fail(err, diags, Main.USER_ERROR);
         Optional<Graph> g = prog.lower(name, sizes, diags);
         if (g.isEmpty() || diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
         Graph graph = g.get();
@@ -112,12 +103,8 @@ final class RunCommand implements Callable<Integer> {
 
         Map<String, TensorType> declared = Inputs.declared(graph);
         Map<String, Tensor> given = Inputs.read(inputs, declared, diags);
-        Optional<Backend> be = Backends.named(backend);
-        if (be.isEmpty() || !be.get().isAvailable()) {
-            diags.error(SourceSpan.NONE, DiagCode.E0803, be.isEmpty() ? "no backend `" + backend + "`" : "backend " + backend + " cannot run on this machine",
-                    "backends here: " + Backends.all().stream().filter(Backend::isAvailable).map(Backend::name).toList());
-            return fail(err, diags, Main.USAGE);
-        }
+        Optional<Backend> be = Circuits.backend(backend, diags);
+        if (be.isEmpty()) return fail(err, diags, Main.USAGE);
         Executable interp = be.get().compile(graph, seed);
         if (params != null) {
             Map<String, Tensor> ps = Inputs.params(params, interp.params(), diags);
