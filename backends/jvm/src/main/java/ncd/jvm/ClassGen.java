@@ -184,6 +184,18 @@ final class ClassGen {
         }
     }
 
+    /** A private method generated after the node methods (for {@link Fused}). */
+    private void extraMethod(String mname, String desc, int firstLocal, Consumer<MethodGen> body) {
+        pending.add(() -> {
+            MethodVisitor mv = cw.visitMethod(ACC_PRIVATE, mname, desc, null, null);
+            mv.visitCode();
+            body.accept(new MethodGen(mv, firstLocal));
+            mv.visitInsn(RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        });
+    }
+
     private void method(String mname, Consumer<MethodGen> body) {
         MethodVisitor mv = cw.visitMethod(ACC_PRIVATE, mname, "()V", null, null);
         mv.visitCode();
@@ -197,8 +209,9 @@ final class ClassGen {
         return switch (n.op()) {
             case INPUT, PARAM, STATE_READ, CONST, IOTA, RENAME, SPLIT ->
                     throw new IllegalStateException(n.op() + " has no code: its buffer is filled otherwise");
-            case RANDOM, UNARY, BINARY, WHERE, CAST, EXPAND -> List.of(g -> elementwise(g, n));
-            case REDUCE -> List.of(g -> reduce(g, n));
+            case RANDOM, UNARY, BINARY, WHERE, CAST, EXPAND ->
+                    List.of(g -> { if (plan.options.fuse()) Fused.emit(plan, g, n, name, this::extraMethod); else elementwise(g, n); });
+            case REDUCE -> List.of(g -> { if (plan.fusion.stencils.containsKey(n)) Fused.emit(plan, g, n, name, this::extraMethod); else reduce(g, n); });
             case ARG_REDUCE -> List.of(g -> argReduce(g, n));
             case CONTRACT -> Contraction.parts(plan, n);
             case TRANSPOSE, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT -> moves(n);

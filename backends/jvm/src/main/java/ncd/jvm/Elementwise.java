@@ -123,6 +123,10 @@ final class Elementwise {
         }
         Kind k = MethodGen.kindOf(d);
         String kd = MethodGen.desc(k);
+        if (fn.isComparison() && k == Kind.I) {
+            intCompare(g, fn, in);
+            return Kind.I;
+        }
         if (fn.isComparison()) {
             in.load(0);
             in.load(1);
@@ -161,6 +165,47 @@ final class Elementwise {
                 // IADD, LADD, FADD, DADD are consecutive opcodes (likewise SUB and MUL)
                 mv.visitInsn(base + switch (k) { case I -> 0; case F -> 2; case D -> 3; });
                 return k;
+            }
+            default -> throw new AssertionError(fn);
+        }
+    }
+
+    /**
+     * An int (or bool) comparison as 0/1 without a branch: a comparison's outcome on real data (a Life board) is
+     * unpredictable, and C2 compiles {@code x == y} to a branch when the shared profile of a helper says so.
+     * eq: {@code ((v | -v) >>> 31) ^ 1} with {@code v = x ^ y}; lt: the sign of {@code (long) x - y}.
+     */
+    private static void intCompare(MethodGen g, Attr.BinaryFn fn, Loader in) {
+        var mv = g.mv;
+        switch (fn) {
+            case EQ, NE -> {
+                in.load(0);
+                in.load(1);
+                mv.visitInsn(IXOR);
+                mv.visitInsn(DUP);
+                mv.visitInsn(INEG);
+                mv.visitInsn(IOR);
+                g.iconst(31);
+                mv.visitInsn(IUSHR);
+                if (fn == Attr.BinaryFn.EQ) {
+                    g.iconst(1);
+                    mv.visitInsn(IXOR);
+                }
+            }
+            case LT, GE, GT, LE -> {
+                in.load(0);
+                mv.visitInsn(I2L);
+                in.load(1);
+                mv.visitInsn(I2L);
+                mv.visitInsn(LSUB);                                    // d = x - y, exact in long
+                if (fn == Attr.BinaryFn.GT || fn == Attr.BinaryFn.LE) mv.visitInsn(LNEG);
+                g.iconst(63);
+                mv.visitInsn(LUSHR);                                   // lt: d < 0; gt: -d < 0
+                mv.visitInsn(L2I);
+                if (fn == Attr.BinaryFn.GE || fn == Attr.BinaryFn.LE) {
+                    g.iconst(1);
+                    mv.visitInsn(IXOR);
+                }
             }
             default -> throw new AssertionError(fn);
         }

@@ -10,19 +10,25 @@ package ncd.jvm;
  *                    accumulate in double, exactly as the interpreter does
  * @param threads     the most threads one matrix product may use (1 or 2); two are used only for products of at
  *                    least {@link Gemm#PARALLEL_MIN_MACS} multiply-adds
+ * @param fuse        fuse elementwise chains and window reductions into single loops ({@link Fusion};
+ *                    {@code -Dncd.jvm.fuse=false} switches it off)
  */
-public record JvmOptions(long gemmMinMacs, int threads) {
+public record JvmOptions(long gemmMinMacs, int threads, boolean fuse) {
     public static final long DEFAULT_GEMM_MIN_MACS = 4096;
 
     public JvmOptions {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1");
     }
 
+    public JvmOptions(long gemmMinMacs, int threads) { this(gemmMinMacs, threads, true); }
+
     public static JvmOptions defaults() {
         return new JvmOptions(Long.getLong("ncd.jvm.gemmMinMacs", DEFAULT_GEMM_MIN_MACS),
-                Math.max(1, Integer.getInteger("ncd.jvm.threads", Math.min(2, Runtime.getRuntime().availableProcessors()))));
+                Math.max(1, Integer.getInteger("ncd.jvm.threads", Math.min(2, Runtime.getRuntime().availableProcessors()))),
+                !"false".equals(System.getProperty("ncd.jvm.fuse")));
     }
 
-    public JvmOptions withGemmMinMacs(long n) { return new JvmOptions(n, threads); }
-    public JvmOptions withThreads(int n) { return new JvmOptions(gemmMinMacs, n); }
+    public JvmOptions withGemmMinMacs(long n) { return new JvmOptions(n, threads, fuse); }
+    public JvmOptions withThreads(int n) { return new JvmOptions(gemmMinMacs, n, fuse); }
+    public JvmOptions withFusion(boolean on) { return new JvmOptions(gemmMinMacs, threads, on); }
 }

@@ -48,10 +48,13 @@ final class Plan {
     final Map<String, Integer> paramSlots = new LinkedHashMap<>();
     final Map<String, TensorType> paramTypes = new LinkedHashMap<>();
     final Map<String, Integer> inputSlots = new LinkedHashMap<>();
+    /** Nodes computed inside another node's loop (no slot, no method) and fused stencils. */
+    final Fusion fusion;
 
     Plan(Graph graph, long seed, JvmOptions options) {
         this.graph = graph;
         this.options = options;
+        this.fusion = options.fuse() ? Fusion.analyze(graph) : Fusion.NONE;
         slotOf = new int[graph.nodes().size()];
         java.util.Arrays.fill(slotOf, -1);
 
@@ -91,6 +94,7 @@ final class Plan {
                 case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, TRANSPOSE, MERGE, SLICE,
                      SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> {
                     if (!stepCone.contains(n) && !initCone.contains(n)) continue;
+                    if (fusion.inlined.contains(n)) continue;
                     slotOf[n.id()] = addBuffer(zeros(n.type()));
                     if (stepCone.contains(n)) stepNodes.add(n);
                     if (initCone.contains(n)) initNodes.add(n);
@@ -128,6 +132,7 @@ final class Plan {
         if (array instanceof double[]) return DType.F64;
         if (array instanceof int[]) return DType.I32;
         if (array instanceof boolean[]) return DType.BOOL;
+        if (array instanceof byte[]) return DType.BOOL;  // a fused loop's scratch row of small ints (one byte each)
         throw new IllegalArgumentException("not a buffer: " + array);
     }
 

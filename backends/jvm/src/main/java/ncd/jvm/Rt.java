@@ -93,4 +93,13 @@ public final class Rt {
             if (k >= 0 && k < v) out[i * v + k] = 1f;
         }
     }
+
+    /** Whether coordinate {@code c} lies in {@code [0, n)} (a fused zero-boundary stencil). */
+    public static boolean inRange(int c, int n) { return c >= 0 && c < n; }
+
+    /** {@code c} when it lies in {@code [0, n)}, else 0 (any in-range index: the value read is then discarded). */
+    public static int clampIndex(int c, int n) { return c >= 0 && c < n ? c : 0; }
+
+    /** {@code c mod n} for {@code c} in {@code [-n, 2n)}: a fused stencil's wrapped border coordinate, without a division. */
+    public static int wrapOnce(int c, int n) { return c < 0 ? c + n : c >= n ? c - n : c; }
 }

@@ -1,0 +1,49 @@
+package ncd.jvm;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Byte-lane vector operations that fused loops call (see {@link Fused}): bool values are 0/1 lanes, small i32 values
+ * (whose range {@link Fused} has proved fits a byte) are byte lanes. Every helper is tiny so that C2 inlines it and
+ * the vectors stay in registers. Loaded only when jdk.incubator.vector is present.
+ */
+public final class Vec {
+    private Vec() {}
+
+    static final VectorSpecies<Byte> S = ByteVector.SPECIES_PREFERRED;
+    /** Lanes per vector (64 with AVX-512). */
+    static final int LANES = S.length();
+
+    public static ByteVector ld(boolean[] a, int at) { return ByteVector.fromBooleanArray(S, a, at); }
+    public static void st(ByteVector v, boolean[] a, int at) { v.intoBooleanArray(a, at); }
+    public static ByteVector ldb(byte[] a, int at) { return ByteVector.fromArray(S, a, at); }
+    public static void stb(ByteVector v, byte[] a, int at) { v.intoArray(a, at); }
+    public static ByteVector k(int c) { return ByteVector.broadcast(S, (byte) c); }
+    public static ByteVector zero() { return ByteVector.zero(S); }
+
+    public static ByteVector add(ByteVector a, ByteVector b) { return a.add(b); }
+    public static ByteVector sub(ByteVector a, ByteVector b) { return a.sub(b); }
+    public static ByteVector mul(ByteVector a, ByteVector b) { return a.mul(b); }
+    public static ByteVector and(ByteVector a, ByteVector b) { return a.and(b); }
+    public static ByteVector or(ByteVector a, ByteVector b) { return a.or(b); }
+    public static ByteVector xor(ByteVector a, ByteVector b) { return a.lanewise(VectorOperators.XOR, b); }
+    public static ByteVector neg(ByteVector a) { return a.neg(); }
+    public static ByteVector not(ByteVector a) { return a.lanewise(VectorOperators.XOR, (byte) 1); }
+
+    // Comparisons and selection without masks (C2 did not always keep VectorMask values unboxed here): a lane's
+    // sign bit, shifted down logically, is 0 or 1.
+    private static ByteVector sign(ByteVector a) { return a.lanewise(VectorOperators.LSHR, (byte) 7); }
+    /** 1 where a lane is not 0: the sign bit of {@code a | -a} (also for -128, whose negation is itself). */
+    public static ByteVector nz(ByteVector a) { return sign(a.or(a.neg())); }
+    public static ByteVector ne(ByteVector a, ByteVector b) { return nz(xor(a, b)); }
+    public static ByteVector eq(ByteVector a, ByteVector b) { return not(nz(xor(a, b))); }
+    /** For lanes whose difference fits a byte (Fused proves it). */
+    public static ByteVector lt(ByteVector a, ByteVector b) { return sign(a.sub(b)); }
+    public static ByteVector gt(ByteVector a, ByteVector b) { return sign(b.sub(a)); }
+    public static ByteVector le(ByteVector a, ByteVector b) { return not(gt(a, b)); }
+    public static ByteVector ge(ByteVector a, ByteVector b) { return not(lt(a, b)); }
+    /** {@code c ? a : b} lane by lane, c being 0/1: {@code b ^ ((a ^ b) & -c)}. */
+    public static ByteVector where(ByteVector c, ByteVector a, ByteVector b) { return xor(b, xor(a, b).and(c.neg())); }
+}
