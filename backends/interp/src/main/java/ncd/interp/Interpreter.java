@@ -8,7 +8,7 @@ import ncd.ir.Op;
 import ncd.ir.State;
 import ncd.ir.TensorType;
 import ncd.runtime.Executable;
-import ncd.runtime.Rng;
+import ncd.runtime.ParamInit;
 import ncd.runtime.Tensor;
 
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ import java.util.Set;
  * Runs a graph, one step at a time, keeping its parameters and state. This is the reference semantics: every
  * other backend is compared against it.
  *
- * <p>Random numbers are drawn from {@link Rng} by position, never from shared generator state: parameter
+ * <p>Random numbers are drawn from {@link ncd.runtime.Rng} by position, never from shared generator state: parameter
  * {@code p} draws from seed {@code Rng.seedOf(p, seed)}, stream 0; a random source in scope {@code s} with seed
  * {@code k} draws from {@code Rng.seedOf(s, k)}, stream -1 while initialising state and stream {@code t} at step
  * {@code t} (0-based); element {@code i} (row-major in the node's type) uses index {@code i}.
@@ -179,32 +179,9 @@ public final class Interpreter implements Executable {
         return out;
     }
 
-    /**
-     * A parameter's first value. Fans for glorot and he: the first axis is the output, the product of the others
-     * the input (the [out, in] convention of PyTorch's Linear). A bound clamps the drawn values.
-     */
+    /** A parameter's first value, drawn as every backend draws it ({@link ParamInit}), rounded to its dtype. */
     static Tensor initParam(Attr.Param p, TensorType t, long seed) {
-        int n = (int) t.elementCount();
-        long s = Rng.seedOf(p.name(), seed);
-        List<Double> a = p.init().args();
-        int fanOut = t.rank() == 0 ? 1 : t.axes().get(0).size();
-        int fanIn = t.rank() <= 1 ? Math.max(1, n / Math.max(1, fanOut)) : n / fanOut;
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = switch (p.init().kind()) {
-                case ZEROS -> 0;
-                case ONES -> 1;
-                case CONST -> a.get(0);
-                case NORMAL -> a.get(0) + a.get(1) * Rng.normal(s, 0, i);
-                case UNIFORM -> a.get(0) + (a.get(1) - a.get(0)) * Rng.uniform(s, 0, i);
-                case GLOROT -> {
-                    double lim = Math.sqrt(6.0 / (fanIn + fanOut));
-                    yield -lim + 2 * lim * Rng.uniform(s, 0, i);
-                }
-                case HE -> Math.sqrt(2.0 / fanIn) * Rng.normal(s, 0, i);
-            };
-            if (p.bound() != null) v[i] = p.bound().lower() ? Math.max(v[i], p.bound().value()) : Math.min(v[i], p.bound().value());
-        }
+        double[] v = ParamInit.values(p, t, seed);
         Kernels.round(t.dtype(), v);
         return tensor(t, v);
     }

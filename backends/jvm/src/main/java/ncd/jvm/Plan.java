@@ -7,7 +7,7 @@ import ncd.ir.Node;
 import ncd.ir.Op;
 import ncd.ir.State;
 import ncd.ir.TensorType;
-import ncd.runtime.Rng;
+import ncd.runtime.ParamInit;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -160,30 +160,11 @@ final class Plan {
         return a;
     }
 
-    /** A parameter's first value, drawn exactly as {@code ncd.interp.Interpreter.initParam} draws it (docs/semantics.md). */
+    /** A parameter's first value, drawn as every backend draws it ({@link ParamInit}). */
     static Object initParam(Attr.Param p, TensorType t, long seed) {
-        int n = (int) t.elementCount();
-        long s = Rng.seedOf(p.name(), seed);
-        List<Double> a = p.init().args();
-        int fanOut = t.rank() == 0 ? 1 : t.axes().get(0).size();
-        int fanIn = t.rank() <= 1 ? Math.max(1, n / Math.max(1, fanOut)) : n / fanOut;
-        Object out = zeros(t.dtype(), n);
-        for (int i = 0; i < n; i++) {
-            double v = switch (p.init().kind()) {
-                case ZEROS -> 0;
-                case ONES -> 1;
-                case CONST -> a.get(0);
-                case NORMAL -> a.get(0) + a.get(1) * Rng.normal(s, 0, i);
-                case UNIFORM -> a.get(0) + (a.get(1) - a.get(0)) * Rng.uniform(s, 0, i);
-                case GLOROT -> {
-                    double lim = Math.sqrt(6.0 / (fanIn + fanOut));
-                    yield -lim + 2 * lim * Rng.uniform(s, 0, i);
-                }
-                case HE -> Math.sqrt(2.0 / fanIn) * Rng.normal(s, 0, i);
-            };
-            if (p.bound() != null) v = p.bound().lower() ? Math.max(v, p.bound().value()) : Math.min(v, p.bound().value());
-            set(out, i, v);
-        }
+        double[] v = ParamInit.values(p, t, seed);
+        Object out = zeros(t.dtype(), v.length);
+        for (int i = 0; i < v.length; i++) set(out, i, v[i]);
         return out;
     }
 
