@@ -135,6 +135,52 @@ final class VectorGemm {
     static void gemv(int m, int k, float[] a, int aOff, boolean trans, float[] x, int xOff, float[] y, int yOff, int r0, int r1) {
         if (!trans) {
             int i = r0;
+            // eight rows at once: W is read row-major in place (no packing), one vector of x feeds eight
+            // independent accumulators. The product is bound by the bandwidth of the cache holding A (a 1000 x 1000
+            // f32 W is 4 MB: L3 here); eight row streams measured ~7-10% faster than four, 10-16 no better. Each row
+            // is summed exactly as by the one-row loop below (one vector accumulator, reduceLanes, then the scalar
+            // tail), so the result does not depend on which loop takes a row. 8 accumulators + x compile at
+            // every tier (see the class comment on C1 and virtual registers).
+            for (; i + 8 <= r1; i += 8) {
+                int a0 = aOff + i * k;
+                FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+                FloatVector s4 = FloatVector.zero(S), s5 = FloatVector.zero(S), s6 = FloatVector.zero(S), s7 = FloatVector.zero(S);
+                int p = 0;
+                for (; p + L <= k; p += L) {
+                    FloatVector xv = FloatVector.fromArray(S, x, xOff + p);
+                    s0 = FloatVector.fromArray(S, a, a0 + 0 * k + p).fma(xv, s0);
+                    s1 = FloatVector.fromArray(S, a, a0 + 1 * k + p).fma(xv, s1);
+                    s2 = FloatVector.fromArray(S, a, a0 + 2 * k + p).fma(xv, s2);
+                    s3 = FloatVector.fromArray(S, a, a0 + 3 * k + p).fma(xv, s3);
+                    s4 = FloatVector.fromArray(S, a, a0 + 4 * k + p).fma(xv, s4);
+                    s5 = FloatVector.fromArray(S, a, a0 + 5 * k + p).fma(xv, s5);
+                    s6 = FloatVector.fromArray(S, a, a0 + 6 * k + p).fma(xv, s6);
+                    s7 = FloatVector.fromArray(S, a, a0 + 7 * k + p).fma(xv, s7);
+                }
+                float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
+                float t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
+                float t4 = s4.reduceLanes(VectorOperators.ADD), t5 = s5.reduceLanes(VectorOperators.ADD);
+                float t6 = s6.reduceLanes(VectorOperators.ADD), t7 = s7.reduceLanes(VectorOperators.ADD);
+                for (; p < k; p++) {
+                    float xv = x[xOff + p];
+                    t0 = Math.fma(a[a0 + 0 * k + p], xv, t0);
+                    t1 = Math.fma(a[a0 + 1 * k + p], xv, t1);
+                    t2 = Math.fma(a[a0 + 2 * k + p], xv, t2);
+                    t3 = Math.fma(a[a0 + 3 * k + p], xv, t3);
+                    t4 = Math.fma(a[a0 + 4 * k + p], xv, t4);
+                    t5 = Math.fma(a[a0 + 5 * k + p], xv, t5);
+                    t6 = Math.fma(a[a0 + 6 * k + p], xv, t6);
+                    t7 = Math.fma(a[a0 + 7 * k + p], xv, t7);
+                }
+                y[yOff + i + 0] = t0;
+                y[yOff + i + 1] = t1;
+                y[yOff + i + 2] = t2;
+                y[yOff + i + 3] = t3;
+                y[yOff + i + 4] = t4;
+                y[yOff + i + 5] = t5;
+                y[yOff + i + 6] = t6;
+                y[yOff + i + 7] = t7;
+            }
             for (; i + 4 <= r1; i += 4) {
                 int a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
                 FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
