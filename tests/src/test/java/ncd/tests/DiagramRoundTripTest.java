@@ -33,9 +33,7 @@ class DiagramRoundTripTest {
 
     @TestFactory
     Stream<DynamicTest> everyShippedCircuitRoundTrips() {
-        Path root = Repo.root();
-        List<Path> files = new ArrayList<>(Repo.ncdFiles(root.resolve("stdlib/std")));
-        files.addAll(Repo.ncdFiles(root.resolve("examples")));
+        List<Path> files = Repo.stdlibAndExamples();
         List<DynamicTest> tests = new ArrayList<>();
         for (Path f : files) {
             Diagnostics diags = new Diagnostics();

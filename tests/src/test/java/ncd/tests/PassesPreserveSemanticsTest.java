@@ -44,9 +44,7 @@ class PassesPreserveSemanticsTest {
 
     @TestFactory
     Stream<DynamicTest> stdlibAndExamplesComputeTheSameAfterThePasses() throws CompileException {
-        Path root = Repo.root();
-        List<Path> files = new ArrayList<>(Repo.ncdFiles(root.resolve("stdlib/std")));
-        files.addAll(Repo.ncdFiles(root.resolve("examples")));
+        List<Path> files = Repo.stdlibAndExamples();
         List<DynamicTest> tests = new ArrayList<>();
         for (Path f : files) {
             Compiled prog = Ncd.compile(f);

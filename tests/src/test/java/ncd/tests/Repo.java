@@ -35,6 +35,13 @@ final class Repo {
         }
     }
 
+    /** Every .ncd file of the stdlib (stdlib/std) and of the examples, in that order: the programs every backend and pass is run on. */
+    static List<Path> stdlibAndExamples() {
+        List<Path> files = new java.util.ArrayList<>(ncdFiles(root().resolve("stdlib/std")));
+        files.addAll(ncdFiles(root().resolve("examples")));
+        return files;
+    }
+
     /** {@code root}-relative, with forward slashes: the name a test is shown under. */
     static String relative(Path file) {
         return root().relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');

@@ -15,9 +15,7 @@ class StdlibAndExamplesTest {
 
     @TestFactory
     Stream<DynamicTest> shippedSourcesCheckClean() {
-        Path root = Repo.root();
-        List<Path> files = new ArrayList<>(Repo.ncdFiles(root.resolve("stdlib/std")));
-        files.addAll(Repo.ncdFiles(root.resolve("examples")));
+        List<Path> files = Repo.stdlibAndExamples();
         return files.stream().map(f -> DynamicTest.dynamicTest(Repo.relative(f), f.toUri(), () -> {
             Ncdc.Result r = Ncdc.run("check", f.toString());
             assertEquals(0, r.exit(), () -> Repo.relative(f) + " must check clean\n" + r.describe());

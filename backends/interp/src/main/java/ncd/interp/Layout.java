@@ -1,9 +1,8 @@
 package ncd.interp;
 
-import ncd.ir.Axis;
 import ncd.ir.TensorType;
+import ncd.runtime.Strides;
 
-import java.util.List;
 
 /**
  * Index arithmetic by axis name. Tensors are row-major in their type's axis order; an output element is visited
@@ -13,34 +12,15 @@ final class Layout {
     private Layout() {}
 
     /** Row-major strides of a type. */
-    static int[] strides(TensorType t) {
-        List<Axis> a = t.axes();
-        int[] s = new int[a.size()];
-        int acc = 1;
-        for (int i = a.size() - 1; i >= 0; i--) {
-            s[i] = acc;
-            acc *= a.get(i).size();
-        }
-        return s;
-    }
+    static int[] strides(TensorType t) { return Strides.of(t); }
 
-    static int[] sizes(TensorType t) {
-        return t.axes().stream().mapToInt(Axis::size).toArray();
-    }
+    static int[] sizes(TensorType t) { return Strides.sizes(t); }
 
     /**
      * For each axis of {@code out}, the stride of the same-named axis in {@code in}, or 0 when {@code in} lacks it
      * (it is broadcast along that axis).
      */
-    static int[] broadcastStrides(TensorType in, TensorType out) {
-        int[] inStrides = strides(in);
-        int[] r = new int[out.rank()];
-        for (int i = 0; i < out.rank(); i++) {
-            int j = in.indexOf(out.axes().get(i).name());
-            r[i] = j < 0 ? 0 : inStrides[j];
-        }
-        return r;
-    }
+    static int[] broadcastStrides(TensorType in, TensorType out) { return Strides.broadcast(in, out); }
 
     /** Coordinates of flat index {@code flat} in a tensor of the given sizes (row-major). */
     static void coords(int flat, int[] sizes, int[] into) {

@@ -1,37 +1,19 @@
 package ncd.jvm;
 
-import ncd.ir.Axis;
 import ncd.ir.TensorType;
+import ncd.runtime.Strides;
 
-import java.util.List;
 
-/** Row-major index arithmetic by axis name (the same layout rules as the interpreter's). */
+/** Row-major index arithmetic by axis name ({@link Strides}, shared with the interpreter) and what codegen adds to it. */
 final class Shapes {
     private Shapes() {}
 
-    static int[] sizes(TensorType t) { return t.axes().stream().mapToInt(Axis::size).toArray(); }
+    static int[] sizes(TensorType t) { return Strides.sizes(t); }
 
-    static int[] strides(TensorType t) {
-        List<Axis> a = t.axes();
-        int[] s = new int[a.size()];
-        int acc = 1;
-        for (int i = a.size() - 1; i >= 0; i--) {
-            s[i] = acc;
-            acc *= a.get(i).size();
-        }
-        return s;
-    }
+    static int[] strides(TensorType t) { return Strides.of(t); }
 
     /** For each axis of {@code out}, the stride of the same-named axis in {@code in}, or 0 when {@code in} lacks it. */
-    static int[] broadcastStrides(TensorType in, TensorType out) {
-        int[] inStrides = strides(in);
-        int[] r = new int[out.rank()];
-        for (int i = 0; i < out.rank(); i++) {
-            int j = in.indexOf(out.axes().get(i).name());
-            r[i] = j < 0 ? 0 : inStrides[j];
-        }
-        return r;
-    }
+    static int[] broadcastStrides(TensorType in, TensorType out) { return Strides.broadcast(in, out); }
 
     /** The stride of axis {@code name} in {@code t}, or 0 when {@code t} lacks it. */
     static int stride(TensorType t, String name) {
