@@ -89,6 +89,10 @@ final class BenchCommand implements Callable<Integer> {
             "copied in once and outputs not copied out; for a backend without one, ignored."})
     boolean loop;
 
+    @Option(names = "--profile", description = {"jvm backend: also time every node of the step (two clock reads per node) and",
+            "print where the time went, largest first."})
+    boolean profile;
+
     @Override public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -110,6 +114,7 @@ final class BenchCommand implements Callable<Integer> {
         Optional<Backend> be = Circuits.backend(backend, diags);
         if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
         if (threads != null) System.setProperty("ncd.jvm.threads", String.valueOf(threads));
+        if (profile) System.setProperty("ncd.jvm.profile", "true");
 
         long t0 = System.nanoTime();
         Program prog = Frontend.load(file, diags);
@@ -139,6 +144,7 @@ final class BenchCommand implements Callable<Integer> {
         double warmSecs = (System.nanoTime() - warmStart) / 1e9;
         int k = batch != null ? batch : (int) Math.max(1, Math.min(1_000_000, Math.ceil(1e-3 / (warmSecs / warmSteps))));
 
+        Map<String, Long> warmNanos = exec.nodeNanos();
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         double[] perStep = new double[runs];
         long allocated = 0;
@@ -169,8 +175,37 @@ final class BenchCommand implements Callable<Integer> {
             o.println("  note: steps allocated beyond their outputs: part of the code may not have been compiled by C2 yet"
                     + " (JIT warm-up; try a longer --warmup)");
         }
+        if (profile) printProfile(o, minus(exec.nodeNanos(), warmNanos), backend);
         o.flush();
         return Main.OK;
+    }
+
+    /** Time per node in the timed runs: the totals at the end less those at the end of the warm-up. */
+    private static Map<String, Long> minus(Map<String, Long> end, Map<String, Long> start) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : end.entrySet()) out.put(e.getKey(), e.getValue() - start.getOrDefault(e.getKey(), 0L));
+        return out;
+    }
+
+    /** The nodes that took at least 0.5% of the timed runs, largest first. */
+    private static void printProfile(PrintWriter o, Map<String, Long> nanos, String backend) {
+        if (nanos.isEmpty()) {
+            o.println("  profile: the " + backend + " backend does not time its nodes");
+            return;
+        }
+        long total = 0;
+        for (long v : nanos.values()) total += v;
+        List<Map.Entry<String, Long>> rows = new ArrayList<>(nanos.entrySet());
+        rows.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+        o.printf(Locale.ROOT, "  profile (share of %s in %d nodes, timed runs):%n", time(total / 1e9), nanos.size());
+        long shown = 0;
+        for (Map.Entry<String, Long> r : rows) {
+            double share = total == 0 ? 0 : 100.0 * r.getValue() / total;
+            if (share < 0.5) break;
+            shown += r.getValue();
+            o.printf(Locale.ROOT, "    %5.1f%%  %s%n", share, r.getKey());
+        }
+        if (total > shown) o.printf(Locale.ROOT, "    %5.1f%%  the other nodes%n", 100.0 * (total - shown) / total);
     }
 
     /** Takes {@code n} steps. */

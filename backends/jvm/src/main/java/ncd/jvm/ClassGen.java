@@ -80,9 +80,27 @@ final class ClassGen {
     private void calls(String method, List<Node> nodes) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, method, "()V", null, null);
         mv.visitCode();
-        for (Node n : nodes) {
+        boolean profile = plan.options.profile() && method.equals("step");
+        for (int i = 0; i < nodes.size(); i++) {
+            if (profile) {
+                mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false);
+                mv.visitVarInsn(LSTORE, 1);
+            }
             mv.visitVarInsn(ALOAD, 0);
-            mv.visitMethodInsn(INVOKESPECIAL, name, "n" + n.id(), "()V", false);
+            mv.visitMethodInsn(INVOKESPECIAL, name, "n" + nodes.get(i).id(), "()V", false);
+            if (profile) {
+                // prof[i] += System.nanoTime() - start
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitFieldInsn(GETFIELD, MethodGen.KERNEL, "prof", "[J");
+                new MethodGen(mv, 3).iconst(i);
+                mv.visitInsn(DUP2);
+                mv.visitInsn(LALOAD);
+                mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false);
+                mv.visitVarInsn(LLOAD, 1);
+                mv.visitInsn(LSUB);
+                mv.visitInsn(LADD);
+                mv.visitInsn(LASTORE);
+            }
         }
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
@@ -263,6 +281,42 @@ final class ClassGen {
         });
     }
 
+    /**
+     * An f32 sum, mean, max or min over contiguous elements (the reduced axes are innermost in the input) with at least
+     * a vector's worth of them: one {@link VecF} call per output element. Max and min are exact; sums accumulate in
+     * double lanes (equal to the interpreter's sequential double sum up to double rounding).
+     */
+    private boolean rowReduce(MethodGen g, Node n, Attr.Reduce r, TensorType it, TensorType t, MethodGen.Nest outer,
+                              MethodGen.Nest inner, int out, int in, long count) {
+        if (!Gemm.VectorProbe.PRESENT || it.dtype() != DType.F32 || t.dtype() != DType.F32) return false;
+        if (inner.rank() != 1 || inner.strides()[0][0] != 1 || inner.sizes()[0] < VecF.LANES) return false;
+        String helper;
+        switch (r.fn()) {
+            case SUM, MEAN -> helper = "sum";
+            case MAX -> helper = "max";
+            case MIN -> helper = "min";
+            default -> { return false; }
+        }
+        MethodVisitor mv = g.mv;
+        int zero = g.intLocal(0), len = inner.sizes()[0];
+        g.nest(outer, new int[] {zero, zero}, (idx, c) -> {
+            mv.visitVarInsn(ALOAD, out);
+            idx.push(0);
+            mv.visitVarInsn(ALOAD, in);
+            idx.push(1);
+            g.iconst(len);
+            boolean sum = helper.equals("sum");
+            mv.visitMethodInsn(INVOKESTATIC, "ncd/jvm/VecF", helper, "([FII)" + (sum ? "D" : "F"), false);
+            if (r.fn() == Attr.ReduceFn.MEAN) {
+                g.dconst(count);
+                mv.visitInsn(DDIV);
+            }
+            g.toStore(sum ? Kind.D : Kind.F, DType.F32);
+            g.astore(DType.F32);
+        });
+        return true;
+    }
+
     private void reduce(MethodGen g, Node n) {
         Attr.Reduce r = (Attr.Reduce) n.attr();
         TensorType it = n.input(0).type(), t = n.type();
@@ -281,6 +335,7 @@ final class ClassGen {
             count *= rs[i];
         }
         MethodGen.Nest inner = MethodGen.Nest.of(rs, new int[][] {rst});
+        if (rowReduce(g, n, r, it, t, outer, inner, out, in, count)) return;
         // i32 sums and products wrap (docs/semantics.md): int accumulation; i32 max and min are exact in int
         boolean intAcc = it.dtype() == DType.I32;
         boolean bool = it.dtype() == DType.BOOL || intAcc;

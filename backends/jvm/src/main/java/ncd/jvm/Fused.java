@@ -125,7 +125,24 @@ final class Fused {
         int[] base = new int[ops];
         java.util.Arrays.fill(base, zero);
         if (sts.isEmpty()) {
-            g.nest(MethodGen.Nest.of(Shapes.sizes(t), strides), base, (ix, c) -> {
+            MethodGen.Nest nest = MethodGen.Nest.of(Shapes.sizes(t), strides);
+            if (floatLanes(nest)) {
+                innerStrides = new int[ops];
+                for (int op = 0; op < ops; op++) innerStrides[op] = nest.strides()[op][nest.rank() - 1];
+                g.vectorNest(nest, base, VecF.LANES, (ix, c) -> {
+                    idx = ix;
+                    fcache.clear();
+                    fvec(root);
+                    mv.visitVarInsn(ALOAD, out);
+                    idx.push(0);
+                    mv.visitMethodInsn(INVOKESTATIC, VECF, "st", "(" + FV + "[FI)V", false);
+                }, (ix, c) -> {
+                    idx = ix;
+                    store(out);
+                });
+                return;
+            }
+            g.nest(nest, base, (ix, c) -> {
                 idx = ix;
                 store(out);
             });
@@ -687,6 +704,109 @@ final class Fused {
             default -> {
                 return null;
             }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ float lanes
+
+    private static final String FV = "Ljdk/incubator/vector/FloatVector;";
+    private static final String VECF = "ncd/jvm/VecF";
+    /** The innermost dimension's stride per operand (0 or 1 on the float-lane path). */
+    private int[] innerStrides;
+    /** Locals holding shared nodes' vectors for the current lanes. */
+    private final java.util.Map<Node, Integer> fcache = new java.util.HashMap<>();
+
+    /**
+     * Whether the loop runs on f32 vector lanes ({@link VecF}): every node of the group is an f32 operation with a
+     * vector form, the root is written contiguously along the innermost dimension, and every leaf is read there
+     * contiguously or broadcast (stride 1 or 0), with at least one full vector of elements.
+     */
+    private boolean floatLanes(MethodGen.Nest nest) {
+        if (!Gemm.VectorProbe.PRESENT || nest.rank() == 0 || nest.sizes()[nest.rank() - 1] < VecF.LANES) return false;
+        int last = nest.rank() - 1;
+        if (nest.strides()[0][last] != 1) return false;
+        for (int i = 0; i < leaves.size(); i++) {
+            int st = nest.strides()[1 + i][last];
+            if (leaves.get(i).type().dtype() != DType.F32 || (st != 0 && st != 1)) return false;
+        }
+        for (Node n : visited) if (!floatOp(n)) return false;
+        return floatOp(root);
+    }
+
+    private boolean floatOp(Node n) {
+        if (n.type().dtype() != DType.F32) return false;
+        for (Node in : n.inputs()) if (in.type().dtype() != DType.F32) return false;
+        switch (n.op()) {
+            case EXPAND, CAST:
+                return true;
+            case BINARY:
+                switch (((Attr.Binary) n.attr()).fn()) {
+                    case ADD, SUB, MUL, DIV, MAX, MIN: return true;
+                    default: return false;
+                }
+            case UNARY: {
+                Attr.Unary u = (Attr.Unary) n.attr();
+                switch (u.fn()) {
+                    case NEG, ABS, RELU, SQRT: return true;
+                    case POW_CONST: return u.exponent() == 2.0;
+                    case EXP, LOG, TANH, SIN, COS, SIGMOID: return !plan.options.exactMath();
+                    default: return false;
+                }
+            }
+            default:
+                return false;
+        }
+    }
+
+    /** Pushes node {@code n}'s vector at the current lanes. */
+    private void fvec(Node n) {
+        Integer l = fcache.get(n);
+        if (l != null) {
+            mv.visitVarInsn(ALOAD, l);
+            return;
+        }
+        fcompute(n);
+        if (plan.fusion.shared.contains(n)) {
+            int local = g.local(1);
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(ASTORE, local);
+            fcache.put(n, local);
+        }
+    }
+
+    private void fcompute(Node n) {
+        if (n.op() == Op.CONST) {
+            g.fconst((float) ((Attr.Scalar) n.attr()).value());
+            mv.visitMethodInsn(INVOKESTATIC, VECF, "k", "(F)" + FV, false);
+            return;
+        }
+        if (isLeaf(n)) {
+            int i = leaves.indexOf(n);
+            mv.visitVarInsn(ALOAD, leafBuf[i]);
+            idx.push(1 + i);
+            if (innerStrides[1 + i] == 0) {
+                mv.visitInsn(FALOAD);
+                mv.visitMethodInsn(INVOKESTATIC, VECF, "k", "(F)" + FV, false);
+            } else {
+                mv.visitMethodInsn(INVOKESTATIC, VECF, "ld", "([FI)" + FV, false);
+            }
+            return;
+        }
+        switch (n.op()) {
+            case EXPAND, CAST -> fvec(n.input(0));
+            case BINARY -> {
+                fvec(n.input(0));
+                fvec(n.input(1));
+                String f = ((Attr.Binary) n.attr()).fn().word();
+                mv.visitMethodInsn(INVOKESTATIC, VECF, f, "(" + FV + FV + ")" + FV, false);
+            }
+            case UNARY -> {
+                fvec(n.input(0));
+                Attr.Unary u = (Attr.Unary) n.attr();
+                String f = u.fn() == Attr.UnaryFn.POW_CONST ? "square" : u.fn().word();
+                mv.visitMethodInsn(INVOKESTATIC, VECF, f, "(" + FV + ")" + FV, false);
+            }
+            default -> throw new IllegalStateException("no float-lane form for " + n);
         }
     }
 

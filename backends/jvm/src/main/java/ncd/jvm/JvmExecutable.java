@@ -49,6 +49,7 @@ public final class JvmExecutable implements Executable {
         } catch (Throwable t) {
             throw new IllegalStateException("cannot define the generated class for " + graph.name(), t);
         }
+        if (options.profile()) kernel.prof = new long[plan.stepNodes.size()];
         for (Map.Entry<String, Integer> p : plan.paramSlots.entrySet()) {
             params.put(p.getKey(), wrap(plan.paramTypes.get(p.getKey()), plan.buffers.get(p.getValue())));
         }
@@ -56,6 +57,30 @@ public final class JvmExecutable implements Executable {
     }
 
     @Override public Graph graph() { return graph; }
+
+    /** Per node of the step, with the nodes computed inside its loop; empty unless built with profiling on. */
+    @Override public Map<String, Long> nodeNanos() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (kernel.prof.length == 0) return out;
+        for (int i = 0; i < plan.stepNodes.size(); i++) {
+            Node n = plan.stepNodes.get(i);
+            int fused = 0;
+            for (Node x : graph.nodes()) if (plan.fusion.inlined.contains(x) && x.id() < n.id() && feeds(x, n)) fused++;
+            String what = n.op().name().toLowerCase(java.util.Locale.ROOT) + (n.attr() == null ? "" : " " + n.attr());
+            out.put("%" + n.id() + " " + what + " : " + graph.typeText(n.type()) + (fused > 0 ? " (+" + fused + " fused)" : "")
+                    + (n.scope().isEmpty() ? "" : "  # " + n.scope()), kernel.prof[i]);
+        }
+        return out;
+    }
+
+    /** Whether inlined node {@code x} is computed in {@code root}'s loop (reached from it through inlined nodes). */
+    private boolean feeds(Node x, Node root) {
+        for (Node in : root.inputs()) {
+            if (in == x) return true;
+            if (plan.fusion.inlined.contains(in) && feeds(x, in)) return true;
+        }
+        return false;
+    }
 
     @Override public List<String> inputNames() { return new ArrayList<>(plan.inputSlots.keySet()); }
 

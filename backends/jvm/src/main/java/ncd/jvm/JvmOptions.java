@@ -12,23 +12,33 @@ package ncd.jvm;
  *                    least {@link Gemm#PARALLEL_MIN_MACS} multiply-adds
  * @param fuse        fuse elementwise chains and window reductions into single loops ({@link Fusion};
  *                    {@code -Dncd.jvm.fuse=false} switches it off)
+ * @param exactMath   compute exp, log, tanh, sin, cos and sigmoid of f32 values as the interpreter does (scalar, in
+ *                    double, rounded once) instead of on float vector lanes, which are within about 1 ulp and ~25x
+ *                    faster ({@link VecF}; {@code -Dncd.jvm.exactMath=true} switches the vector math off)
+ * @param profile     time every node of the step ({@code -Dncd.jvm.profile=true}; read with
+ *                    {@link JvmExecutable#nodeNanos()}): two clock reads per node call
  */
-public record JvmOptions(long gemmMinMacs, int threads, boolean fuse) {
+public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean exactMath, boolean profile) {
     public static final long DEFAULT_GEMM_MIN_MACS = 4096;
 
     public JvmOptions {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1");
     }
 
-    public JvmOptions(long gemmMinMacs, int threads) { this(gemmMinMacs, threads, true); }
+    public JvmOptions(long gemmMinMacs, int threads) { this(gemmMinMacs, threads, true, false, false); }
+
+    public JvmOptions(long gemmMinMacs, int threads, boolean fuse) { this(gemmMinMacs, threads, fuse, false, false); }
 
     public static JvmOptions defaults() {
         return new JvmOptions(Long.getLong("ncd.jvm.gemmMinMacs", DEFAULT_GEMM_MIN_MACS),
                 Math.max(1, Integer.getInteger("ncd.jvm.threads", Math.min(2, Runtime.getRuntime().availableProcessors()))),
-                !"false".equals(System.getProperty("ncd.jvm.fuse")));
+                !"false".equals(System.getProperty("ncd.jvm.fuse")),
+                Boolean.getBoolean("ncd.jvm.exactMath"), Boolean.getBoolean("ncd.jvm.profile"));
     }
 
-    public JvmOptions withGemmMinMacs(long n) { return new JvmOptions(n, threads, fuse); }
-    public JvmOptions withThreads(int n) { return new JvmOptions(gemmMinMacs, n, fuse); }
-    public JvmOptions withFusion(boolean on) { return new JvmOptions(gemmMinMacs, threads, on); }
+    public JvmOptions withGemmMinMacs(long n) { return new JvmOptions(n, threads, fuse, exactMath, profile); }
+    public JvmOptions withThreads(int n) { return new JvmOptions(gemmMinMacs, n, fuse, exactMath, profile); }
+    public JvmOptions withFusion(boolean on) { return new JvmOptions(gemmMinMacs, threads, on, exactMath, profile); }
+    public JvmOptions withExactMath(boolean on) { return new JvmOptions(gemmMinMacs, threads, fuse, on, profile); }
+    public JvmOptions withProfile(boolean on) { return new JvmOptions(gemmMinMacs, threads, fuse, exactMath, on); }
 }

@@ -217,32 +217,57 @@ final class MethodGen {
             body.emit(op -> mv.visitVarInsn(ILOAD, base[op]), -1);
             return;
         }
-        level(nest, 0, base, body);
+        level(nest, 0, base, body, null, 1);
     }
 
-    private void level(Nest nest, int d, int[] cur, Body body) {
+    /**
+     * Like {@link #nest}, but the innermost loop first runs {@code vector} every {@code lanes} elements (the index it
+     * sees is the first of the lanes) while {@code lanes} more fit, then {@code body} for the remaining elements.
+     */
+    void vectorNest(Nest nest, int[] base, int lanes, Body vector, Body body) {
+        if (nest.rank() == 0) throw new IllegalArgumentException("a vector loop needs a dimension");
+        level(nest, 0, base, body, vector, lanes);
+    }
+
+    private Index inner(Nest nest, int d, int[] cur, int i) {
+        return op -> {
+            mv.visitVarInsn(ILOAD, cur[op]);
+            int s = nest.strides()[op][d];
+            if (s != 0) {
+                mv.visitVarInsn(ILOAD, i);
+                if (s != 1) {
+                    iconst(s);
+                    mv.visitInsn(IMUL);
+                }
+                mv.visitInsn(IADD);
+            }
+        };
+    }
+
+    private void level(Nest nest, int d, int[] cur, Body body, Body vector, int lanes) {
         int ops = cur.length;
         Label top = new Label(), test = new Label();
         if (d == nest.rank() - 1) {
-            int i = intLocal(0);
+            int i = intLocal(0), n = nest.sizes()[d];
+            if (vector != null && n >= lanes) {
+                Label vtop = new Label(), vtest = new Label();
+                mv.visitJumpInsn(GOTO, vtest);
+                mv.visitLabel(vtop);
+                vector.emit(inner(nest, d, cur, i), i);
+                mv.visitIincInsn(i, lanes);
+                mv.visitLabel(vtest);
+                mv.visitVarInsn(ILOAD, i);
+                iconst(n - lanes);
+                mv.visitJumpInsn(IF_ICMPLE, vtop);
+                if (n % lanes == 0) return;
+            }
             mv.visitJumpInsn(GOTO, test);
             mv.visitLabel(top);
-            body.emit(op -> {
-                mv.visitVarInsn(ILOAD, cur[op]);
-                int s = nest.strides()[op][d];
-                if (s != 0) {
-                    mv.visitVarInsn(ILOAD, i);
-                    if (s != 1) {
-                        iconst(s);
-                        mv.visitInsn(IMUL);
-                    }
-                    mv.visitInsn(IADD);
-                }
-            }, i);
+            body.emit(inner(nest, d, cur, i), i);
             mv.visitIincInsn(i, 1);
             mv.visitLabel(test);
             mv.visitVarInsn(ILOAD, i);
-            iconst(nest.sizes()[d]);
+            iconst(n);
             mv.visitJumpInsn(IF_ICMPLT, top);
             return;
         }
@@ -255,7 +280,7 @@ final class MethodGen {
         int c = intLocal(0);
         mv.visitJumpInsn(GOTO, test);
         mv.visitLabel(top);
-        level(nest, d + 1, nl, body);
+        level(nest, d + 1, nl, body, vector, lanes);
         for (int op = 0; op < ops; op++) {
             int s = nest.strides()[op][d];
             if (s == 0) continue;

@@ -80,21 +80,27 @@ final class VectorGemm {
         for (int jr = 0; jr < nc; jr += NR) {
             int w = Math.min(NR, nc - jr);
             int base = jr * kc;
-            for (int p = 0; p < kc; p++) {
-                int dst = base + p * NR;
-                if (!transB) {
-                    int src = bOff + (pc + p) * n + jc + jr;
+            if (!transB) {
+                for (int p = 0; p < kc; p++) {
+                    int dst = base + p * NR, src = bOff + (pc + p) * n + jc + jr;
                     if (w == NR) {
                         for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
                     } else {
                         System.arraycopy(b, src, bp, dst, w);
                         java.util.Arrays.fill(bp, dst + w, dst + NR, 0f);
                     }
-                } else {
-                    int src = bOff + (jc + jr) * k + pc + p;
-                    for (int j = 0; j < w; j++) bp[dst + j] = b[src + j * k];
-                    if (w < NR) java.util.Arrays.fill(bp, dst + w, dst + NR, 0f);
                 }
+                continue;
+            }
+            // B is [n, k]: read each of the panel's columns along k (contiguous) and write it down the panel (stride
+            // NR, within a panel that stays in L1); row by row, B was read with a stride of k (measured: the
+            // transformer layer's projections spent a fifth of their time packing)
+            for (int j = 0; j < w; j++) {
+                int src = bOff + (jc + jr + j) * k + pc;
+                for (int p = 0, dst = base + j; p < kc; p++, dst += NR) bp[dst] = b[src + p];
+            }
+            if (w < NR) {
+                for (int p = 0; p < kc; p++) java.util.Arrays.fill(bp, base + p * NR + w, base + p * NR + NR, 0f);
             }
         }
     }
@@ -230,8 +236,33 @@ final class VectorGemm {
         }
     }
 
-    /** The 8 x 2L register tile: C[0..8, 0..2L) (+)= Ap panel * Bp panel over kc. */
+    /**
+     * The 8 x 2L register tile: C[0..8, 0..2L) (+)= Ap panel * Bp panel over kc, in three copies that differ only in
+     * how the tile is written (stored, added, or through the scratch tile at an edge). Why not one method with a
+     * branch: a branch that C2 compiled as never taken (the profile of the first products may not have seen it) is an
+     * "unstable if"; taking it later deoptimises the method back to C1 code, where the Vector API is not intrinsified
+     * and every operation allocates, until C2 compiles it again (measured: seconds on a busy 2-core machine, during
+     * which the transformer layer ran at a third of its speed). The stores are written out here, not in a helper: a
+     * vector passed to a method C2 does not inline is boxed.
+     */
     private static void micro(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, boolean first, int mr, int nr, float[] tile) {
+        if (mr == MR && nr == NR) {
+            if (first) microStore(kc, ap, ao, bp, bo, c, co, ldc);
+            else microAdd(kc, ap, ao, bp, bo, c, co, ldc);
+        } else {
+            microEdge(kc, ap, ao, bp, bo, tile);
+            for (int i = 0; i < mr; i++) {
+                for (int j = 0; j < nr; j++) {
+                    float x = tile[i * 2 * L + j];
+                    int at = co + i * ldc + j;
+                    c[at] = first ? x : c[at] + x;
+                }
+            }
+        }
+    }
+
+    /** A full tile stored into C (the first block of the summed index). */
+    private static void microStore(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
@@ -270,44 +301,121 @@ final class VectorGemm {
             ao += 8;
             bo += 2 * L;
         }
-        // stores written out here, not in a helper: a vector passed to a method C2 does not inline is boxed
-        if (mr == 8 && nr == 2 * L && first) {
-            c00.intoArray(c, co + 0 * ldc + 0 * L);
-            c01.intoArray(c, co + 0 * ldc + 1 * L);
-            c10.intoArray(c, co + 1 * ldc + 0 * L);
-            c11.intoArray(c, co + 1 * ldc + 1 * L);
-            c20.intoArray(c, co + 2 * ldc + 0 * L);
-            c21.intoArray(c, co + 2 * ldc + 1 * L);
-            c30.intoArray(c, co + 3 * ldc + 0 * L);
-            c31.intoArray(c, co + 3 * ldc + 1 * L);
-            c40.intoArray(c, co + 4 * ldc + 0 * L);
-            c41.intoArray(c, co + 4 * ldc + 1 * L);
-            c50.intoArray(c, co + 5 * ldc + 0 * L);
-            c51.intoArray(c, co + 5 * ldc + 1 * L);
-            c60.intoArray(c, co + 6 * ldc + 0 * L);
-            c61.intoArray(c, co + 6 * ldc + 1 * L);
-            c70.intoArray(c, co + 7 * ldc + 0 * L);
-            c71.intoArray(c, co + 7 * ldc + 1 * L);
-            return;
+        c00.intoArray(c, co + 0 * ldc + 0 * L);
+        c01.intoArray(c, co + 0 * ldc + 1 * L);
+        c10.intoArray(c, co + 1 * ldc + 0 * L);
+        c11.intoArray(c, co + 1 * ldc + 1 * L);
+        c20.intoArray(c, co + 2 * ldc + 0 * L);
+        c21.intoArray(c, co + 2 * ldc + 1 * L);
+        c30.intoArray(c, co + 3 * ldc + 0 * L);
+        c31.intoArray(c, co + 3 * ldc + 1 * L);
+        c40.intoArray(c, co + 4 * ldc + 0 * L);
+        c41.intoArray(c, co + 4 * ldc + 1 * L);
+        c50.intoArray(c, co + 5 * ldc + 0 * L);
+        c51.intoArray(c, co + 5 * ldc + 1 * L);
+        c60.intoArray(c, co + 6 * ldc + 0 * L);
+        c61.intoArray(c, co + 6 * ldc + 1 * L);
+        c70.intoArray(c, co + 7 * ldc + 0 * L);
+        c71.intoArray(c, co + 7 * ldc + 1 * L);
+    }
+
+    /** A full tile added to C (later blocks of the summed index). */
+    private static void microAdd(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
+        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S); FloatVector c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S); FloatVector c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo + 0 * L);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ao + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ao + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            ao += 8;
+            bo += 2 * L;
         }
-        if (mr == 8 && nr == 2 * L) {
-            FloatVector.fromArray(S, c, co + 0 * ldc + 0 * L).add(c00).intoArray(c, co + 0 * ldc + 0 * L);
-            FloatVector.fromArray(S, c, co + 0 * ldc + 1 * L).add(c01).intoArray(c, co + 0 * ldc + 1 * L);
-            FloatVector.fromArray(S, c, co + 1 * ldc + 0 * L).add(c10).intoArray(c, co + 1 * ldc + 0 * L);
-            FloatVector.fromArray(S, c, co + 1 * ldc + 1 * L).add(c11).intoArray(c, co + 1 * ldc + 1 * L);
-            FloatVector.fromArray(S, c, co + 2 * ldc + 0 * L).add(c20).intoArray(c, co + 2 * ldc + 0 * L);
-            FloatVector.fromArray(S, c, co + 2 * ldc + 1 * L).add(c21).intoArray(c, co + 2 * ldc + 1 * L);
-            FloatVector.fromArray(S, c, co + 3 * ldc + 0 * L).add(c30).intoArray(c, co + 3 * ldc + 0 * L);
-            FloatVector.fromArray(S, c, co + 3 * ldc + 1 * L).add(c31).intoArray(c, co + 3 * ldc + 1 * L);
-            FloatVector.fromArray(S, c, co + 4 * ldc + 0 * L).add(c40).intoArray(c, co + 4 * ldc + 0 * L);
-            FloatVector.fromArray(S, c, co + 4 * ldc + 1 * L).add(c41).intoArray(c, co + 4 * ldc + 1 * L);
-            FloatVector.fromArray(S, c, co + 5 * ldc + 0 * L).add(c50).intoArray(c, co + 5 * ldc + 0 * L);
-            FloatVector.fromArray(S, c, co + 5 * ldc + 1 * L).add(c51).intoArray(c, co + 5 * ldc + 1 * L);
-            FloatVector.fromArray(S, c, co + 6 * ldc + 0 * L).add(c60).intoArray(c, co + 6 * ldc + 0 * L);
-            FloatVector.fromArray(S, c, co + 6 * ldc + 1 * L).add(c61).intoArray(c, co + 6 * ldc + 1 * L);
-            FloatVector.fromArray(S, c, co + 7 * ldc + 0 * L).add(c70).intoArray(c, co + 7 * ldc + 0 * L);
-            FloatVector.fromArray(S, c, co + 7 * ldc + 1 * L).add(c71).intoArray(c, co + 7 * ldc + 1 * L);
-            return;
+        FloatVector.fromArray(S, c, co + 0 * ldc + 0 * L).add(c00).intoArray(c, co + 0 * ldc + 0 * L);
+        FloatVector.fromArray(S, c, co + 0 * ldc + 1 * L).add(c01).intoArray(c, co + 0 * ldc + 1 * L);
+        FloatVector.fromArray(S, c, co + 1 * ldc + 0 * L).add(c10).intoArray(c, co + 1 * ldc + 0 * L);
+        FloatVector.fromArray(S, c, co + 1 * ldc + 1 * L).add(c11).intoArray(c, co + 1 * ldc + 1 * L);
+        FloatVector.fromArray(S, c, co + 2 * ldc + 0 * L).add(c20).intoArray(c, co + 2 * ldc + 0 * L);
+        FloatVector.fromArray(S, c, co + 2 * ldc + 1 * L).add(c21).intoArray(c, co + 2 * ldc + 1 * L);
+        FloatVector.fromArray(S, c, co + 3 * ldc + 0 * L).add(c30).intoArray(c, co + 3 * ldc + 0 * L);
+        FloatVector.fromArray(S, c, co + 3 * ldc + 1 * L).add(c31).intoArray(c, co + 3 * ldc + 1 * L);
+        FloatVector.fromArray(S, c, co + 4 * ldc + 0 * L).add(c40).intoArray(c, co + 4 * ldc + 0 * L);
+        FloatVector.fromArray(S, c, co + 4 * ldc + 1 * L).add(c41).intoArray(c, co + 4 * ldc + 1 * L);
+        FloatVector.fromArray(S, c, co + 5 * ldc + 0 * L).add(c50).intoArray(c, co + 5 * ldc + 0 * L);
+        FloatVector.fromArray(S, c, co + 5 * ldc + 1 * L).add(c51).intoArray(c, co + 5 * ldc + 1 * L);
+        FloatVector.fromArray(S, c, co + 6 * ldc + 0 * L).add(c60).intoArray(c, co + 6 * ldc + 0 * L);
+        FloatVector.fromArray(S, c, co + 6 * ldc + 1 * L).add(c61).intoArray(c, co + 6 * ldc + 1 * L);
+        FloatVector.fromArray(S, c, co + 7 * ldc + 0 * L).add(c70).intoArray(c, co + 7 * ldc + 0 * L);
+        FloatVector.fromArray(S, c, co + 7 * ldc + 1 * L).add(c71).intoArray(c, co + 7 * ldc + 1 * L);
+    }
+
+    /** An edge tile, stored whole into the scratch tile (rows of 2L), which the caller copies from. */
+    private static void microEdge(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S); FloatVector c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S); FloatVector c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo + 0 * L);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ao + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ao + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            ao += 8;
+            bo += 2 * L;
         }
         c00.intoArray(tile, 0 * L + 0 * L);
         c01.intoArray(tile, 0 * L + 1 * L);
@@ -325,12 +433,5 @@ final class VectorGemm {
         c61.intoArray(tile, 12 * L + 1 * L);
         c70.intoArray(tile, 14 * L + 0 * L);
         c71.intoArray(tile, 14 * L + 1 * L);
-        for (int i = 0; i < mr; i++) {
-            for (int j = 0; j < nr; j++) {
-                float x = tile[i * 2 * L + j];
-                int at = co + i * ldc + j;
-                c[at] = first ? x : c[at] + x;
-            }
-        }
     }
 }

@@ -34,4 +34,11 @@ public interface Executable {
 
     /** Puts every state back to its initial value. */
     void reset();
+
+    /**
+     * Time spent in each computed node since the executable was built, in nanoseconds, keyed by a one-line description
+     * of the node, in execution order; empty when the backend does not measure it (the JVM backend does when built
+     * with {@code -Dncd.jvm.profile=true}: {@code ncdc bench --profile}).
+     */
+    default Map<String, Long> nodeNanos() { return Map.of(); }
 }
