@@ -30,12 +30,18 @@ public final class Compiled {
     public Circuit circuit(String name) throws CompileException { return circuit(name, Map.of(), 0); }
 
     /**
-     * Lowers a circuit (or a law) with the given axis sizes and makes a running instance of it. Parameters are
-     * drawn from {@code seed}; the state starts at its initial value.
+     * Lowers a circuit (or a law) with the given axis sizes and makes a running instance of it on the default backend
+     * ({@link #DEFAULT_BACKEND}). Parameters are drawn from {@code seed}; the state starts at its initial value.
      */
     public Circuit circuit(String name, Map<String, Integer> axisSizes, long seed) throws CompileException {
-        return circuit(name, axisSizes, seed, "interp");
+        return circuit(name, axisSizes, seed, DEFAULT_BACKEND);
     }
+
+    /**
+     * "jvm" (the circuit compiled to bytecode) when that backend is on the class path and can run here, else "interp"
+     * (the reference interpreter, always there).
+     */
+    public static final String DEFAULT_BACKEND = Backends.named("jvm").filter(Backend::isAvailable).isPresent() ? "jvm" : "interp";
 
     /**
      * Like {@link #circuit(String, Map, long)}, on a named backend ("interp", the reference interpreter, is always

@@ -72,9 +72,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",", description = "Size a generic or sized-later axis.")
     List<String> axes = new ArrayList<>();
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "interp",
-            description = "Where to run: interp (the reference interpreter; default) or another installed backend.")
-    String backend = "interp";
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "jvm",
+            description = "Where to run: jvm (bytecode generated for the circuit; default), interp (the reference interpreter) or another installed backend.")
+    String backend = "jvm";
 
     @Override public Integer call() {
         PrintWriter o = spec.commandLine().getOut();

@@ -506,7 +506,7 @@ class InterpreterSemanticsTest {
         }
         assertNotEquals(Arrays.toString(steps.get(0).get("u").floats()), Arrays.toString(steps.get(1).get("u").floats()));
         // the same numbers from a fresh instance, and the run's seed does not enter a random source's stream
-        Circuit again = p.compile().circuit("Noise", Map.of(), 99);
+        Circuit again = p.compile().circuit("Noise", Map.of(), 99, "interp");
         assertTensor(steps.get(0).get("u"), again.step(Map.of()).get("u"));
     }
 
@@ -725,10 +725,11 @@ class InterpreterSemanticsTest {
 
     /** A compiled program together with its source, so a test can compile it afresh. */
     record Program(Compiled compiled, String source) {
-        Circuit circuit(String name) throws CompileException { return compiled.circuit(name); }
+        // the interpreter explicitly: the API's default backend is the JVM one
+        Circuit circuit(String name) throws CompileException { return circuit(name, Map.of(), 0); }
 
         Circuit circuit(String name, Map<String, Integer> sizes, long seed) throws CompileException {
-            return compiled.circuit(name, sizes, seed);
+            return compiled.circuit(name, sizes, seed, "interp");
         }
 
         Compiled compile() throws CompileException { return InterpreterSemanticsTest.compile(source).compiled; }
