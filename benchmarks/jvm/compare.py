@@ -31,6 +31,9 @@ CASES = [
     ("MLP inference", "784-512-512-10 ReLU, batch 1, 1 thread", ["benchmarks/jvm/mlp.ncd", "--axis", "batch=1", "--threads", "1"], "mlp-torch-b1", 1),
     ("transformer layer", "d_model 256, 8 heads, ff 1024, batch 8 x seq 128, 1 thread",
      ["benchmarks/jvm/transformer.ncd", "--axis", "batch=8,seq=128,key=128", "--threads", "1"], "transformer-torch", 1),
+    ("MLP inference", "784-512-512-10 ReLU, batch 256, 2 threads", ["benchmarks/jvm/mlp.ncd", "--axis", "batch=256", "--threads", "2"], "mlp-torch-b256", 2),
+    ("transformer layer", "d_model 256, 8 heads, ff 1024, batch 8 x seq 128, 2 threads",
+     ["benchmarks/jvm/transformer.ncd", "--axis", "batch=8,seq=128,key=128", "--threads", "2"], "transformer-torch", 2),
     ("echo-state reservoir", "1000 units, dense W, per step (x10,000)", ["benchmarks/jvm/reservoir.ncd", "--threads", "1"], "reservoir-numpy", 1),
 ]
 
@@ -61,13 +64,13 @@ def fmt(secs):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--only", default=None, help="run only the cases whose name contains this text (e.g. MLP)")
+    ap.add_argument("--only", default=None, help="run only the cases whose name, parameters or peer contain this text (e.g. MLP, '2 threads')")
     a = ap.parse_args()
     reps = a.reps
     rows = []
     versions = set()
     for name, params, args, peer, threads in CASES:
-        if a.only and a.only.lower() not in name.lower():
+        if a.only and a.only.lower() not in (name + " " + params + " " + peer).lower():
             continue
         o, t = [], []
         for _ in range(reps):
