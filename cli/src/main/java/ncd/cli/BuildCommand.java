@@ -22,6 +22,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,14 +33,16 @@ import java.util.concurrent.Callable;
 /** {@code ncdc build}: compile a circuit ahead of time into a jar that runs without the compiler (docs/jvm.md). */
 @Command(name = "build",
         description = {
-            "Compile a circuit of FILE ahead of time. --target jvm (the only target) writes a runnable jar: the class the",
-            "JVM backend generates for the circuit, the small runtime it needs, the parameters drawn from --seed, and the",
-            "embedding API ncd.aot.Circuit; nothing else need be on the class path. Run it with",
-            "`java --add-modules jdk.incubator.vector -jar OUT.jar --steps N` (without the module: scalar loops)."},
+            "Compile a circuit of FILE ahead of time into a jar that runs without ncdc.",
+            "--target jvm (the only target) writes the class the JVM backend generates",
+            "for the circuit, the small runtime it needs, the parameters drawn from",
+            "--seed and the embedding API ncd.aot.Circuit; nothing else need be on the",
+            "class path. Run it with `java --add-modules jdk.incubator.vector -jar",
+            "OUT.jar --steps N` (without the module: scalar loops)."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  ncdc build examples/life.ncd --circuit Glider --target jvm -o glider.jar",
-            "  ncdc build examples/mlp.ncd --circuit BatchClassifier --axis batch=64 --seed 3 -o mlp.jar"})
+            "  ncdc build examples/mlp.ncd --circuit BatchClassifier --axis batch=64 -o mlp.jar"})
 final class BuildCommand implements Callable<Integer> {
     /** The targets {@code --target} accepts. */
     static final List<String> TARGETS = List.of("jvm");
@@ -116,10 +119,20 @@ final class BuildCommand implements Callable<Integer> {
         if (Files.isDirectory(abs)) throw new IOException("it is a directory");
         Path parent = abs.getParent();
         if (parent != null) Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, "." + abs.getFileName() + "-", ".tmp");
+        // not Files.createTempFile: its owner-only permissions would stay with the jar
+        Path tmp = null;
+        OutputStream os = null;
+        for (int i = 0; os == null; i++) {
+            tmp = parent.resolve("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "." + i + ".tmp");
+            try {
+                os = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (i > 100) throw e;
+            }
+        }
         try {
-            try (OutputStream os = Files.newOutputStream(tmp)) {
-                jar.write(os);
+            try (OutputStream o = os) {
+                jar.write(o);
             }
             long size = Files.size(tmp);
             try {

@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
             "  ncdc ir examples/attention.ncd    print the IR of its circuits",
             "  ncdc run examples/life.ncd --circuit Glider --steps 8",
             "  ncdc test examples/               check every law on random inputs",
-            "  ncdc build examples/life.ncd --circuit Glider -o glider.jar   a jar that runs without the compiler",
+            "  ncdc build examples/life.ncd --circuit Glider -o glider.jar",
             "  ncdc help ir                      help for one command",
             "",
             "Exit codes: 0 ok, 1 errors in the program, 2 bad command line, 3 internal compiler error."})

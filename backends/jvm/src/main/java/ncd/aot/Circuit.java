@@ -129,6 +129,9 @@ public final class Circuit {
             throw new UncheckedIOException("cannot load circuit " + name + ": " + e.getMessage(), e);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot instantiate the generated class of circuit " + name + ": " + e, e);
+        } catch (SecurityException e) {
+            throw new IllegalStateException("circuit " + name + " comes from another jar than the runtime already loaded here"
+                    + " (package ncd.jvm is sealed to its jar): give each circuit jar its own class loader", e);
         }
     }
 
