@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "ncdc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The ncd compiler: checks .ncd programs (axes, units, dtypes, dynamics) and lowers circuits to IR.",
-        subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, TestCommand.class, BenchCommand.class, DiagramCommand.class, DocCommand.class,
+        subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, BuildCommand.class, TestCommand.class, BenchCommand.class, DiagramCommand.class, DocCommand.class,
                 CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nExamples:%n",
@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
             "  ncdc ir examples/attention.ncd    print the IR of its circuits",
             "  ncdc run examples/life.ncd --circuit Glider --steps 8",
             "  ncdc test examples/               check every law on random inputs",
+            "  ncdc build examples/life.ncd --circuit Glider -o glider.jar",
             "  ncdc help ir                      help for one command",
             "",
             "Exit codes: 0 ok, 1 errors in the program, 2 bad command line, 3 internal compiler error."})

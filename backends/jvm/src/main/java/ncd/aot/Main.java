@@ -1,0 +1,229 @@
+package ncd.aot;
+
+import ncd.ir.TensorType;
+import ncd.runtime.Npy;
+import ncd.runtime.NpyException;
+import ncd.runtime.Rng;
+import ncd.runtime.RunException;
+import ncd.runtime.Tensor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code java -jar CIRCUIT.jar}: runs the jar's circuit for some steps and prints (and saves) its outputs, as
+ * {@code ncdc run} does. Exit codes: 0 success, 1 bad data (an input file that does not fit, a run-time error),
+ * 2 a bad command line.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** One command line; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Circuit c;
+        try {
+            c = Circuit.load();
+        } catch (RuntimeException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+        long steps = 1;
+        long seed = c.seed();
+        Path outDir = null;
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-h") || a.equals("--help")) {
+                usage(out, c);
+                return 0;
+            }
+            String opt = a, value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {   // --steps=8, --in=x=a.npy
+                opt = a.substring(0, eq);
+                value = a.substring(eq + 1);
+            }
+            switch (opt) {
+                case "--steps", "--seed", "--out", "--in", "--input" -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length) return usageError(err, opt + " needs a value");
+                        value = args[++i];
+                    }
+                }
+                default -> {
+                    return usageError(err, "unknown argument '" + a + "'");
+                }
+            }
+            switch (opt) {
+                case "--steps" -> {
+                    try {
+                        steps = Long.parseLong(value);
+                    } catch (NumberFormatException e) {
+                        return usageError(err, "--steps needs a whole number, got '" + value + "'");
+                    }
+                    if (steps < 1) return usageError(err, "--steps must be at least 1, got " + steps);
+                }
+                case "--seed" -> {
+                    try {
+                        seed = Long.parseLong(value);
+                    } catch (NumberFormatException e) {
+                        return usageError(err, "--seed needs a whole number, got '" + value + "'");
+                    }
+                }
+                case "--out" -> outDir = Path.of(value);
+                default -> {
+                    int k = value.indexOf('=');
+                    if (k <= 0 || k == value.length() - 1) return usageError(err, "bad " + opt + " value '" + value + "': expected NAME=FILE.npy");
+                    String name = value.substring(0, k);
+                    if (!c.inputNames().contains(name)) {
+                        err.println("error: the circuit has no input `" + name + "`; its inputs: " + c.inputNames());
+                        return 1;
+                    }
+                    files.put(name, Path.of(value.substring(k + 1)));
+                }
+            }
+        }
+
+        for (String name : c.inputNames()) {
+            TensorType t = c.inputType(name);
+            Path f = files.get(name);
+            if (f == null) {
+                c.setInput(name, random(name, t, seed));
+                err.println("note: input " + name + " not given; using " + randomDescription(t) + " (seed " + seed + ")");
+                continue;
+            }
+            try {
+                if (!Files.isRegularFile(f)) {
+                    err.println("error: cannot read " + f + ": no such file");
+                    return 1;
+                }
+                c.setInput(name, Npy.toTensor(Npy.read(f), t, "input " + name));
+            } catch (NpyException e) {
+                err.println("error: " + e.getMessage());
+                return 1;
+            }
+        }
+
+        long t0 = System.nanoTime();
+        try {
+            c.run(steps);
+        } catch (RunException e) {
+            err.println("error: at step " + c.steps() + ": " + e.getMessage());
+            return 1;
+        }
+        double ms = (System.nanoTime() - t0) / 1e6;
+        out.printf(Locale.ROOT, "%s: %d %s in %.3g ms (%s)%n", c.name(), steps, steps == 1 ? "step" : "steps", ms, kernelText(c));
+        Map<String, Tensor> outputs = c.outputs();
+        for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+            Tensor t = e.getValue();
+            Tensor.Stats st = t.stats();
+            out.printf("  %s: %s  min %s  mean %s  max %s%s%n", e.getKey(), t.type(), num(st.min()), num(st.mean()), num(st.max()),
+                    st.nanCount() > 0 ? "  (" + st.nanCount() + " NaN)" : "");
+            String pic = t.render(120);
+            if (pic != null) for (String line : pic.split("\n")) out.println("    " + line);
+        }
+        if (outDir != null) {
+            try {
+                Files.createDirectories(outDir);
+                for (Map.Entry<String, Tensor> e : outputs.entrySet()) Npy.write(outDir.resolve(e.getKey() + ".npy"), e.getValue());
+                Map<String, Tensor> states = c.states();
+                if (!states.isEmpty()) {
+                    Files.createDirectories(outDir.resolve("state"));
+                    for (Map.Entry<String, Tensor> e : states.entrySet()) Npy.write(outDir.resolve("state").resolve(e.getKey() + ".npy"), e.getValue());
+                }
+                out.println("wrote " + outputs.size() + (outputs.size() == 1 ? " output" : " outputs")
+                        + (states.isEmpty() ? "" : " and " + states.size() + (states.size() == 1 ? " state" : " states")) + " to " + outDir);
+            } catch (IOException | UncheckedIOException e) {
+                err.println("error: cannot write " + outDir + ": " + e.getMessage());
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    private static String kernelText(Circuit c) {
+        if (!Circuit.vectorMatrixProducts()) return "without the Vector API";
+        return c.vectorLoops() ? "Vector API: matrix products and bool stencils" : "Vector API: matrix products";
+    }
+
+    private static int usageError(PrintStream err, String message) {
+        err.println("error: " + message);
+        err.println("usage: " + synopsis() + " (--help for more)");
+        return 2;
+    }
+
+    private static String synopsis() {
+        return "java [--add-modules jdk.incubator.vector] -jar JAR [--steps N] [--in NAME=FILE.npy]... [--seed S] [--out DIR]";
+    }
+
+    private static void usage(PrintStream out, Circuit c) {
+        out.println("usage: " + synopsis());
+        out.println();
+        out.println("Runs circuit " + c.name() + " (compiled by ncdc build, parameters drawn from seed " + c.seed() + ") for N steps");
+        out.println("(default 1) on the same inputs and prints each output's type, min/mean/max and, for a 2-D bool grid,");
+        out.println("a picture. Inputs not given are random, reproducible from --seed (default " + c.seed() + "), as ncdc run draws them.");
+        out.println();
+        out.println("  --steps N              steps to run");
+        out.println("  --in NAME=FILE.npy     data for an input (repeatable; --input also works)");
+        out.println("  --seed S               seed for the random inputs");
+        out.println("  --out DIR              write the last step's outputs as DIR/NAME.npy and the states as DIR/state/NAME.npy");
+        out.println();
+        out.println("Inputs:");
+        for (String n : c.inputNames()) out.println("  " + n + ": " + c.inputType(n));
+        if (c.inputNames().isEmpty()) out.println("  (none)");
+        out.println("Outputs:");
+        for (String n : c.outputNames()) out.println("  " + n + ": " + c.outputType(n));
+        if (!c.stateNames().isEmpty()) {
+            out.println("States:");
+            for (Map.Entry<String, Tensor> s : c.states().entrySet()) out.println("  " + s.getKey() + ": " + s.getValue().type());
+        }
+        if (!c.paramNames().isEmpty()) out.println("Parameters: " + c.paramNames().size());
+        out.println();
+        out.println("With --add-modules jdk.incubator.vector, matrix products run on the Vector API (and so do bool stencils");
+        out.println("when the jar was built on a machine of the same vector width); without it, on scalar loops.");
+    }
+
+    /** Floats uniform in [-1, 1), i32 in 0..9, bools with probability 1/2, from {@code seedOf("input:NAME", seed)}: ncdc run's draw. */
+    static Tensor random(String name, TensorType t, long seed) {
+        Tensor x = Tensor.zeros(t);
+        long s = Rng.seedOf("input:" + name, seed);
+        for (int i = 0; i < x.size(); i++) {
+            double u = Rng.uniform(s, 0, i);
+            x.set(i, switch (t.dtype()) {
+                case F32, F64 -> 2 * u - 1;
+                case I32 -> Math.floor(10 * u);
+                case BOOL -> u < 0.5 ? 1 : 0;
+            });
+        }
+        return x;
+    }
+
+    private static String randomDescription(TensorType t) {
+        return switch (t.dtype()) {
+            case F32, F64 -> "uniform numbers in [-1, 1)";
+            case I32 -> "integers in 0..9";
+            case BOOL -> "coin flips";
+        };
+    }
+
+    /** A number as ncdc run prints it: integers plainly, others to 6 significant digits without trailing zeros. */
+    static String num(double v) {
+        if (Double.isNaN(v)) return "nan";
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.valueOf((long) v);
+        String t = String.format(Locale.ROOT, "%.6g", v);
+        int e = t.indexOf('e');
+        String mant = e < 0 ? t : t.substring(0, e), exp = e < 0 ? "" : t.substring(e);
+        if (mant.contains(".")) mant = mant.replaceAll("0+$", "").replaceAll("\\.$", "");
+        return mant + exp;
+    }
+}

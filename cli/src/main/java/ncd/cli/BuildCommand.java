@@ -1,0 +1,162 @@
+package ncd.cli;
+
+import ncd.diag.DiagCode;
+import ncd.diag.Diagnostics;
+import ncd.diag.SourceSpan;
+import ncd.frontend.Frontend;
+import ncd.frontend.Program;
+import ncd.ir.Graph;
+import ncd.jvm.AotJar;
+import ncd.jvm.JvmOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code ncdc build}: compile a circuit ahead of time into a jar that runs without the compiler (docs/jvm.md). */
+@Command(name = "build",
+        description = {
+            "Compile a circuit of FILE ahead of time into a jar that runs without ncdc.",
+            "--target jvm (the only target) writes the class the JVM backend generates",
+            "for the circuit, the small runtime it needs, the parameters drawn from",
+            "--seed and the embedding API ncd.aot.Circuit; nothing else need be on the",
+            "class path. Run it with `java --add-modules jdk.incubator.vector -jar",
+            "OUT.jar --steps N` (without the module: scalar loops)."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  ncdc build examples/life.ncd --circuit Glider --target jvm -o glider.jar",
+            "  ncdc build examples/mlp.ncd --circuit BatchClassifier --axis batch=64 -o mlp.jar"})
+final class BuildCommand implements Callable<Integer> {
+    /** The targets {@code --target} accepts. */
+    static final List<String> TARGETS = List.of("jvm");
+
+    @Spec CommandSpec spec;
+    @Mixin CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The .ncd file.")
+    Path file;
+
+    @Option(names = "--circuit", paramLabel = "NAME", description = "The circuit to compile (needed when the file has several).")
+    String circuit;
+
+    @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",", description = "Size a generic or sized-later axis.")
+    List<String> axes = new ArrayList<>();
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed for the parameters (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--target", paramLabel = "TARGET", defaultValue = "jvm", description = "What to build: jvm, a runnable jar (default: ${DEFAULT-VALUE}).")
+    String target = "jvm";
+
+    @Option(names = "-o", paramLabel = "OUT.jar", required = true, description = "The file to write (replaced only when the build succeeds).")
+    Path out;
+
+    @Override public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return build(o, err);
+        } catch (Throwable t) {
+            Report.internalError(err, "build", t, common.verbose);
+            return Main.INTERNAL;
+        }
+    }
+
+    private int build(PrintWriter o, PrintWriter err) {
+        Diagnostics diags = new Diagnostics();
+        Map<String, Integer> sizes = AxisSizes.parse(axes, diags);
+        if (!TARGETS.contains(target)) {
+            diags.error(SourceSpan.NONE, DiagCode.E0803, "unknown --target `" + target + "`", "targets: " + String.join(", ", TARGETS));
+        }
+        if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
+        Program prog = Frontend.load(file, diags);
+        if (diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
+        String name = Circuits.choose(prog, circuit, file, "build", diags);
+        if (name == null) return fail(err, diags, Main.USER_ERROR);
+        Optional<Graph> g = prog.lower(name, sizes, diags);
+        if (g.isEmpty() || diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
+        Graph graph = g.get();
+        ncd.ir.Verifier.verify(graph);
+
+        AotJar jar = AotJar.build(graph, seed, JvmOptions.defaults());
+        long bytes;
+        try {
+            bytes = write(out, jar);
+        } catch (IOException e) {
+            diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot write " + out + ": " + why(e), null);
+            return fail(err, diags, Main.USER_ERROR);
+        }
+        int generated = jar.generatedClasses().size();
+        o.printf(Locale.ROOT, "wrote %s (%.1f KiB): circuit %s, %d generated class%s, %d runtime classes%n", out, bytes / 1024.0,
+                name, generated, generated == 1 ? "" : "es (Vector API and scalar)", jar.runtimeClasses().size());
+        o.println("run it: java --add-modules jdk.incubator.vector -jar " + out + " --steps 8");
+        return Main.OK;
+    }
+
+    /**
+     * Writes the jar beside {@code target} first and moves it into place only when it is complete, so a failure
+     * leaves no partial file and an existing one untouched. Returns its size.
+     */
+    static long write(Path target, AotJar jar) throws IOException {
+        Path abs = target.toAbsolutePath();
+        if (Files.isDirectory(abs)) throw new IOException("it is a directory");
+        Path parent = abs.getParent();
+        if (parent != null) Files.createDirectories(parent);
+        // not Files.createTempFile: its owner-only permissions would stay with the jar
+        Path tmp = null;
+        OutputStream os = null;
+        for (int i = 0; os == null; i++) {
+            tmp = parent.resolve("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "." + i + ".tmp");
+            try {
+                os = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (i > 100) throw e;
+            }
+        }
+        try {
+            try (OutputStream o = os) {
+                jar.write(o);
+            }
+            long size = Files.size(tmp);
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return size;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The reason in words: file-system exceptions carry only a path as their message. */
+    private static String why(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException a) return "permission denied" + (a.getFile() == null ? "" : " (" + a.getFile() + ")");
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) return f.getFile() + " exists and is not a folder";
+        if (e instanceof java.nio.file.NoSuchFileException f) return "no such file or folder " + f.getFile();
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private int fail(PrintWriter err, Diagnostics diags, int code) {
+        Report.diagnostics(err, common.diagnostics, diags.sorted());
+        return code;
+    }
+}
