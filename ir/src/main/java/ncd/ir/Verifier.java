@@ -18,6 +18,9 @@ import java.util.Set;
 public final class Verifier {
     private Verifier() {}
 
+    /** The ops a fused loop computes per element. */
+    private static final Set<Op> ELEMENTWISE = Set.of(Op.UNARY, Op.BINARY, Op.WHERE, Op.CAST, Op.EXPAND);
+
     /** @throws IrInvariantError listing every problem found */
     public static void verify(Graph g) {
         List<String> problems = check(g);
@@ -89,6 +92,11 @@ public final class Verifier {
         }
         Map<Node, List<Node>> users = new HashMap<>();
         for (Node n : g.nodes()) for (Node in : n.inputs()) users.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+        Set<Node> inStencil = new HashSet<>();
+        for (Schedule.Stencil st : f.stencils().values()) {
+            inStencil.add(st.window());
+            inStencil.addAll(st.chain());
+        }
         for (Map.Entry<Node, Node> e : f.roots().entrySet()) {
             Node n = e.getKey(), r = e.getValue();
             if (!pos.containsKey(n) || !pos.containsKey(r)) {
@@ -98,6 +106,13 @@ public final class Verifier {
             if (pos.get(r) <= pos.get(n)) p.add("schedule: " + n + " is fused into " + r + ", which comes before it");
             if (f.inlined(r)) p.add("schedule: " + n + " is fused into " + r + ", which is fused itself");
             if (fixed.contains(n)) p.add("schedule: " + n + " is an output or a state's value but is fused away");
+            // outside a stencil, a fused node is an elementwise value computed per element of an elementwise loop
+            if (!inStencil.contains(n)) {
+                boolean ew = ELEMENTWISE.contains(n.op()) || f.stencils().containsKey(n);
+                if (!ew || !(ELEMENTWISE.contains(r.op()) || r.op() == Op.RANDOM) || !n.type().axisNameSet().equals(r.type().axisNameSet())) {
+                    p.add("schedule: " + n + " is fused into " + r + ", which is not an elementwise loop over its axes");
+                }
+            }
             for (Node u : users.getOrDefault(n, List.of())) {
                 if (f.loopOf(u) != r) p.add("schedule: " + n + " is fused into " + r + " but its user " + u + " is computed in " + f.loopOf(u));
             }
