@@ -11,6 +11,8 @@ public enum DType {
     public String word() { return word; }
     public boolean isFloat() { return this == F32 || this == F64; }
     public boolean isNumeric() { return this != BOOL; }
+    /** Bytes per element in a backend's buffer (a bool is one byte). */
+    public int bytes() { return switch (this) { case F64 -> 8; case F32, I32 -> 4; case BOOL -> 1; }; }
 
     public static DType fromWord(String w) {
         for (DType d : values()) if (d.word.equals(w)) return d;

@@ -30,6 +30,7 @@ public final class Graph {
     private final int steps;
     private final SourceSpan span;
     private final Map<Unit, String> unitNames;
+    private final Schedule schedule;
 
     private Graph(Builder b) {
         name = b.name;
@@ -42,7 +43,31 @@ public final class Graph {
         steps = b.steps;
         span = b.span;
         unitNames = Map.copyOf(b.unitNames);
+        schedule = null;
     }
+
+    private Graph(Graph g, Schedule schedule) {
+        name = g.name;
+        kind = g.kind;
+        nodes = g.nodes;
+        inputs = g.inputs;
+        states = g.states;
+        outputs = g.outputs;
+        tolerance = g.tolerance;
+        steps = g.steps;
+        span = g.span;
+        unitNames = g.unitNames;
+        this.schedule = schedule;
+    }
+
+    /**
+     * This graph, sharing its nodes, with {@code s} attached (null: none). The schedule must refer to this graph's
+     * nodes; the {@link Verifier} checks it.
+     */
+    public Graph withSchedule(Schedule s) { return new Graph(this, s); }
+
+    /** How to execute this graph (fusion groups and a memory plan), or null: none is attached by default. */
+    public Schedule schedule() { return schedule; }
 
     public String name() { return name; }
     public Kind kind() { return kind; }

@@ -7,7 +7,9 @@ import java.util.stream.Collectors;
 
 /**
  * The deterministic text form of a graph, used by `ncdc ir` and golden tests: nodes numbered %0.. in graph
- * order, attributes in a fixed order, numbers in a fixed format, never hash order.
+ * order, attributes in a fixed order, numbers in a fixed format, never hash order. A {@link Schedule}, when one is
+ * attached, adds to each node line {@code [stencil over A, B]} (a fused window reduction), {@code [in %R]} (computed
+ * in %R's loop) and {@code @bN} (its buffer), {@code @bN} to each state line, and a closing {@code buffers:} line.
  */
 public final class IrPrinter {
     private IrPrinter() {}
@@ -28,17 +30,49 @@ public final class IrPrinter {
                 sb.append(' ').append(n.inputs().stream().map(i -> "%" + num.get(i)).collect(Collectors.joining(", ")));
             }
             sb.append(" : ").append(g.typeText(n.type()));
+            if (g.schedule() != null) sb.append(scheduleText(g.schedule(), n, num));
             if (!n.scope().isEmpty()) sb.append("  # ").append(n.scope());
             sb.append('\n');
         }
         for (State s : g.states()) {
             sb.append("  state ").append(s.name()).append(" : ").append(g.typeText(s.type()))
-              .append(" init %").append(num.get(s.init())).append(" next %").append(num.get(s.next())).append('\n');
+              .append(" init %").append(num.get(s.init())).append(" next %").append(num.get(s.next()));
+            Schedule.Memory m = g.schedule() == null ? null : g.schedule().memory();
+            if (m != null && m.stateBuffers().containsKey(s.name())) sb.append(" @b").append(m.stateBuffers().get(s.name()));
+            sb.append('\n');
         }
         for (Graph.Output o : g.outputs()) {
             sb.append("  output ").append(o.name()).append(" = %").append(num.get(o.node())).append('\n');
         }
+        if (g.schedule() != null && g.schedule().memory() != null) sb.append(buffersText(g.schedule().memory()));
         return sb.append("}\n").toString();
+    }
+
+    private static String scheduleText(Schedule s, Node n, Map<Node, Integer> num) {
+        StringBuilder sb = new StringBuilder();
+        Schedule.Stencil st = s.fusion().stencils().get(n);
+        if (st != null) sb.append(" [stencil over ").append(String.join(", ", st.offsets())).append(']');
+        Node root = s.fusion().roots().get(n);
+        if (root != null) sb.append(" [in %").append(num.get(root)).append(']');
+        Integer b = s.memory() == null ? null : s.memory().bufferOf().get(n);
+        if (b != null) sb.append(" @b").append(b);
+        return sb.isEmpty() ? "" : " " + sb;
+    }
+
+    /** {@code buffers: N (pinned b0-b3 b7), X B before reuse, Y B after}: pinned numbers as ranges. */
+    private static String buffersText(Schedule.Memory m) {
+        List<Schedule.Buffer> bs = m.buffers();
+        StringBuilder pinned = new StringBuilder();
+        for (int i = 0; i < bs.size(); i++) {
+            if (!bs.get(i).pinned()) continue;
+            int j = i;
+            while (j + 1 < bs.size() && bs.get(j + 1).pinned()) j++;
+            pinned.append(pinned.isEmpty() ? "" : " ").append('b').append(i);
+            if (j > i) pinned.append('-').append('b').append(j);
+            i = j;
+        }
+        return "  buffers: " + bs.size() + " (pinned " + (pinned.isEmpty() ? "none" : pinned) + "), "
+                + m.bytesBefore() + " B before reuse, " + m.bytesAfter() + " B after\n";
     }
 
     static String opText(Node n) {

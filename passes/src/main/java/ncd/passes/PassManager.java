@@ -23,14 +23,18 @@ public final class PassManager {
 
     /**
      * The standard pipeline: fold constants first (it makes the identities simplify looks for visible), then
-     * simplify, then merge what became equal, then drop what nothing reads any more.
+     * simplify, then merge what became equal, then drop what nothing reads any more; then decide fusion and plan
+     * memory, which attach a schedule to the final nodes (a pass that rebuilds the graph would drop it, so they come
+     * last).
      */
     public static PassManager standard() {
         return new PassManager(List.of(
                 new FoldPass(),
                 new SimplifyPass(),
                 new CsePass(),
-                new DcePass()));
+                new DcePass(),
+                new FusePass(),
+                new PlanMemoryPass()));
     }
 
     public List<Pass> passes() { return passes; }

@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PassManagerTest {
-    @Test void theStandardPipelineIsFoldSimplifyCseDce() {
-        assertEquals(List.of("fold", "simplify", "cse", "dce"), PassManager.standard().names());
+    @Test void theStandardPipelineIsFoldSimplifyCseDceFusePlanMemory() {
+        assertEquals(List.of("fold", "simplify", "cse", "dce", "fuse", "plan-memory"), PassManager.standard().names());
     }
 
     @Test void namesAreKebabCase() {
@@ -24,9 +24,9 @@ class PassManagerTest {
 
     @Test void upToCutsAfterTheNamedPass() {
         assertEquals(List.of("fold", "simplify"), PassManager.standard().upTo("simplify").names());
-        assertEquals(4, PassManager.standard().upTo("all").names().size());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PassManager.standard().upTo("fuse"));
-        assertTrue(e.getMessage().contains("fold, simplify, cse, dce"), e.getMessage());
+        assertEquals(6, PassManager.standard().upTo("all").names().size());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PassManager.standard().upTo("autodiff"));
+        assertTrue(e.getMessage().contains("fold, simplify, cse, dce, fuse, plan-memory"), e.getMessage());
     }
 
     @Test void runsEveryPassAndReportsEach() {
@@ -35,8 +35,9 @@ class PassManagerTest {
         t.out("y", t.mul(x, t.add(t.c(0.5, f32()), t.c(0.5, f32()))));
         List<String> seen = new ArrayList<>();
         Graph g = PassManager.standard().run(t.build(), PassContext.verifying(), (p, out) -> seen.add(p.name()));
-        assertEquals(List.of("fold", "simplify", "cse", "dce"), seen);
+        assertEquals(List.of("fold", "simplify", "cse", "dce", "fuse", "plan-memory"), seen);
         assertEquals(1, g.nodes().size());
+        assertTrue(g.schedule() != null && g.schedule().memory() != null, "the last passes attach a schedule");
     }
 
     @Test void verifyingNamesThePassThatBrokeTheGraph() {

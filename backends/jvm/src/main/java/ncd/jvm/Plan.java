@@ -4,9 +4,12 @@ import ncd.ir.Attr;
 import ncd.ir.DType;
 import ncd.ir.Graph;
 import ncd.ir.Node;
-import ncd.ir.Op;
+import ncd.ir.Schedule;
 import ncd.ir.State;
 import ncd.ir.TensorType;
+import ncd.ir.Verifier;
+import ncd.passes.FusePass;
+import ncd.passes.PlanMemoryPass;
 import ncd.runtime.ParamInit;
 
 import java.util.ArrayDeque;
@@ -19,18 +22,27 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where every value lives: one preallocated array ("slot") per node, allocated once when the graph is compiled.
+ * Where every value lives: one preallocated array per buffer of the graph's memory plan, allocated once when the
+ * graph is compiled, so a step allocates nothing.
  *
  * <ol>
- *   <li>Each state gets a slot; {@link Op#STATE_READ} nodes read it.
- *   <li>Nodes are visited in graph order. Inputs, constants and iotas get their own slot (constants and iotas are
- *       filled here, once); parameters one slot per path, filled from the seed exactly as the interpreter draws them;
- *       renames and splits share their input's slot (the data is unchanged); every other node gets a fresh slot.
+ *   <li>The schedule: the graph's own when it has one (checked first), else the {@code fuse} and {@code plan-memory}
+ *       passes run here (with {@link JvmOptions#fuse()} off, memory is planned without fusion, also when the graph's
+ *       schedule fused).
+ *   <li>Each planned buffer becomes one array ("slot", same number); nodes map to their buffer's slot, so values whose
+ *       lifetimes do not overlap share an array (an array may be longer than a value it holds; loops never read past
+ *       the value). Constants and iotas are filled here, once; parameters are drawn from the seed exactly as the
+ *       interpreter draws them; inputs, states and the rest start at zero. Pinned buffers (inputs, parameters,
+ *       constants, iotas, states, outputs, states' next values, the init cone) are never shared.
  *   <li>The nodes to compute are the cones of the outputs and of the states' next values (for {@link Kernel#step}) and
- *       of the states' initial values (for {@link Kernel#init}), without the nodes whose slot is filled otherwise.
+ *       of the states' initial values (for {@link Kernel#init}), without the nodes whose slot is filled otherwise and
+ *       those computed in another node's loop.
  *   <li>Advancing the state: when a state's next value is a computed node whose slot no other state's next shares, the
  *       state and that node swap arrays (no copy); otherwise the next value is first copied into a pending slot, and
- *       the state swaps with that. All copies happen before all swaps, so states may feed each other.
+ *       the state swaps with that. All copies happen before all swaps, so states may feed each other. Both slots are
+ *       pinned, so swapping moves no other value.
+ *   <li>Code generation may add slots of its own ({@link #addBuffer}: scratch for matrix products and fused loops,
+ *       index maps), after the planned ones.
  * </ol>
  */
 final class Plan {
@@ -50,16 +62,18 @@ final class Plan {
     final Map<String, Integer> inputSlots = new LinkedHashMap<>();
     /** Nodes computed inside another node's loop (no slot, no method) and fused stencils. */
     final Fusion fusion;
+    /** The schedule this plan follows (the graph's, or the one planned here). */
+    final Schedule schedule;
 
     Plan(Graph graph, long seed, JvmOptions options) {
         this.graph = graph;
         this.options = options;
-        this.fusion = options.fuse() ? Fusion.analyze(graph) : Fusion.NONE;
+        this.schedule = schedule(graph, options.fuse());
+        this.fusion = options.fuse() ? Fusion.of(graph, schedule.fusion()) : Fusion.NONE;
+        Schedule.Memory mem = schedule.memory();
         slotOf = new int[graph.nodes().size()];
         java.util.Arrays.fill(slotOf, -1);
-
-        Map<String, Integer> stateSlots = new HashMap<>();
-        for (State s : graph.states()) stateSlots.put(s.name(), addBuffer(zeros(s.type())));
+        for (Schedule.Buffer b : mem.buffers()) addBuffer(zeros(b.dtype(), Math.toIntExact(b.count())));
 
         Set<Node> stepCone = new HashSet<>(), initCone = new HashSet<>();
         for (Graph.Output o : graph.outputs()) cone(o.node(), stepCone);
@@ -67,35 +81,29 @@ final class Plan {
         for (State s : graph.states()) cone(s.init(), initCone);
 
         for (Node n : graph.nodes()) {
+            Integer planned = mem.bufferOf().get(n);
+            if (planned == null) continue;
+            int slot = planned;
+            slotOf[n.id()] = slot;
             switch (n.op()) {
-                case INPUT -> {
-                    int slot = addBuffer(zeros(n.type()));
-                    slotOf[n.id()] = slot;
-                    inputSlots.put(((Attr.Named) n.attr()).name(), slot);
-                }
+                case INPUT -> inputSlots.put(((Attr.Named) n.attr()).name(), slot);
                 case PARAM -> {
                     Attr.Param p = (Attr.Param) n.attr();
-                    Integer slot = paramSlots.get(p.name());
-                    if (slot == null) {
-                        slot = addBuffer(initParam(p, n.type(), seed));
+                    if (!paramSlots.containsKey(p.name())) {
+                        buffers.set(slot, initParam(p, n.type(), seed));
                         paramSlots.put(p.name(), slot);
                         paramTypes.put(p.name(), n.type());
                     }
-                    slotOf[n.id()] = slot;
                 }
-                case STATE_READ -> slotOf[n.id()] = stateSlots.get(((Attr.Named) n.attr()).name());
-                case CONST -> slotOf[n.id()] = addBuffer(constant(n.type(), ((Attr.Scalar) n.attr()).value()));
+                case STATE_READ, RENAME, SPLIT -> { }
+                case CONST -> buffers.set(slot, constant(n.type(), ((Attr.Scalar) n.attr()).value()));
                 case IOTA -> {
                     int[] v = new int[(int) n.type().elementCount()];
                     for (int i = 0; i < v.length; i++) v[i] = i;
-                    slotOf[n.id()] = addBuffer(v);
+                    buffers.set(slot, v);
                 }
-                case RENAME, SPLIT -> slotOf[n.id()] = slotOf[n.input(0).id()];
                 case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, TRANSPOSE, MERGE, SLICE,
                      SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> {
-                    if (!stepCone.contains(n) && !initCone.contains(n)) continue;
-                    if (fusion.inlined.contains(n)) continue;
-                    slotOf[n.id()] = addBuffer(zeros(n.type()));
                     if (stepCone.contains(n)) stepNodes.add(n);
                     if (initCone.contains(n)) initNodes.add(n);
                 }
@@ -109,8 +117,24 @@ final class Plan {
             int next = slotOf[s.next().id()];
             boolean swap = computed.contains(s.next()) && nextUses.get(next) == 1;
             int pending = swap ? -1 : addBuffer(zeros(s.type()));
-            states.add(new StatePlan(s, stateSlots.get(s.name()), next, slotOf[s.init().id()], pending, (int) s.type().elementCount()));
+            states.add(new StatePlan(s, mem.stateBuffers().get(s.name()), next, slotOf[s.init().id()], pending, (int) s.type().elementCount()));
         }
+    }
+
+    /**
+     * The schedule to follow: the graph's, when it has a memory plan and (with fusion off) fuses nothing; otherwise
+     * one planned here from the graph's fusion decisions, or fresh ones ({@code fuse}), or none when fusion is off.
+     */
+    static Schedule schedule(Graph graph, boolean fuse) {
+        Schedule s = graph.schedule();
+        if (s != null) {
+            List<String> problems = Verifier.checkSchedule(graph);
+            if (!problems.isEmpty()) throw new IllegalArgumentException("the schedule of " + graph.name() + " does not fit it:\n  " + String.join("\n  ", problems));
+            if (!fuse && !s.fusion().isEmpty()) s = null;
+        }
+        if (s == null) s = new Schedule(fuse ? FusePass.analyze(graph) : Schedule.Fusion.NONE, null);
+        if (s.memory() == null) s = s.withMemory(PlanMemoryPass.plan(graph, s.fusion()));
+        return s;
     }
 
     int addBuffer(Object array) {
