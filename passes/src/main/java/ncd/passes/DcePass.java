@@ -12,10 +12,10 @@ import java.util.Set;
 
 /**
  * Dead code elimination. The live nodes are those the outputs and every state's {@code init} and {@code next}
- * depend on, and every {@code input} node (a circuit keeps the inputs it declares, used or not, so callers pass
- * the same inputs). Everything else is dropped, including parameters nothing reads: a backend then neither
- * initialises nor exposes them, so setting such a parameter by name fails after this pass. States are kept even
- * when no output reads them (a state is part of what a step computes).
+ * depend on, every {@code input} node (a circuit keeps the inputs it declares, used or not, so callers pass the
+ * same inputs) and every {@code param} node (a circuit keeps the parameters it declares, read or not: backends run
+ * this pipeline before they compile, and a caller loading a checkpoint sets parameters by name). Everything else is
+ * dropped. States are kept even when no output reads them (a state is part of what a step computes).
  */
 public final class DcePass implements Pass {
     @Override public String name() { return "dce"; }
@@ -28,7 +28,7 @@ public final class DcePass implements Pass {
             work.push(s.init());
             work.push(s.next());
         }
-        for (Node n : g.nodes()) if (n.op() == Op.INPUT) work.push(n);
+        for (Node n : g.nodes()) if (n.op() == Op.INPUT || n.op() == Op.PARAM) work.push(n);
         while (!work.isEmpty()) {
             Node n = work.pop();
             if (live.add(n)) n.inputs().forEach(work::push);

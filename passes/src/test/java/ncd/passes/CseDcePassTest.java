@@ -78,10 +78,14 @@ class CseDcePassTest {
         assertTrue(dead != null);
     }
 
-    @Test void dropsUnusedParameters() {
+    @Test void keepsUnusedParameters() {
         G t = new G();
         t.param("unused", f32(N));
-        t.out("y", t.in("x", f32(N)));
-        assertEquals(0, G.count(cseDce(t.build()), Op.PARAM));
+        Node x = t.in("x", f32(N));
+        t.out("y", t.un(Attr.UnaryFn.NEG, x));
+        t.un(Attr.UnaryFn.EXP, x);
+        Graph g = cseDce(t.build());
+        assertEquals(1, G.count(g, Op.PARAM), "a declared parameter is part of the circuit's interface");
+        assertEquals(1, G.count(g, Op.UNARY), "the unused exp is dropped");
     }
 }

@@ -1,13 +1,16 @@
 package ncd.jvm;
 
 import ncd.ir.Graph;
+import ncd.passes.PassContext;
+import ncd.passes.PassManager;
 import ncd.runtime.Backend;
 import ncd.runtime.Executable;
 
 /**
  * The JVM backend ("jvm"): each graph becomes one class generated with ASM and defined as a hidden class (see
- * {@link ClassGen}); matrix products run on {@link Gemm}. It follows the graph's schedule (fusion groups and memory
- * plan) when the graph carries one, and otherwise runs the {@code fuse} and {@code plan-memory} passes itself (see
+ * {@link ClassGen}); matrix products run on {@link Gemm}. A graph without a schedule first goes through the standard
+ * pass pipeline ({@link PassManager#standard()}: fold, simplify, cse, dce, fuse, plan-memory; every pass exact), so
+ * what runs is what {@code ncdc ir --after=all} prints; a graph that carries a schedule is followed as it is (see
  * {@link Plan}). Always available; the Vector API kernel needs {@code --add-modules jdk.incubator.vector} and is
  * replaced by scalar loops (announced once) without it.
  */
@@ -20,6 +23,7 @@ public final class JvmBackend implements Backend {
 
     /** Compiles with explicit options (tests use them to force the sgemm path on small products). */
     public static JvmExecutable compile(Graph graph, long seed, JvmOptions options) {
-        return new JvmExecutable(graph, seed, options);
+        Graph g = graph.schedule() != null ? graph : PassManager.standard().run(graph, PassContext.unchecked());
+        return new JvmExecutable(g, seed, options);
     }
 }
