@@ -31,15 +31,8 @@ final class VectorGemm {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    /**
-     * The register tile, MR rows x NV vectors: "8x2" (8 broadcasts of A per 16 fused multiply-adds) or "4x4" (4 per
-     * 16, and 4 loads of B). -Dncd.jvm.tile picks one; the default is what measured faster on this project's
-     * machines (docs/performance.md). KC keeps one packed panel of B (KC x NR floats) within 32 KB of L1.
-     */
-    static final String TILE = System.getProperty("ncd.jvm.tile", "8x2").equals("4x4") ? "4x4" : "8x2";
-    private static final boolean WIDE = TILE.equals("4x4");
-    static final int MR = WIDE ? 4 : 8, NV = WIDE ? 4 : 2, NR = NV * L;
-    static final int KC = WIDE ? 128 : 256, MC = WIDE ? MR * 24 : MR * 12, NC = NR * 16;
+    static final int MR = 8, NV = 2, NR = NV * L;
+    static final int KC = 256, MC = MR * (12), NC = NR * (16);
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(
             () -> new float[][] {new float[MC * KC], new float[NC * KC], new float[MR * NR]});
@@ -117,12 +110,7 @@ final class VectorGemm {
         for (int ir = 0; ir < mc; ir += MR) {
             int h = Math.min(MR, mc - ir);
             int base = ir * kc;
-            if (!transA && h == MR && MR == 4) {
-                int s0 = aOff + (ic + ir) * k + pc, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
-                for (int p = 0, d = base; p < kc; p++, d += MR) {
-                    ap[d] = a[s0 + p]; ap[d + 1] = a[s1 + p]; ap[d + 2] = a[s2 + p]; ap[d + 3] = a[s3 + p];
-                }
-            } else if (!transA && h == MR && MR == 8) {
+            if (!transA && h == MR) {
                 // eight rows at once: reads eight contiguous streams, writes the panel contiguously
                 int s0 = aOff + (ic + ir) * k + pc, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k, s4 = s3 + k, s5 = s4 + k, s6 = s5 + k, s7 = s6 + k;
                 for (int p = 0, d = base; p < kc; p++, d += MR) {
@@ -249,39 +237,32 @@ final class VectorGemm {
     }
 
     /**
-     * The register tile: C[0..MR, 0..NR) (+)= Ap panel * Bp panel over kc. Each tile shape has three copies that
-     * differ only in how the tile is written (stored, added, or through the scratch tile at an edge). Why not one
-     * method with a branch: a branch that C2 compiled as never taken (the profile of the first products may not have
-     * seen it) is an "unstable if"; taking it later deoptimises the method back to C1 code, where the Vector API is
-     * not intrinsified and every operation allocates, until C2 compiles it again (measured: seconds on a busy 2-core
-     * machine, during which the transformer layer ran at a third of its speed). The stores are written out, not in
-     * a helper: a vector passed to a method C2 does not inline is boxed. 16 accumulators: with 24, C1's tier-3
-     * compilation fails ("out of virtual registers"), see the class comment.
+     * The 8 x 2L register tile: C[0..8, 0..2L) (+)= Ap panel * Bp panel over kc, in three copies that differ only in
+     * how the tile is written (stored, added, or through the scratch tile at an edge). Why not one method with a
+     * branch: a branch that C2 compiled as never taken (the profile of the first products may not have seen it) is an
+     * "unstable if"; taking it later deoptimises the method back to C1 code, where the Vector API is not intrinsified
+     * and every operation allocates, until C2 compiles it again (measured: seconds on a busy 2-core machine, during
+     * which the transformer layer ran at a third of its speed). The stores are written out here, not in a helper: a
+     * vector passed to a method C2 does not inline is boxed.
      */
     private static void micro(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, boolean first, int mr, int nr, float[] tile) {
         if (mr == MR && nr == NR) {
-            if (WIDE) {
-                if (first) store4x4(kc, ap, ao, bp, bo, c, co, ldc);
-                else add4x4(kc, ap, ao, bp, bo, c, co, ldc);
-            } else {
-                if (first) store8x2(kc, ap, ao, bp, bo, c, co, ldc);
-                else add8x2(kc, ap, ao, bp, bo, c, co, ldc);
-            }
-            return;
-        }
-        if (WIDE) edge4x4(kc, ap, ao, bp, bo, tile);
-        else edge8x2(kc, ap, ao, bp, bo, tile);
-        for (int i = 0; i < mr; i++) {
-            for (int j = 0; j < nr; j++) {
-                float x = tile[i * NR + j];
-                int at = co + i * ldc + j;
-                c[at] = first ? x : c[at] + x;
+            if (first) microStore(kc, ap, ao, bp, bo, c, co, ldc);
+            else microAdd(kc, ap, ao, bp, bo, c, co, ldc);
+        } else {
+            microEdge(kc, ap, ao, bp, bo, tile);
+            for (int i = 0; i < mr; i++) {
+                for (int j = 0; j < nr; j++) {
+                    float x = tile[i * 2 * L + j];
+                    int at = co + i * ldc + j;
+                    c[at] = first ? x : c[at] + x;
+                }
             }
         }
     }
 
-    /** A full 8x2 tile stored into C (the first block of the summed index). */
-    private static void store8x2(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
+    /** A full tile stored into C (the first block of the summed index). */
+    private static void microStore(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
@@ -338,8 +319,8 @@ final class VectorGemm {
         c71.intoArray(c, co + 7 * ldc + 1 * L);
     }
 
-    /** A full 8x2 tile added to C (later blocks of the summed index). */
-    private static void add8x2(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
+    /** A full tile added to C (later blocks of the summed index). */
+    private static void microAdd(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
@@ -396,8 +377,8 @@ final class VectorGemm {
         FloatVector.fromArray(S, c, co + 7 * ldc + 1 * L).add(c71).intoArray(c, co + 7 * ldc + 1 * L);
     }
 
-    /** An edge 8x2 tile, stored whole into the scratch tile (rows of NR), which the caller copies from. */
-    private static void edge8x2(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
+    /** An edge tile, stored whole into the scratch tile (rows of 2L), which the caller copies from. */
+    private static void microEdge(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
@@ -453,161 +434,4 @@ final class VectorGemm {
         c70.intoArray(tile, 14 * L + 0 * L);
         c71.intoArray(tile, 14 * L + 1 * L);
     }
-
-    /** A full 4x4 tile stored into C (the first block of the summed index). */
-    private static void store4x4(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
-        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S); FloatVector c33 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo + 0 * L);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + 1 * L);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, bp, bo + 3 * L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao + 0]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            c03 = a0.fma(b3, c03);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            c13 = a1.fma(b3, c13);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
-            c23 = a2.fma(b3, c23);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            c32 = a3.fma(b2, c32);
-            c33 = a3.fma(b3, c33);
-            ao += 4;
-            bo += 4 * L;
-        }
-        c00.intoArray(c, co + 0 * ldc + 0 * L);
-        c01.intoArray(c, co + 0 * ldc + 1 * L);
-        c02.intoArray(c, co + 0 * ldc + 2 * L);
-        c03.intoArray(c, co + 0 * ldc + 3 * L);
-        c10.intoArray(c, co + 1 * ldc + 0 * L);
-        c11.intoArray(c, co + 1 * ldc + 1 * L);
-        c12.intoArray(c, co + 1 * ldc + 2 * L);
-        c13.intoArray(c, co + 1 * ldc + 3 * L);
-        c20.intoArray(c, co + 2 * ldc + 0 * L);
-        c21.intoArray(c, co + 2 * ldc + 1 * L);
-        c22.intoArray(c, co + 2 * ldc + 2 * L);
-        c23.intoArray(c, co + 2 * ldc + 3 * L);
-        c30.intoArray(c, co + 3 * ldc + 0 * L);
-        c31.intoArray(c, co + 3 * ldc + 1 * L);
-        c32.intoArray(c, co + 3 * ldc + 2 * L);
-        c33.intoArray(c, co + 3 * ldc + 3 * L);
-    }
-
-    /** A full 4x4 tile added to C (later blocks of the summed index). */
-    private static void add4x4(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
-        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S); FloatVector c33 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo + 0 * L);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + 1 * L);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, bp, bo + 3 * L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao + 0]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            c03 = a0.fma(b3, c03);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            c13 = a1.fma(b3, c13);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
-            c23 = a2.fma(b3, c23);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            c32 = a3.fma(b2, c32);
-            c33 = a3.fma(b3, c33);
-            ao += 4;
-            bo += 4 * L;
-        }
-        FloatVector.fromArray(S, c, co + 0 * ldc + 0 * L).add(c00).intoArray(c, co + 0 * ldc + 0 * L);
-        FloatVector.fromArray(S, c, co + 0 * ldc + 1 * L).add(c01).intoArray(c, co + 0 * ldc + 1 * L);
-        FloatVector.fromArray(S, c, co + 0 * ldc + 2 * L).add(c02).intoArray(c, co + 0 * ldc + 2 * L);
-        FloatVector.fromArray(S, c, co + 0 * ldc + 3 * L).add(c03).intoArray(c, co + 0 * ldc + 3 * L);
-        FloatVector.fromArray(S, c, co + 1 * ldc + 0 * L).add(c10).intoArray(c, co + 1 * ldc + 0 * L);
-        FloatVector.fromArray(S, c, co + 1 * ldc + 1 * L).add(c11).intoArray(c, co + 1 * ldc + 1 * L);
-        FloatVector.fromArray(S, c, co + 1 * ldc + 2 * L).add(c12).intoArray(c, co + 1 * ldc + 2 * L);
-        FloatVector.fromArray(S, c, co + 1 * ldc + 3 * L).add(c13).intoArray(c, co + 1 * ldc + 3 * L);
-        FloatVector.fromArray(S, c, co + 2 * ldc + 0 * L).add(c20).intoArray(c, co + 2 * ldc + 0 * L);
-        FloatVector.fromArray(S, c, co + 2 * ldc + 1 * L).add(c21).intoArray(c, co + 2 * ldc + 1 * L);
-        FloatVector.fromArray(S, c, co + 2 * ldc + 2 * L).add(c22).intoArray(c, co + 2 * ldc + 2 * L);
-        FloatVector.fromArray(S, c, co + 2 * ldc + 3 * L).add(c23).intoArray(c, co + 2 * ldc + 3 * L);
-        FloatVector.fromArray(S, c, co + 3 * ldc + 0 * L).add(c30).intoArray(c, co + 3 * ldc + 0 * L);
-        FloatVector.fromArray(S, c, co + 3 * ldc + 1 * L).add(c31).intoArray(c, co + 3 * ldc + 1 * L);
-        FloatVector.fromArray(S, c, co + 3 * ldc + 2 * L).add(c32).intoArray(c, co + 3 * ldc + 2 * L);
-        FloatVector.fromArray(S, c, co + 3 * ldc + 3 * L).add(c33).intoArray(c, co + 3 * ldc + 3 * L);
-    }
-
-    /** An edge 4x4 tile, stored whole into the scratch tile (rows of NR), which the caller copies from. */
-    private static void edge4x4(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S); FloatVector c02 = FloatVector.zero(S); FloatVector c03 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S); FloatVector c12 = FloatVector.zero(S); FloatVector c13 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S); FloatVector c22 = FloatVector.zero(S); FloatVector c23 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S); FloatVector c32 = FloatVector.zero(S); FloatVector c33 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo + 0 * L);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + 1 * L);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, bp, bo + 3 * L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao + 0]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            c03 = a0.fma(b3, c03);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            c13 = a1.fma(b3, c13);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
-            c23 = a2.fma(b3, c23);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            c32 = a3.fma(b2, c32);
-            c33 = a3.fma(b3, c33);
-            ao += 4;
-            bo += 4 * L;
-        }
-        c00.intoArray(tile, 0 * L + 0 * L);
-        c01.intoArray(tile, 0 * L + 1 * L);
-        c02.intoArray(tile, 0 * L + 2 * L);
-        c03.intoArray(tile, 0 * L + 3 * L);
-        c10.intoArray(tile, 4 * L + 0 * L);
-        c11.intoArray(tile, 4 * L + 1 * L);
-        c12.intoArray(tile, 4 * L + 2 * L);
-        c13.intoArray(tile, 4 * L + 3 * L);
-        c20.intoArray(tile, 8 * L + 0 * L);
-        c21.intoArray(tile, 8 * L + 1 * L);
-        c22.intoArray(tile, 8 * L + 2 * L);
-        c23.intoArray(tile, 8 * L + 3 * L);
-        c30.intoArray(tile, 12 * L + 0 * L);
-        c31.intoArray(tile, 12 * L + 1 * L);
-        c32.intoArray(tile, 12 * L + 2 * L);
-        c33.intoArray(tile, 12 * L + 3 * L);
-    }
-
 }
