@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """The JVM backend on two JDKs, side by side: which one should bin/ncdc prefer?
 
-    /usr/bin/python3 benchmarks/jmh/jdks.py [--reps 4] [--only NAME] [--jdk HOME]...
+    /usr/bin/python3 benchmarks/jmh/jdks.py [--reps 5] [--warmup 2] [--only NAME] [--jdk HOME --jdk HOME]
 
 Needs cli/target/ncdc.jar (mvn -q -B -DskipTests package). For each case of benchmarks/jvm/compare.py, runs
 `JDK/bin/java --add-modules jdk.incubator.vector -jar cli/target/ncdc.jar bench ... --loop` on each JDK in turn,
 --reps times (17/25/17/25/...), so that load from other processes falls on both alike. Prints, per case, each JDK's
-median step latency and the speed ratio of the last JDK over the first (median over the adjacent pairs, with the
-range; above 1: the last JDK is faster), as a Markdown table.
+median and best step latency, the speed ratio of the second JDK over the first (median over the adjacent pairs, with
+the range; above 1: the second is faster) and the most bytes a step allocated in any run, as a Markdown table. A
+run whose step allocates was timed before C2 compiled the step (the Vector API boxes its vectors until then).
 """
 import argparse
 import os
@@ -43,12 +44,21 @@ def version(home):
     return "?"
 
 
-def bench(home, args):
-    cmd = [os.path.join(home, "bin", "java"), "--add-modules", "jdk.incubator.vector", "-jar", JAR, "bench", *args, "--loop"]
+def bench(home, args, warmup):
+    cmd = [os.path.join(home, "bin", "java"), "--add-modules", "jdk.incubator.vector", "-jar", JAR, "bench", *args, "--loop",
+           "--warmup", str(warmup)]
     out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     m = re.search(r"latency per step: median ([0-9.]+) (s|ms|us|ns)", out)
-    a = re.search(r"allocated: ([0-9.]+ [KMG]?B) per step", out)
-    return float(m.group(1)) * UNIT[m.group(2)], a.group(1) if a else "?"
+    a = re.search(r"allocated: ([0-9.]+) ([KMG]?B) per step", out)
+    return float(m.group(1)) * UNIT[m.group(2)], float(a.group(1)) * {"B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30}[a.group(2)]
+
+
+def fmt_bytes(b):
+    if b >= 1 << 20:
+        return f"{b / (1 << 20):.3g} MB"
+    if b >= 1 << 10:
+        return f"{b / (1 << 10):.3g} KB"
+    return f"{b:.0f} B"
 
 
 def fmt(secs):
@@ -59,7 +69,8 @@ def fmt(secs):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--reps", type=int, default=4)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--warmup", type=float, default=2, help="ncdc bench --warmup, seconds (default 2)")
     ap.add_argument("--only", default=None, help="only the cases whose name contains this text")
     ap.add_argument("--jdk", action="append", help="a JDK home (give two; default: JDK 17 and Temurin 25)")
     a = ap.parse_args()
@@ -74,25 +85,26 @@ def main():
         if a.only and a.only.lower() not in name.lower():
             continue
         times = {h: [] for h in jdks}
-        alloc = {}
+        alloc = {h: [] for h in jdks}
         for _ in range(a.reps):
             for h in jdks:
-                t, al = bench(h, args)
+                t, al = bench(h, args, a.warmup)
                 times[h].append(t)
-                alloc[h] = al
+                alloc[h].append(al)
         ratios = [t0 / t1 for t0, t1 in zip(times[jdks[0]], times[jdks[1]])]
-        row = (name, params, *[statistics.median(times[h]) for h in jdks], statistics.median(ratios), min(ratios), max(ratios),
-               " / ".join(alloc[h] for h in jdks))
+        row = (name, params, *[f"{fmt(statistics.median(times[h]))} ({fmt(min(times[h]))})" for h in jdks],
+               statistics.median(ratios), min(ratios), max(ratios), " / ".join(fmt_bytes(max(alloc[h])) for h in jdks))
         rows.append(row)
-        print(f"{name} ({params}): " + ", ".join(f"{n}: " + " ".join(fmt(t) for t in times[h]) for n, h in zip(names, jdks))
+        print(f"{name} ({params}): " + ", ".join(f"{n}: " + " ".join(f"{fmt(t)} [{fmt_bytes(al)}]" for t, al in zip(times[h], alloc[h]))
+                                                 for n, h in zip(names, jdks))
               + f"; ratio {row[4]:.2f} ({row[5]:.2f}-{row[6]:.2f})", file=sys.stderr)
     load = open("/proc/loadavg").read().split()[:3]
     print(f"JDKs: {names[0]} ({jdks[0]}), {names[1]} ({jdks[1]}); {a.reps} alternations; {os.cpu_count()} vCPUs; "
           f"load average at the end {' '.join(load)}.\n")
-    print(f"| case | parameters | JDK {names[0]} (median) | JDK {names[1]} (median) | {names[1]} over {names[0]} in speed (median, min-max) | allocated per step |")
+    print(f"| case | parameters | JDK {names[0]}: median (best) | JDK {names[1]}: median (best) | {names[1]} over {names[0]} in speed (median, min-max) | most allocated per step |")
     print("|---|---|---|---|---|---|")
     for name, params, t0, t1, r, lo, hi, al in rows:
-        print(f"| {name} | {params} | {fmt(t0)} | {fmt(t1)} | {r:.2f} ({lo:.2f}-{hi:.2f}) | {al} |")
+        print(f"| {name} | {params} | {t0} | {t1} | {r:.2f} ({lo:.2f}-{hi:.2f}) | {al} |")
 
 
 if __name__ == "__main__":
