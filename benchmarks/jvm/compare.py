@@ -38,8 +38,14 @@ CASES = [
 ]
 
 
+JAVAS = set()
+
+
 def ours(args):
     out = subprocess.run([NCDC, "bench", *args, "--loop"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    j = re.search(r"\(Java ([^,]+),", out)
+    if j:
+        JAVAS.add("Java " + j.group(1))   # the JDK bin/ncdc chose, as the bench run reports it
     m = re.search(r"latency per step: median ([0-9.]+) (s|ms|us|ns)", out)
     scale = {"s": 1, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}[m.group(2)]
     return float(m.group(1)) * scale
@@ -82,7 +88,7 @@ def main():
         rows.append((name, params, peer.split("-")[1], statistics.median(o), statistics.median(t), statistics.median(ratios), min(ratios), max(ratios)))
         print(f"{name} ({params}) vs {peer}: ours {fmt(statistics.median(o))}, theirs {fmt(statistics.median(t))}, "
               f"ratio {statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})", file=sys.stderr)
-    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    java = ", ".join(sorted(JAVAS)) or "Java (unknown)"
     blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     print(f"Machine: {cpu}, {os.cpu_count()} vCPUs; {java}; peers: {', '.join(sorted(versions))}, BLAS {blas}; {reps} repetitions.\n")
