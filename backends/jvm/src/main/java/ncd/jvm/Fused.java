@@ -511,6 +511,19 @@ final class Fused {
      */
     private void vectorLoop(int from, int to, java.util.function.IntConsumer body) {
         Label top = new Label(), done = new Label();
+        if ((to - from) % lanes == 0) {
+            // no partial vector: a counted loop whose index is the vector's, so C2 can hoist the range checks
+            int i = g.intLocal(from);
+            mv.visitLabel(top);
+            mv.visitVarInsn(ILOAD, i);
+            g.iconst(to);
+            mv.visitJumpInsn(IF_ICMPGE, done);
+            body.accept(i);
+            mv.visitIincInsn(i, lanes);
+            mv.visitJumpInsn(GOTO, top);
+            mv.visitLabel(done);
+            return;
+        }
         int k = g.intLocal(from), i = g.local(1);
         mv.visitLabel(top);
         mv.visitVarInsn(ILOAD, k);
@@ -806,7 +819,9 @@ final class Fused {
             }
             case CAST -> {
                 veval(n.input(0));
-                if (((Attr.Cast) n.attr()).to() == DType.BOOL && n.input(0).type().dtype() != DType.BOOL) vec("nz", B1);
+                if (((Attr.Cast) n.attr()).to() == DType.BOOL && n.input(0).type().dtype() != DType.BOOL) {
+                    vec(vrange(n.input(0))[0] > Byte.MIN_VALUE ? "nzs" : "nz", B1);
+                }
             }
             case WHERE -> {
                 veval(n.input(0));
@@ -817,7 +832,13 @@ final class Fused {
             case BINARY -> {
                 veval(n.input(0));
                 veval(n.input(1));
-                vec(((Attr.Binary) n.attr()).fn().name().toLowerCase(java.util.Locale.ROOT), B2);
+                Attr.BinaryFn fn = ((Attr.Binary) n.attr()).fn();
+                String name = fn.name().toLowerCase(java.util.Locale.ROOT);
+                if (fn == Attr.BinaryFn.EQ || fn == Attr.BinaryFn.NE) {
+                    long[] a = vrange(n.input(0)), b = vrange(n.input(1));
+                    if (a[0] - b[1] > Byte.MIN_VALUE && a[1] - b[0] <= Byte.MAX_VALUE) name += "s";   // a - b fits, not -128
+                }
+                vec(name, B2);
             }
             default -> throw new IllegalStateException("not vectorisable: " + n);
         }

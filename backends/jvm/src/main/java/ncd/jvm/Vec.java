@@ -40,6 +40,11 @@ public final class Vec {
     /** 1 where a lane is not 0: {@code a | -a} is negative then (also for -128, whose negation is itself), else 0. */
     public static ByteVector nz(ByteVector a) { return negative01(a.or(a.neg())); }
     public static ByteVector ne(ByteVector a, ByteVector b) { return nz(xor(a, b)); }
+    /** {@link #nz} for lanes other than -128 (Fused proves it): {@code min(|a|, 1)}. */
+    public static ByteVector nzs(ByteVector a) { return a.abs().min((byte) 1); }
+    /** {@link #ne} and {@link #eq} for lanes whose difference fits a byte and is not -128 (Fused proves it). */
+    public static ByteVector nes(ByteVector a, ByteVector b) { return nzs(a.sub(b)); }
+    public static ByteVector eqs(ByteVector a, ByteVector b) { return nzs(a.sub(b)).lanewise(VectorOperators.XOR, (byte) 1); }
     public static ByteVector eq(ByteVector a, ByteVector b) {
         ByteVector d = xor(a, b);
         return d.or(d.neg()).max((byte) -1).add((byte) 1);

@@ -76,10 +76,13 @@ class FusedVectorTest {
         return passes;
     }
 
-    /** Widths around the lane count: narrower than a vector, one vector, one lane more, no multiple of the lanes. */
+    /**
+     * Widths around the lane count: narrower than a vector, one vector, one lane more, no multiple of the lanes, a
+     * 3-wide window's interior exactly one vector, and three vectors.
+     */
     private static int[] widths() {
         int l = Math.max(LANES, 16);
-        return new int[] {l - 1, l, l + 1, 2 * l + 7, 3 * l};
+        return new int[] {l - 1, l, l + 1, 2 * l + 7, l + 2, 3 * l};
     }
 
     private static boolean vectors(int width) { return LANES > 0 && width >= LANES; }
