@@ -440,8 +440,6 @@ final class Fused {
         for (int i = 0; i < 330; i++) g2.mv.visitInsn(NOP);
         f.prepare();
         f.lanes = lanes;
-        f.hSlot = hSlot;
-        f.pSlot = pSlot;
         f.hLocal = new int[sts.size()];
         f.pLocal = new int[sts.size()];
         for (int s = 0; s < sts.size(); s++) {
