@@ -24,8 +24,8 @@ import static org.objectweb.asm.Opcodes.*;
  * walks the root's dimensions one by one: for each windowed outer dimension the wrapped (or range-checked) offsets of
  * every window position are computed once per iteration; the innermost dimension runs as a left border, an interior
  * where neighbours are read at constant offsets with no boundary logic, and a right border. When the result is bool
- * and every intermediate provably fits a byte ({@link #vrange}), the interior runs on byte vectors ({@link Vec}) in
- * small per-row methods (see {@link #vectorRange}).
+ * and every intermediate provably fits a byte ({@link #vrange}), the loop runs on byte vectors ({@link Vec}) as
+ * separable sums in passes of their own (see {@link #vectorPasses}).
  */
 final class Fused {
     private final Plan plan;
@@ -45,8 +45,7 @@ final class Fused {
     private boolean interior;
     private int[][][] offLocal, okLocal; // [stencil][window dim][offset] for windowed outer dimensions
     private int[][] strides;
-    /** Whether the interior runs on byte-lane vectors ({@link Vec}), {@code lanes} elements at a time. */
-    private boolean vector;
+    /** Elements per byte-lane vector ({@link Vec}) in the vector passes. */
     private int lanes;
 
     /** Adds a private method {@code name} with descriptor {@code desc} to the class (its locals start at {@code firstLocal}). */
@@ -148,8 +147,10 @@ final class Fused {
             });
             return;
         }
-        vector = Gemm.VectorProbe.PRESENT && t.dtype() == DType.BOOL && strides[0][rank - 1] == 1 && vrange(root) != null;
-        if (vector) lanes = Vec.LANES;
+        if (vectorizable()) {
+            vectorPasses();
+            return;
+        }
         offLocal = new int[sts.size()][][];
         okLocal = new int[sts.size()][][];
         for (int s = 0; s < sts.size(); s++) {
@@ -237,6 +238,10 @@ final class Fused {
             mv.visitJumpInsn(IF_ICMPLT, top);
             return;
         }
+        if (rowBody != null) {
+            vectorRow(d, cur);
+            return;
+        }
         int lo = 0, hi = n;
         boolean any = false;
         for (Fusion.Stencil st : sts) {
@@ -251,7 +256,7 @@ final class Fused {
             range(0, n, true, d, cur, strides, out);
         } else if (lo < hi) {
             // the interior first: C2 inlines in bytecode order until a method grows too big, and the interior is
-            // where the time goes (its vector helpers must inline, or every vector is boxed)
+            // where the time goes
             range(lo, hi, true, d, cur, strides, out);
             if (lo > 0) range(0, lo, false, d, cur, strides, out);
             if (hi < n) range(hi, n, false, d, cur, strides, out);
@@ -272,10 +277,6 @@ final class Fused {
     }
 
     private void range(int from, int to, boolean inside, int d, int[] cur, int[][] strides, int out) {
-        if (inside && vector && to - from >= lanes) {
-            vectorRange(from, to, d, cur, out);
-            return;
-        }
         Label top = new Label(), test = new Label();
         int i = g.intLocal(from);
         mv.visitJumpInsn(GOTO, test);
@@ -306,189 +307,464 @@ final class Fused {
 
     private static final String BV = "Ljdk/incubator/vector/ByteVector;";
     private static final String VEC = "ncd/jvm/Vec";
+    private static final String B1 = "(" + BV + ")" + BV, B2 = "(" + BV + BV + ")" + BV;
 
     /**
-     * The interior on vectors: {@code lanes} elements per iteration, then one last vector ending at {@code to}
-     * (it overlaps the previous one; the output is not an input, so recomputing those elements is harmless).
+     * Most vector loads one vector method adds up: C2 stops inlining once a compilation has created ~18000 nodes, and
+     * the Vector API expands into many, so a method that does too much leaves its vectors boxed (and allocating).
      */
-    /** Offset combinations of one stencil that one partial-sum method adds (see {@link #vectorRange}). */
     private static final int GROUP = 9;
 
-    /** Byte scratch rows of the stencils (one vector row each), when the interior runs on vectors. */
-    private int[] scratch;
-    /** In the main vector method, stencils are read from their scratch rows. */
-    private boolean fromScratch;
+    /** Per stencil: the byte buffer slot of its inner-axis sums (laid out as x), and of its full sums (as the root); -1 if none. */
+    private int[] hSlot, pSlot;
+    /** In a vector method: what the loop over one row computes at the vector starting at element {@code i}. */
+    private java.util.function.IntConsumer rowBody;
 
     /**
-     * The interior on vectors, in methods of their own, called once per row with the operands' offsets and the
-     * stencils' row offsets: C2 stops inlining in a method once it has created ~18000 nodes, and the Vector API
-     * expands into many, so a method that does too much leaves its vectors boxed (and allocating). Each stencil's
-     * sum is built in a byte scratch row by methods adding {@link #GROUP} offsets each; then one method computes
-     * the rest of the expression from the scratch rows and stores it.
+     * Whether the loop runs on byte-lane vectors: a bool result, every intermediate provably within a byte
+     * ({@link #vrange}), the root and the leaves read contiguously along the innermost axis, rows of at least one
+     * vector, and at most one window dimension per stencil on that axis.
      */
-    private void vectorRange(int from, int to, int d, int[] cur, int out) {
-        List<Integer> args = new ArrayList<>();
-        for (int c : cur) args.add(c);
-        for (int[][][] table : new int[][][][] {offLocal, okLocal}) {
-            for (int[][] perDim : table) for (int[] ls : perDim) if (ls != null) for (int l : ls) args.add(l);
+    private boolean vectorizable() {
+        if (!Gemm.VectorProbe.PRESENT || t.dtype() != DType.BOOL || rank == 0 || strides[0][rank - 1] != 1) return false;
+        if (t.axes().get(rank - 1).size() < Vec.LANES || vrange(root) == null) return false;
+        String axis = t.axes().get(rank - 1).name();
+        for (Fusion.Stencil st : sts) {
+            int k = 0;
+            for (Attr.WindowDim w : st.attr().dims()) if (w.axis().equals(axis)) k++;
+            if (k > 1) return false;
         }
-        int n = t.axes().get(d).size();
-        // two rows per stencil: each partial sum reads the previous group's row and writes the other, so that
-        // computing the overlapping last vector again gives the same values
-        int[] rows = new int[2 * sts.size()];
-        for (int r = 0; r < rows.length; r++) rows[r] = plan.addBuffer(new byte[n]);
-        String desc = "(" + "I".repeat(args.size()) + ")V";
-        String main = "n" + root.id() + "_v";
-        call(main, desc, args);
-        int[][][] offShape = offLocal, okShape = okLocal;
-        int nargs = args.size();
-        String ldesc = desc;
-        sink.method(main, desc, 1 + nargs, g2 -> {
-            List<String> loops = new ArrayList<>();
-            for (int si = 0; si < sts.size(); si++) {
-                long total = 1;
-                for (Attr.WindowDim w : sts.get(si).attr().dims()) total *= w.offset().size();
-                for (int gi = 0; gi * GROUP < total; gi++) {
-                    String part = "n" + root.id() + "_s" + si + "_" + gi;
-                    loops.add(part);
-                    int s0 = si, g0 = gi, lo = gi * GROUP, hi = (int) Math.min(total, (long) (gi + 1) * GROUP);
-                    sink.method(part, ldesc, 1 + nargs, g3 -> {
-                        Fused f = sub(g3, offShape, okShape, cur.length, rows);
-                        f.vectorLoop(from, to, i -> f.partialSum(s0, g0, sts.get(s0), lo, hi, i, d));
+        return true;
+    }
+
+    private String innerAxis() { return t.axes().get(rank - 1).name(); }
+
+    private static long combos(Fusion.Stencil st) {
+        long total = 1;
+        for (Attr.WindowDim w : st.attr().dims()) total *= w.offset().size();
+        return total;
+    }
+
+    /** The stencil's window size along the innermost axis (1 when that axis is not windowed). */
+    private int innerSize(Fusion.Stencil st) {
+        Attr.WindowDim w = windowed(st, innerAxis());
+        return w == null ? 1 : w.offset().size();
+    }
+
+    /**
+     * The loop on byte vectors, as separable sums (the stencils' sums and any/all are over small ints or bools, so
+     * any order of accumulation gives the interpreter's result): for each stencil windowed along the innermost axis,
+     * one pass over x's rows sums the offsets along that axis into a byte buffer shaped like x (wrap or zero at the
+     * row ends, in scalar code; the rest on vectors); then one pass over the root adds the other offsets of that
+     * buffer (whole rows on vectors, no boundary logic: the outer offsets are per row) and computes the expression.
+     * Every pass is a method of its own, called once per step with its loops inside (see {@link #GROUP}); a sum of
+     * more than {@code GROUP} loads is split over several passes through two ping-pong byte buffers.
+     */
+    private void vectorPasses() {
+        lanes = Vec.LANES;
+        int n = t.axes().get(rank - 1).size();
+        int size = (int) t.elementCount();
+        hSlot = new int[sts.size()];
+        pSlot = new int[sts.size()];
+        java.util.Arrays.fill(hSlot, -1);
+        java.util.Arrays.fill(pSlot, -1);
+        List<String> passes = new ArrayList<>();
+        String id = "n" + root.id();
+        int direct = 0;
+        for (int si = 0; si < sts.size(); si++) {
+            Fusion.Stencil st = sts.get(si);
+            int kI = innerSize(st);
+            long kO = combos(st) / kI;
+            if (kI > 1) {
+                int groups = (kI + GROUP - 1) / GROUP;
+                int[] bufs = {plan.addBuffer(new byte[size]), groups > 1 ? plan.addBuffer(new byte[size]) : -1};
+                for (int gi = 0; gi < groups; gi++) {
+                    int s0 = si, lo = gi * GROUP, hi = Math.min(kI, lo + GROUP);
+                    int prev = gi == 0 ? -1 : bufs[(gi - 1) % 2], dst = bufs[gi % 2];
+                    String name = id + "_h" + si + "_" + gi;
+                    passes.add(name);
+                    sink.method(name, "()V", 1, g2 -> vsub(g2).innerPass(s0, lo, hi, prev, dst, n));
+                }
+                hSlot[si] = bufs[(groups - 1) % 2];
+            }
+            if (kO > 1 && direct + kO > GROUP) {
+                int groups = (int) ((kO + GROUP - 1) / GROUP);
+                int[] bufs = {plan.addBuffer(new byte[size]), groups > 1 ? plan.addBuffer(new byte[size]) : -1};
+                for (int gi = 0; gi < groups; gi++) {
+                    int s0 = si, lo = gi * GROUP, hi = (int) Math.min(kO, lo + GROUP);
+                    int prev = gi == 0 ? -1 : bufs[(gi - 1) % 2], dst = bufs[gi % 2];
+                    String name = id + "_p" + si + "_" + gi;
+                    passes.add(name);
+                    sink.method(name, "()V", 1, g2 -> {
+                        Fused f = vsub(g2);
+                        int p = prev < 0 ? -1 : f.byteBuffer(prev), o = f.byteBuffer(dst);
+                        f.rowBody = i -> {
+                            if (p >= 0) f.loadBytes(p, 0);
+                            f.outerSum(s0, lo, hi, p >= 0, i);
+                            f.mv.visitVarInsn(ALOAD, o);
+                            f.idx.push(0);
+                            f.vec("stb", "(" + BV + "[BI)V");
+                        };
+                        f.rows();
                     });
                 }
-            }
-            String rest = "n" + root.id() + "_r";
-            loops.add(rest);
-            sink.method(rest, ldesc, 1 + nargs, g3 -> {
-                Fused f = sub(g3, offShape, okShape, cur.length, rows);
-                f.fromScratch = true;
-                f.vectorLoop(from, to, i -> f.vstore(i, d, f.subCur, f.out));
-            });
-            for (String l : loops) {
-                g2.mv.visitVarInsn(ALOAD, 0);
-                for (int i = 1; i <= nargs; i++) g2.mv.visitVarInsn(ILOAD, i);
-                g2.mv.visitMethodInsn(INVOKESPECIAL, owner, l, ldesc, false);
-            }
-        });
-    }
-
-    private int[] subCur;
-
-    private void call(String name, String desc, List<Integer> args) {
-        mv.visitVarInsn(ALOAD, 0);
-        for (int l : args) mv.visitVarInsn(ILOAD, l);
-        mv.visitMethodInsn(INVOKESPECIAL, owner, name, desc, false);
-    }
-
-    /** A Fused for a vector sub-method whose int arguments are the operand offsets, then the stencil row offsets. */
-    private Fused sub(MethodGen g2, int[][][] offShape, int[][][] okShape, int ops, int[] rows) {
-        Fused f = new Fused(plan, g2, root, owner, sink);
-        // C2 inlines a hot callee of up to FreqInlineSize (325) bytecode bytes; these methods must stay separate
-        // compilations (see vectorRange), so they are padded past that with NOPs, which C2 parses into nothing
-        for (int i = 0; i < 330; i++) g2.mv.visitInsn(NOP);
-        int next = 1;
-        f.subCur = new int[ops];
-        for (int op = 0; op < ops; op++) f.subCur[op] = next++;
-        f.offLocal = new int[offShape.length][][];
-        f.okLocal = new int[okShape.length][][];
-        for (int k = 0; k < 2; k++) {
-            int[][][] shape = k == 0 ? offShape : okShape, into = k == 0 ? f.offLocal : f.okLocal;
-            for (int s = 0; s < shape.length; s++) {
-                into[s] = new int[shape[s].length][];
-                for (int w = 0; w < shape[s].length; w++) {
-                    if (shape[s][w] == null) continue;
-                    into[s][w] = new int[shape[s][w].length];
-                    for (int j = 0; j < shape[s][w].length; j++) into[s][w][j] = next++;
-                }
+                pSlot[si] = bufs[(groups - 1) % 2];
+            } else {
+                direct += (int) kO;
             }
         }
+        String last = id + "_v";
+        passes.add(last);
+        sink.method(last, "()V", 1, g2 -> {
+            Fused f = vsub(g2);
+            f.rowBody = i -> {
+                f.vcache.clear();
+                f.veval(root);
+                f.mv.visitVarInsn(ALOAD, f.out);
+                f.idx.push(0);
+                f.vec("st", "(" + BV + "[ZI)V");
+            };
+            f.rows();
+        });
+        for (String p : passes) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitMethodInsn(INVOKESPECIAL, owner, p, "()V", false);
+        }
+    }
+
+    /** A Fused emitting one vector pass into a method of its own, with the operands' buffers in locals. */
+    private Fused vsub(MethodGen g2) {
+        Fused f = new Fused(plan, g2, root, owner, sink);
+        // C2 inlines a hot callee of up to FreqInlineSize (325) bytecode bytes; a pass must stay a compilation of its
+        // own (see GROUP), so it is padded past that with NOPs, which C2 parses into nothing
+        for (int i = 0; i < 330; i++) g2.mv.visitInsn(NOP);
         f.prepare();
-        f.vector = true;
         f.lanes = lanes;
-        f.scratch = new int[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            f.scratch[i] = g2.local(1);
-            g2.mv.visitVarInsn(ALOAD, 0);
-            g2.mv.visitFieldInsn(GETFIELD, MethodGen.KERNEL, "b", "[Ljava/lang/Object;");
-            g2.iconst(rows[i]);
-            g2.mv.visitInsn(AALOAD);
-            g2.mv.visitTypeInsn(CHECKCAST, "[B");
-            g2.mv.visitVarInsn(ASTORE, f.scratch[i]);
+        f.hLocal = new int[sts.size()];
+        f.pLocal = new int[sts.size()];
+        for (int s = 0; s < sts.size(); s++) {
+            f.hLocal[s] = hSlot[s] < 0 ? -1 : f.byteBuffer(hSlot[s]);
+            f.pLocal[s] = pSlot[s] < 0 ? -1 : f.byteBuffer(pSlot[s]);
+        }
+        f.offLocal = new int[sts.size()][][];
+        f.okLocal = new int[sts.size()][][];
+        for (int s = 0; s < sts.size(); s++) {
+            f.offLocal[s] = new int[sts.get(s).attr().dims().size()][];
+            f.okLocal[s] = new int[sts.get(s).attr().dims().size()][];
         }
         return f;
     }
 
+    /** Locals holding the stencils' inner-sum and full-sum buffers in a vector pass (-1 where none). */
+    private int[] hLocal, pLocal;
+
+    /** A local holding the byte buffer in {@code slot}. */
+    private int byteBuffer(int slot) {
+        int l = g.local(1);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, MethodGen.KERNEL, "b", "[Ljava/lang/Object;");
+        g.iconst(slot);
+        mv.visitInsn(AALOAD);
+        mv.visitTypeInsn(CHECKCAST, "[B");
+        mv.visitVarInsn(ASTORE, l);
+        return l;
+    }
+
+    /** The root's loop nest with {@link #rowBody} over each whole innermost row (see {@link #level}). */
+    private void rows() {
+        int zero = g.intLocal(0);
+        int[] base = new int[strides.length];
+        java.util.Arrays.fill(base, zero);
+        level(0, base, strides, out);
+    }
+
+    /** The innermost row of a vector pass: {@link #rowBody} at every vector, the operands' indices at its first lane. */
+    private void vectorRow(int d, int[] cur) {
+        int n = t.axes().get(d).size();
+        vectorLoop(0, n, i -> {
+            inner = i;
+            interior = true;
+            idx = op -> {
+                mv.visitVarInsn(ILOAD, cur[op]);
+                int s = strides[op][d];
+                if (s != 0) {
+                    mv.visitVarInsn(ILOAD, i);
+                    if (s != 1) {
+                        g.iconst(s);
+                        mv.visitInsn(IMUL);
+                    }
+                    mv.visitInsn(IADD);
+                }
+            };
+            rowBody.accept(i);
+        });
+    }
+
     /**
      * {@code i = from, from + lanes, ...} while a whole vector fits, then once more at {@code to - lanes} when the
-     * last vector is partial: it overlaps the one before, and since the output is not an input, recomputing those
-     * elements is harmless. One copy of the body.
+     * last vector is partial: it overlaps the one before, and since no pass reads what it writes, recomputing those
+     * elements is harmless. One copy of the body, after a loop head that is only the exit test: C2's type flow
+     * clones a loop head block that has one exit, and a head holding the body would double the nodes of the
+     * compilation (see {@link #GROUP}).
      */
     private void vectorLoop(int from, int to, java.util.function.IntConsumer body) {
         Label top = new Label(), done = new Label();
-        int i = g.intLocal(from);
+        if ((to - from) % lanes == 0) {
+            // no partial vector: a counted loop whose index is the vector's, so C2 can hoist the range checks
+            int i = g.intLocal(from);
+            mv.visitLabel(top);
+            mv.visitVarInsn(ILOAD, i);
+            g.iconst(to);
+            mv.visitJumpInsn(IF_ICMPGE, done);
+            body.accept(i);
+            mv.visitIincInsn(i, lanes);
+            mv.visitJumpInsn(GOTO, top);
+            mv.visitLabel(done);
+            return;
+        }
+        int k = g.intLocal(from), i = g.local(1);
         mv.visitLabel(top);
-        body.accept(i);
-        mv.visitVarInsn(ILOAD, i);
-        g.iconst(to - lanes);
+        mv.visitVarInsn(ILOAD, k);
+        g.iconst(to);
         mv.visitJumpInsn(IF_ICMPGE, done);
-        mv.visitIincInsn(i, lanes);
-        mv.visitVarInsn(ILOAD, i);
+        mv.visitVarInsn(ILOAD, k);
         g.iconst(to - lanes);
-        mv.visitJumpInsn(IF_ICMPLE, top);
-        g.iconst(to - lanes);
+        g.math("min", "(II)I");
         mv.visitVarInsn(ISTORE, i);
+        body.accept(i);
+        mv.visitIincInsn(k, lanes);
         mv.visitJumpInsn(GOTO, top);
         mv.visitLabel(done);
     }
 
-    /** Row {@code gi % 2} of stencil {@code si} = row {@code (gi - 1) % 2} (none for the first group) + offsets {@code lo..hi-1}. */
-    private void partialSum(int si, int gi, Fusion.Stencil s, int lo, int hi, int i, int d) {
-        inner = i;
-        interior = true;
-        idx = op -> {
-            mv.visitVarInsn(ILOAD, subCur[op]);
-            int st = strides[op][d];
-            if (st != 0) {
-                mv.visitVarInsn(ILOAD, i);
-                if (st != 1) {
-                    g.iconst(st);
-                    mv.visitInsn(IMUL);
-                }
-                mv.visitInsn(IADD);
+    private Attr.ReduceFn reduceFn(Fusion.Stencil st) { return ((Attr.Reduce) st.reduce().attr()).fn(); }
+
+    /**
+     * Byte buffer {@code dst} (laid out as stencil {@code si}'s x) = {@code prev} (when {@code prev >= 0}) plus x's
+     * inner-axis offsets {@code jlo..jhi-1}, for every row of x: the interior on vectors (or scalar when shorter than a
+     * vector), the cells whose window crosses a row end in scalar code that wraps or reads 0.
+     */
+    private void innerPass(int si, int jlo, int jhi, int prevSlot, int dstSlot, int n) {
+        Fusion.Stencil st = sts.get(si);
+        int k = innerSize(st), h = k / 2;
+        int prev = prevSlot < 0 ? -1 : byteBuffer(prevSlot), dst = byteBuffer(dstSlot);
+        int size = (int) st.x().type().elementCount();
+        int lo = h, hi = n - (k - 1 - h);
+        Label top = new Label(), test = new Label();
+        int base = g.intLocal(0);
+        mv.visitJumpInsn(GOTO, test);
+        mv.visitLabel(top);
+        if (lo < hi) {
+            if (hi - lo >= lanes) {
+                vectorLoop(lo, hi, i -> {
+                    if (prev >= 0) {
+                        mv.visitVarInsn(ALOAD, prev);
+                        mv.visitVarInsn(ILOAD, base);
+                        mv.visitVarInsn(ILOAD, i);
+                        mv.visitInsn(IADD);
+                        vec("ldb", "([BI)" + BV);
+                    }
+                    for (int j = jlo; j < jhi; j++) {
+                        mv.visitVarInsn(ALOAD, xBuf[si]);
+                        mv.visitVarInsn(ILOAD, base);
+                        mv.visitVarInsn(ILOAD, i);
+                        mv.visitInsn(IADD);
+                        if (j != h) {
+                            g.iconst(j - h);
+                            mv.visitInsn(IADD);
+                        }
+                        vec("ld", "([ZI)" + BV);
+                        if (j > jlo || prev >= 0) vec(combine(st), B2);
+                    }
+                    mv.visitVarInsn(ALOAD, dst);
+                    mv.visitVarInsn(ILOAD, base);
+                    mv.visitVarInsn(ILOAD, i);
+                    mv.visitInsn(IADD);
+                    vec("stb", "(" + BV + "[BI)V");
+                });
+            } else {
+                cells(si, lo, hi, true, jlo, jhi, base, prev, dst, n);
             }
-        };
-        if (lo > 0) {
-            mv.visitVarInsn(ALOAD, scratch[2 * si + (gi - 1) % 2]);
-            mv.visitVarInsn(ILOAD, i);
-            vec("ldb", "([BI)" + BV);
+            if (lo > 0) border(si, 0, lo, jlo, jhi, base, prev, dst, n);
+            if (hi < n) border(si, hi, n, jlo, jhi, base, prev, dst, n);
+        } else {
+            border(si, 0, n, jlo, jhi, base, prev, dst, n);
         }
-        vstencil(si, s, lo, hi, lo > 0);
-        mv.visitVarInsn(ALOAD, scratch[2 * si + gi % 2]);
-        mv.visitVarInsn(ILOAD, i);
-        vec("stb", "(" + BV + "[BI)V");
+        mv.visitIincInsn(base, n);
+        mv.visitLabel(test);
+        mv.visitVarInsn(ILOAD, base);
+        g.iconst(size);
+        mv.visitJumpInsn(IF_ICMPLT, top);
     }
 
-    private void vstore(int i, int d, int[] cur, int out) {
-        inner = i;
-        interior = true;
-        idx = op -> {
-            mv.visitVarInsn(ILOAD, cur[op]);
-            int s = strides[op][d];
-            if (s != 0) {
-                mv.visitVarInsn(ILOAD, i);
-                if (s != 1) {
-                    g.iconst(s);
-                    mv.visitInsn(IMUL);
+    /** The vector (and scalar) operation accumulating the stencil's reduction. */
+    private String combine(Fusion.Stencil st) {
+        return switch (reduceFn(st)) {
+            case SUM -> "add";
+            case ANY -> "or";
+            case ALL -> "and";
+            default -> throw new IllegalStateException(reduceFn(st).name());
+        };
+    }
+
+    /**
+     * {@link #innerPass}'s cells {@code c = from..to-1} of the row at {@code base} whose window crosses a row end:
+     * written out with constant (wrapped) columns when they are few, else a loop that wraps or checks each read.
+     */
+    private void border(int si, int from, int to, int jlo, int jhi, int base, int prev, int dst, int n) {
+        if ((to - from) * (jhi - jlo) > 64) {
+            cells(si, from, to, false, jlo, jhi, base, prev, dst, n);
+            return;
+        }
+        Fusion.Stencil st = sts.get(si);
+        int h = innerSize(st) / 2;
+        boolean wrap = st.attr().boundary() == Attr.Boundary.WRAP;
+        int op = switch (reduceFn(st)) { case SUM -> IADD; case ANY -> IOR; default -> IAND; };
+        for (int c = from; c < to; c++) {
+            mv.visitVarInsn(ALOAD, dst);
+            mv.visitVarInsn(ILOAD, base);
+            g.iconst(c);
+            mv.visitInsn(IADD);
+            if (prev >= 0) {
+                mv.visitVarInsn(ALOAD, prev);
+                mv.visitVarInsn(ILOAD, base);
+                g.iconst(c);
+                mv.visitInsn(IADD);
+                mv.visitInsn(BALOAD);
+            }
+            for (int j = jlo; j < jhi; j++) {
+                int q = c + j - h;
+                if (wrap || q >= 0 && q < n) {
+                    mv.visitVarInsn(ALOAD, xBuf[si]);
+                    mv.visitVarInsn(ILOAD, base);
+                    g.iconst(Math.floorMod(q, n));
+                    mv.visitInsn(IADD);
+                    mv.visitInsn(BALOAD);
+                } else {
+                    g.iconst(0);
                 }
+                if (j > jlo || prev >= 0) mv.visitInsn(op);
+            }
+            mv.visitInsn(BASTORE);
+        }
+    }
+
+    /** {@link #innerPass}'s cells {@code c = from..to-1} of the row at {@code base}, in scalar code. */
+    private void cells(int si, int from, int to, boolean inside, int jlo, int jhi, int base, int prev, int dst, int n) {
+        Fusion.Stencil st = sts.get(si);
+        int k = innerSize(st), h = k / 2;
+        boolean wrap = st.attr().boundary() == Attr.Boundary.WRAP;
+        int op = switch (reduceFn(st)) { case SUM -> IADD; case ANY -> IOR; default -> IAND; };
+        Label top = new Label(), test = new Label();
+        int c = g.intLocal(from);
+        mv.visitJumpInsn(GOTO, test);
+        mv.visitLabel(top);
+        mv.visitVarInsn(ALOAD, dst);
+        mv.visitVarInsn(ILOAD, base);
+        mv.visitVarInsn(ILOAD, c);
+        mv.visitInsn(IADD);
+        if (prev >= 0) {
+            mv.visitVarInsn(ALOAD, prev);
+            mv.visitVarInsn(ILOAD, base);
+            mv.visitVarInsn(ILOAD, c);
+            mv.visitInsn(IADD);
+            mv.visitInsn(BALOAD);
+        }
+        for (int j = jlo; j < jhi; j++) {
+            mv.visitVarInsn(ALOAD, xBuf[si]);
+            mv.visitVarInsn(ILOAD, base);
+            if (inside) {
+                mv.visitVarInsn(ILOAD, c);
+                if (j != h) {
+                    g.iconst(j - h);
+                    mv.visitInsn(IADD);
+                }
+            } else {
+                coordinate(c, j - h, n, wrap);
+            }
+            mv.visitInsn(IADD);
+            mv.visitInsn(BALOAD);
+            if (!inside && !wrap) {
+                // zero boundary: the clamped read counts only when c + j - h lies in the row
+                mv.visitVarInsn(ILOAD, c);
+                g.iconst(j - h);
+                mv.visitInsn(IADD);
+                g.iconst(n);
+                g.rt("inRange", "(II)Z");
+                mv.visitInsn(IAND);
+            }
+            if (j > jlo || prev >= 0) mv.visitInsn(op);
+        }
+        mv.visitInsn(BASTORE);
+        mv.visitIincInsn(c, 1);
+        mv.visitLabel(test);
+        mv.visitVarInsn(ILOAD, c);
+        g.iconst(to);
+        mv.visitJumpInsn(IF_ICMPLT, top);
+    }
+
+    /** Pushes the byte vector of buffer {@code local} at operand {@code op}'s index. */
+    private void loadBytes(int local, int op) {
+        mv.visitVarInsn(ALOAD, local);
+        idx.push(op);
+        vec("ldb", "([BI)" + BV);
+    }
+
+    /**
+     * Pushes the sum (any, all) of stencil {@code si}'s offset combinations {@code lo..hi-1} along the axes other than
+     * the innermost, read from its inner-sum buffer (or from x when the innermost axis is not windowed), added to the
+     * vector below when {@code onto}. Zero boundary: a row offset outside the tensor reads 0.
+     */
+    private void outerSum(int si, int lo, int hi, boolean onto, int i) {
+        Fusion.Stencil s = sts.get(si);
+        List<Attr.WindowDim> dims = s.attr().dims();
+        boolean wrap = s.attr().boundary() == Attr.Boundary.WRAP;
+        String axis = innerAxis();
+        List<Integer> outer = new ArrayList<>();   // window dims of the outer offset axes, in the order of accumulation
+        for (String o : s.offsets()) {
+            for (int w = 0; w < dims.size(); w++) {
+                if (dims.get(w).offset().name().equals(o) && !dims.get(w).axis().equals(axis)) outer.add(w);
+            }
+        }
+        boolean innerWindowed = windowed(s, axis) != null, fromH = innerSize(s) > 1;
+        int k = outer.size();
+        int[] size = new int[k], j = new int[k];
+        for (int a = 0; a < k; a++) size[a] = dims.get(outer.get(a)).offset().size();
+        for (long combo = lo; combo < hi; combo++) {
+            long rest = combo;
+            for (int a = k - 1; a >= 0; a--) {
+                j[a] = (int) (rest % size[a]);
+                rest /= size[a];
+            }
+            Label zero = new Label(), join = new Label();
+            boolean checked = false;
+            if (!wrap) {
+                for (int a = 0; a < k; a++) {
+                    mv.visitVarInsn(ILOAD, okLocal[si][outer.get(a)][j[a]]);
+                    mv.visitJumpInsn(IFEQ, zero);
+                    checked = true;
+                }
+            }
+            mv.visitVarInsn(ALOAD, fromH ? hLocal[si] : xBuf[si]);
+            idx.push(1 + leaves.size() + si);
+            if (innerWindowed) {
+                mv.visitVarInsn(ILOAD, i);     // x's inner stride is 1 (checked by vrange); windowed axes have stride 0
                 mv.visitInsn(IADD);
             }
-        };
-        vcache.clear();
-        veval(root);
-        mv.visitVarInsn(ALOAD, out);
-        idx.push(0);
-        vec("st", "(" + BV + "[ZI)V");
+            for (int a = 0; a < k; a++) {
+                mv.visitVarInsn(ILOAD, offLocal[si][outer.get(a)][j[a]]);
+                mv.visitInsn(IADD);
+            }
+            if (fromH) vec("ldb", "([BI)" + BV);
+            else vec("ld", "([ZI)" + BV);
+            if (checked) {
+                mv.visitJumpInsn(GOTO, join);
+                mv.visitLabel(zero);
+                vec("zero", "()" + BV);
+                mv.visitLabel(join);
+            }
+            if (combo > lo || onto) vec(combine(s), B2);
+        }
     }
 
     private void vec(String name, String desc) { mv.visitMethodInsn(INVOKESTATIC, VEC, name, desc, false); }
@@ -513,8 +789,6 @@ final class Fused {
         vcache.put(n, local);
     }
 
-    private static final String B1 = "(" + BV + ")" + BV, B2 = "(" + BV + BV + ")" + BV;
-
     private void vcompute(Node n) {
         if (n.op() == Op.CONST) {
             double v = ((Attr.Scalar) n.attr()).value();
@@ -531,13 +805,9 @@ final class Fused {
         }
         Fusion.Stencil st = plan.fusion.stencils.get(n);
         if (st != null) {
-            if (!fromScratch) throw new IllegalStateException("stencil outside its scratch row");
-            long total = 1;
-            for (Attr.WindowDim w : st.attr().dims()) total *= w.offset().size();
-            int groups = (int) ((total + GROUP - 1) / GROUP);
-            mv.visitVarInsn(ALOAD, scratch[2 * sts.indexOf(st) + (groups - 1) % 2]);
-            mv.visitVarInsn(ILOAD, inner);
-            vec("ldb", "([BI)" + BV);
+            int si = sts.indexOf(st);
+            if (pLocal[si] >= 0) loadBytes(pLocal[si], 0);
+            else outerSum(si, 0, (int) (combos(st) / innerSize(st)), false, inner);
             return;
         }
         switch (n.op()) {
@@ -547,7 +817,9 @@ final class Fused {
             }
             case CAST -> {
                 veval(n.input(0));
-                if (((Attr.Cast) n.attr()).to() == DType.BOOL && n.input(0).type().dtype() != DType.BOOL) vec("nz", B1);
+                if (((Attr.Cast) n.attr()).to() == DType.BOOL && n.input(0).type().dtype() != DType.BOOL) {
+                    vec(vrange(n.input(0))[0] > Byte.MIN_VALUE ? "nzs" : "nz", B1);
+                }
             }
             case WHERE -> {
                 veval(n.input(0));
@@ -558,69 +830,15 @@ final class Fused {
             case BINARY -> {
                 veval(n.input(0));
                 veval(n.input(1));
-                vec(((Attr.Binary) n.attr()).fn().name().toLowerCase(java.util.Locale.ROOT), B2);
+                Attr.BinaryFn fn = ((Attr.Binary) n.attr()).fn();
+                String name = fn.name().toLowerCase(java.util.Locale.ROOT);
+                if (fn == Attr.BinaryFn.EQ || fn == Attr.BinaryFn.NE) {
+                    long[] a = vrange(n.input(0)), b = vrange(n.input(1));
+                    if (a[0] - b[1] > Byte.MIN_VALUE && a[1] - b[0] <= Byte.MAX_VALUE) name += "s";   // a - b fits, not -128
+                }
+                vec(name, B2);
             }
             default -> throw new IllegalStateException("not vectorisable: " + n);
-        }
-    }
-
-    /** Pushes the sum (any, all) of the stencil's offset combinations {@code lo..hi-1}, added to the vector below when {@code onto}. */
-    private void vstencil(int si, Fusion.Stencil s, long lo, long hi, boolean onto) {
-        List<Attr.WindowDim> dims = s.attr().dims();
-        boolean wrap = s.attr().boundary() == Attr.Boundary.WRAP;
-        boolean any = ((Attr.Reduce) s.reduce().attr()).fn() == Attr.ReduceFn.ANY;
-        boolean sum = ((Attr.Reduce) s.reduce().attr()).fn() == Attr.ReduceFn.SUM;
-        int k = s.offsets().size();
-        int[] wOf = new int[k], size = new int[k];
-        long total = 1;
-        for (int a = 0; a < k; a++) {
-            for (int w = 0; w < dims.size(); w++) if (dims.get(w).offset().name().equals(s.offsets().get(a))) wOf[a] = w;
-            size[a] = dims.get(wOf[a]).offset().size();
-            total *= size[a];
-        }
-        int[] j = new int[k];
-        for (long combo = lo; combo < hi; combo++) {
-            long rest = combo;
-            for (int a = k - 1; a >= 0; a--) {
-                j[a] = (int) (rest % size[a]);
-                rest /= size[a];
-            }
-            Label zero = new Label(), join = new Label();
-            boolean checked = false;
-            if (!wrap) {
-                for (int a = 0; a < k; a++) {
-                    Attr.WindowDim w = dims.get(wOf[a]);
-                    if (dimOf(w.axis()) == rank - 1) continue;
-                    mv.visitVarInsn(ILOAD, okLocal[si][wOf[a]][j[a]]);
-                    mv.visitJumpInsn(IFEQ, zero);
-                    checked = true;
-                }
-            }
-            mv.visitVarInsn(ALOAD, xBuf[si]);
-            idx.push(1 + leaves.size() + si);
-            for (int a = 0; a < k; a++) {
-                Attr.WindowDim w = dims.get(wOf[a]);
-                int d = dimOf(w.axis()), h = size[a] / 2;
-                if (d != rank - 1) {
-                    mv.visitVarInsn(ILOAD, offLocal[si][wOf[a]][j[a]]);
-                    mv.visitInsn(IADD);
-                } else {
-                    mv.visitVarInsn(ILOAD, inner);     // the inner stride is 1 (checked by vrange)
-                    mv.visitInsn(IADD);
-                    if (j[a] != h) {
-                        g.iconst(j[a] - h);
-                        mv.visitInsn(IADD);
-                    }
-                }
-            }
-            vec("ld", "([ZI)" + BV);
-            if (checked) {
-                mv.visitJumpInsn(GOTO, join);
-                mv.visitLabel(zero);
-                vec("zero", "()" + BV);
-                mv.visitLabel(join);
-            }
-            if (combo > lo || onto) vec(sum ? "add" : any ? "or" : "and", B2);
         }
     }
 

@@ -32,17 +32,27 @@ public final class Vec {
     public static ByteVector neg(ByteVector a) { return a.neg(); }
     public static ByteVector not(ByteVector a) { return a.lanewise(VectorOperators.XOR, (byte) 1); }
 
-    // Comparisons and selection without masks (C2 did not always keep VectorMask values unboxed here): a lane's
-    // sign bit, shifted down logically, is 0 or 1.
-    private static ByteVector sign(ByteVector a) { return a.lanewise(VectorOperators.LSHR, (byte) 7); }
-    /** 1 where a lane is not 0: the sign bit of {@code a | -a} (also for -128, whose negation is itself). */
-    public static ByteVector nz(ByteVector a) { return sign(a.or(a.neg())); }
+    // Comparisons and selection without masks (C2 did not always keep VectorMask values unboxed here), and without
+    // byte shifts (x86 has none: C2 widens to shorts and packs back, some ten instructions): min and max bring a
+    // lane to 0/-1, and negation to 0/1.
+    /** 1 where {@code x} (0 or negative) is negative, else 0. */
+    private static ByteVector negative01(ByteVector x) { return x.max((byte) -1).neg(); }
+    /** 1 where a lane is not 0: {@code a | -a} is negative then (also for -128, whose negation is itself), else 0. */
+    public static ByteVector nz(ByteVector a) { return negative01(a.or(a.neg())); }
     public static ByteVector ne(ByteVector a, ByteVector b) { return nz(xor(a, b)); }
-    public static ByteVector eq(ByteVector a, ByteVector b) { return not(nz(xor(a, b))); }
-    /** For lanes whose difference fits a byte (Fused proves it). */
-    public static ByteVector lt(ByteVector a, ByteVector b) { return sign(a.sub(b)); }
-    public static ByteVector gt(ByteVector a, ByteVector b) { return sign(b.sub(a)); }
-    public static ByteVector le(ByteVector a, ByteVector b) { return not(gt(a, b)); }
+    /** {@link #nz} for lanes other than -128 (Fused proves it): {@code min(|a|, 1)}. */
+    public static ByteVector nzs(ByteVector a) { return a.abs().min((byte) 1); }
+    /** {@link #ne} and {@link #eq} for lanes whose difference fits a byte and is not -128 (Fused proves it). */
+    public static ByteVector nes(ByteVector a, ByteVector b) { return nzs(a.sub(b)); }
+    public static ByteVector eqs(ByteVector a, ByteVector b) { return nzs(a.sub(b)).lanewise(VectorOperators.XOR, (byte) 1); }
+    public static ByteVector eq(ByteVector a, ByteVector b) {
+        ByteVector d = xor(a, b);
+        return d.or(d.neg()).max((byte) -1).add((byte) 1);
+    }
+    /** 1 where {@code a < b}, for lanes whose difference fits a byte (Fused proves it): the sign of {@code a - b}. */
+    public static ByteVector lt(ByteVector a, ByteVector b) { return negative01(a.sub(b).min((byte) 0)); }
+    public static ByteVector gt(ByteVector a, ByteVector b) { return lt(b, a); }
+    public static ByteVector le(ByteVector a, ByteVector b) { return not(lt(b, a)); }
     public static ByteVector ge(ByteVector a, ByteVector b) { return not(lt(a, b)); }
     /** {@code c ? a : b} lane by lane, c being 0/1: {@code b ^ ((a ^ b) & -c)}. */
     public static ByteVector where(ByteVector c, ByteVector a, ByteVector b) { return xor(b, xor(a, b).and(c.neg())); }
