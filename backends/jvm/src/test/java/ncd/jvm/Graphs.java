@@ -95,9 +95,15 @@ final class Graphs {
     }
 
     /** Runs {@code g} for {@code steps} steps on both backends and requires identical results (NaN equals NaN). */
-    static JvmExecutable same(Graph g, int steps, JvmOptions options) {
+    static JvmExecutable same(Graph g, int steps, JvmOptions options) { return same(g, steps, options, true); }
+
+    /**
+     * Like {@link #same(Graph, int, JvmOptions)}; with {@code pipeline} false the JVM backend compiles {@code g} as
+     * built, without the standard passes before fusion (cse would merge a test's deliberately repeated subgraphs).
+     */
+    static JvmExecutable same(Graph g, int steps, JvmOptions options, boolean pipeline) {
         Executable interp = new Interpreter(g, 3);
-        JvmExecutable jvm = JvmBackend.compile(g, 3, options);
+        JvmExecutable jvm = pipeline ? JvmBackend.compile(g, 3, options) : new JvmExecutable(g, 3, options);
         verify(jvm);
         for (String p : interp.params().keySet()) assertBitEqual(g.name() + " param " + p, interp.params().get(p), jvm.params().get(p));
         for (int s = 0; s < steps; s++) {
