@@ -57,8 +57,11 @@ final class VectorGemm {
         float[] ap = scratch[0], bp = scratch[1], tile = scratch[2];
         for (int jc = c0; jc < c1; jc += NC) {
             int nc = Math.min(NC, c1 - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            // the summed index in ceil(k / KC) blocks of near-equal size: 784 = 4 x 196, not 3 x 256 + 16 (a last block
+            // of 16 would cost a whole pass over C for a few multiply-adds per element)
+            int blocks = (k + KC - 1) / KC, step = (k + blocks - 1) / blocks;
+            for (int pc = 0; pc < k; pc += step) {
+                int kc = Math.min(step, k - pc);
                 packB(b, bOff, transB, n, k, pc, kc, jc, nc, bp);
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
