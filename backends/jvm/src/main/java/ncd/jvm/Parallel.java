@@ -5,7 +5,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Two-thread matrix products: C is cut into a few chunks along its longer side (at tile boundaries), and the calling
+ * Two-thread matrix products: C is cut into a few chunks (at tile boundaries, into columns when A is the smaller
+ * operand, else into rows, since each chunk packs the shared operand again), and the calling
  * thread and one persistent daemon worker take chunks from a shared counter until none is left. On this shared
  * two-vCPU machine the worker is sometimes not scheduled for milliseconds; then the calling thread simply takes
  * every chunk itself, so a product is never much slower than on one thread (a fixed half-and-half split was: the
@@ -25,7 +26,9 @@ final class Parallel {
     static void sgemm(int m, int n, int k, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                       float[] c, int cOff) {
         int tileM = Gemm.vectorized() ? VectorGemm.MR : 1, tileN = Gemm.vectorized() ? VectorGemm.NR : 1;
-        boolean byCols = n / tileN >= m / tileM;
+        // every chunk packs its own copy of the operand that it shares with the other chunks (A when C is cut into
+        // columns, B when into rows): cut so that the smaller one is repacked, A (m x k) or B (k x n)
+        boolean byCols = m <= n ? n / tileN >= 2 : m / tileM < 2;
         int tiles = byCols ? (n + tileN - 1) / tileN : (m + tileM - 1) / tileM;
         int chunks = Math.min(CHUNKS, tiles);
         if (chunks < 2 || !LOCK.tryLock()) {
