@@ -43,8 +43,10 @@ final class Parallel {
             w.tiles = tiles;
             w.tile = byCols ? tileN : tileM;
             w.chunks = chunks;
-            w.next.set(0);
+            // finished before next: a worker still in the previous product's loop may take a chunk of this one as soon
+            // as next is 0, and its count must not be wiped out by a later reset (the caller then waited forever)
             w.finished.set(0);
+            w.next.set(0);
             long seq = w.seq + 1;
             w.seq = seq;
             LockSupport.unpark(w.thread);
