@@ -12,6 +12,7 @@ import ncd.ir.State;
 import ncd.ir.TensorType;
 import ncd.runtime.Backend;
 import ncd.runtime.Executable;
+import ncd.runtime.RandomInputs;
 import ncd.runtime.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -129,7 +130,7 @@ final class BenchCommand implements Callable<Integer> {
         long t2 = System.nanoTime();
 
         Map<String, Tensor> in = new LinkedHashMap<>();
-        for (Map.Entry<String, TensorType> e : Inputs.declared(graph).entrySet()) in.put(e.getKey(), Inputs.random(e.getKey(), e.getValue(), seed));
+        for (Map.Entry<String, TensorType> e : Inputs.declared(graph).entrySet()) in.put(e.getKey(), RandomInputs.draw(e.getKey(), e.getValue(), seed));
         long flops = flops(graph);
         long outBytes = 0;
         for (Graph.Output out : graph.outputs()) outBytes += bytes(out.node().type());

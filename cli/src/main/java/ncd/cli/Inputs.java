@@ -11,7 +11,6 @@ import ncd.runtime.Npy;
 import ncd.runtime.NpyArray;
 import ncd.runtime.NpyException;
 import ncd.runtime.Npz;
-import ncd.runtime.Rng;
 import ncd.runtime.Tensor;
 
 import java.nio.file.Files;
@@ -72,32 +71,6 @@ final class Inputs {
             }
         }
         return out;
-    }
-
-    /**
-     * A reproducible random tensor for an input nobody gave: floats uniform in [-1, 1), i32 in 0..9, bools true
-     * with probability 1/2, drawn from seed {@code seedOf("input:NAME", seed)}.
-     */
-    static Tensor random(String name, TensorType t, long seed) {
-        Tensor x = Tensor.zeros(t);
-        long s = Rng.seedOf("input:" + name, seed);
-        for (int i = 0; i < x.size(); i++) {
-            double u = Rng.uniform(s, 0, i);
-            x.set(i, switch (t.dtype()) {
-                case F32, F64 -> 2 * u - 1;
-                case I32 -> Math.floor(10 * u);
-                case BOOL -> u < 0.5 ? 1 : 0;
-            });
-        }
-        return x;
-    }
-
-    static String randomDescription(TensorType t) {
-        return switch (t.dtype()) {
-            case F32, F64 -> "uniform numbers in [-1, 1)";
-            case I32 -> "integers in 0..9";
-            case BOOL -> "coin flips";
-        };
     }
 
     /** Parameters from an .npz whose array names are parameter paths. */

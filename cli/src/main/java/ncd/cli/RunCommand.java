@@ -12,6 +12,7 @@ import ncd.runtime.Backend;
 import ncd.runtime.Executable;
 import ncd.runtime.Npy;
 import ncd.runtime.RunException;
+import ncd.runtime.RandomInputs;
 import ncd.runtime.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -116,8 +117,8 @@ final class RunCommand implements Callable<Integer> {
         for (Map.Entry<String, TensorType> e : declared.entrySet()) {
             Tensor t = given.get(e.getKey());
             if (t == null) {
-                t = Inputs.random(e.getKey(), e.getValue(), seed);
-                err.println("note: input " + e.getKey() + " not given; using " + Inputs.randomDescription(e.getValue()) + " (seed " + seed + ")");
+                t = RandomInputs.draw(e.getKey(), e.getValue(), seed);
+                err.println("note: input " + e.getKey() + " not given; using " + RandomInputs.describe(e.getValue()) + " (seed " + seed + ")");
             }
             in.put(e.getKey(), t);
         }

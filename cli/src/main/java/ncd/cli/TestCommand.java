@@ -9,6 +9,7 @@ import ncd.interp.Interpreter;
 import ncd.runtime.RunException;
 import ncd.ir.Graph;
 import ncd.ir.TensorType;
+import ncd.runtime.RandomInputs;
 import ncd.runtime.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -130,7 +131,7 @@ final class TestCommand implements Callable<Integer> {
         for (int t = 0; t < trials; t++) {
             Interpreter interp = new Interpreter(g, seed + t);
             Map<String, Tensor> in = new LinkedHashMap<>();
-            for (Map.Entry<String, TensorType> e : declared.entrySet()) in.put(e.getKey(), Inputs.random(e.getKey(), e.getValue(), seed + t));
+            for (Map.Entry<String, TensorType> e : declared.entrySet()) in.put(e.getKey(), RandomInputs.draw(e.getKey(), e.getValue(), seed + t));
             Map<String, Tensor> out;
             try {
                 // an expectation `after N steps` compares the outputs of step N (after N state updates)

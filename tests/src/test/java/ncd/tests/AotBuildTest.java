@@ -10,6 +10,7 @@ import ncd.ir.Node;
 import ncd.ir.TensorType;
 import ncd.runtime.Npy;
 import ncd.runtime.NpyException;
+import ncd.runtime.RandomInputs;
 import ncd.runtime.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -270,7 +271,7 @@ class AotBuildTest {
         Map<String, Tensor> in = new LinkedHashMap<>();
         for (Node n : g.inputs()) {
             String name = ((Attr.Named) n.attr()).name();
-            in.put(name, JvmDifferentialTest.random(name, n.type(), SEED));
+            in.put(name, RandomInputs.draw(name, n.type(), SEED));
         }
         Map<String, Tensor> last = Map.of();
         for (int s = 0; s < steps; s++) last = interp.step(in);

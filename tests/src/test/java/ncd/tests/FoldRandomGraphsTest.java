@@ -14,6 +14,7 @@ import ncd.ir.TypeRuleException;
 import ncd.ir.Unit;
 import ncd.passes.PassContext;
 import ncd.passes.PassManager;
+import ncd.runtime.RandomInputs;
 import ncd.runtime.Tensor;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -49,7 +50,7 @@ class FoldRandomGraphsTest {
     private static void check(long seed) {
         Graph g = build(new SplittableRandom(seed * 31 + 5));
         Graph opt = PassManager.standard().run(g, PassContext.verifying());
-        Map<String, Tensor> in = Map.of("x", JvmDifferentialTest.random("x", g.inputs().get(0).type(), seed));
+        Map<String, Tensor> in = Map.of("x", RandomInputs.draw("x", g.inputs().get(0).type(), seed));
         Map<String, Tensor> a = new Interpreter(g, 1).step(in), b = new Interpreter(opt, 1).step(in);
         assertEquals(a.keySet(), b.keySet());
         for (String o : a.keySet()) {

@@ -6,7 +6,7 @@ import ncd.api.Compiled;
 import ncd.api.Ncd;
 import ncd.ir.Graph;
 import ncd.ir.TensorType;
-import ncd.runtime.Rng;
+import ncd.runtime.RandomInputs;
 import ncd.runtime.Tensor;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -127,7 +127,7 @@ class JvmDifferentialTest {
             Map<String, Tensor> in = new LinkedHashMap<>();
             for (var n : g.inputs()) {
                 String input = ((ncd.ir.Attr.Named) n.attr()).name();
-                in.put(input, random(input, n.type(), seed * 1000 + s));
+                in.put(input, RandomInputs.draw(input, n.type(), seed * 1000 + s));
             }
             Map<String, Tensor> a, b;
             RuntimeException ea = null, eb = null;
@@ -168,21 +168,6 @@ class JvmDifferentialTest {
             }
         }
         if (bad > 0) fail(what + ": " + bad + " of " + want.size() + " elements differ" + first);
-    }
-
-    /** Floats uniform in [-1, 1), i32 in 0..9, bools with probability 1/2 (as {@code ncdc run} draws missing inputs). */
-    static Tensor random(String name, TensorType t, long seed) {
-        Tensor x = Tensor.zeros(t);
-        long s = Rng.seedOf("input:" + name, seed);
-        for (int i = 0; i < x.size(); i++) {
-            double u = Rng.uniform(s, 0, i);
-            x.set(i, switch (t.dtype()) {
-                case F32, F64 -> 2 * u - 1;
-                case I32 -> Math.floor(10 * u);
-                case BOOL -> u < 0.5 ? 1 : 0;
-            });
-        }
-        return x;
     }
 
     /**

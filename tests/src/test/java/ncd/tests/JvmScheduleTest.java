@@ -12,6 +12,7 @@ import ncd.jvm.JvmOptions;
 import ncd.passes.PassContext;
 import ncd.passes.PassManager;
 import ncd.runtime.Executable;
+import ncd.runtime.RandomInputs;
 import ncd.runtime.Tensor;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -83,7 +84,7 @@ class JvmScheduleTest {
                 Map<String, Tensor> in = new LinkedHashMap<>();
                 for (Node n : lowered.inputs()) {
                     String input = ((Attr.Named) n.attr()).name();
-                    in.put(input, JvmDifferentialTest.random(input, n.type(), seed * 1000 + s));
+                    in.put(input, RandomInputs.draw(input, n.type(), seed * 1000 + s));
                 }
                 Map<String, Tensor> a = null, b = null;
                 RuntimeException ea = null, eb = null;

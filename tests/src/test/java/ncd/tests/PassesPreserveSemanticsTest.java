@@ -10,6 +10,7 @@ import ncd.ir.Node;
 import ncd.passes.Pass;
 import ncd.passes.PassContext;
 import ncd.passes.PassManager;
+import ncd.runtime.RandomInputs;
 import ncd.runtime.Tensor;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -100,7 +101,7 @@ class PassesPreserveSemanticsTest {
             Map<String, Tensor> in = new LinkedHashMap<>();
             for (Node n : g.inputs()) {
                 String input = ((Attr.Named) n.attr()).name();
-                in.put(input, JvmDifferentialTest.random(input, n.type(), seed * 1000 + s));
+                in.put(input, RandomInputs.draw(input, n.type(), seed * 1000 + s));
             }
             Map<String, Tensor> a = null, b = null;
             RuntimeException ea = null, eb = null;

@@ -3,8 +3,8 @@ package ncd.aot;
 import ncd.ir.TensorType;
 import ncd.runtime.Npy;
 import ncd.runtime.NpyException;
-import ncd.runtime.Rng;
 import ncd.runtime.RunException;
+import ncd.runtime.RandomInputs;
 import ncd.runtime.Tensor;
 
 import java.io.IOException;
@@ -98,8 +98,8 @@ public final class Main {
             TensorType t = c.inputType(name);
             Path f = files.get(name);
             if (f == null) {
-                c.setInput(name, random(name, t, seed));
-                err.println("note: input " + name + " not given; using " + randomDescription(t) + " (seed " + seed + ")");
+                c.setInput(name, RandomInputs.draw(name, t, seed));
+                err.println("note: input " + name + " not given; using " + RandomInputs.describe(t) + " (seed " + seed + ")");
                 continue;
             }
             try {
@@ -191,29 +191,6 @@ public final class Main {
         out.println();
         out.println("With --add-modules jdk.incubator.vector, matrix products run on the Vector API (and so do bool stencils");
         out.println("when the jar was built on a machine of the same vector width); without it, on scalar loops.");
-    }
-
-    /** Floats uniform in [-1, 1), i32 in 0..9, bools with probability 1/2, from {@code seedOf("input:NAME", seed)}: ncdc run's draw. */
-    static Tensor random(String name, TensorType t, long seed) {
-        Tensor x = Tensor.zeros(t);
-        long s = Rng.seedOf("input:" + name, seed);
-        for (int i = 0; i < x.size(); i++) {
-            double u = Rng.uniform(s, 0, i);
-            x.set(i, switch (t.dtype()) {
-                case F32, F64 -> 2 * u - 1;
-                case I32 -> Math.floor(10 * u);
-                case BOOL -> u < 0.5 ? 1 : 0;
-            });
-        }
-        return x;
-    }
-
-    private static String randomDescription(TensorType t) {
-        return switch (t.dtype()) {
-            case F32, F64 -> "uniform numbers in [-1, 1)";
-            case I32 -> "integers in 0..9";
-            case BOOL -> "coin flips";
-        };
     }
 
     /** A number as ncdc run prints it: integers plainly, others to 6 significant digits without trailing zeros. */
