@@ -283,18 +283,7 @@ final class Fused {
         mv.visitLabel(top);
         inner = i;
         interior = inside;
-        idx = op -> {
-            mv.visitVarInsn(ILOAD, cur[op]);
-            int s = strides[op][d];
-            if (s != 0) {
-                mv.visitVarInsn(ILOAD, i);
-                if (s != 1) {
-                    g.iconst(s);
-                    mv.visitInsn(IMUL);
-                }
-                mv.visitInsn(IADD);
-            }
-        };
+        idx = g.stepped(cur, strides, d, i);
         store(out);
         mv.visitIincInsn(i, 1);
         mv.visitLabel(test);
@@ -484,18 +473,7 @@ final class Fused {
         vectorLoop(0, n, i -> {
             inner = i;
             interior = true;
-            idx = op -> {
-                mv.visitVarInsn(ILOAD, cur[op]);
-                int s = strides[op][d];
-                if (s != 0) {
-                    mv.visitVarInsn(ILOAD, i);
-                    if (s != 1) {
-                        g.iconst(s);
-                        mv.visitInsn(IMUL);
-                    }
-                    mv.visitInsn(IADD);
-                }
-            };
+            idx = g.stepped(cur, strides, d, i);
             rowBody.accept(i);
         });
     }
@@ -947,8 +925,8 @@ final class Fused {
             int st = nest.strides()[1 + i][last];
             if (leaves.get(i).type().dtype() != DType.F32 || (st != 0 && st != 1)) return false;
         }
-        for (Node n : visited) if (!floatOp(n)) return false;
-        return floatOp(root);
+        for (Node n : visited) if (!floatOp(n)) return false;   // the root included: collect() visits it first
+        return true;
     }
 
     private boolean floatOp(Node n) {

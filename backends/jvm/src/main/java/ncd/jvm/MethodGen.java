@@ -229,10 +229,14 @@ final class MethodGen {
         level(nest, 0, base, body, vector, lanes);
     }
 
-    private Index inner(Nest nest, int d, int[] cur, int i) {
+    /**
+     * The index of operand {@code op} at counter {@code i} of dimension {@code d}: {@code cur[op] + i * strides[op][d]}
+     * (the counter is left out where the operand does not move along {@code d}).
+     */
+    Index stepped(int[] cur, int[][] strides, int d, int i) {
         return op -> {
             mv.visitVarInsn(ILOAD, cur[op]);
-            int s = nest.strides()[op][d];
+            int s = strides[op][d];
             if (s != 0) {
                 mv.visitVarInsn(ILOAD, i);
                 if (s != 1) {
@@ -253,7 +257,7 @@ final class MethodGen {
                 Label vtop = new Label(), vtest = new Label();
                 mv.visitJumpInsn(GOTO, vtest);
                 mv.visitLabel(vtop);
-                vector.emit(inner(nest, d, cur, i), i);
+                vector.emit(stepped(cur, nest.strides(), d, i), i);
                 mv.visitIincInsn(i, lanes);
                 mv.visitLabel(vtest);
                 mv.visitVarInsn(ILOAD, i);
@@ -263,7 +267,7 @@ final class MethodGen {
             }
             mv.visitJumpInsn(GOTO, test);
             mv.visitLabel(top);
-            body.emit(inner(nest, d, cur, i), i);
+            body.emit(stepped(cur, nest.strides(), d, i), i);
             mv.visitIincInsn(i, 1);
             mv.visitLabel(test);
             mv.visitVarInsn(ILOAD, i);
