@@ -81,6 +81,7 @@ final class ClassGen {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, method, "()V", null, null);
         mv.visitCode();
         boolean profile = plan.options.profile() && method.equals("step");
+        MethodGen g = new MethodGen(mv, 3);   // locals: this, then the start time (a long)
         for (int i = 0; i < nodes.size(); i++) {
             if (profile) {
                 mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false);
@@ -92,7 +93,7 @@ final class ClassGen {
                 // prof[i] += System.nanoTime() - start
                 mv.visitVarInsn(ALOAD, 0);
                 mv.visitFieldInsn(GETFIELD, MethodGen.KERNEL, "prof", "[J");
-                new MethodGen(mv, 3).iconst(i);
+                g.iconst(i);
                 mv.visitInsn(DUP2);
                 mv.visitInsn(LALOAD);
                 mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false);

@@ -62,24 +62,17 @@ public final class JvmExecutable implements Executable {
     @Override public Map<String, Long> nodeNanos() {
         Map<String, Long> out = new LinkedHashMap<>();
         if (kernel.prof.length == 0) return out;
+        // how many nodes each loop computes besides its own: the schedule names every fused node's loop
+        Map<Node, Integer> fused = new java.util.HashMap<>();
+        if (plan.fusion != Fusion.NONE) for (Node root : plan.schedule.fusion().roots().values()) fused.merge(root, 1, Integer::sum);
         for (int i = 0; i < plan.stepNodes.size(); i++) {
             Node n = plan.stepNodes.get(i);
-            int fused = 0;
-            for (Node x : graph.nodes()) if (plan.fusion.inlined.contains(x) && x.id() < n.id() && feeds(x, n)) fused++;
+            int k = fused.getOrDefault(n, 0);
             String what = n.op().name().toLowerCase(java.util.Locale.ROOT) + (n.attr() == null ? "" : " " + n.attr());
-            out.put("%" + n.id() + " " + what + " : " + graph.typeText(n.type()) + (fused > 0 ? " (+" + fused + " fused)" : "")
+            out.put("%" + n.id() + " " + what + " : " + graph.typeText(n.type()) + (k > 0 ? " (+" + k + " fused)" : "")
                     + (n.scope().isEmpty() ? "" : "  # " + n.scope()), kernel.prof[i]);
         }
         return out;
-    }
-
-    /** Whether inlined node {@code x} is computed in {@code root}'s loop (reached from it through inlined nodes). */
-    private boolean feeds(Node x, Node root) {
-        for (Node in : root.inputs()) {
-            if (in == x) return true;
-            if (plan.fusion.inlined.contains(in) && feeds(x, in)) return true;
-        }
-        return false;
     }
 
     @Override public List<String> inputNames() { return new ArrayList<>(plan.inputSlots.keySet()); }
