@@ -3,7 +3,7 @@
 
     /usr/bin/python3 benchmarks/jmh/jdks.py [--reps 5] [--warmup 2] [--only NAME] [--jdk HOME --jdk HOME]
 
-Needs cli/target/ncdc.jar (mvn -q -B -DskipTests package). For each case of benchmarks/jvm/compare.py, runs
+Needs cli/target/ncdc.jar (mvn -q -B -DskipTests package). For each case of benchmarks/jvm/compare.py (its list, imported), runs
 `JDK/bin/java --add-modules jdk.incubator.vector -jar cli/target/ncdc.jar bench ... --loop` on each JDK in turn,
 --reps times (17/25/17/25/...), so that load from other processes falls on both alike. Prints, per case, each JDK's
 median and best step latency, the speed ratio of the second JDK over the first (median over the adjacent pairs, with
@@ -21,19 +21,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 JAR = os.path.join(ROOT, "cli", "target", "ncdc.jar")
 DEFAULT_JDKS = ["/usr/lib/jvm/java-17-openjdk-amd64", "/usr/lib/jvm/temurin-25-jdk-amd64"]
 
-CASES = [
-    # name, parameters, `ncdc bench` arguments (the cases of benchmarks/jvm/compare.py)
-    ("sgemm", "1024^3 f32, 1 thread", ["benchmarks/jvm/sgemm.ncd", "--axis", "m=1024,n=1024,k=1024", "--threads", "1"]),
-    ("sgemm", "1024^3 f32, 2 threads", ["benchmarks/jvm/sgemm.ncd", "--axis", "m=1024,n=1024,k=1024", "--threads", "2"]),
-    ("MLP", "784-512-512-10, batch 256, 1 thread", ["benchmarks/jvm/mlp.ncd", "--axis", "batch=256", "--threads", "1"]),
-    ("MLP", "784-512-512-10, batch 1, 1 thread", ["benchmarks/jvm/mlp.ncd", "--axis", "batch=1", "--threads", "1"]),
-    ("transformer layer", "d256, 8 heads, ff 1024, 8 x 128, 1 thread",
-     ["benchmarks/jvm/transformer.ncd", "--axis", "batch=8,seq=128,key=128", "--threads", "1"]),
-    ("Game of Life", "512^2, per generation", ["benchmarks/jvm/life.ncd", "--axis", "row=512,col=512"]),
-    ("echo-state reservoir", "1000 units, per step, 1 thread", ["benchmarks/jvm/reservoir.ncd", "--threads", "1"]),
-]
+sys.path.insert(0, os.path.join(ROOT, "benchmarks", "jvm"))
+from compare import CASES as PEER_CASES, fmt, latency  # noqa: E402  (one list of cases, shared with compare.py)
 
-UNIT = {"s": 1, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
+# name, parameters, `ncdc bench` arguments: compare.py's cases, each once (several there differ only in the peer)
+CASES = []
+for _name, _params, _args, _peer, _threads in PEER_CASES:
+    if all(_args != c[2] for c in CASES):
+        CASES.append((_name, _params, _args))
 
 
 def version(home):
@@ -48,9 +43,8 @@ def bench(home, args, warmup):
     cmd = [os.path.join(home, "bin", "java"), "--add-modules", "jdk.incubator.vector", "-jar", JAR, "bench", *args, "--loop",
            "--warmup", str(warmup)]
     out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    m = re.search(r"latency per step: median ([0-9.]+) (s|ms|us|ns)", out)
     a = re.search(r"allocated: ([0-9.]+) ([KMG]?B) per step", out)
-    return float(m.group(1)) * UNIT[m.group(2)], float(a.group(1)) * {"B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30}[a.group(2)]
+    return latency(out), float(a.group(1)) * {"B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30}[a.group(2)]
 
 
 def fmt_bytes(b):
@@ -59,12 +53,6 @@ def fmt_bytes(b):
     if b >= 1 << 10:
         return f"{b / (1 << 10):.3g} KB"
     return f"{b:.0f} B"
-
-
-def fmt(secs):
-    if secs >= 1e-3:
-        return f"{secs * 1e3:.3g} ms"
-    return f"{secs * 1e6:.3g} us"
 
 
 def main():

@@ -46,9 +46,13 @@ def ours(args):
     j = re.search(r"\(Java ([^,]+),", out)
     if j:
         JAVAS.add("Java " + j.group(1))   # the JDK bin/ncdc chose, as the bench run reports it
-    m = re.search(r"latency per step: median ([0-9.]+) (s|ms|us|ns)", out)
-    scale = {"s": 1, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}[m.group(2)]
-    return float(m.group(1)) * scale
+    return latency(out)
+
+
+def latency(bench_output):
+    """The median step latency, in seconds, that `ncdc bench` printed."""
+    m = re.search(r"latency per step: median ([0-9.]+) (s|ms|us|ns)", bench_output)
+    return float(m.group(1)) * {"s": 1, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}[m.group(2)]
 
 
 def theirs(case, threads):
