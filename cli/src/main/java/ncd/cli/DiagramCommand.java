@@ -163,7 +163,7 @@ final class DiagramCommand implements Callable<Integer> {
             }
         } catch (Render.RenderException e) {
             err.println("ncdc: " + e.getMessage());
-            return Main.USER_ERROR;
+            return Main.TOOL;
         }
         if (common.verbose) {
             err.printf(Locale.ROOT, "ncdc: wrote %s (rendered by %s in %.2f s)%n", to,

@@ -113,7 +113,7 @@ final class DocCommand implements Callable<Integer> {
             written = DocSite.write(outDir, title, modules, dot -> Render.svg(dot, e));
         } catch (Render.RenderException x) {
             err.println("ncdc: " + x.getMessage());
-            return Main.USER_ERROR;
+            return Main.TOOL;
         }
         out.printf("wrote %s and %d more files (%d modules; diagrams by %s in %.1f s)%n", outDir.resolve("index.html"),
                 written.size() - 1, modules.size(), e == Render.Engine.DOT ? "dot" : "V8", (System.nanoTime() - t0) / 1e9);

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
  * and never throws; tests call it in-process, {@link #main} exits with its result.
  *
  * <p>Exit codes: {@value #OK} success, {@value #USER_ERROR} errors in the user's program, {@value #USAGE} a bad
- * command line, {@value #INTERNAL} a compiler bug (reported as {@code ncdc: internal error in phase X: ...}).
+ * command line, {@value #INTERNAL} a compiler bug (reported as {@code ncdc: internal error in phase X: ...}),
+ * {@value #TOOL} a tool ncdc calls failed (reported as {@code ncdc: could not render with ENGINE: ...}).
  */
 @Command(name = "ncdc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The ncd compiler: checks .ncd programs (axes, units, dtypes, dynamics) and lowers circuits to IR.",
@@ -32,12 +33,15 @@ import java.util.concurrent.Callable;
             "  ncdc build examples/life.ncd --circuit Glider -o glider.jar",
             "  ncdc help ir                      help for one command",
             "",
-            "Exit codes: 0 ok, 1 errors in the program, 2 bad command line, 3 internal compiler error."})
+            "Exit codes: 0 ok, 1 errors in the program, 2 bad command line, 3 internal compiler error, 4 a tool ncdc calls",
+            "(the Graphviz renderer) failed."})
 public final class Main implements Callable<Integer> {
     public static final int OK = 0;
     public static final int USER_ERROR = 1;
     public static final int USAGE = 2;
     public static final int INTERNAL = 3;
+    /** A tool ncdc calls failed on a correct program: the Graphviz renderer ("could not render with ..."). */
+    public static final int TOOL = 4;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
