@@ -46,6 +46,28 @@ class MainTest {
         }
     }
 
+    @Test void anUnknownCommandIsAUsageErrorThatListsTheCommands() {
+        for (String[] args : new String[][] {{"train"}, {"train", "--help"}, {"train", "x.ncd"}, {"help", "train"}, {"--verbose", "train"}}) {
+            Run r = run(args);
+            assertEquals(Main.USAGE, r.exit(), String.join(" ", args) + ": " + r.err());
+            assertEquals("", r.out(), "no help on stdout for " + String.join(" ", args));
+            assertEquals("ncdc: unknown command 'train'\n"
+                    + "commands: check, ir, run, build, test, bench, diagram, doc, help\n"
+                    + "Try 'ncdc --help' for more information.\n", r.err(), "nothing close to suggest");
+        }
+    }
+
+    @Test void anUnknownCommandCloseToOneSuggestsIt() {
+        String[][] cases = {{"chek", "check"}, {"tset", "test"}, {"bnech", "bench"}, {"Run", "run"}, {"diagrams", "diagram"}};
+        for (String[] c : cases) {
+            Run r = run(c[0], "x.ncd");
+            assertEquals(Main.USAGE, r.exit(), r.err());
+            assertTrue(r.err().startsWith("ncdc: unknown command '" + c[0] + "'\ncommands: "), r.err());
+            assertTrue(r.err().contains("Did you mean: ncdc " + c[1] + "?\n"), r.err());
+        }
+        assertTrue(Main.close("ri", "ir") && !Main.close("train", "diagram") && !Main.close("train", "ir") && !Main.close("x", "ir"));
+    }
+
     @Test void noCommandIsAUsageError() {
         Run r = run();
         assertEquals(Main.USAGE, r.exit());
