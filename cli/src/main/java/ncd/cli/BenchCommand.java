@@ -13,6 +13,7 @@ import ncd.ir.TensorType;
 import ncd.runtime.Backend;
 import ncd.runtime.Executable;
 import ncd.runtime.RandomInputs;
+import ncd.runtime.RunException;
 import ncd.runtime.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -135,6 +136,47 @@ final class BenchCommand implements Callable<Integer> {
         long outBytes = 0;
         for (Graph.Output out : graph.outputs()) outBytes += bytes(out.node().type());
 
+        Timing t;
+        try {
+            t = measure(exec, in);
+        } catch (RunException e) {
+            Circuits.dataError(exec, e, diags);
+            return fail(err, diags, Main.USER_ERROR);
+        }
+        Stepper stepper = t.stepper();
+        long warmSteps = t.warmSteps();
+        double warmSecs = t.warmSecs();
+        int k = t.batch();
+        double[] sorted = t.perStep().clone();
+        Arrays.sort(sorted);
+        double median = quantile(sorted, 0.5), p10 = quantile(sorted, 0.1), p90 = quantile(sorted, 0.9);
+        double perStepAlloc = (double) t.allocated() / ((long) runs * k);
+
+        o.printf(Locale.ROOT, "%s %s on %s%s (Java %s, %d cores)%n", file, name, backend, stepper.loop() ? ", own step loop" : "",
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+        o.printf(Locale.ROOT, "  compile: %s (frontend %s, backend %s)%n", time((t2 - t0) / 1e9), time((t1 - t0) / 1e9), time((t2 - t1) / 1e9));
+        o.printf(Locale.ROOT, "  work: %s per step%n", flopText(flops));
+        o.printf(Locale.ROOT, "  warm-up: %.1f s (%d steps); %d timed runs of %d step%s%n", warmSecs, warmSteps, runs, k, k == 1 ? "" : "s");
+        o.printf(Locale.ROOT, "  latency per step: median %s, p10-p90 %s-%s, min-max %s-%s%n", time(median), time(p10), time(p90), time(sorted[0]), time(sorted[runs - 1]));
+        o.printf(Locale.ROOT, "  throughput: %s steps/s%n", RunCommand.num(Math.round(1 / median * 10) / 10.0));
+        o.printf(Locale.ROOT, "  GFLOP/s: %.2f (median), %.2f-%.2f (p90-p10 latency)%n", flops / median / 1e9, flops / p90 / 1e9, flops / p10 / 1e9);
+        if (stepper.loop()) o.printf(Locale.ROOT, "  allocated: %s per step%n", bytesText(perStepAlloc));
+        else o.printf(Locale.ROOT, "  allocated: %s per step (the outputs returned take %s)%n", bytesText(perStepAlloc), bytesText(outBytes));
+        if (!backend.equals("interp") && perStepAlloc > (stepper.loop() ? 0 : 2 * outBytes) + 4096) {
+            o.println("  note: steps allocated beyond their outputs: part of the code may not have been compiled by C2 yet"
+                    + " (JIT warm-up; try a longer --warmup)");
+        }
+        if (profile) printProfile(o, minus(exec.nodeNanos(), t.warmNanos()), backend);
+        o.flush();
+        return Main.OK;
+    }
+
+    /** What the warm-up and the timed runs measured. */
+    private record Timing(Stepper stepper, long warmSteps, double warmSecs, int batch, double[] perStep, long allocated,
+                          Map<String, Long> warmNanos) {}
+
+    /** Warms {@code exec} up, then times {@code --runs} runs; a step that fails on its data throws RunException. */
+    private Timing measure(Executable exec, Map<String, Tensor> in) throws Throwable {
         Stepper stepper = stepper(exec, in);
         // warm-up: at least 5 steps and the warm-up time; measures the step time to size the timed runs
         long warmStart = System.nanoTime(), warmSteps = 0;
@@ -157,28 +199,7 @@ final class BenchCommand implements Callable<Integer> {
             allocated += mx.getCurrentThreadAllocatedBytes() - a0;
             perStep[r] = (e - s) / 1e9 / k;
         }
-        double[] sorted = perStep.clone();
-        Arrays.sort(sorted);
-        double median = quantile(sorted, 0.5), p10 = quantile(sorted, 0.1), p90 = quantile(sorted, 0.9);
-        double perStepAlloc = (double) allocated / ((long) runs * k);
-
-        o.printf(Locale.ROOT, "%s %s on %s%s (Java %s, %d cores)%n", file, name, backend, stepper.loop() ? ", own step loop" : "",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
-        o.printf(Locale.ROOT, "  compile: %s (frontend %s, backend %s)%n", time((t2 - t0) / 1e9), time((t1 - t0) / 1e9), time((t2 - t1) / 1e9));
-        o.printf(Locale.ROOT, "  work: %s per step%n", flopText(flops));
-        o.printf(Locale.ROOT, "  warm-up: %.1f s (%d steps); %d timed runs of %d step%s%n", warmSecs, warmSteps, runs, k, k == 1 ? "" : "s");
-        o.printf(Locale.ROOT, "  latency per step: median %s, p10-p90 %s-%s, min-max %s-%s%n", time(median), time(p10), time(p90), time(sorted[0]), time(sorted[runs - 1]));
-        o.printf(Locale.ROOT, "  throughput: %s steps/s%n", RunCommand.num(Math.round(1 / median * 10) / 10.0));
-        o.printf(Locale.ROOT, "  GFLOP/s: %.2f (median), %.2f-%.2f (p90-p10 latency)%n", flops / median / 1e9, flops / p90 / 1e9, flops / p10 / 1e9);
-        if (stepper.loop()) o.printf(Locale.ROOT, "  allocated: %s per step%n", bytesText(perStepAlloc));
-        else o.printf(Locale.ROOT, "  allocated: %s per step (the outputs returned take %s)%n", bytesText(perStepAlloc), bytesText(outBytes));
-        if (!backend.equals("interp") && perStepAlloc > (stepper.loop() ? 0 : 2 * outBytes) + 4096) {
-            o.println("  note: steps allocated beyond their outputs: part of the code may not have been compiled by C2 yet"
-                    + " (JIT warm-up; try a longer --warmup)");
-        }
-        if (profile) printProfile(o, minus(exec.nodeNanos(), warmNanos), backend);
-        o.flush();
-        return Main.OK;
+        return new Timing(stepper, warmSteps, warmSecs, k, perStep, allocated, warmNanos);
     }
 
     /** Time per node in the timed runs: the totals at the end less those at the end of the warm-up. */

@@ -134,7 +134,7 @@ final class RunCommand implements Callable<Integer> {
             }
         } catch (RunException e) {
             progress.done();
-            diags.error(SourceSpan.NONE, DiagCode.E0806, "at step " + interp.steps() + ": " + e.getMessage(), null);
+            Circuits.dataError(interp, e, diags);
             return fail(err, diags, Main.USER_ERROR);
         }
         progress.done();
