@@ -45,17 +45,18 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench",
         description = {
-            "Time one circuit of FILE on a backend: compile time, then, after a warm-up,",
-            "the latency of a step (median, p10-p90, min-max over --runs timed runs),",
-            "throughput, GFLOP/s and bytes allocated per step. A run is --batch steps (by",
-            "default as many as take about 1 ms). FLOPs come from the IR: 2 per",
-            "multiply-add in contractions, 1 per input element in reductions, 1 per output",
-            "element in elementwise math (unary, binary, where, random); casts and data",
-            "movement count 0. Inputs are random (from --seed), the same at every step."},
+            "Time one circuit of FILE, compiled to JVM bytecode (the default) or on the reference interpreter (--backend interp).",
+            "",
+            "Reports compile time, then, after a warm-up, the latency of a step (median, p10-p90, min-max over --runs "
+                + "timed runs), throughput, GFLOP/s and bytes allocated per step. A run is --batch steps (by default as "
+                + "many as take about 1 ms). FLOPs come from the IR: 2 per multiply-add in contractions, 1 per input "
+                + "element in reductions, 1 per output element in elementwise math (unary, binary, where, random); casts "
+                + "and data movement count 0. Inputs are random (from --seed), the same at every step. Bad data at run "
+                + "time (a gather index out of range) is error E0806, as in ncdc run."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  ncdc bench examples/mlp.ncd --circuit BatchClassifier --axis batch=256",
-            "  ncdc bench examples/life.ncd --circuit Soup --axis row=512,col=512 --backend interp --runs 20"})
+            "  ncdc bench examples/life.ncd --circuit Soup --backend interp --runs 20"})
 final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
@@ -66,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--circuit", paramLabel = "NAME", description = "The circuit to time (needed when the file has several).")
     String circuit;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "jvm", description = "jvm (default) or interp, or another installed backend.")
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "jvm", description = "Where to run: jvm (bytecode generated for the circuit; default), interp (the reference interpreter) or another installed backend.")
     String backend = "jvm";
 
     @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",", description = "Size a generic or sized-later axis.")
@@ -87,12 +88,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "jvm backend: the most threads a matrix product may use (sets ncd.jvm.threads).")
     Integer threads;
 
-    @Option(names = "--loop", description = {"Time the backend's own step loop (jvm: the generated run(n)), inputs",
-            "copied in once and outputs not copied out; for a backend without one, ignored."})
+    @Option(names = "--loop", description = "Time the backend's own step loop (jvm: the generated run(n)), inputs "
+            + "copied in once and outputs not copied out; for a backend without one, ignored.")
     boolean loop;
 
-    @Option(names = "--profile", description = {"jvm backend: also time every node of the step (two clock reads per node) and",
-            "print where the time went, largest first."})
+    @Option(names = "--profile", description = "jvm backend: also time every node of the step (two clock reads per node) "
+            + "and print where the time went, largest first.")
     boolean profile;
 
     @Override public Integer call() {

@@ -25,7 +25,10 @@ import java.util.concurrent.Callable;
  * command line, {@value #INTERNAL} a compiler bug (reported as {@code ncdc: internal error in phase X: ...}).
  */
 @Command(name = "ncdc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "The ncd compiler: checks .ncd programs (axes, units, dtypes, dynamics) and lowers circuits to IR.",
+        description = {
+            "The ncd compiler: checks .ncd programs (named axes, units, dtypes, dynamics) and prints their typed IR,"
+                + " runs circuits compiled to JVM bytecode (or on the reference interpreter), builds jars that run"
+                + " without ncdc, tests laws on random inputs, times circuits, and draws circuit diagrams and HTML docs."},
         subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, BuildCommand.class, TestCommand.class, BenchCommand.class, DiagramCommand.class, DocCommand.class,
                 CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
@@ -36,7 +39,9 @@ import java.util.concurrent.Callable;
             "  ncdc run examples/life.ncd --circuit Glider --steps 8",
             "  ncdc test examples/               check every law on random inputs",
             "  ncdc build examples/life.ncd --circuit Glider -o glider.jar",
-            "  ncdc help ir                      help for one command",
+            "  ncdc bench examples/mlp.ncd --circuit BatchClassifier --axis batch=256",
+            "  ncdc diagram examples/transformer.ncd --circuit Block -o block.svg",
+            "  ncdc help run                     help for one command",
             "",
             "Exit codes: 0 ok, 1 errors in the program, 2 bad command line, 3 internal compiler error."})
 public final class Main implements Callable<Integer> {
