@@ -13,6 +13,7 @@ import ncd.ir.TensorType;
 import ncd.runtime.Backend;
 import ncd.runtime.Executable;
 import ncd.runtime.RandomInputs;
+import ncd.runtime.RunException;
 import ncd.runtime.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,17 +45,18 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench",
         description = {
-            "Time one circuit of FILE on a backend: compile time, then, after a warm-up,",
-            "the latency of a step (median, p10-p90, min-max over --runs timed runs),",
-            "throughput, GFLOP/s and bytes allocated per step. A run is --batch steps (by",
-            "default as many as take about 1 ms). FLOPs come from the IR: 2 per",
-            "multiply-add in contractions, 1 per input element in reductions, 1 per output",
-            "element in elementwise math (unary, binary, where, random); casts and data",
-            "movement count 0. Inputs are random (from --seed), the same at every step."},
+            "Time one circuit of FILE, compiled to JVM bytecode (the default) or on the reference interpreter (--backend interp).",
+            "",
+            "Reports compile time, then, after a warm-up, the latency of a step (median, p10-p90, min-max over --runs "
+                + "timed runs), throughput, GFLOP/s and bytes allocated per step. A run is --batch steps (by default as "
+                + "many as take about 1 ms). FLOPs come from the IR: 2 per multiply-add in contractions, 1 per input "
+                + "element in reductions, 1 per output element in elementwise math (unary, binary, where, random); casts "
+                + "and data movement count 0. Inputs are random (from --seed), the same at every step. Bad data at run "
+                + "time (a gather index out of range) is error E0806, as in ncdc run."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  ncdc bench examples/mlp.ncd --circuit BatchClassifier --axis batch=256",
-            "  ncdc bench examples/life.ncd --circuit Soup --axis row=512,col=512 --backend interp --runs 20"})
+            "  ncdc bench examples/life.ncd --circuit Soup --backend interp --runs 20"})
 final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
@@ -65,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--circuit", paramLabel = "NAME", description = "The circuit to time (needed when the file has several).")
     String circuit;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "jvm", description = "jvm (default) or interp, or another installed backend.")
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "jvm", description = "Where to run: jvm (bytecode generated for the circuit; default), interp (the reference interpreter) or another installed backend.")
     String backend = "jvm";
 
     @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",", description = "Size a generic or sized-later axis.")
@@ -86,12 +88,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "jvm backend: the most threads a matrix product may use (sets ncd.jvm.threads).")
     Integer threads;
 
-    @Option(names = "--loop", description = {"Time the backend's own step loop (jvm: the generated run(n)), inputs",
-            "copied in once and outputs not copied out; for a backend without one, ignored."})
+    @Option(names = "--loop", description = "Time the backend's own step loop (jvm: the generated run(n)), inputs "
+            + "copied in once and outputs not copied out; for a backend without one, ignored.")
     boolean loop;
 
-    @Option(names = "--profile", description = {"jvm backend: also time every node of the step (two clock reads per node) and",
-            "print where the time went, largest first."})
+    @Option(names = "--profile", description = "jvm backend: also time every node of the step (two clock reads per node) "
+            + "and print where the time went, largest first.")
     boolean profile;
 
     @Override public Integer call() {
@@ -135,6 +137,47 @@ final class BenchCommand implements Callable<Integer> {
         long outBytes = 0;
         for (Graph.Output out : graph.outputs()) outBytes += bytes(out.node().type());
 
+        Timing t;
+        try {
+            t = measure(exec, in);
+        } catch (RunException e) {
+            Circuits.dataError(exec, e, diags);
+            return fail(err, diags, Main.USER_ERROR);
+        }
+        Stepper stepper = t.stepper();
+        long warmSteps = t.warmSteps();
+        double warmSecs = t.warmSecs();
+        int k = t.batch();
+        double[] sorted = t.perStep().clone();
+        Arrays.sort(sorted);
+        double median = quantile(sorted, 0.5), p10 = quantile(sorted, 0.1), p90 = quantile(sorted, 0.9);
+        double perStepAlloc = (double) t.allocated() / ((long) runs * k);
+
+        o.printf(Locale.ROOT, "%s %s on %s%s (Java %s, %d cores)%n", file, name, backend, stepper.loop() ? ", own step loop" : "",
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+        o.printf(Locale.ROOT, "  compile: %s (frontend %s, backend %s)%n", time((t2 - t0) / 1e9), time((t1 - t0) / 1e9), time((t2 - t1) / 1e9));
+        o.printf(Locale.ROOT, "  work: %s per step%n", flopText(flops));
+        o.printf(Locale.ROOT, "  warm-up: %.1f s (%d steps); %d timed runs of %d step%s%n", warmSecs, warmSteps, runs, k, k == 1 ? "" : "s");
+        o.printf(Locale.ROOT, "  latency per step: median %s, p10-p90 %s-%s, min-max %s-%s%n", time(median), time(p10), time(p90), time(sorted[0]), time(sorted[runs - 1]));
+        o.printf(Locale.ROOT, "  throughput: %s steps/s%n", RunCommand.num(Math.round(1 / median * 10) / 10.0));
+        o.printf(Locale.ROOT, "  GFLOP/s: %.2f (median), %.2f-%.2f (p90-p10 latency)%n", flops / median / 1e9, flops / p90 / 1e9, flops / p10 / 1e9);
+        if (stepper.loop()) o.printf(Locale.ROOT, "  allocated: %s per step%n", bytesText(perStepAlloc));
+        else o.printf(Locale.ROOT, "  allocated: %s per step (the outputs returned take %s)%n", bytesText(perStepAlloc), bytesText(outBytes));
+        if (!backend.equals("interp") && perStepAlloc > (stepper.loop() ? 0 : 2 * outBytes) + 4096) {
+            o.println("  note: steps allocated beyond their outputs: part of the code may not have been compiled by C2 yet"
+                    + " (JIT warm-up; try a longer --warmup)");
+        }
+        if (profile) printProfile(o, minus(exec.nodeNanos(), t.warmNanos()), backend);
+        o.flush();
+        return Main.OK;
+    }
+
+    /** What the warm-up and the timed runs measured. */
+    private record Timing(Stepper stepper, long warmSteps, double warmSecs, int batch, double[] perStep, long allocated,
+                          Map<String, Long> warmNanos) {}
+
+    /** Warms {@code exec} up, then times {@code --runs} runs; a step that fails on its data throws RunException. */
+    private Timing measure(Executable exec, Map<String, Tensor> in) throws Throwable {
         Stepper stepper = stepper(exec, in);
         // warm-up: at least 5 steps and the warm-up time; measures the step time to size the timed runs
         long warmStart = System.nanoTime(), warmSteps = 0;
@@ -157,28 +200,7 @@ final class BenchCommand implements Callable<Integer> {
             allocated += mx.getCurrentThreadAllocatedBytes() - a0;
             perStep[r] = (e - s) / 1e9 / k;
         }
-        double[] sorted = perStep.clone();
-        Arrays.sort(sorted);
-        double median = quantile(sorted, 0.5), p10 = quantile(sorted, 0.1), p90 = quantile(sorted, 0.9);
-        double perStepAlloc = (double) allocated / ((long) runs * k);
-
-        o.printf(Locale.ROOT, "%s %s on %s%s (Java %s, %d cores)%n", file, name, backend, stepper.loop() ? ", own step loop" : "",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
-        o.printf(Locale.ROOT, "  compile: %s (frontend %s, backend %s)%n", time((t2 - t0) / 1e9), time((t1 - t0) / 1e9), time((t2 - t1) / 1e9));
-        o.printf(Locale.ROOT, "  work: %s per step%n", flopText(flops));
-        o.printf(Locale.ROOT, "  warm-up: %.1f s (%d steps); %d timed runs of %d step%s%n", warmSecs, warmSteps, runs, k, k == 1 ? "" : "s");
-        o.printf(Locale.ROOT, "  latency per step: median %s, p10-p90 %s-%s, min-max %s-%s%n", time(median), time(p10), time(p90), time(sorted[0]), time(sorted[runs - 1]));
-        o.printf(Locale.ROOT, "  throughput: %s steps/s%n", RunCommand.num(Math.round(1 / median * 10) / 10.0));
-        o.printf(Locale.ROOT, "  GFLOP/s: %.2f (median), %.2f-%.2f (p90-p10 latency)%n", flops / median / 1e9, flops / p90 / 1e9, flops / p10 / 1e9);
-        if (stepper.loop()) o.printf(Locale.ROOT, "  allocated: %s per step%n", bytesText(perStepAlloc));
-        else o.printf(Locale.ROOT, "  allocated: %s per step (the outputs returned take %s)%n", bytesText(perStepAlloc), bytesText(outBytes));
-        if (!backend.equals("interp") && perStepAlloc > (stepper.loop() ? 0 : 2 * outBytes) + 4096) {
-            o.println("  note: steps allocated beyond their outputs: part of the code may not have been compiled by C2 yet"
-                    + " (JIT warm-up; try a longer --warmup)");
-        }
-        if (profile) printProfile(o, minus(exec.nodeNanos(), warmNanos), backend);
-        o.flush();
-        return Main.OK;
+        return new Timing(stepper, warmSteps, warmSecs, k, perStep, allocated, warmNanos);
     }
 
     /** Time per node in the timed runs: the totals at the end less those at the end of the warm-up. */

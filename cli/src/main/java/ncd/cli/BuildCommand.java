@@ -34,6 +34,7 @@ import java.util.concurrent.Callable;
 @Command(name = "build",
         description = {
             "Compile a circuit of FILE ahead of time into a jar that runs without ncdc.",
+            "",
             "--target jvm (the only target) writes the class the JVM backend generates",
             "for the circuit, the small runtime it needs, the parameters drawn from",
             "--seed and the embedding API ncd.aot.Circuit; nothing else need be on the",
@@ -42,7 +43,7 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExamples:%n",
         footer = {
             "  ncdc build examples/life.ncd --circuit Glider --target jvm -o glider.jar",
-            "  ncdc build examples/mlp.ncd --circuit BatchClassifier --axis batch=64 -o mlp.jar"})
+            "  ncdc build examples/mlp.ncd --circuit BatchClassifier --axis batch=64 -o b.jar"})
 final class BuildCommand implements Callable<Integer> {
     /** The targets {@code --target} accepts. */
     static final List<String> TARGETS = List.of("jvm");

@@ -36,15 +36,18 @@ import java.util.stream.Stream;
 /** {@code ncdc check}: parse, resolve and check files; report every diagnostic. */
 @Command(name = "check",
         description = {
-            "Check .ncd files (syntax, names, axes, dtypes, units, dynamics) with everything they import.",
+            "Check .ncd files, or every .ncd file under a directory, with everything they import.",
             "",
-            "Text diagnostics go to stderr, then on success a one-line summary to stdout. With "
-                + "--diagnostics=json, stdout is one JSON array of the diagnostics of all files, and nothing else."},
+            "Reports every error in syntax, names, axes, dtypes, units and dynamics, with file, line, column and a caret. "
+                + "Text diagnostics go to stderr, then on success a one-line summary to stdout. With "
+                + "--diagnostics=json, stdout is one JSON array of the diagnostics of all files, and nothing else. "
+                + "--diagram draws the circuit that holds the first error, up to it."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  ncdc check examples/attention.ncd",
             "  ncdc check stdlib/ examples/              every .ncd file under both",
-            "  ncdc check --diagnostics=json model.ncd   for editors"})
+            "  ncdc check --diagnostics=json model.ncd   for editors",
+            "  ncdc check model.ncd --diagram error.svg"})
 final class CheckCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;

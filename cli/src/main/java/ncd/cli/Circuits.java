@@ -6,12 +6,17 @@ import ncd.diag.SourceSpan;
 import ncd.frontend.Program;
 import ncd.runtime.Backend;
 import ncd.runtime.Backends;
+import ncd.runtime.Executable;
+import ncd.runtime.RunException;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** What the commands that execute a circuit (run, bench) choose the same way: which circuit, and which backend. */
+/**
+ * What the commands that execute a circuit (run, bench) do the same way: choose the circuit and the backend, and
+ * report a step that fails on its data.
+ */
 final class Circuits {
     private Circuits() {}
 
@@ -23,6 +28,14 @@ final class Circuits {
         diags.error(SourceSpan.NONE, DiagCode.E0801, file + " has " + (cs.isEmpty() ? "no circuits" : cs.size() + " circuits")
                 + "; say which to " + verb + " with --circuit", cs.isEmpty() ? null : "its circuits: " + String.join(", ", cs));
         return null;
+    }
+
+    /**
+     * A step that failed on its data (a gather index out of range, ...): an error in the program, not in ncdc, so
+     * E0806 naming the step it failed at; run and bench report it alike.
+     */
+    static void dataError(Executable exec, RunException e, Diagnostics diags) {
+        diags.error(SourceSpan.NONE, DiagCode.E0806, "at step " + exec.steps() + ": " + e.getMessage(), null);
     }
 
     /** The backend called {@code name}; empty after E0803 when there is none or it cannot run here. */

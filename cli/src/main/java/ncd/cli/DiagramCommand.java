@@ -32,10 +32,12 @@ import java.util.concurrent.Callable;
 /** {@code ncdc diagram}: draw one circuit or law as a neural circuit diagram (DOT, SVG or PNG). */
 @Command(name = "diagram",
         description = {
-            "Check FILE, lower one circuit or law of its module to IR, and draw it as a neural circuit diagram: "
-                + "data flows left to right, every wire is labelled with its axes (name:size, one line and one "
-                + "drawn line per axis), learned operations are bold, sub-circuits are dotted clusters, and state "
-                + "feeds back through a one-step delay (z⁻¹). docs/diagrams.md describes the notation.",
+            "Draw a circuit or law of FILE as a neural circuit diagram: DOT text, or SVG or PNG.",
+            "",
+            "Checks FILE, lowers the circuit or law to IR and draws it: data flows left to right, every wire is "
+                + "labelled with its axes (name:size, one line and one drawn line per axis), learned operations are "
+                + "bold, sub-circuits are dotted clusters, and state feeds back through a one-step delay (z⁻¹). "
+                + "docs/diagrams.md describes the notation.",
             "",
             "The output format follows the -o file's extension: .dot (or .gv) writes Graphviz DOT text, .svg and "
                 + ".png are rendered by Graphviz: the `dot` program when it is on the PATH, else the embedded V8 "
@@ -44,7 +46,7 @@ import java.util.concurrent.Callable;
         footer = {
             "  ncdc diagram examples/transformer.ncd --circuit Block -o block.svg",
             "  ncdc diagram examples/transformer.ncd --circuit Block --depth 1 -o block.png",
-            "  ncdc diagram stdlib/std/nn.ncd --circuit MLP --axis I=3 --axis H=4 --axis O=2 -o mlp.dot",
+            "  ncdc diagram stdlib/std/nn.ncd --circuit MLP --axis I=3,H=4,O=2 -o mlp.dot",
             "  ncdc diagram examples/lif.ncd --circuit Driven        DOT on stdout"})
 final class DiagramCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

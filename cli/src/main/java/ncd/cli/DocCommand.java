@@ -33,7 +33,9 @@ import java.util.stream.Stream;
 /** {@code ncdc doc}: a static HTML site with a page per module and per circuit, its diagram, cost and source. */
 @Command(name = "doc",
         description = {
-            "Check PATH (a .ncd file, or every .ncd file under a directory) and write a static HTML site to OUT: an "
+            "Write a static HTML site documenting the circuits and laws of PATH (a .ncd file, or a directory).",
+            "",
+            "Checks PATH (a .ncd file, or every .ncd file under a directory) and writes the site to OUT: an "
                 + "index of modules, and for each circuit and law its diagram (inline SVG), signature, inputs and "
                 + "outputs with their axes, parameter table, FLOPs and bytes per call estimated from the IR, the laws "
                 + "that mention it, and its source. Open OUT/index.html in a browser; no server is needed.",

@@ -31,9 +31,9 @@ import java.util.concurrent.Callable;
 /** {@code ncdc ir}: check a file, lower circuits and laws of its root module to IR, verify and print them. */
 @Command(name = "ir",
         description = {
-            "Check FILE, lower circuits and laws of its module to the typed IR, verify each graph and print it.",
+            "Print the typed IR of the circuits and laws of FILE's module, as lowered or after the optimisation passes (--after).",
             "",
-            "Without --circuit, lowers every circuit and law whose generic and sized-later axes are all given "
+            "Checks FILE, lowers each circuit and law to IR and verifies the graph before printing it. Without --circuit, lowers every circuit and law whose generic and sized-later axes are all given "
                 + "with --axis; the others are skipped with a note on stderr. Graphs go to stdout, separated by "
                 + "a blank line; diagnostics go to stderr in either format."},
         footerHeading = "%nExamples:%n",

@@ -9,6 +9,12 @@ import picocli.CommandLine.ParseResult;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -20,7 +26,10 @@ import java.util.concurrent.Callable;
  * {@value #TOOL} a tool ncdc calls failed (reported as {@code ncdc: could not render with ENGINE: ...}).
  */
 @Command(name = "ncdc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "The ncd compiler: checks .ncd programs (axes, units, dtypes, dynamics) and lowers circuits to IR.",
+        description = {
+            "The ncd compiler: checks .ncd programs (named axes, units, dtypes, dynamics) and prints their typed IR,"
+                + " runs circuits compiled to JVM bytecode (or on the reference interpreter), builds jars that run"
+                + " without ncdc, tests laws on random inputs, times circuits, and draws circuit diagrams and HTML docs."},
         subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, BuildCommand.class, TestCommand.class, BenchCommand.class, DiagramCommand.class, DocCommand.class,
                 CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
@@ -31,7 +40,9 @@ import java.util.concurrent.Callable;
             "  ncdc run examples/life.ncd --circuit Glider --steps 8",
             "  ncdc test examples/               check every law on random inputs",
             "  ncdc build examples/life.ncd --circuit Glider -o glider.jar",
-            "  ncdc help ir                      help for one command",
+            "  ncdc bench examples/mlp.ncd --circuit BatchClassifier --axis batch=256",
+            "  ncdc diagram examples/transformer.ncd --circuit Block -o block.svg",
+            "  ncdc help run                     help for one command",
             "",
             "Exit codes: 0 ok, 1 errors in the program, 2 bad command line, 3 internal compiler error, 4 a tool ncdc calls",
             "(the Graphviz renderer) failed."})
@@ -68,6 +79,7 @@ public final class Main implements Callable<Integer> {
             cl.setExitCodeExceptionMapper(t -> INTERNAL);
             cl.setParameterExceptionHandler(new UsageErrors());
             cl.setExecutionExceptionHandler(new InternalErrors());
+            if (unknownCommand(cl, args)) return USAGE;
             return cl.execute(args);
         } catch (Throwable t) {
             Report.internalError(e, "driver", t, false);
@@ -76,6 +88,68 @@ public final class Main implements Callable<Integer> {
             o.flush();
             e.flush();
         }
+    }
+
+    /**
+     * Reports a first word that names no command (or a {@code help WORD} whose word names none) and returns true.
+     * Picocli would take it for a stray argument, and with {@code --help} after it print the top-level help and
+     * succeed; a mistyped command is a bad command line, so say so, list the commands, and suggest a close one.
+     */
+    static boolean unknownCommand(CommandLine cl, String[] args) {
+        int i = firstWord(args, 0);
+        if (i < 0) return false;
+        Map<String, CommandLine> commands = cl.getSubcommands();
+        String word = args[i];
+        if ("help".equals(word) && commands.containsKey(word)) {
+            i = firstWord(args, i + 1);
+            if (i < 0) return false;
+            word = args[i];
+        }
+        if (commands.containsKey(word)) return false;
+        PrintWriter err = cl.getErr();
+        err.println("ncdc: unknown command '" + word + "'");
+        err.println("commands: " + String.join(", ", commands.keySet()));
+        // picocli's suggestions first (its ranking), then any other command one swap or typo away (it misses `tset`)
+        Set<String> candidates = new LinkedHashSet<>(new CommandLine.UnmatchedArgumentException(cl, List.of(word)).getSuggestions());
+        candidates.addAll(commands.keySet());
+        List<String> close = new ArrayList<>();
+        for (String s : candidates) if (close(word, s)) close.add("ncdc " + s);
+        if (!close.isEmpty()) err.println("Did you mean: " + String.join(" or ", close) + "?");
+        err.println("Try 'ncdc --help' for more information.");
+        err.flush();
+        return true;
+    }
+
+    /** The index of the first argument from {@code from} on that is not an option (ncdc's own take no values), or -1. */
+    private static int firstWord(String[] args, int from) {
+        for (int i = from; i < args.length; i++) if (!args[i].startsWith("-")) return i;
+        return -1;
+    }
+
+    /**
+     * Whether a suggested command is close enough to be what was meant: picocli offers its most similar commands
+     * however far ({@code train} gets {@code diagram}), so keep those within one edit of a short name, two of a longer.
+     */
+    static boolean close(String typed, String command) {
+        int most = command.length() <= 3 ? 1 : 2;
+        return Math.abs(typed.length() - command.length()) <= most && edits(typed.toLowerCase(Locale.ROOT), command) <= most;
+    }
+
+    /** Edit distance counting an insertion, deletion, substitution or swap of neighbours as one edit. */
+    private static int edits(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) d[i][0] = i;
+        for (int j = 0; j <= b.length(); j++) d[0][j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + sub);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     /** A bad command line: one line naming the problem and where to get help (no wall of usage). */

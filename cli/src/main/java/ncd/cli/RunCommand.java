@@ -33,18 +33,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code ncdc run}: run a circuit on the reference interpreter for some steps and show (and save) its outputs. */
+/**
+ * {@code ncdc run}: run a circuit for some steps, compiled to JVM bytecode or on the reference interpreter, and show
+ * (and save) its outputs.
+ */
 @Command(name = "run",
         description = {
-            "Run a circuit of FILE on the reference interpreter. Inputs come from .npy files (--input NAME=FILE.npy);",
-            "inputs not given are random (reproducible from --seed). The same inputs drive every step. Prints each",
-            "output's type, min/mean/max and, for a 2-D bool grid, a picture; --out DIR saves the outputs as .npy",
-            "(stacked over a leading `step` axis when --steps > 1)."},
+            "Run a circuit of FILE, compiled to JVM bytecode (the default) or on the reference interpreter (--backend interp).",
+            "",
+            "Inputs come from .npy files (--input NAME=FILE.npy); inputs not given are random (reproducible from --seed), "
+                + "and so are the parameters unless --params gives them. The same inputs drive every step. Prints each "
+                + "output's type, min/mean/max and, for a 2-D bool grid, a picture; --out DIR saves the outputs as .npy "
+                + "(stacked over a leading `step` axis when --steps > 1), all or nothing. Bad data at run time (a gather "
+                + "index out of range) is error E0806, naming the step."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  ncdc run examples/life.ncd --circuit Glider --steps 8",
+            "  ncdc run examples/life.ncd --circuit Glider --steps 8 --backend interp",
             "  ncdc run examples/lif.ncd --circuit Driven --steps 1000 --out spikes/",
-            "  ncdc run examples/mlp.ncd --circuit Classifier --input x=image.npy --params weights.npz"})
+            "  ncdc run examples/mlp.ncd --circuit Classifier --input x=x.npy --params w.npz"})
 final class RunCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
@@ -134,7 +141,7 @@ final class RunCommand implements Callable<Integer> {
             }
         } catch (RunException e) {
             progress.done();
-            diags.error(SourceSpan.NONE, DiagCode.E0806, "at step " + interp.steps() + ": " + e.getMessage(), null);
+            Circuits.dataError(interp, e, diags);
             return fail(err, diags, Main.USER_ERROR);
         }
         progress.done();

@@ -33,10 +33,12 @@ import java.util.stream.Stream;
 /** {@code ncdc test}: check every law on random inputs and print one line per law with its worst error. */
 @Command(name = "test",
         description = {
-            "Check every law and expectation of each file on random inputs (--trials of them, reproducible from",
-            "--seed) on the reference interpreter. A law holds when |lhs - rhs| <= its tolerance for every element of",
-            "every trial; `expect NAME after N steps: ...` compares the two sides after N state updates.",
-            "Generic and sized-later axes get small distinct sizes (3, 4, 5, ...) unless --axis sets them."},
+            "Test every law and expectation of .ncd files on random inputs, on the reference interpreter.",
+            "",
+            "Each law runs on --trials random inputs (reproducible from --seed). A law holds when |lhs - rhs| <= its "
+                + "tolerance for every element of every trial; `expect NAME after N steps: ...` compares the two sides "
+                + "after N state updates. Generic and sized-later axes get small distinct sizes (3, 4, 5, ...) unless "
+                + "--axis sets them. Prints one line per law with its worst error; exits 1 when one fails."},
         footerHeading = "%nExamples:%n",
         footer = {"  ncdc test examples/", "  ncdc test stdlib/std/act.ncd --trials 100 --axis A=64"})
 final class TestCommand implements Callable<Integer> {

@@ -43,6 +43,29 @@ class BenchCommandTest {
         assertEquals(Main.USER_ERROR, MainTest.run("bench", dir.resolve("missing.ncd").toString()).exit());
     }
 
+    /** A gather index out of range at the third step is the program's error E0806, as in `ncdc run`, not an internal one. */
+    @Test void aDataErrorAtRunTimeIsE0806OnEveryBackend(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("lookup.ncd"), """
+                axis s = 2, V = 4, d = 3
+                circuit Lookup() -> f32[s, d] {
+                  const table = expand[d](f32(iota[V]()))
+                  state k: i32 = 0
+                  next k = k + 1
+                  return gather[V](table, expand[s](k + 2))
+                }
+                """);
+        String want = "error[E0806]: at step 2: gather: index 4 is out of range for axis V of size 4\n1 error\n";
+        assertEquals(want, MainTest.run("run", f.toString(), "--steps", "5").err());
+        for (String backend : new String[] {"jvm", "interp"}) {
+            for (String loop : new String[] {"--loop", "--seed=0"}) {
+                MainTest.Run r = MainTest.run("bench", f.toString(), "--backend", backend, "--warmup", "0", "--runs", "20", loop);
+                assertEquals(Main.USER_ERROR, r.exit(), backend + " " + loop + ": " + r.err());
+                assertEquals(want, r.err(), backend + " " + loop);
+                assertEquals("", r.out(), "no report of a bench that failed");
+            }
+        }
+    }
+
     /** 2 * 4 * 3 * 5 for the contraction, 12 for tanh, 12 for the sum over j. */
     @Test void flopsCountMultiplyAddsTwiceAndElementsOnce(@TempDir Path dir) throws IOException {
         Path f = Files.writeString(dir.resolve("dense.ncd"), SRC);

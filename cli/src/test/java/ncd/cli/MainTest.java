@@ -8,6 +8,10 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,6 +48,79 @@ class MainTest {
             assertTrue(r.out().contains("Usage: ncdc " + cmd) && r.out().contains("Examples:"), r.out());
             assertEquals(r.out(), run(cmd, "--help").out());
         }
+    }
+
+    /** Every command with words its help must say: what the command does now (run and bench compile to bytecode). */
+    private static final Map<String, List<String>> SAYS = new LinkedHashMap<>();
+    static {
+        SAYS.put("check", List.of("every .ncd file under a directory", "--diagnostics=json", "--diagram"));
+        SAYS.put("ir", List.of("typed IR", "--after"));
+        SAYS.put("run", List.of("compiled to JVM bytecode (the default)", "--backend interp", "E0806"));
+        SAYS.put("build", List.of("ahead of time", "runs without ncdc"));
+        SAYS.put("test", List.of("law", "on the reference interpreter"));
+        SAYS.put("bench", List.of("compiled to JVM bytecode (the default)", "--backend interp", "E0806"));
+        SAYS.put("diagram", List.of("neural circuit diagram", "SVG"));
+        SAYS.put("doc", List.of("static HTML site"));
+    }
+
+    @Test void eachCommandsHelpSaysWhatItDoesNow() {
+        for (Map.Entry<String, List<String>> c : SAYS.entrySet()) {
+            Run r = run("help", c.getKey());
+            assertEquals(0, r.exit(), r.err());
+            assertEquals(r.out(), run(c.getKey(), "--help").out());
+            // picocli wraps the help at 80 columns: compare with the line breaks taken out
+            String flat = r.out().replaceAll("\\s+", " ");
+            assertTrue(flat.contains("Usage: ncdc " + c.getKey()) && flat.contains("Examples:"), r.out());
+            for (String words : c.getValue()) assertTrue(flat.contains(words), "`" + words + "` in\n" + r.out());
+            // an example too long for the 80 columns would be wrapped mid-command
+            String examples = r.out().substring(r.out().indexOf("Examples:") + "Examples:".length()).strip();
+            for (String line : examples.split("\n")) assertTrue(line.startsWith("ncdc ") || line.startsWith("  ncdc "), "a wrapped example: " + line);
+        }
+        assertFalse(run("help", "run").out().replaceAll("\\s+", " ").contains("Run a circuit of FILE on the reference interpreter"));
+    }
+
+    @Test void theTopLevelHelpSaysWhatNcdcDoesAndSummarisesEachCommandInASentence() {
+        Run r = run("help");
+        assertEquals(0, r.exit(), r.err());
+        String flat = r.out().replaceAll("\\s+", " ");
+        for (String words : new String[] {"checks .ncd programs", "typed IR", "JVM bytecode", "reference interpreter", "jars",
+                "tests laws", "times circuits", "diagrams", "HTML docs"}) {
+            assertTrue(flat.contains(words), "`" + words + "` in\n" + r.out());
+        }
+        // the list shows each command's first description line: a whole sentence, not one cut off mid-way
+        List<String> entries = new ArrayList<>();
+        boolean inList = false;
+        for (String line : r.out().split("\n")) {
+            if (line.equals("Commands:")) inList = true;
+            else if (inList && line.isBlank()) break;
+            else if (inList && line.matches("  \\S.*")) entries.add(line.strip());
+            else if (inList) entries.set(entries.size() - 1, entries.get(entries.size() - 1) + " " + line.strip());
+        }
+        assertEquals(SAYS.size() + 1, entries.size(), r.out());
+        for (String e : entries) assertTrue(e.endsWith("."), "a summary cut short: " + e);
+        assertEquals(r.out(), run("--help").out());
+    }
+
+    @Test void anUnknownCommandIsAUsageErrorThatListsTheCommands() {
+        for (String[] args : new String[][] {{"train"}, {"train", "--help"}, {"train", "x.ncd"}, {"help", "train"}, {"--verbose", "train"}}) {
+            Run r = run(args);
+            assertEquals(Main.USAGE, r.exit(), String.join(" ", args) + ": " + r.err());
+            assertEquals("", r.out(), "no help on stdout for " + String.join(" ", args));
+            assertEquals("ncdc: unknown command 'train'\n"
+                    + "commands: check, ir, run, build, test, bench, diagram, doc, help\n"
+                    + "Try 'ncdc --help' for more information.\n", r.err(), "nothing close to suggest");
+        }
+    }
+
+    @Test void anUnknownCommandCloseToOneSuggestsIt() {
+        String[][] cases = {{"chek", "check"}, {"tset", "test"}, {"bnech", "bench"}, {"Run", "run"}, {"diagrams", "diagram"}};
+        for (String[] c : cases) {
+            Run r = run(c[0], "x.ncd");
+            assertEquals(Main.USAGE, r.exit(), r.err());
+            assertTrue(r.err().startsWith("ncdc: unknown command '" + c[0] + "'\ncommands: "), r.err());
+            assertTrue(r.err().contains("Did you mean: ncdc " + c[1] + "?\n"), r.err());
+        }
+        assertTrue(Main.close("ri", "ir") && !Main.close("train", "diagram") && !Main.close("train", "ir") && !Main.close("x", "ir"));
     }
 
     @Test void noCommandIsAUsageError() {

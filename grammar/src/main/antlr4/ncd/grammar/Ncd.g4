@@ -11,7 +11,14 @@ file        : moduleDecl? importDecl* topDecl* EOF ;
 
 moduleDecl  : 'module' qualifiedName ';'? ;
 importDecl  : 'import' qualifiedName ('.' '{' ID (',' ID)* '}')? ';'? ;
-qualifiedName : ID ('.' ID)* ;
+qualifiedName : pathStart ('.' pathSegment)* ;
+// A module path is names, but a keyword or dtype in it parses, so that the frontend can say why it cannot be there
+// (`import does.not.exist`) instead of the parser guessing at `.{`. The first segment leaves out the keywords that
+// begin a declaration: after a bare `import` they start the next declaration. A new keyword belongs in one list
+// (ModulePathKeywordTest tries them all).
+pathStart   : ID | DTYPE | 'after' | 'and' | 'by' | 'false' | 'for' | 'in' | 'let' | 'next' | 'not' | 'or' | 'param'
+            | 'return' | 'state' | 'true' | 'within' ;
+pathSegment : pathStart | 'axis' | 'circuit' | 'const' | 'expect' | 'import' | 'law' | 'module' | 'unit' ;
 
 topDecl     : axisDecl | unitDecl | constDecl | circuitDecl | lawDecl ;
 

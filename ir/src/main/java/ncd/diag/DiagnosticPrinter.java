@@ -18,15 +18,54 @@ public final class DiagnosticPrinter {
             String line = s.file().line(s.line());
             String gutter = String.valueOf(s.line());
             String pad = " ".repeat(gutter.length());
-            sb.append(pad).append(" |\n");
-            sb.append(gutter).append(" | ").append(line.replace('\t', ' ')).append('\n');
             int col = s.column() - 1;
             int lineEndOffset = s.start() - col + line.length();
             int width = Math.max(1, Math.min(s.end(), lineEndOffset) - s.start());
-            sb.append(pad).append(" | ").append(" ".repeat(Math.max(0, col))).append('^').append("~".repeat(width - 1)).append('\n');
+            Window w = Window.around(line, Math.max(0, col), width);
+            sb.append(pad).append(" |\n");
+            sb.append(gutter).append(" | ").append(w.text().replace('\t', ' ')).append('\n');
+            sb.append(pad).append(" | ").append(" ".repeat(w.caret())).append('^').append("~".repeat(w.width() - 1)).append('\n');
         }
         if (d.hint() != null && !d.hint().isEmpty()) sb.append("  = hint: ").append(d.hint()).append('\n');
         return sb.toString();
+    }
+
+    /** The widest source line shown whole; a longer one (minified or generated code) is cut to a window this wide. */
+    static final int MAX_COLUMNS = 120;
+
+    private static final String CUT = "\u2026";
+
+    /**
+     * The part of a source line a diagnostic shows: the whole line when it is at most {@link #MAX_COLUMNS} wide, else
+     * {@code MAX_COLUMNS} columns around the span, each cut end marked with {@code …}. {@code caret} is the span's
+     * column in {@code text} (0-based), {@code width} how many of its columns the window shows (at least 1).
+     */
+    record Window(String text, int caret, int width) {
+        static Window around(String line, int col, int width) {
+            int n = line.length();
+            if (n <= MAX_COLUMNS) return new Window(line, col, width);
+            // Centre the span (or as much of it as fits with some context) in the window, then slide the window
+            // back inside the line; an end that reaches the line's end needs no mark, which frees a column.
+            int room = MAX_COLUMNS - 2;
+            int shown = Math.min(width, room - 20);
+            int from = col - (room - shown) / 2;
+            int to;
+            if (from <= 0) {
+                from = 0;
+                to = MAX_COLUMNS - 1;
+            } else if (from + room >= n) {
+                from = n - (MAX_COLUMNS - 1);
+                to = n;
+            } else {
+                to = from + room;
+            }
+            // never split a surrogate pair at a cut
+            if (from > 0 && Character.isLowSurrogate(line.charAt(from))) from++;
+            if (to < n && Character.isHighSurrogate(line.charAt(to - 1))) to--;
+            String text = (from > 0 ? CUT : "") + line.substring(from, to) + (to < n ? CUT : "");
+            int caret = (from > 0 ? 1 : 0) + col - from;
+            return new Window(text, caret, Math.max(1, Math.min(width, to - col)));
+        }
     }
 
     public static String text(List<Diagnostic> ds) {

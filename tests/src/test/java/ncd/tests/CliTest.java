@@ -52,6 +52,41 @@ class CliTest {
         assertEquals(1, Ncdc.run("ir", dir.resolve("nope.ncd").toString()).exit());
     }
 
+    /**
+     * A diagnostic on a 200,000-character line (generated or minified code) shows a window of about 120 columns
+     * around the caret, each cut end marked with `…`, not the whole line.
+     */
+    @Test void aDiagnosticOnAHugeLineShowsAWindowAroundTheCaret(@TempDir Path dir) throws IOException {
+        for (boolean atEnd : new boolean[] {false, true}) {
+            StringBuilder line = new StringBuilder();
+            int i = 0;
+            int bad = -1;
+            while (line.length() < 200_000) {
+                if (bad < 0 && !atEnd && line.length() >= 100_000) {
+                    bad = line.length() + "const c_bad = ".length();
+                    line.append("const c_bad = missing; ");
+                }
+                line.append("const c").append(i++).append(" = 1; ");
+            }
+            if (atEnd) {
+                bad = line.length() + "const c_bad = ".length();
+                line.append("const c_bad = missing");
+            }
+            Path f = Files.writeString(dir.resolve("long.ncd"), line + "\n" + OK);
+            Ncdc.Result r = Ncdc.run("check", f.toString());
+            assertEquals(1, r.exit(), r.describe().substring(0, Math.min(2000, r.describe().length())));
+            assertTrue(r.err().length() < 1000, "the whole line was printed: " + r.err().length() + " chars");
+            List<String> lines = r.err().lines().toList();
+            assertEquals(f + ":1:" + (bad + 1) + ": error[E0201]: unknown name `missing`", lines.get(0));
+            String src = lines.get(2).substring("1 | ".length());
+            String caret = lines.get(3).substring("  | ".length());
+            assertTrue(src.length() <= 120 && src.startsWith("\u2026"), src);
+            assertEquals(!atEnd, src.endsWith("\u2026"), "cut at the end unless the error is near it: " + src);
+            assertEquals("missing", src.substring(caret.indexOf('^'), caret.indexOf('^') + 7), src + "\n" + caret);
+            assertEquals("^~~~~~~", caret.strip());
+        }
+    }
+
     @Test void irPrintsGraphsSeparatedByABlankLine(@TempDir Path dir) throws IOException {
         Path a = Files.writeString(dir.resolve("two.ncd"), OK + "circuit neg(x: f32) -> f32 { return -x }\n");
         Ncdc.Result r = Ncdc.run("ir", a.toString());

@@ -12,6 +12,7 @@ import ncd.frontend.ast.OpArg;
 import ncd.frontend.ast.Stmt;
 import ncd.frontend.ast.TypeExpr;
 import ncd.frontend.ast.UnitExpr;
+import ncd.grammar.NcdLexer;
 import ncd.grammar.NcdParser;
 import ncd.grammar.NcdParser.*;
 import ncd.ir.DType;
@@ -51,8 +52,22 @@ final class AstBuilder {
         return new Module(file, name, imports, decls);
     }
 
+    /** A module path's segments; a keyword or dtype among them (the grammar lets it parse) is reported here. */
     private List<Name> qualified(QualifiedNameContext q) {
-        return q == null ? List.of() : q.ID().stream().map(this::name).toList();
+        if (q == null) return List.of();
+        List<ParserRuleContext> parts = new ArrayList<>();
+        parts.add(q.pathStart());
+        parts.addAll(q.pathSegment());
+        List<Name> out = new ArrayList<>();
+        for (ParserRuleContext p : parts) {
+            Token t = p.getStart();
+            if (t.getType() != NcdLexer.ID) {
+                String[] why = SyntaxErrors.reservedInModulePath(t);
+                diags.error(span(t), DiagCode.E0101, why[0], why[1]);
+            }
+            out.add(new Name(t.getText(), span(t)));
+        }
+        return out;
     }
 
     private Decl topDecl(TopDeclContext t) {

@@ -5,11 +5,13 @@ import ncd.diag.Diagnostics;
 import ncd.diag.SourceFile;
 import ncd.diag.SourceSpan;
 import ncd.grammar.NcdLexer;
+import ncd.grammar.NcdParser;
 import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.InputMismatchException;
 import org.antlr.v4.runtime.NoViableAltException;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.RuleContext;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.Vocabulary;
 import org.antlr.v4.runtime.misc.IntervalSet;
@@ -59,7 +61,17 @@ final class SyntaxErrors extends BaseErrorListener {
             message = "unexpected " + found;
         }
         boolean keyword = t.getType() != Token.EOF && t.getText().matches("[a-z]+") && voc.getLiteralName(t.getType()) != null;
-        if (keyword && expected != null && expected.contains(tokenType(voc, null))) {
+        boolean dtype = t.getType() == NcdLexer.DTYPE;
+        String decl = pathStartOf(recognizer, e, t);
+        if (decl != null && (keyword || dtype) && ".".equals(next(recognizer, t))) {
+            // `import circuit.x`: the grammar leaves declaration keywords out of a path's first segment
+            String[] why = reservedInModulePath(t);
+            message = why[0];
+            hint = why[1];
+        } else if (decl != null) {
+            message = "expected a module path after `" + decl + "`, found " + found;
+            hint = "a module path is names joined by `.`: `" + decl + " std.nn` (module a.b lives in a/b.ncd)";
+        } else if (keyword && expected != null && expected.contains(tokenType(voc, null))) {
             message = "`" + t.getText() + "` is a keyword and cannot be used as a name";
             hint = "choose another name, e.g. " + t.getText() + "_";
         } else if (t.getType() == Token.EOF) hint = "the file ends in the middle of a construct; is a `}` or `)` missing?";
@@ -68,6 +80,38 @@ final class SyntaxErrors extends BaseErrorListener {
         else if (t.getText().equals("[")) hint = "index an axis by name: `x[seq = 0]`, or use an axis operation like `sum[A](x)`";
         SourceSpan where = t.getType() == Token.EOF ? eofSpan() : span(t);
         diags.error(where, DiagCode.E0101, message, hint);
+    }
+
+    /** The message and hint for a keyword or dtype {@code t} written as a segment of a module path. */
+    static String[] reservedInModulePath(Token t) {
+        String w = t.getText();
+        return new String[] {
+            "`" + w + "` is " + (t.getType() == NcdLexer.DTYPE ? "a dtype name" : "a keyword") + " and cannot be a module path segment",
+            "each segment of a module path is a name, as module a.b lives in a/b.ncd: rename the file or folder `" + w
+                    + "` (e.g. to `" + w + "_`) and use that name in the path"};
+    }
+
+    /**
+     * {@code import} or {@code module} when {@code t} stands where the first segment of that declaration's module
+     * path goes (right after the keyword), else null.
+     */
+    private static String pathStartOf(Recognizer<?, ?> recognizer, RecognitionException e, Token t) {
+        if (!(recognizer instanceof org.antlr.v4.runtime.Parser p) || t.getTokenIndex() < 1) return null;
+        boolean inDecl = false;
+        for (RuleContext c = e != null && e.getCtx() != null ? e.getCtx() : p.getContext(); c != null; c = c.parent) {
+            if (c instanceof NcdParser.ImportDeclContext || c instanceof NcdParser.ModuleDeclContext) inDecl = true;
+        }
+        if (!inDecl) return null;
+        String before = p.getVocabulary().getLiteralName(p.getTokenStream().get(t.getTokenIndex() - 1).getType());
+        if ("'import'".equals(before)) return "import";
+        if ("'module'".equals(before)) return "module";
+        return null;
+    }
+
+    /** The text of the token after {@code t}, or null at the end. */
+    private static String next(Recognizer<?, ?> recognizer, Token t) {
+        if (!(recognizer instanceof org.antlr.v4.runtime.Parser p) || t.getType() == Token.EOF) return null;
+        return p.getTokenStream().get(t.getTokenIndex() + 1).getText();
     }
 
     private SourceSpan eofSpan() {
