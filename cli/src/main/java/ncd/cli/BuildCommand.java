@@ -90,6 +90,7 @@ final class BuildCommand implements Callable<Integer> {
         if (diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
         String name = Circuits.choose(prog, circuit, file, "build", diags);
         if (name == null) return fail(err, diags, Main.USER_ERROR);
+        if (!AxisSizes.check(sizes, prog, name, diags)) return fail(err, diags, Main.USAGE);
         Optional<Graph> g = prog.lower(name, sizes, diags);
         if (g.isEmpty() || diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
         Graph graph = g.get();
