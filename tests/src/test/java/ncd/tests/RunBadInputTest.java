@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,12 +27,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code ncdc run} (driven in-process through {@code ncd.cli.Main.run}) on bad inputs: every one is a diagnostic
- * (exit 1, {@code error[E08xx]} on stderr, no stack trace) and leaves nothing under {@code --out}. A good run writes
- * .npy files that read back. And {@code ncdc test} fails on a law that does not hold.
+ * (exit 1, {@code error[E08xx]} on stderr saying why, no stack trace) and leaves nothing under {@code --out}. {@code --out}
+ * is all or nothing: a failed write leaves it as it was, a good one replaces it whole, and a directory holding files
+ * ncdc did not write is refused. A good run writes .npy files that read back. And {@code ncdc test} fails on a law
+ * that does not hold.
  *
  * <p>The bad .npy files are made here, byte by byte, in a temporary folder.
  */
 class RunBadInputTest {
+    /** What ncdc leaves in an --out directory it wrote, naming its files. */
+    private static final String MANIFEST = ".ncdc-outputs";
     private static final String CIRCUIT = """
             axis row = 4, col = 3
             circuit twice(x: f32[row, col]) -> f32[row, col] { return x * 2 }
@@ -44,7 +50,12 @@ class RunBadInputTest {
               next k = k + 1
               return gather[V](f32(iota[V]()), expand[col](k))
             }
-            """;
+
+            // three outputs, the third with a name too long for a file name (255 bytes on common file systems)
+            circuit three(x: f32[row, col]) -> (first: f32[row, col], second: f32[row], LONG: f32) {
+              return (x, sum[col](x), sum[row, col](x))
+            }
+            """.replace("LONG", "z".repeat(300));
 
     @TempDir Path dir;
     private Path ncd;
@@ -148,7 +159,7 @@ class RunBadInputTest {
     @Test void aRunTimeErrorWritesNothing() {
         Ncdc.Result ok = run(List.of("--circuit", "Lookup", "--steps", "2"));
         assertEquals(0, ok.exit(), ok.describe());
-        assertEquals(List.of("out.npy"), list(out));
+        assertEquals(List.of(MANIFEST, "out.npy"), list(out));
         // a fresh --out folder: the run fails at its third step, so nothing is written there
         out = dir.resolve("results2");
         Ncdc.Result r = run(List.of("--circuit", "Lookup", "--steps", "5"));
@@ -159,6 +170,80 @@ class RunBadInputTest {
     @Test void aMissingParamsFile() {
         Ncdc.Result r = run(List.of("--params", dir.resolve("weights.npz").toString()));
         expectDiagnostic(r, "E0802", "weights.npz");
+    }
+
+    // ---- --out DIR, all or nothing -----------------------------------------------------------------------------
+
+    @Test void aFailureOnALaterOutputLeavesDirUntouched() throws IOException {
+        Ncdc.Result before = run(List.of("--circuit", "split_sum"));
+        assertEquals(0, before.exit(), before.describe());
+        Map<String, byte[]> was = contents(out);
+
+        // the third output cannot be written (its name is too long), after the first two were
+        Ncdc.Result r = run(List.of("--circuit", "three"));
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.err().contains("error[E0802]: cannot write " + out.resolve("z".repeat(300) + ".npy") + ": file name too long"), r.describe());
+        assertNoStackTrace(r);
+        assertEquals(was.keySet(), contents(out).keySet(), "--out is as the earlier run left it");
+        for (Map.Entry<String, byte[]> e : contents(out).entrySet()) assertArrayEquals(was.get(e.getKey()), e.getValue(), e.getKey());
+        assertEquals(List.of("circuit.ncd", "results"), list(dir), "no temporary directory is left behind");
+
+        // into a new directory: it is not made
+        out = dir.resolve("fresh");
+        assertEquals(1, run(List.of("--circuit", "three")).exit());
+        assertEquals(List.of("circuit.ncd", "results"), list(dir));
+    }
+
+    @Test void anEarlierRunsOutputsAreReplacedWhole() throws IOException {
+        assertEquals(0, run(List.of("--circuit", "split_sum")).exit());
+        assertEquals(List.of(MANIFEST, "rows.npy", "total.npy"), list(out));
+        Ncdc.Result r = run(List.of());
+        assertEquals(0, r.exit(), r.describe());
+        assertEquals(List.of(MANIFEST, "out.npy"), list(out), "no stale output of the earlier run stays");
+        assertEquals(List.of("circuit.ncd", "results"), list(dir), "no temporary directory is left behind");
+        // an empty directory is fine too
+        out = Files.createDirectories(dir.resolve("empty"));
+        assertEquals(0, run(List.of()).exit());
+        assertEquals(List.of(MANIFEST, "out.npy"), list(out));
+    }
+
+    @Test void aDirWithFilesNcdcDidNotWriteIsRefused() throws IOException {
+        Files.createDirectories(out);
+        Path mine = Files.writeString(out.resolve("notes.txt"), "mine");
+        Ncdc.Result r = run(List.of("--steps", "3"));
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.err().contains("error[E0802]: cannot write " + out + ": it holds files that ncdc did not write: notes.txt"), r.describe());
+        assertTrue(r.err().contains("choose another --out"), r.describe());
+        assertEquals("", r.out(), "refused before the run");
+        assertEquals(List.of("notes.txt"), list(out));
+        assertEquals("mine", Files.readString(mine));
+
+        // a directory where an output goes is not ncdc's either, nor a file added to a directory ncdc wrote
+        Files.delete(mine);
+        Files.createDirectories(out.resolve("out.npy"));
+        expectRefused(run(List.of()), "out.npy/");
+        Files.delete(out.resolve("out.npy"));
+        assertEquals(0, run(List.of()).exit());
+        Files.writeString(out.resolve("added.txt"), "mine");
+        expectRefused(run(List.of()), "added.txt");
+        assertTrue(Files.exists(out.resolve("out.npy")) && Files.exists(out.resolve("added.txt")));
+
+        // a plain file as --out
+        out = Files.writeString(dir.resolve("plain"), "a file");
+        Ncdc.Result p = run(List.of());
+        assertEquals(1, p.exit(), p.describe());
+        assertTrue(p.err().contains("cannot write " + out + ": it exists and is not a directory"), p.describe());
+        assertEquals("a file", Files.readString(out));
+    }
+
+    @Test void aWriteFailureSaysWhy() throws IOException {
+        Path plain = Files.writeString(dir.resolve("plain"), "a file");
+        out = plain.resolve("results");
+        Ncdc.Result r = run(List.of());
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.err().contains("error[E0802]: cannot write " + out + ": " + plain + " is not a directory"), r.describe());
+        assertEquals("", r.out(), "refused before the run");
+        assertNoStackTrace(r);
     }
 
     // ---- good runs ---------------------------------------------------------------------------------------------
@@ -181,7 +266,7 @@ class RunBadInputTest {
         Ncdc.Result r3 = Ncdc.run("run", ncd.toString(), "--circuit", "split_sum", "--input", "x=" + in, "--steps", "3",
                 "--out", out3.toString());
         assertEquals(0, r3.exit(), r3.describe());
-        assertEquals(List.of("rows.npy", "total.npy"), list(out3));
+        assertEquals(List.of(MANIFEST, "rows.npy", "total.npy"), list(out3));
         NpyArray rows = Npy.read(out3.resolve("rows.npy"));
         assertArrayEquals(new int[] {3, 4}, rows.shape(), "stacked over a leading step axis");
         float[] rowSums = new float[4];
@@ -250,6 +335,21 @@ class RunBadInputTest {
         assertNoStackTrace(r);
         assertTrue(!Files.exists(out) || list(out).isEmpty(), "nothing may be written under --out: " + list(out));
         for (String f : list(dir)) assertFalse(f.startsWith(".ncdc-out"), "a temporary folder was left behind: " + f);
+    }
+
+    /** E0802 refusing {@code out} for {@code foreign}, its content left as it was. */
+    private void expectRefused(Ncdc.Result r, String foreign) throws IOException {
+        Map<String, byte[]> was = contents(out);
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.err().contains("cannot write " + out + ": it holds files that ncdc did not write: " + foreign), r.describe());
+        assertEquals(was.keySet(), contents(out).keySet());
+    }
+
+    /** The regular files of {@code d} by name, with their bytes. */
+    private static Map<String, byte[]> contents(Path d) throws IOException {
+        Map<String, byte[]> m = new TreeMap<>();
+        for (String f : list(d)) if (Files.isRegularFile(d.resolve(f))) m.put(f, Files.readAllBytes(d.resolve(f)));
+        return m;
     }
 
     private static void assertNoStackTrace(Ncdc.Result r) {
