@@ -58,6 +58,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--params", paramLabel = "FILE.npz", description = "Parameter values, by instance path (e.g. MultiHead_0.Wq).")
     Path params;
 
+    @Option(names = "--params-partial",
+            description = "Let --params hold only some parameters (the others are drawn from --seed) and other arrays (left out); notes name them. Without it, both are errors.")
+    boolean paramsPartial;
+
     @Option(names = "--steps", paramLabel = "N", defaultValue = "1", description = "Steps to run (default: ${DEFAULT-VALUE}).")
     long steps = 1;
 
@@ -92,6 +96,7 @@ final class RunCommand implements Callable<Integer> {
         Diagnostics diags = new Diagnostics();
         Map<String, Integer> sizes = AxisSizes.parse(axes, diags);
         if (steps < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--steps must be at least 1, got " + steps, null);
+        if (paramsPartial && params == null) diags.error(SourceSpan.NONE, DiagCode.E0803, "--params-partial without --params", "give the parameters: --params FILE.npz");
         if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
         if (out != null && !OutDir.check(out, diags)) return fail(err, diags, Main.USER_ERROR);
         Program prog = Frontend.load(file, diags);
@@ -110,7 +115,7 @@ final class RunCommand implements Callable<Integer> {
         if (be.isEmpty()) return fail(err, diags, Main.USAGE);
         Executable interp = be.get().compile(graph, seed);
         if (params != null) {
-            Map<String, Tensor> ps = Inputs.params(params, interp.params(), diags);
+            Map<String, Tensor> ps = Inputs.params(params, interp.params(), paramsPartial, seed, diags, err);
             if (!diags.hasErrors()) ps.forEach(interp::setParam);
         }
         if (diags.all().stream().anyMatch(d -> d.code() == DiagCode.E0803)) return fail(err, diags, Main.USAGE);

@@ -1,7 +1,12 @@
 package ncd.tests;
 
+import ncd.ir.Axis;
+import ncd.ir.DType;
+import ncd.ir.TensorType;
 import ncd.runtime.Npy;
 import ncd.runtime.NpyArray;
+import ncd.runtime.Npz;
+import ncd.runtime.Tensor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code ncdc run} (driven in-process through {@code ncd.cli.Main.run}) on bad inputs: every one is a diagnostic
- * (exit 1, {@code error[E08xx]} on stderr saying why, no stack trace) and leaves nothing under {@code --out}. {@code --out}
+ * (exit 1, {@code error[E08xx]} on stderr saying why, no stack trace) and leaves nothing under {@code --out}. The
+ * parameters of {@code --params} are all there or it is an error (unless {@code --params-partial}). {@code --out}
  * is all or nothing: a failed write leaves it as it was, a good one replaces it whole, and a directory holding files
  * ncdc did not write is refused. A good run writes .npy files that read back. And {@code ncdc test} fails on a law
  * that does not hold.
@@ -49,6 +55,12 @@ class RunBadInputTest {
               state k: i32 = 2
               next k = k + 1
               return gather[V](f32(iota[V]()), expand[col](k))
+            }
+
+            circuit affine(x: f32[row, col]) -> f32[row, col] {
+              param w: f32[col] ~ normal(0, 1)
+              param b: f32[col] ~ normal(0, 1)
+              return x * w + b
             }
 
             // three outputs, the third with a name too long for a file name (255 bytes on common file systems)
@@ -170,6 +182,57 @@ class RunBadInputTest {
     @Test void aMissingParamsFile() {
         Ncdc.Result r = run(List.of("--params", dir.resolve("weights.npz").toString()));
         expectDiagnostic(r, "E0802", "weights.npz");
+    }
+
+    @Test void aDirectoryGivenAsAFileSaysSo() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("data.npy"));
+        expectDiagnostic(runTwice("x=" + d), "E0802", "data.npy: it is a directory");
+        expectDiagnostic(run(List.of("--params", d.toString())), "E0802", "data.npy: it is a directory");
+    }
+
+    @Test void aMissingFolderOnTheWayIsNamed() throws IOException {
+        expectDiagnostic(runTwice("x=" + dir.resolve("nowhere").resolve("x.npy")), "E0802", "no such directory " + dir.resolve("nowhere"));
+        Path plain = Files.writeString(dir.resolve("plain"), "a file");
+        expectDiagnostic(runTwice("x=" + plain.resolve("x.npy")), "E0802", plain + " is not a directory");
+    }
+
+    // ---- --params ----------------------------------------------------------------------------------------------
+
+    @Test void paramsReplaceTheDrawnOnes() throws Exception {
+        Path in = write("ones.npy", npy("<f4", "(4, 3)", f32Bytes(new float[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1})));
+        Path p = params("p.npz", Map.of("w", new float[] {2, 3, 4}, "b", new float[] {1, 0, -1}));
+        Ncdc.Result r = run(List.of("--circuit", "affine", "--input", "x=" + in, "--params", p.toString()));
+        assertEquals(0, r.exit(), r.describe());
+        NpyArray a = Npy.read(out.resolve("out.npy"));
+        float[] want = new float[12];
+        for (int i = 0; i < 12; i++) want[i] = new float[] {3, 3, 3}[i % 3];
+        assertArrayEquals(want, (float[]) a.data());
+    }
+
+    @Test void aParameterMissingFromParamsIsAnError() throws IOException {
+        Path p = params("w_only.npz", Map.of("w", new float[] {2, 3, 4}));
+        Ncdc.Result r = run(List.of("--circuit", "affine", "--params", p.toString()));
+        expectDiagnostic(r, "E0804", "lacks 1 parameter of the circuit: b");
+        assertTrue(r.err().contains("--params-partial"), "the hint names the flag\n" + r.describe());
+    }
+
+    @Test void anArrayThatIsNoParameterIsAnError() throws IOException {
+        Path p = params("extra.npz", Map.of("w", new float[] {2, 3, 4}, "b", new float[3], "bias", new float[3]));
+        Ncdc.Result r = run(List.of("--circuit", "affine", "--params", p.toString()));
+        expectDiagnostic(r, "E0805", "`bias`");
+        assertFalse(r.err().contains("E0804"), r.describe());
+    }
+
+    @Test void paramsPartialDrawsTheMissingOnesAndSaysWhich() throws IOException {
+        Path p = params("partial.npz", Map.of("w", new float[] {2, 3, 4}, "bias", new float[3]));
+        Ncdc.Result r = run(List.of("--circuit", "affine", "--params", p.toString(), "--params-partial", "--seed", "7"));
+        assertEquals(0, r.exit(), r.describe());
+        assertTrue(r.err().contains("note: 1 parameter not in " + p + ", drawn from seed 7: b"), r.describe());
+        assertTrue(r.err().contains("note: " + p + " holds 1 array that no parameter of the circuit has, left out: bias"), r.describe());
+        Ncdc.Result alone = run(List.of("--circuit", "affine", "--params-partial"));
+        assertEquals(2, alone.exit(), alone.describe());
+        assertTrue(alone.err().contains("error[E0803]: --params-partial without --params"), alone.describe());
+        assertNoStackTrace(alone);
     }
 
     // ---- --out DIR, all or nothing -----------------------------------------------------------------------------
@@ -350,6 +413,17 @@ class RunBadInputTest {
         Map<String, byte[]> m = new TreeMap<>();
         for (String f : list(d)) if (Files.isRegularFile(d.resolve(f))) m.put(f, Files.readAllBytes(d.resolve(f)));
         return m;
+    }
+
+    /** An .npz of f32 arrays over axis col (3 long), by parameter name. */
+    private Path params(String name, Map<String, float[]> arrays) throws IOException {
+        Map<String, Tensor> ts = new TreeMap<>();
+        for (Map.Entry<String, float[]> e : arrays.entrySet()) {
+            ts.put(e.getKey(), Tensor.of(new TensorType(DType.F32, List.of(new Axis("col", e.getValue().length)), null), e.getValue()));
+        }
+        Path p = dir.resolve(name);
+        Npz.write(p, ts);
+        return p;
     }
 
     private static void assertNoStackTrace(Ncdc.Result r) {
