@@ -55,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "NAME=FILE.npy", description = "Data for an input (repeatable).")
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--params", paramLabel = "FILE.npz", description = "Parameter values, by instance path (e.g. MultiHead_0.Wq).")
+    @Option(names = "--params", paramLabel = "FILE.npz", description = "Parameter values, by instance path (e.g. MultiHead_0.Wq): every parameter and nothing else, unless --params-partial.")
     Path params;
 
     @Option(names = "--params-partial",
@@ -70,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Write each output as DIR/NAME.npy, all or nothing: into a new directory beside DIR that replaces DIR whole once every file is "
-                + "written. An existing DIR must be empty or written by ncdc before (it lists its files in DIR/" + OutDir.MANIFEST + "); "
+                + "written. An existing DIR must be empty or written by ncdc before (then its file " + OutDir.MANIFEST + " lists the others); "
                 + "one holding other files is refused, never deleted.")
     Path out;
 
