@@ -124,6 +124,7 @@ final class BenchCommand implements Callable<Integer> {
         if (diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
         String name = Circuits.choose(prog, circuit, file, "time", diags);
         if (name == null) return fail(err, diags, Main.USER_ERROR);
+        if (!AxisSizes.check(sizes, prog, name, diags)) return fail(err, diags, Main.USAGE);
         Optional<Graph> g = prog.lower(name, sizes, diags);
         if (g.isEmpty() || diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
         Graph graph = g.get();

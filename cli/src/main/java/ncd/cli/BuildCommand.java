@@ -2,6 +2,7 @@ package ncd.cli;
 
 import ncd.diag.DiagCode;
 import ncd.diag.Diagnostics;
+import ncd.diag.FileErrors;
 import ncd.diag.SourceSpan;
 import ncd.frontend.Frontend;
 import ncd.frontend.Program;
@@ -91,6 +92,7 @@ final class BuildCommand implements Callable<Integer> {
         if (diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
         String name = Circuits.choose(prog, circuit, file, "build", diags);
         if (name == null) return fail(err, diags, Main.USER_ERROR);
+        if (!AxisSizes.check(sizes, prog, name, diags)) return fail(err, diags, Main.USAGE);
         Optional<Graph> g = prog.lower(name, sizes, diags);
         if (g.isEmpty() || diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
         Graph graph = g.get();
@@ -101,7 +103,7 @@ final class BuildCommand implements Callable<Integer> {
         try {
             bytes = write(out, jar);
         } catch (IOException e) {
-            diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot write " + out + ": " + why(e), null);
+            diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot write " + out + ": " + FileErrors.reason(e), null);
             return fail(err, diags, Main.USER_ERROR);
         }
         int generated = jar.generatedClasses().size();
@@ -145,15 +147,6 @@ final class BuildCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(tmp);
         }
-    }
-
-    /** The reason in words: file-system exceptions carry only a path as their message. */
-    private static String why(IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException a) return "permission denied" + (a.getFile() == null ? "" : " (" + a.getFile() + ")");
-        if (e instanceof java.nio.file.FileAlreadyExistsException f) return f.getFile() + " exists and is not a folder";
-        if (e instanceof java.nio.file.NoSuchFileException f) return "no such file or folder " + f.getFile();
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private int fail(PrintWriter err, Diagnostics diags, int code) {

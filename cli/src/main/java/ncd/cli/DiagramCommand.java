@@ -135,6 +135,10 @@ final class DiagramCommand implements Callable<Integer> {
             }
             name = cs.get(0);
         }
+        if (!AxisSizes.check(sizes, prog, name, diags)) {
+            Report.diagnostics(err, common.diagnostics, diags.sorted());
+            return Main.USAGE;
+        }
         Optional<Graph> g = lower(prog, name, sizes, diags);
         List<Diagnostic> ds = diags.sorted();
         if (g.isEmpty()) {

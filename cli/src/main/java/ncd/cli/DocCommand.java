@@ -22,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,7 +97,7 @@ final class DocCommand implements Callable<Integer> {
             err.println("ncdc: no .ncd files under " + path);
             return Main.USER_ERROR;
         }
-        List<DocSite.Module> modules = new ArrayList<>();
+        Map<Program, List<String>> progs = new LinkedHashMap<>();
         for (Path f : files) {
             if (common.verbose) err.println("ncdc: documenting " + f);
             Diagnostics own = new Diagnostics();
@@ -105,8 +107,17 @@ final class DocCommand implements Callable<Integer> {
                 err.println("ncdc: " + f + " has errors; fix them (ncdc check " + f + ") before generating docs");
                 return Main.USER_ERROR;
             }
-            modules.add(module(prog, f, display(path, f), given));
+            List<String> names = new ArrayList<>(prog.circuitNames());
+            names.addAll(prog.lawNames());
+            progs.put(prog, names);
         }
+        if (!AxisSizes.check(given, progs, "circuits or laws", diags)) {
+            Report.diagnostics(err, common.diagnostics, diags.sorted());
+            return Main.USAGE;
+        }
+        List<DocSite.Module> modules = new ArrayList<>();
+        Iterator<Program> prog = progs.keySet().iterator();
+        for (Path f : files) modules.add(module(prog.next(), f, display(path, f), given));
         modules.sort(Comparator.comparing(DocSite.Module::name));
         Render.Engine e = Render.resolve(engine.engine);
         long t0 = System.nanoTime();

@@ -2,6 +2,7 @@ package ncd.cli;
 
 import ncd.diag.DiagCode;
 import ncd.diag.Diagnostics;
+import ncd.diag.FileErrors;
 import ncd.diag.SourceSpan;
 import ncd.ir.Attr;
 import ncd.ir.Graph;
@@ -13,8 +14,11 @@ import ncd.runtime.NpyException;
 import ncd.runtime.Npz;
 import ncd.runtime.Tensor;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,10 +54,7 @@ final class Inputs {
                 continue;
             }
             try {
-                if (!Files.isRegularFile(file)) {
-                    diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot read " + file + ": no such file", null);
-                    continue;
-                }
+                if (!readable(file, "--input " + name + "=FILE.npy", diags)) continue;
                 NpyArray a;
                 try {
                     a = Npy.read(file);
@@ -67,31 +68,36 @@ final class Inputs {
                     diags.error(SourceSpan.NONE, DiagCode.E0804, e.getMessage(), null);
                 }
             } catch (RuntimeException e) {
-                diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot read " + file + ": " + e.getMessage(), null);
+                diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot read " + file + ": " + FileErrors.reason(e), null);
             }
         }
         return out;
     }
 
-    /** Parameters from an .npz whose array names are parameter paths. */
-    static Map<String, Tensor> params(Path file, Map<String, Tensor> current, Diagnostics diags) {
+    /**
+     * Parameters from an .npz whose array names are parameter paths. Every parameter must be there and every array
+     * must be one (E0804 names the missing ones, E0805 the others), unless {@code partial}: then the parameters it
+     * lacks keep their values drawn from {@code seed} and arrays that are no parameter are left out, each said in a
+     * note on {@code notes}.
+     */
+    static Map<String, Tensor> params(Path file, Map<String, Tensor> current, boolean partial, long seed, Diagnostics diags, PrintWriter notes) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         Map<String, NpyArray> arrays;
         try {
-            if (!Files.isRegularFile(file)) {
-                diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot read " + file + ": no such file", null);
-                return out;
-            }
+            if (!readable(file, "--params FILE.npz", diags)) return out;
             arrays = Npz.read(file);
-        } catch (NpyException | RuntimeException e) {
+        } catch (NpyException e) {
             diags.error(SourceSpan.NONE, DiagCode.E0802, e.getMessage(), null);
             return out;
+        } catch (RuntimeException e) {
+            diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot read " + file + ": " + FileErrors.reason(e), null);
+            return out;
         }
+        List<String> others = new ArrayList<>();
         for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
             Tensor old = current.get(e.getKey());
             if (old == null) {
-                diags.error(SourceSpan.NONE, DiagCode.E0805, file + " holds `" + e.getKey() + "`, which is not a parameter of the circuit",
-                        "its parameters: " + current.keySet());
+                others.add(e.getKey());
                 continue;
             }
             try {
@@ -100,6 +106,40 @@ final class Inputs {
                 diags.error(SourceSpan.NONE, DiagCode.E0804, x.getMessage(), null);
             }
         }
+        List<String> missing = new ArrayList<>(current.keySet());
+        missing.removeAll(arrays.keySet());
+        if (partial) {
+            if (!missing.isEmpty()) notes.println("note: " + count(missing.size(), "parameter") + " not in " + file + ", drawn from seed " + seed + ": " + String.join(", ", missing));
+            if (!others.isEmpty()) notes.println("note: " + file + " holds " + count(others.size(), "array") + " that no parameter of the circuit has, left out: " + String.join(", ", others));
+            return out;
+        }
+        for (String o : others) {
+            diags.error(SourceSpan.NONE, DiagCode.E0805, file + " holds `" + o + "`, which is not a parameter of the circuit",
+                    "its parameters: " + current.keySet() + "; --params-partial leaves out arrays that are no parameter");
+        }
+        if (!missing.isEmpty()) {
+            diags.error(SourceSpan.NONE, DiagCode.E0804, file + " lacks " + count(missing.size(), "parameter") + " of the circuit: " + String.join(", ", missing),
+                    "save every parameter in it (names are instance paths, as ncdc ir prints them), or give --params-partial to draw the missing ones from --seed");
+        }
         return out;
+    }
+
+    private static String count(int n, String noun) { return n + " " + noun + (n == 1 ? "" : "s"); }
+
+    /**
+     * Whether {@code file} can be opened for reading; else E0802 with the reason (a directory, a missing file or
+     * directory, no permission), before the .npy/.npz readers, whose messages are about the format.
+     */
+    private static boolean readable(Path file, String option, Diagnostics diags) {
+        if (Files.isDirectory(file)) {
+            diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot read " + file + ": it is a directory", option + " takes a file");
+            return false;
+        }
+        try (var c = Files.newByteChannel(file)) {
+            return true;
+        } catch (IOException e) {
+            diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot read " + file + ": " + FileErrors.reason(e), null);
+            return false;
+        }
     }
 }

@@ -93,14 +93,18 @@ final class IrCommand implements Callable<Integer> {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
             return Main.USER_ERROR;
         }
+        List<String> all = new ArrayList<>(prog.circuitNames());
+        all.addAll(prog.lawNames());
+        if (!AxisSizes.check(sizes, Map.of(prog, circuit != null ? List.of(circuit) : all), "circuits or laws", diags)) {
+            Report.diagnostics(err, common.diagnostics, diags.sorted());
+            return Main.USAGE;
+        }
         List<String> names = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         if (circuit != null) {
             names.add(circuit);
         } else {
-            List<String> candidates = new ArrayList<>(prog.circuitNames());
-            candidates.addAll(prog.lawNames());
-            for (String n : candidates) {
+            for (String n : all) {
                 List<String> missing = new ArrayList<>(prog.unsizedAxes(n));
                 missing.removeAll(sizes.keySet());
                 if (missing.isEmpty()) names.add(n); else skipped.add(n + " (" + String.join(", ", missing) + ")");

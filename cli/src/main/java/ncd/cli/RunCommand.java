@@ -21,11 +21,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,8 +62,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "NAME=FILE.npy", description = "Data for an input (repeatable).")
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--params", paramLabel = "FILE.npz", description = "Parameter values, by instance path (e.g. MultiHead_0.Wq).")
+    @Option(names = "--params", paramLabel = "FILE.npz", description = "Parameter values, by instance path (e.g. MultiHead_0.Wq): every parameter and nothing else, unless --params-partial.")
     Path params;
+
+    @Option(names = "--params-partial",
+            description = "Let --params hold only some parameters (the others are drawn from --seed) and other arrays (left out); notes name them. Without it, both are errors.")
+    boolean paramsPartial;
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "1", description = "Steps to run (default: ${DEFAULT-VALUE}).")
     long steps = 1;
@@ -74,7 +75,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed for parameters and random inputs (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write each output as DIR/NAME.npy.")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Write each output as DIR/NAME.npy, all or nothing: into a new directory beside DIR that replaces DIR whole once every file is "
+                + "written. An existing DIR must be empty or written by ncdc before (then its file " + OutDir.MANIFEST + " lists the others); "
+                + "one holding other files is refused, never deleted.")
     Path out;
 
     @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",", description = "Size a generic or sized-later axis.")
@@ -99,11 +103,14 @@ final class RunCommand implements Callable<Integer> {
         Diagnostics diags = new Diagnostics();
         Map<String, Integer> sizes = AxisSizes.parse(axes, diags);
         if (steps < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--steps must be at least 1, got " + steps, null);
+        if (paramsPartial && params == null) diags.error(SourceSpan.NONE, DiagCode.E0803, "--params-partial without --params", "give the parameters: --params FILE.npz");
         if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
+        if (out != null && !OutDir.check(out, diags)) return fail(err, diags, Main.USER_ERROR);
         Program prog = Frontend.load(file, diags);
         if (diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
         String name = Circuits.choose(prog, circuit, file, "run", diags);
         if (name == null) return fail(err, diags, Main.USER_ERROR);
+        if (!AxisSizes.check(sizes, prog, name, diags)) return fail(err, diags, Main.USAGE);
         Optional<Graph> g = prog.lower(name, sizes, diags);
         if (g.isEmpty() || diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
         Graph graph = g.get();
@@ -115,7 +122,7 @@ final class RunCommand implements Callable<Integer> {
         if (be.isEmpty()) return fail(err, diags, Main.USAGE);
         Executable interp = be.get().compile(graph, seed);
         if (params != null) {
-            Map<String, Tensor> ps = Inputs.params(params, interp.params(), diags);
+            Map<String, Tensor> ps = Inputs.params(params, interp.params(), paramsPartial, seed, diags, err);
             if (!diags.hasErrors()) ps.forEach(interp::setParam);
         }
         if (diags.all().stream().anyMatch(d -> d.code() == DiagCode.E0803)) return fail(err, diags, Main.USAGE);
@@ -157,16 +164,14 @@ final class RunCommand implements Callable<Integer> {
         }
         o.flush();
         if (out != null) {
-            Map<String, Tensor> files = new LinkedHashMap<>();
+            Map<String, OutDir.Content> files = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> e : last.entrySet()) {
-                files.put(e.getKey(), steps > 1 ? stack(trace.get(e.getKey())) : e.getValue());
+                Tensor t = steps > 1 ? stack(trace.get(e.getKey())) : e.getValue();
+                files.put(e.getKey() + ".npy", f -> Npy.write(f, t));
             }
-            try {
-                write(out, files);
-            } catch (IOException e) {
-                diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot write " + out + ": " + e.getMessage(), null);
-                return fail(err, diags, Main.USER_ERROR);
-            }
+            boolean wrote = OutDir.write(out, "ncdc run", files, diags);
+            if (!diags.all().isEmpty()) Report.diagnostics(err, common.diagnostics, diags.sorted());
+            if (!wrote) return Main.USER_ERROR;
             o.println("wrote " + files.size() + (files.size() == 1 ? " file" : " files") + " to " + out);
         }
         return Main.OK;
@@ -201,29 +206,6 @@ final class RunCommand implements Callable<Integer> {
             for (int i = 0; i < n; i++) out.set(s * n + i, t.get(i));
         }
         return out;
-    }
-
-    /**
-     * Writes every file into a fresh folder beside {@code dir} first and moves them in only when all are written,
-     * so a failure leaves nothing partial under {@code dir}.
-     */
-    static void write(Path dir, Map<String, Tensor> files) throws IOException {
-        Path abs = dir.toAbsolutePath();
-        Path parent = abs.getParent();
-        if (parent != null) Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, ".ncdc-out-");
-        try {
-            for (Map.Entry<String, Tensor> e : files.entrySet()) Npy.write(tmp.resolve(e.getKey() + ".npy"), e.getValue());
-            Files.createDirectories(abs);
-            for (Map.Entry<String, Tensor> e : files.entrySet()) {
-                Files.move(tmp.resolve(e.getKey() + ".npy"), abs.resolve(e.getKey() + ".npy"), StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            try (var s = Files.list(tmp)) {
-                for (Path p : s.toList()) Files.deleteIfExists(p);
-            }
-            Files.deleteIfExists(tmp);
-        }
     }
 
     /** A progress line on a terminal for long runs; silent when output is not a terminal. */

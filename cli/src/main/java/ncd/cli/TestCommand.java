@@ -23,6 +23,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,15 +79,29 @@ final class TestCommand implements Callable<Integer> {
         }
         List<Path> files = new ArrayList<>();
         for (Path p : paths) files.addAll(expand(p));
-        int passed = 0, failed = 0, broken = 0;
+        // every file is loaded before any law runs: an --axis is wrong only when no law of any file takes it
+        List<Diagnostics> loading = new ArrayList<>();
+        Map<Program, List<String>> programs = new LinkedHashMap<>();
         for (Path f : files) {
             Diagnostics d = new Diagnostics();
             Program prog = Frontend.load(f, d);
+            loading.add(d);
+            if (!d.hasErrors()) programs.put(prog, prog.lawNames());
+        }
+        // with a file that does not load, the law that takes an axis may be in it: its errors are reported instead
+        if (programs.size() == files.size() && !AxisSizes.check(given, programs, "laws", diags)) {
+            Report.diagnostics(err, common.diagnostics, diags.sorted());
+            return Main.USAGE;
+        }
+        int passed = 0, failed = 0, broken = 0;
+        Iterator<Program> loaded = programs.keySet().iterator();
+        for (Diagnostics d : loading) {
             if (d.hasErrors()) {
                 Report.diagnostics(err, common.diagnostics, d.sorted());
                 broken++;
                 continue;
             }
+            Program prog = loaded.next();
             for (String law : prog.lawNames()) {
                 Map<String, Integer> sizes = new LinkedHashMap<>(given);
                 int next = 3;

@@ -27,6 +27,15 @@ public interface Program {
     List<String> unsizedAxes(String name);
 
     /**
+     * The declaration of axis {@code name} that the root module sees (its own or an import's), else a sized-later
+     * one of that name in any loaded module (a circuit imported from there may need its size); empty when none.
+     */
+    Optional<AxisDecl> axisDeclaration(String name);
+
+    /** An axis declaration: its module, where it is, and its size ({@code null}: sized later, by the caller). */
+    record AxisDecl(String module, SourceSpan span, Integer size) {}
+
+    /**
      * Lowers a circuit or law of the root module. {@code axisSizes} sizes its generic and sized-later axes.
      * Returns empty when there were errors (they are in {@code diags}: E0801 for an unknown name, E0305 for a
      * missing size, and the size-dependent errors that only a known size reveals).

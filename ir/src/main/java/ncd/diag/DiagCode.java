@@ -71,7 +71,7 @@ public enum DiagCode {
 
     // --- E08: driver
     E0801("no such circuit"),
-    E0802("cannot read file"),
+    E0802("cannot read or write a file"),
     E0803("bad command-line value"),
     E0804("input data does not fit the circuit"),
     E0805("no such input"),

@@ -189,7 +189,7 @@ class AotBuildTest {
         Path file = Files.writeString(dir.resolve("plain-file"), "not a folder");
         Ncdc.Result r = Ncdc.run("build", src.toString(), "--circuit", "twice", "-o", file.resolve("c.jar").toString());
         assertEquals(1, r.exit(), r::describe);
-        assertTrue(r.err().contains("E0802") && r.err().contains("cannot write") && r.err().contains("not a folder"), r::describe);
+        assertTrue(r.err().contains("E0802") && r.err().contains("cannot write") && r.err().contains("plain-file exists and is not a directory"), r::describe);
         assertFalse(r.internalError(), r::describe);
         Path folder = Files.createDirectories(dir.resolve("folder"));
         Ncdc.Result d = Ncdc.run("build", src.toString(), "--circuit", "twice", "-o", folder.toString());

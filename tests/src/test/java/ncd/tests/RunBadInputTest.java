@@ -1,7 +1,12 @@
 package ncd.tests;
 
+import ncd.ir.Axis;
+import ncd.ir.DType;
+import ncd.ir.TensorType;
 import ncd.runtime.Npy;
 import ncd.runtime.NpyArray;
+import ncd.runtime.Npz;
+import ncd.runtime.Tensor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,12 +32,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code ncdc run} (driven in-process through {@code ncd.cli.Main.run}) on bad inputs: every one is a diagnostic
- * (exit 1, {@code error[E08xx]} on stderr, no stack trace) and leaves nothing under {@code --out}. A good run writes
- * .npy files that read back. And {@code ncdc test} fails on a law that does not hold.
+ * (exit 1, {@code error[E08xx]} on stderr saying why, no stack trace) and leaves nothing under {@code --out}. The
+ * parameters of {@code --params} are all there or it is an error (unless {@code --params-partial}). {@code --out}
+ * is all or nothing: a failed write leaves it as it was, a good one replaces it whole, and a directory holding files
+ * ncdc did not write is refused. A good run writes .npy files that read back. And {@code ncdc test} fails on a law
+ * that does not hold.
  *
  * <p>The bad .npy files are made here, byte by byte, in a temporary folder.
  */
 class RunBadInputTest {
+    /** What ncdc leaves in an --out directory it wrote, naming its files. */
+    private static final String MANIFEST = ".ncdc-outputs";
     private static final String CIRCUIT = """
             axis row = 4, col = 3
             circuit twice(x: f32[row, col]) -> f32[row, col] { return x * 2 }
@@ -44,7 +56,18 @@ class RunBadInputTest {
               next k = k + 1
               return gather[V](f32(iota[V]()), expand[col](k))
             }
-            """;
+
+            circuit affine(x: f32[row, col]) -> f32[row, col] {
+              param w: f32[col] ~ normal(0, 1)
+              param b: f32[col] ~ normal(0, 1)
+              return x * w + b
+            }
+
+            // three outputs, the third with a name too long for a file name (255 bytes on common file systems)
+            circuit three(x: f32[row, col]) -> (first: f32[row, col], second: f32[row], LONG: f32) {
+              return (x, sum[col](x), sum[row, col](x))
+            }
+            """.replace("LONG", "z".repeat(300));
 
     @TempDir Path dir;
     private Path ncd;
@@ -148,7 +171,7 @@ class RunBadInputTest {
     @Test void aRunTimeErrorWritesNothing() {
         Ncdc.Result ok = run(List.of("--circuit", "Lookup", "--steps", "2"));
         assertEquals(0, ok.exit(), ok.describe());
-        assertEquals(List.of("out.npy"), list(out));
+        assertEquals(List.of(MANIFEST, "out.npy"), list(out));
         // a fresh --out folder: the run fails at its third step, so nothing is written there
         out = dir.resolve("results2");
         Ncdc.Result r = run(List.of("--circuit", "Lookup", "--steps", "5"));
@@ -159,6 +182,131 @@ class RunBadInputTest {
     @Test void aMissingParamsFile() {
         Ncdc.Result r = run(List.of("--params", dir.resolve("weights.npz").toString()));
         expectDiagnostic(r, "E0802", "weights.npz");
+    }
+
+    @Test void aDirectoryGivenAsAFileSaysSo() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("data.npy"));
+        expectDiagnostic(runTwice("x=" + d), "E0802", "data.npy: it is a directory");
+        expectDiagnostic(run(List.of("--params", d.toString())), "E0802", "data.npy: it is a directory");
+    }
+
+    @Test void aMissingFolderOnTheWayIsNamed() throws IOException {
+        expectDiagnostic(runTwice("x=" + dir.resolve("nowhere").resolve("x.npy")), "E0802", "no such directory " + dir.resolve("nowhere"));
+        Path plain = Files.writeString(dir.resolve("plain"), "a file");
+        expectDiagnostic(runTwice("x=" + plain.resolve("x.npy")), "E0802", plain + " is not a directory");
+    }
+
+    // ---- --params ----------------------------------------------------------------------------------------------
+
+    @Test void paramsReplaceTheDrawnOnes() throws Exception {
+        Path in = write("ones.npy", npy("<f4", "(4, 3)", f32Bytes(new float[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1})));
+        Path p = params("p.npz", Map.of("w", new float[] {2, 3, 4}, "b", new float[] {1, 0, -1}));
+        Ncdc.Result r = run(List.of("--circuit", "affine", "--input", "x=" + in, "--params", p.toString()));
+        assertEquals(0, r.exit(), r.describe());
+        NpyArray a = Npy.read(out.resolve("out.npy"));
+        float[] want = new float[12];
+        for (int i = 0; i < 12; i++) want[i] = new float[] {3, 3, 3}[i % 3];
+        assertArrayEquals(want, (float[]) a.data());
+    }
+
+    @Test void aParameterMissingFromParamsIsAnError() throws IOException {
+        Path p = params("w_only.npz", Map.of("w", new float[] {2, 3, 4}));
+        Ncdc.Result r = run(List.of("--circuit", "affine", "--params", p.toString()));
+        expectDiagnostic(r, "E0804", "lacks 1 parameter of the circuit: b");
+        assertTrue(r.err().contains("--params-partial"), "the hint names the flag\n" + r.describe());
+    }
+
+    @Test void anArrayThatIsNoParameterIsAnError() throws IOException {
+        Path p = params("extra.npz", Map.of("w", new float[] {2, 3, 4}, "b", new float[3], "bias", new float[3]));
+        Ncdc.Result r = run(List.of("--circuit", "affine", "--params", p.toString()));
+        expectDiagnostic(r, "E0805", "`bias`");
+        assertFalse(r.err().contains("E0804"), r.describe());
+    }
+
+    @Test void paramsPartialDrawsTheMissingOnesAndSaysWhich() throws IOException {
+        Path p = params("partial.npz", Map.of("w", new float[] {2, 3, 4}, "bias", new float[3]));
+        Ncdc.Result r = run(List.of("--circuit", "affine", "--params", p.toString(), "--params-partial", "--seed", "7"));
+        assertEquals(0, r.exit(), r.describe());
+        assertTrue(r.err().contains("note: 1 parameter not in " + p + ", drawn from seed 7: b"), r.describe());
+        assertTrue(r.err().contains("note: " + p + " holds 1 array that no parameter of the circuit has, left out: bias"), r.describe());
+        Ncdc.Result alone = run(List.of("--circuit", "affine", "--params-partial"));
+        assertEquals(2, alone.exit(), alone.describe());
+        assertTrue(alone.err().contains("error[E0803]: --params-partial without --params"), alone.describe());
+        assertNoStackTrace(alone);
+    }
+
+    // ---- --out DIR, all or nothing -----------------------------------------------------------------------------
+
+    @Test void aFailureOnALaterOutputLeavesDirUntouched() throws IOException {
+        Ncdc.Result before = run(List.of("--circuit", "split_sum"));
+        assertEquals(0, before.exit(), before.describe());
+        Map<String, byte[]> was = contents(out);
+
+        // the third output cannot be written (its name is too long), after the first two were
+        Ncdc.Result r = run(List.of("--circuit", "three"));
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.err().contains("error[E0802]: cannot write " + out.resolve("z".repeat(300) + ".npy") + ": file name too long"), r.describe());
+        assertNoStackTrace(r);
+        assertEquals(was.keySet(), contents(out).keySet(), "--out is as the earlier run left it");
+        for (Map.Entry<String, byte[]> e : contents(out).entrySet()) assertArrayEquals(was.get(e.getKey()), e.getValue(), e.getKey());
+        assertEquals(List.of("circuit.ncd", "results"), list(dir), "no temporary directory is left behind");
+
+        // into a new directory: it is not made
+        out = dir.resolve("fresh");
+        assertEquals(1, run(List.of("--circuit", "three")).exit());
+        assertEquals(List.of("circuit.ncd", "results"), list(dir));
+    }
+
+    @Test void anEarlierRunsOutputsAreReplacedWhole() throws IOException {
+        assertEquals(0, run(List.of("--circuit", "split_sum")).exit());
+        assertEquals(List.of(MANIFEST, "rows.npy", "total.npy"), list(out));
+        Ncdc.Result r = run(List.of());
+        assertEquals(0, r.exit(), r.describe());
+        assertEquals(List.of(MANIFEST, "out.npy"), list(out), "no stale output of the earlier run stays");
+        assertEquals(List.of("circuit.ncd", "results"), list(dir), "no temporary directory is left behind");
+        // an empty directory is fine too
+        out = Files.createDirectories(dir.resolve("empty"));
+        assertEquals(0, run(List.of()).exit());
+        assertEquals(List.of(MANIFEST, "out.npy"), list(out));
+    }
+
+    @Test void aDirWithFilesNcdcDidNotWriteIsRefused() throws IOException {
+        Files.createDirectories(out);
+        Path mine = Files.writeString(out.resolve("notes.txt"), "mine");
+        Ncdc.Result r = run(List.of("--steps", "3"));
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.err().contains("error[E0802]: cannot write " + out + ": it holds files that ncdc did not write: notes.txt"), r.describe());
+        assertTrue(r.err().contains("choose another --out"), r.describe());
+        assertEquals("", r.out(), "refused before the run");
+        assertEquals(List.of("notes.txt"), list(out));
+        assertEquals("mine", Files.readString(mine));
+
+        // a directory where an output goes is not ncdc's either, nor a file added to a directory ncdc wrote
+        Files.delete(mine);
+        Files.createDirectories(out.resolve("out.npy"));
+        expectRefused(run(List.of()), "out.npy/");
+        Files.delete(out.resolve("out.npy"));
+        assertEquals(0, run(List.of()).exit());
+        Files.writeString(out.resolve("added.txt"), "mine");
+        expectRefused(run(List.of()), "added.txt");
+        assertTrue(Files.exists(out.resolve("out.npy")) && Files.exists(out.resolve("added.txt")));
+
+        // a plain file as --out
+        out = Files.writeString(dir.resolve("plain"), "a file");
+        Ncdc.Result p = run(List.of());
+        assertEquals(1, p.exit(), p.describe());
+        assertTrue(p.err().contains("cannot write " + out + ": it exists and is not a directory"), p.describe());
+        assertEquals("a file", Files.readString(out));
+    }
+
+    @Test void aWriteFailureSaysWhy() throws IOException {
+        Path plain = Files.writeString(dir.resolve("plain"), "a file");
+        out = plain.resolve("results");
+        Ncdc.Result r = run(List.of());
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.err().contains("error[E0802]: cannot write " + out + ": " + plain + " is not a directory"), r.describe());
+        assertEquals("", r.out(), "refused before the run");
+        assertNoStackTrace(r);
     }
 
     // ---- good runs ---------------------------------------------------------------------------------------------
@@ -181,7 +329,7 @@ class RunBadInputTest {
         Ncdc.Result r3 = Ncdc.run("run", ncd.toString(), "--circuit", "split_sum", "--input", "x=" + in, "--steps", "3",
                 "--out", out3.toString());
         assertEquals(0, r3.exit(), r3.describe());
-        assertEquals(List.of("rows.npy", "total.npy"), list(out3));
+        assertEquals(List.of(MANIFEST, "rows.npy", "total.npy"), list(out3));
         NpyArray rows = Npy.read(out3.resolve("rows.npy"));
         assertArrayEquals(new int[] {3, 4}, rows.shape(), "stacked over a leading step axis");
         float[] rowSums = new float[4];
@@ -250,6 +398,32 @@ class RunBadInputTest {
         assertNoStackTrace(r);
         assertTrue(!Files.exists(out) || list(out).isEmpty(), "nothing may be written under --out: " + list(out));
         for (String f : list(dir)) assertFalse(f.startsWith(".ncdc-out"), "a temporary folder was left behind: " + f);
+    }
+
+    /** E0802 refusing {@code out} for {@code foreign}, its content left as it was. */
+    private void expectRefused(Ncdc.Result r, String foreign) throws IOException {
+        Map<String, byte[]> was = contents(out);
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.err().contains("cannot write " + out + ": it holds files that ncdc did not write: " + foreign), r.describe());
+        assertEquals(was.keySet(), contents(out).keySet());
+    }
+
+    /** The regular files of {@code d} by name, with their bytes. */
+    private static Map<String, byte[]> contents(Path d) throws IOException {
+        Map<String, byte[]> m = new TreeMap<>();
+        for (String f : list(d)) if (Files.isRegularFile(d.resolve(f))) m.put(f, Files.readAllBytes(d.resolve(f)));
+        return m;
+    }
+
+    /** An .npz of f32 arrays over axis col (3 long), by parameter name. */
+    private Path params(String name, Map<String, float[]> arrays) throws IOException {
+        Map<String, Tensor> ts = new TreeMap<>();
+        for (Map.Entry<String, float[]> e : arrays.entrySet()) {
+            ts.put(e.getKey(), Tensor.of(new TensorType(DType.F32, List.of(new Axis("col", e.getValue().length)), null), e.getValue()));
+        }
+        Path p = dir.resolve(name);
+        Npz.write(p, ts);
+        return p;
     }
 
     private static void assertNoStackTrace(Ncdc.Result r) {

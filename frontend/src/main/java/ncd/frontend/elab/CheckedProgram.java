@@ -32,19 +32,22 @@ import java.util.Set;
  */
 public final class CheckedProgram implements Program {
     private final ModuleScope root;
+    /** Every loaded module, the root among them. */
+    private final List<ModuleScope> modules;
     private final UnitTable units;
     private final boolean clean;
     private final String name;
 
-    private CheckedProgram(String name, ModuleScope root, UnitTable units, boolean clean) {
+    private CheckedProgram(String name, ModuleScope root, List<ModuleScope> modules, UnitTable units, boolean clean) {
         this.name = name;
         this.root = root;
+        this.modules = List.copyOf(modules);
         this.units = units;
         this.clean = clean;
     }
 
     /** A program that failed before checking (unreadable or unparsable root): it has no circuits. */
-    public static Program empty(String name) { return new CheckedProgram(name, null, null, false); }
+    public static Program empty(String name) { return new CheckedProgram(name, null, List.of(), null, false); }
 
     /** Checks every module; errors go to {@code diags}. */
     public static Program check(ModuleScope root, List<ModuleScope> modules, Diagnostics diags) {
@@ -61,7 +64,7 @@ public final class CheckedProgram implements Program {
             }
         }
         reportRecursion(el, diags);
-        return new CheckedProgram(root.name(), root, units, !diags.hasErrors());
+        return new CheckedProgram(root.name(), root, modules, units, !diags.hasErrors());
     }
 
     private static List<Decl.UnitDef> unitsOf(ModuleScope m) {
@@ -184,6 +187,19 @@ public final class CheckedProgram implements Program {
         }
         return out;
     }
+
+    @Override public Optional<AxisDecl> axisDeclaration(String axis) {
+        if (root == null) return Optional.empty();
+        ModuleScope.Found<Decl.AxisDef> seen = root.axis(axis);
+        if (seen != null) return Optional.of(axisDecl(seen.module(), seen.decl()));
+        for (ModuleScope m : modules) {
+            Decl.AxisDef d = m.axes().get(axis);
+            if (d != null && d.size() == null) return Optional.of(axisDecl(m, d));
+        }
+        return Optional.empty();
+    }
+
+    private static AxisDecl axisDecl(ModuleScope m, Decl.AxisDef d) { return new AxisDecl(m.name(), d.name().span(), d.size()); }
 
     @Override public Optional<Graph> lower(String circuit, Map<String, Integer> sizes, Diagnostics diags) {
         if (root == null) return Optional.empty();

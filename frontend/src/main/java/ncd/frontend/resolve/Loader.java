@@ -2,6 +2,7 @@ package ncd.frontend.resolve;
 
 import ncd.diag.DiagCode;
 import ncd.diag.Diagnostics;
+import ncd.diag.FileErrors;
 import ncd.diag.SourceFile;
 import ncd.diag.SourceSpan;
 import ncd.frontend.CompilerBug;
@@ -49,7 +50,7 @@ public final class Loader {
             try {
                 text = Files.readString(file, StandardCharsets.UTF_8);
             } catch (IOException | RuntimeException e) {
-                diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot read " + display + ": " + describe(e),
+                diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot read " + display + ": " + FileErrors.reason(e),
                         "check the path; ncdc takes .ncd files or directories");
                 return CheckedProgram.empty(stem(file));
             }
@@ -78,13 +79,6 @@ public final class Loader {
         } catch (RuntimeException | StackOverflowError e) {
             throw new CompilerBug("check", e);
         }
-    }
-
-    private static String describe(Exception e) {
-        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
-        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
-        if (e instanceof java.nio.charset.MalformedInputException) return "not UTF-8 text";
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static String stem(Path file) {
@@ -165,7 +159,7 @@ public final class Loader {
                     text = Files.readString(p, StandardCharsets.UTF_8);
                     display = p.toString();
                 } catch (IOException | RuntimeException e) {
-                    diags.error(from == null ? SourceSpan.NONE : from.span(), DiagCode.E0802, "cannot read " + p + ": " + describe(e), null);
+                    diags.error(from == null ? SourceSpan.NONE : from.span(), DiagCode.E0802, "cannot read " + p + ": " + FileErrors.reason(e), null);
                     return null;
                 }
             }
