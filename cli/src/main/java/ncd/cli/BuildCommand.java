@@ -17,13 +17,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -101,7 +96,7 @@ final class BuildCommand implements Callable<Integer> {
         AotJar jar = AotJar.build(graph, seed, JvmOptions.defaults());
         long bytes;
         try {
-            bytes = write(out, jar);
+            bytes = OutFile.write(out, jar::write);
         } catch (IOException e) {
             diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot write " + out + ": " + FileErrors.reason(e), null);
             return fail(err, diags, Main.USER_ERROR);
@@ -111,42 +106,6 @@ final class BuildCommand implements Callable<Integer> {
                 name, generated, generated == 1 ? "" : "es (Vector API and scalar)", jar.runtimeClasses().size());
         o.println("run it: java --add-modules jdk.incubator.vector -jar " + out + " --steps 8");
         return Main.OK;
-    }
-
-    /**
-     * Writes the jar beside {@code target} first and moves it into place only when it is complete, so a failure
-     * leaves no partial file and an existing one untouched. Returns its size.
-     */
-    static long write(Path target, AotJar jar) throws IOException {
-        Path abs = target.toAbsolutePath();
-        if (Files.isDirectory(abs)) throw new IOException("it is a directory");
-        Path parent = abs.getParent();
-        if (parent != null) Files.createDirectories(parent);
-        // not Files.createTempFile: its owner-only permissions would stay with the jar
-        Path tmp = null;
-        OutputStream os = null;
-        for (int i = 0; os == null; i++) {
-            tmp = parent.resolve("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "." + i + ".tmp");
-            try {
-                os = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                if (i > 100) throw e;
-            }
-        }
-        try {
-            try (OutputStream o = os) {
-                jar.write(o);
-            }
-            long size = Files.size(tmp);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return size;
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     private int fail(PrintWriter err, Diagnostics diags, int code) {

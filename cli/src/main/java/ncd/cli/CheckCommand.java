@@ -135,12 +135,17 @@ final class CheckCommand implements Callable<Integer> {
             String dot = DotWriter.write(partial.get().graph(), new DotWriter.Options(Integer.MAX_VALUE, hot, hotWires, note));
             try {
                 Path to = Path.of(diagram);
-                if (format.equals("dot")) Files.writeString(to, dot, StandardCharsets.UTF_8);
-                else if (format.equals("svg")) Files.writeString(to, Render.svg(dot, Render.resolve(Render.Engine.AUTO)), StandardCharsets.UTF_8);
-                else Files.write(to, Render.png(dot, Render.resolve(Render.Engine.AUTO), 144));
+                byte[] bytes = switch (format) {
+                    case "dot" -> dot.getBytes(StandardCharsets.UTF_8);
+                    case "svg" -> Render.svg(dot, Render.Engine.AUTO).getBytes(StandardCharsets.UTF_8);
+                    default -> Render.png(dot, Render.Engine.AUTO, 144);
+                };
+                OutFile.write(to, o -> o.write(bytes));
                 err.println("note: drew " + name.get() + " up to its error in " + to
                         + (hot.isEmpty() ? "" : " (the refused operation's inputs in red)"));
-            } catch (IOException | Render.RenderException e) {
+            } catch (IOException e) {
+                err.println("note: could not write the diagram to " + diagram + ": " + ncd.diag.FileErrors.reason(e));
+            } catch (Render.RenderException e) {
                 err.println("note: could not draw the diagram: " + e.getMessage());
             }
             return;

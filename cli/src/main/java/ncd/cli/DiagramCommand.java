@@ -1,7 +1,10 @@
 package ncd.cli;
 
+import ncd.diag.DiagCode;
 import ncd.diag.Diagnostic;
 import ncd.diag.Diagnostics;
+import ncd.diag.FileErrors;
+import ncd.diag.SourceSpan;
 import ncd.diagrams.DotWriter;
 import ncd.diagrams.Render;
 import ncd.frontend.CompilerBug;
@@ -20,7 +23,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,25 +157,30 @@ final class DiagramCommand implements Callable<Integer> {
             return Main.OK;
         }
         Path to = Path.of(output);
-        if (format.equals("dot")) {
-            Files.writeString(to, dot, StandardCharsets.UTF_8);
-            return Main.OK;
-        }
         Render.Engine used = Render.resolve(engine.engine);
         long t0 = System.nanoTime();
+        byte[] bytes;
         try {
-            if (format.equals("svg")) {
-                Files.writeString(to, Render.svg(dot, used), StandardCharsets.UTF_8);
-            } else {
-                Files.write(to, Render.png(dot, used, dpi));
-            }
+            bytes = switch (format) {
+                case "dot" -> dot.getBytes(StandardCharsets.UTF_8);
+                case "svg" -> Render.svg(dot, used).getBytes(StandardCharsets.UTF_8);
+                default -> Render.png(dot, used, dpi);
+            };
         } catch (Render.RenderException e) {
             err.println("ncdc: " + e.getMessage());
             return Main.TOOL;
         }
+        try {
+            OutFile.write(to, o -> o.write(bytes));
+        } catch (IOException e) {
+            diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot write " + to + ": " + FileErrors.reason(e), null);
+            Report.diagnostics(err, common.diagnostics, diags.sorted());
+            return Main.USER_ERROR;
+        }
+        if (format.equals("dot")) return Main.OK;
         if (common.verbose) {
             err.printf(Locale.ROOT, "ncdc: wrote %s (rendered by %s in %.2f s)%n", to,
-                    used == Render.Engine.DOT ? "dot" : "V8", (System.nanoTime() - t0) / 1e9);
+                    Render.describe(used), (System.nanoTime() - t0) / 1e9);
         }
         return Main.OK;
     }

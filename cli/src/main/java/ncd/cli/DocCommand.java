@@ -56,7 +56,10 @@ final class DocCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PATH", description = "A .ncd file, or a directory searched recursively for .ncd files.")
     Path path;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true, description = "The directory to write the site into.")
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true,
+            description = "The directory to write the site into, whole or not at all: the site is written beside it and "
+                    + "replaces it once complete. An existing OUT must be empty or a site ncdc wrote before (its file "
+                    + OutDir.MANIFEST + " lists the others); one holding other files is refused, never deleted.")
     Path outDir;
 
     @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",",
@@ -97,6 +100,10 @@ final class DocCommand implements Callable<Integer> {
             err.println("ncdc: no .ncd files under " + path);
             return Main.USER_ERROR;
         }
+        if (!OutDir.check(outDir, diags)) {
+            Report.diagnostics(err, common.diagnostics, diags.sorted());
+            return Main.USER_ERROR;
+        }
         Map<Program, List<String>> progs = new LinkedHashMap<>();
         for (Path f : files) {
             if (common.verbose) err.println("ncdc: documenting " + f);
@@ -121,15 +128,29 @@ final class DocCommand implements Callable<Integer> {
         modules.sort(Comparator.comparing(DocSite.Module::name));
         Render.Engine e = Render.resolve(engine.engine);
         long t0 = System.nanoTime();
-        List<Path> written;
+        // the whole site is written beside OUT and replaces it only when complete: a failure leaves OUT as it was
+        List<Integer> count = new ArrayList<>();
+        boolean wrote;
         try {
-            written = DocSite.write(outDir, title, modules, dot -> Render.svg(dot, e));
+            wrote = OutDir.write(outDir, "ncdc doc", (OutDir.Tree<Render.RenderException>) tmp -> {
+                List<String> rel = new ArrayList<>();
+                for (Path p : DocSite.write(tmp, title, modules, dot -> Render.svg(dot, e))) {
+                    rel.add(tmp.relativize(p).toString().replace('\\', '/'));
+                }
+                count.add(rel.size());
+                return rel;
+            }, diags);
         } catch (Render.RenderException x) {
             err.println("ncdc: " + x.getMessage());
             return Main.TOOL;
         }
+        if (!wrote) {
+            Report.diagnostics(err, common.diagnostics, diags.sorted());
+            return Main.USER_ERROR;
+        }
+        if (!diags.all().isEmpty()) Report.diagnostics(err, common.diagnostics, diags.sorted());
         out.printf("wrote %s and %d more files (%d modules; diagrams by %s in %.1f s)%n", outDir.resolve("index.html"),
-                written.size() - 1, modules.size(), e == Render.Engine.DOT ? "dot" : "V8", (System.nanoTime() - t0) / 1e9);
+                count.get(0) - 1, modules.size(), Render.describe(e), (System.nanoTime() - t0) / 1e9);
         out.flush();
         return Main.OK;
     }

@@ -19,13 +19,14 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * An output directory written all or nothing ({@code ncdc run --out DIR}). Every file is written into a fresh
- * directory beside DIR (same parent, so putting it in place is a rename on one file system), and that directory
- * replaces DIR whole only when all of them were written; on any failure it is removed and DIR is left as it was.
+ * An output directory written all or nothing ({@code ncdc run --out DIR}, {@code ncdc doc -o DIR}). Every file is
+ * written into a fresh directory beside DIR (same parent, so putting it in place is a rename on one file system),
+ * and that directory replaces DIR whole only when all of them were written; on any failure it is removed and DIR is
+ * left as it was.
  *
  * <p>An existing DIR is replaced only when it is empty or ncdc wrote it: then it holds a {@link #MANIFEST} naming
- * every other file in it. A DIR holding anything else is refused, never deleted, since those may be someone's own
- * files. Replacing the whole directory is what keeps an earlier run's outputs from mixing with the new ones.
+ * every other file in it (by its path inside DIR, {@code /}-separated; folders are those the files lie in). A DIR
+ * holding anything else is refused, never deleted, since those may be someone's own files. Replacing the whole directory is what keeps an earlier run's outputs from mixing with the new ones.
  */
 final class OutDir {
     /** The manifest ncdc leaves in a directory it wrote: a comment line, then the files, one name a line. */
@@ -38,6 +39,25 @@ final class OutDir {
         void writeTo(Path file) throws IOException;
     }
 
+    /**
+     * Writes a whole tree into the (new, empty) folder it is given and returns the paths of the files it wrote,
+     * relative to it. Its {@code X} (e.g. a renderer's failure) passes through {@link #write} after the clean-up.
+     */
+    interface Tree<X extends Exception> {
+        List<String> writeInto(Path dir) throws IOException, X;
+    }
+
+    /** A failure to write one named file of a tree: the message names that file rather than the directory. */
+    private static final class FileFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+        final Path file;
+
+        FileFailure(Path file, IOException cause) {
+            super(cause);
+            this.file = file;
+        }
+    }
+
     private OutDir() {}
 
     /**
@@ -45,6 +65,23 @@ final class OutDir {
      * Reports E0802, saying which path failed and why, and returns false when nothing was written.
      */
     static boolean write(Path dir, String command, Map<String, Content> files, Diagnostics diags) {
+        return write(dir, command, (Tree<RuntimeException>) tmp -> {
+            for (Map.Entry<String, Content> e : files.entrySet()) {
+                try {
+                    e.getValue().writeTo(tmp.resolve(e.getKey()));
+                } catch (IOException x) {
+                    throw new FileFailure(dir.resolve(e.getKey()), x);
+                }
+            }
+            return List.copyOf(files.keySet());
+        }, diags);
+    }
+
+    /**
+     * Writes what {@code tree} writes as the whole content of {@code dir}, for {@code command}. Reports E0802, saying
+     * which path failed and why, and returns false when nothing was written; {@code X} leaves nothing written either.
+     */
+    static <X extends Exception> boolean write(Path dir, String command, Tree<X> tree, Diagnostics diags) throws X {
         Path abs = target(dir, diags);
         if (abs == null) return false;
         Path parent = abs.getParent();
@@ -61,14 +98,13 @@ final class OutDir {
         boolean moved = false;
         try {
             StringBuilder manifest = new StringBuilder("# written by " + command + "; the next " + command
-                    + " with --out here replaces this directory whole\n");
-            for (Map.Entry<String, Content> e : files.entrySet()) {
-                try {
-                    e.getValue().writeTo(tmp.resolve(e.getKey()));
-                } catch (IOException x) {
-                    return cannot(diags, dir.resolve(e.getKey()), FileErrors.reason(x), null);
-                }
-                manifest.append(e.getKey()).append('\n');
+                    + " that writes here replaces this directory whole\n");
+            try {
+                for (String f : tree.writeInto(tmp)) manifest.append(f).append('\n');
+            } catch (FileFailure x) {
+                return cannot(diags, x.file, FileErrors.reason((IOException) x.getCause()), null);
+            } catch (IOException x) {
+                return cannot(diags, dir, FileErrors.reason(x), null);
             }
             try {
                 Files.writeString(tmp.resolve(MANIFEST), manifest, StandardCharsets.UTF_8);
@@ -92,9 +128,7 @@ final class OutDir {
             if (Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {
                 try {
                     // the new directory holds nothing but what was written into it here
-                    try (Stream<Path> left = Files.list(tmp)) {
-                        delete(tmp, left.map(p -> p.getFileName().toString()).toList());
-                    }
+                    deleteTree(tmp);
                 } catch (IOException e) {
                     diags.warning(SourceSpan.NONE, DiagCode.E0802, "cannot remove " + tmp + ": " + FileErrors.reason(e), "remove it by hand");
                 }
@@ -146,7 +180,7 @@ final class OutDir {
         String refused = null, hint = null;
         if (!Files.isDirectory(abs)) {
             refused = "it exists and is not a directory";
-            hint = "give --out the path of a directory";
+            hint = "give the path of a directory";
         } else if (!Files.isWritable(abs)) {
             refused = "permission denied (it is read-only)";
         } else {
@@ -160,8 +194,8 @@ final class OutDir {
             if (!foreign.isEmpty()) {
                 refused = "it holds files that ncdc did not write: " + String.join(", ", foreign.subList(0, Math.min(5, foreign.size())))
                         + (foreign.size() > 5 ? " and " + (foreign.size() - 5) + " more" : "");
-                hint = "ncdc replaces an --out directory whole, so it writes only a new or empty directory or one it wrote "
-                        + "before; choose another --out, or move those files away";
+                hint = "ncdc replaces an output directory whole, so it writes only a new or empty directory or one it wrote "
+                        + "before; choose another directory, or move those files away";
             }
         }
         if (refused == null) return abs;
@@ -197,32 +231,64 @@ final class OutDir {
     private static List<String> foreign(Path dir) throws IOException {
         List<String> ours = listed(dir);
         List<String> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.sorted().toList()) {
-                String n = p.getFileName().toString();
-                boolean written = (n.equals(MANIFEST) || ours.contains(n)) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
-                if (!written) out.add(Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? n + "/" : n);
-            }
-        }
+        foreign(dir, "", ours, out);
         return out;
     }
 
-    /** The file names {@code dir}'s manifest lists, none without one; only plain names, so deleting them stays in {@code dir}. */
+    /** Adds to {@code out} what lies under {@code dir} (at {@code prefix} inside DIR) and is not one of {@code ours}. */
+    private static void foreign(Path dir, String prefix, List<String> ours, List<String> out) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.sorted().toList()) {
+                String n = prefix + p.getFileName();
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    // a folder is ncdc's when a listed file lies in it, and then only as far as its content is
+                    if (ours.stream().anyMatch(o -> o.startsWith(n + "/"))) foreign(p, n + "/", ours, out);
+                    else out.add(n + "/");
+                    continue;
+                }
+                boolean written = (n.equals(MANIFEST) || ours.contains(n)) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
+                if (!written) out.add(n);
+            }
+        }
+    }
+
+    /**
+     * The file paths {@code dir}'s manifest lists, none without one; only relative paths without {@code .} or
+     * {@code ..} segments, so deleting them stays in {@code dir}.
+     */
     private static List<String> listed(Path dir) throws IOException {
         List<String> out = new ArrayList<>();
         if (!Files.isRegularFile(dir.resolve(MANIFEST), LinkOption.NOFOLLOW_LINKS)) return out;
         for (String line : Files.readAllLines(dir.resolve(MANIFEST), StandardCharsets.UTF_8)) {
             String n = line.strip();
-            if (n.isEmpty() || n.startsWith("#") || n.equals(".") || n.equals("..") || n.contains("/") || n.contains("\\")) continue;
+            if (n.isEmpty() || n.startsWith("#") || n.startsWith("/") || n.contains("\\")) continue;
+            if (List.of(n.split("/", -1)).stream().anyMatch(seg -> seg.isEmpty() || seg.equals(".") || seg.equals(".."))) continue;
             out.add(n);
         }
         return out;
     }
 
-    /** Deletes {@code names} and the manifest in {@code dir}, then {@code dir}, which must then be empty. */
+    /**
+     * Deletes {@code names} and the manifest in {@code dir}, then the folders they lay in (deepest first), then
+     * {@code dir}, which must then be empty.
+     */
     private static void delete(Path dir, List<String> names) throws IOException {
-        for (String n : names) Files.deleteIfExists(dir.resolve(n));
+        List<Path> folders = new ArrayList<>();
+        for (String n : names) {
+            Path f = dir.resolve(n);
+            Files.deleteIfExists(f);
+            for (Path p = f.getParent(); p != null && !p.equals(dir); p = p.getParent()) if (!folders.contains(p)) folders.add(p);
+        }
+        folders.sort((a, b) -> b.getNameCount() - a.getNameCount());
+        for (Path p : folders) Files.deleteIfExists(p);
         Files.deleteIfExists(dir.resolve(MANIFEST));
         Files.delete(dir);
+    }
+
+    /** Deletes a folder this process made and filled, with everything in it. */
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 }

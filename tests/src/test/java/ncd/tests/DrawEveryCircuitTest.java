@@ -131,31 +131,20 @@ class DrawEveryCircuitTest {
 
     /** Null when both drawings are right; else what went wrong. */
     private static String drawInFreshJvm(Case c, Path dir) throws IOException, InterruptedException {
-        Path log = Files.createTempFile(dir, c.slug(), ".log");
         Path prefix = dir.resolve(c.slug());
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Child.class.getName(), prefix.toString()));
-        cmd.addAll(c.args("v8"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        pb.environment().remove("JDK_JAVA_OPTIONS");
-        long t0 = System.nanoTime();
-        Process p = pb.start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            return c + ": still running after 5 minutes";
-        }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        String printed = Files.readString(log, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) return c + ": exit " + p.exitValue() + ": " + printed.strip();
-        if (!printed.isEmpty()) return c + ": printed " + printed.strip();
+        List<String> args = new ArrayList<>(List.of(prefix.toString()));
+        args.addAll(c.args("v8"));
+        FreshJvm.Result r = FreshJvm.run(List.of(), Child.class, args, Map.of(), 300);
+        if (r.exit() == -1) return c + ": still running after 5 minutes";
+        if (r.exit() != 0) return c + ": exit " + r.exit() + ": " + r.printed().strip();
+        if (!r.printed().isEmpty()) return c + ": printed " + r.printed().strip();
         try {
             assertDrawn(Path.of(prefix + ".svg"), "svg");
             assertDrawn(Path.of(prefix + ".png"), "png");
         } catch (AssertionError e) {
             return c + ": " + e.getMessage();
         }
-        System.out.printf("drew %s as SVG and PNG in a fresh JVM in %.1f s%n", c.slug(), secs);
+        System.out.printf("drew %s as SVG and PNG in a fresh JVM in %.1f s%n", c.slug(), r.seconds());
         return null;
     }
 
