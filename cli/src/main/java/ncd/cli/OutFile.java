@@ -39,6 +39,7 @@ final class OutFile {
                 if (i > 100) throw e;
             }
         }
+        Thread onExit = OutDir.removeOnExit(tmp);
         try {
             try (OutputStream o = os) {
                 body.writeTo(o);
@@ -51,6 +52,7 @@ final class OutFile {
             }
             return size;
         } finally {
+            OutDir.cancel(onExit);
             Files.deleteIfExists(tmp);
         }
     }

@@ -122,6 +122,40 @@ final class Graphs {
 
     static JvmExecutable same(Graph g, int steps) { return same(g, steps, JvmOptions.defaults()); }
 
+    /**
+     * Like {@link #same(Graph, int, JvmOptions)}, but outputs and states need only agree within {@code ulps} units in
+     * the last place of f32 (NaN with NaN, infinities exactly): for the vector math, which is not correctly rounded.
+     */
+    static JvmExecutable close(Graph g, int steps, JvmOptions options, int ulps) {
+        Executable interp = new Interpreter(g, 3);
+        JvmExecutable jvm = JvmBackend.compile(g, 3, options);
+        verify(jvm);
+        for (int s = 0; s < steps; s++) {
+            Map<String, Tensor> in = inputs(g, s);
+            Map<String, Tensor> a = interp.step(in), b = jvm.step(in);
+            assertEquals(a.keySet(), b.keySet());
+            for (String o : a.keySet()) assertWithinUlps(g.name() + " step " + s + " " + o, a.get(o), b.get(o), ulps);
+            Map<String, Tensor> sa = interp.state(), sb = jvm.state();
+            for (String st : sa.keySet()) assertWithinUlps(g.name() + " step " + s + " state " + st, sa.get(st), sb.get(st), ulps);
+        }
+        return jvm;
+    }
+
+    /** Equal as f32 within {@code ulps} units in the last place; NaN only with NaN, infinities only with themselves. */
+    static void assertWithinUlps(String what, Tensor want, Tensor got, int ulps) {
+        assertEquals(want.type(), got.type(), what);
+        List<String> bad = new ArrayList<>();
+        for (int i = 0; i < want.size(); i++) {
+            float w = (float) want.get(i), v = (float) got.get(i);
+            if (Float.isNaN(w) && Float.isNaN(v) || w == v) continue;
+            if (Float.isNaN(w) || Float.isNaN(v) || Float.isInfinite(w) || Float.isInfinite(v)
+                    || Math.abs(w - v) > ulps * Math.ulp(Math.max(Math.abs(w), Math.abs(v)))) {
+                if (bad.size() < 5) bad.add("[" + i + "] interp " + w + ", jvm " + v);
+            }
+        }
+        if (!bad.isEmpty()) fail(what + " (within " + ulps + " ulp): " + bad);
+    }
+
     static void assertBitEqual(String what, Tensor want, Tensor got) {
         assertEquals(want.type(), got.type(), what);
         List<String> bad = new ArrayList<>();

@@ -58,14 +58,7 @@ class VecFTest {
             JvmExecutable jvm = JvmBackend.compile(graph, 3, JvmOptions.defaults());
             Graphs.verify(jvm);
             Tensor got = jvm.step(in).get("o0");
-            for (int i = 0; i < want.size(); i++) {
-                float w = (float) want.get(i), v = (float) got.get(i);
-                if (Float.isNaN(w) && Float.isNaN(v) || w == v) continue;
-                if (Float.isNaN(w) || Float.isNaN(v) || Float.isInfinite(w) || Float.isInfinite(v)
-                        || Math.abs(w - v) > 2 * Math.ulp(Math.max(Math.abs(w), Math.abs(v)))) {
-                    fail(fn.word() + "(" + in.get("x").get(i) + "): interpreter " + w + ", jvm " + v);
-                }
-            }
+            Graphs.assertWithinUlps(fn.word() + " of " + in.get("x"), want, got, 2);
             if (lanes()) assertTrue(jvm.asmText().contains("ncd/jvm/VecF." + (fn == Attr.UnaryFn.SIGMOID ? "sigmoid" : fn.word())), fn.word());
         }
     }
