@@ -48,6 +48,7 @@ public enum DiagCode {
     E0502("argument must be dimensionless"),
     E0503("power of a dimensional quantity must be a constant that keeps the unit whole"),
     E0504("bad unit declaration"),
+    E0505("unit exponent out of range"),
 
     // --- E06: calls, tuples and operations
     E0601("wrong number of arguments"),
