@@ -76,7 +76,8 @@ public enum DiagCode {
     E0803("bad command-line value"),
     E0804("input data does not fit the circuit"),
     E0805("no such input"),
-    E0806("run-time error");
+    E0806("run-time error"),
+    E0807("too large to run");
 
     private final String title;
 
