@@ -50,13 +50,15 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>A sample of the inputs that check clean is also run by the driver, in process: {@code ncdc run} on each circuit
  * (1 or 2 steps, on either backend, with {@code --out} now and then) and {@code ncdc test} on the laws, generic axes
  * sized small or, now and then, at the edges ({@link Mutator#AXIS_SIZES}). Per seed, the sample is the first clean
- * mutant with a replaced axis size and one clean input of the others ({@code ncd.fuzz.runPerSeed} of each). Whatever they print, they must not end in an internal error (exit 3). A circuit that passes the
- * size check (E0807) but would take more than {@link #RUN_MAX_BYTES} is not run: it is valid, and only slow here.
+ * mutant with a replaced axis size and one clean input of the others. Whatever they print, they must not end in an
+ * internal error (exit 3). A circuit that passes the size check (E0807) but would take more than
+ * {@link #RUN_MAX_BYTES} is not run: it is valid, and only slow here.
  *
- * <p>Knobs: {@code -Dncd.fuzz.inputs} (default 10000, a target: small seed files yield fewer distinct mutants), {@code -Dncd.fuzz.seconds} (default 50: the test stops
- * early, reporting so, rather than exceed it), {@code -Dncd.fuzz.runPerSeed} (default 1) and {@code -Dncd.fuzz.runEvery}
- * (default 6: which clean inputs of a seed are run, those whose number among all clean inputs is a multiple of it) and {@code -Dncd.fuzz.runSeconds} (default 20: the share of the
- * time budget the driver runs may take).
+ * <p>Knobs: {@code -Dncd.fuzz.inputs} (default 10000, a target: small seed files yield fewer distinct mutants) and {@code -Dncd.fuzz.seconds} (default 50: the test stops
+ * early, reporting so, rather than exceed it); for the driver's sample, {@code -Dncd.fuzz.runPerSeed} (default 1: how
+ * many of each kind per seed), {@code -Dncd.fuzz.runEvery} (default 6: the clean inputs whose number among all clean
+ * inputs is a multiple of it are the candidates) and {@code -Dncd.fuzz.runSeconds} (default 20: the share of the time
+ * budget the driver may take). {@code -Dncd.fuzz.runPerSeed=1000 -Dncd.fuzz.runEvery=1} runs every clean input.
  */
 class CheckerFuzzTest {
     private static final int TARGET_INPUTS = Integer.getInteger("ncd.fuzz.inputs", 10000);
@@ -227,7 +229,9 @@ class CheckerFuzzTest {
         if (copiedDirs.add(copy.getParent())) {
             Files.createDirectories(copy.getParent());
             try (var s = Files.list(seed.getParent())) {
-                for (Path p : s.filter(p -> p.toString().endsWith(".ncd")).toList()) Files.copy(p, copy.resolveSibling(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                for (Path p : s.filter(p -> p.toString().endsWith(".ncd")).toList()) {
+                    Files.copy(p, copy.resolveSibling(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
             }
         }
         Files.writeString(copy, text);
@@ -248,15 +252,16 @@ class CheckerFuzzTest {
             List<String> axisArgs = new ArrayList<>();
             sizes.forEach((a, v) -> axisArgs.addAll(List.of("--axis", a + "=" + v)));
             int steps = 1 + n % 2;
+            boolean out = n % 5 == 0;
             for (String c : prog.circuitNames()) {
-                if (!runnable(prog, c, sizes, steps)) continue;
+                if (!runnable(prog, c, sizes, out && steps > 1 ? steps : 0)) continue;
                 List<String> args = new ArrayList<>(List.of("run", copy.toString(), "--circuit", c, "--steps", String.valueOf(steps),
                         "--backend", n % 4 == 1 ? "interp" : "jvm"));
-                if (n % 5 == 0) args.addAll(List.of("--out", RUN_DIR.resolve("out").toString()));
+                if (out) args.addAll(List.of("--out", RUN_DIR.resolve("out").toString()));
                 args.addAll(axisArgs);
                 driver(args);
             }
-            if (!prog.lawNames().isEmpty() && prog.lawNames().stream().allMatch(l -> runnable(prog, l, sizes, 1))) {
+            if (!prog.lawNames().isEmpty() && prog.lawNames().stream().allMatch(l -> runnable(prog, l, sizes, 0))) {
                 List<String> args = new ArrayList<>(List.of("test", copy.toString(), "--trials", "1"));
                 args.addAll(axisArgs);
                 driver(args);
@@ -276,13 +281,14 @@ class CheckerFuzzTest {
     }
 
     /**
-     * Whether to run {@code name}: when the size check refuses it (that is quick), or when all its values fit in
-     * {@link #RUN_MAX_BYTES}; what does not lower is run too (the driver reports it).
+     * Whether to run {@code name} (with the outputs of {@code keptSteps} steps kept, for --out): when the size check
+     * refuses it (that is quick), or when all its values fit in {@link #RUN_MAX_BYTES}; what does not lower is run too
+     * (the driver reports it).
      */
-    private boolean runnable(Program prog, String name, Map<String, Integer> sizes, int steps) {
+    private boolean runnable(Program prog, String name, Map<String, Integer> sizes, long keptSteps) {
         Optional<Graph> g = prog.lower(name, sizes, new Diagnostics());
         if (g.isEmpty()) return true;
-        if (!Footprint.check(g.get(), steps > 1 ? steps : 0, Footprint.budget(), new Diagnostics())) return true;
+        if (!Footprint.check(g.get(), keptSteps, Footprint.budget(), new Diagnostics())) return true;
         long all = 0;
         for (Liveness.Value v : Liveness.of(g.get(), Schedule.Fusion.NONE).values()) all = Sizes.plus(all, Sizes.times(v.count(), 8));
         if (all <= RUN_MAX_BYTES) return true;
