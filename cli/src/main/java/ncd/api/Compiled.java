@@ -6,6 +6,7 @@ import ncd.ir.Graph;
 import ncd.ir.Verifier;
 import ncd.runtime.Backend;
 import ncd.runtime.Backends;
+import ncd.runtime.Footprint;
 
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,8 @@ public final class Compiled {
 
     /**
      * Lowers a circuit (or a law) with the given axis sizes and makes a running instance of it on the default backend
-     * ({@link #DEFAULT_BACKEND}). Parameters are drawn from {@code seed}; the state starts at its initial value.
+     * ({@link #DEFAULT_BACKEND}). Parameters are drawn from {@code seed}; the state starts at its initial value. An
+     * instance too large for this JVM is refused before anything is allocated (E0807, {@link Footprint}).
      */
     public Circuit circuit(String name, Map<String, Integer> axisSizes, long seed) throws CompileException {
         return circuit(name, axisSizes, seed, DEFAULT_BACKEND);
@@ -53,7 +55,10 @@ public final class Compiled {
         Backend b = Backends.named(backend).orElseThrow(() -> new IllegalArgumentException("no backend " + backend
                 + "; available: " + Backends.all().stream().map(Backend::name).toList()));
         if (!b.isAvailable()) throw new IllegalArgumentException("backend " + backend + " cannot run on this machine");
-        return new Circuit(b.compile(graph(name, axisSizes), seed));
+        Graph g = graph(name, axisSizes);
+        Diagnostics diags = new Diagnostics();
+        if (!Footprint.check(g, diags)) throw new CompileException(diags.sorted());
+        return new Circuit(b.compile(g, seed));
     }
 
     /** The lowered IR graph of a circuit or law. */

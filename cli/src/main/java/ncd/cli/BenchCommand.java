@@ -101,6 +101,8 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             return bench(o, err);
+        } catch (OutOfMemoryError e) {
+            return Report.outOfMemory(err, common.diagnostics, circuit == null ? file.toString() : "circuit " + circuit);
         } catch (Throwable t) {
             Report.internalError(err, "bench", t, common.verbose);
             return Main.INTERNAL;
@@ -125,8 +127,8 @@ final class BenchCommand implements Callable<Integer> {
         String name = Circuits.choose(prog, circuit, file, "time", diags);
         if (name == null) return fail(err, diags, Main.USER_ERROR);
         if (!AxisSizes.check(sizes, prog, name, diags)) return fail(err, diags, Main.USAGE);
-        Optional<Graph> g = prog.lower(name, sizes, diags);
-        if (g.isEmpty() || diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
+        Optional<Graph> g = Circuits.lower(prog, name, sizes, diags);
+        if (g.isEmpty()) return fail(err, diags, Main.USER_ERROR);
         Graph graph = g.get();
         long t1 = System.nanoTime();
         Executable exec = be.get().compile(graph, seed);

@@ -70,6 +70,8 @@ final class BuildCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             return build(o, err);
+        } catch (OutOfMemoryError e) {
+            return Report.outOfMemory(err, common.diagnostics, circuit == null ? file.toString() : "circuit " + circuit);
         } catch (Throwable t) {
             Report.internalError(err, "build", t, common.verbose);
             return Main.INTERNAL;
@@ -88,10 +90,9 @@ final class BuildCommand implements Callable<Integer> {
         String name = Circuits.choose(prog, circuit, file, "build", diags);
         if (name == null) return fail(err, diags, Main.USER_ERROR);
         if (!AxisSizes.check(sizes, prog, name, diags)) return fail(err, diags, Main.USAGE);
-        Optional<Graph> g = prog.lower(name, sizes, diags);
-        if (g.isEmpty() || diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
+        Optional<Graph> g = Circuits.lower(prog, name, sizes, diags);
+        if (g.isEmpty()) return fail(err, diags, Main.USER_ERROR);
         Graph graph = g.get();
-        ncd.ir.Verifier.verify(graph);
 
         AotJar jar = AotJar.build(graph, seed, JvmOptions.defaults());
         long bytes;

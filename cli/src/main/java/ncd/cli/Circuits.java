@@ -4,18 +4,22 @@ import ncd.diag.DiagCode;
 import ncd.diag.Diagnostics;
 import ncd.diag.SourceSpan;
 import ncd.frontend.Program;
+import ncd.ir.Graph;
+import ncd.ir.Verifier;
 import ncd.runtime.Backend;
 import ncd.runtime.Backends;
 import ncd.runtime.Executable;
 import ncd.runtime.RunException;
+import ncd.runtime.Footprint;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the commands that execute a circuit (run, bench) do the same way: choose the circuit and the backend, and
- * report a step that fails on its data.
+ * What the commands that execute a circuit (run, bench, build, test) do the same way: choose the circuit and the
+ * backend, lower it for running, and report a step that fails on its data.
  */
 final class Circuits {
     private Circuits() {}
@@ -28,6 +32,23 @@ final class Circuits {
         diags.error(SourceSpan.NONE, DiagCode.E0801, file + " has " + (cs.isEmpty() ? "no circuits" : cs.size() + " circuits")
                 + "; say which to " + verb + " with --circuit", cs.isEmpty() ? null : "its circuits: " + String.join(", ", cs));
         return null;
+    }
+
+    /**
+     * The graph of {@code name} with {@code sizes}, verified, and checked to fit in this JVM before anything is
+     * allocated ({@link Footprint}, E0807), with the outputs of {@code keptSteps} steps kept beside it (ncdc run --out;
+     * 0 for none); empty after errors in {@code diags}.
+     */
+    static Optional<Graph> lower(Program prog, String name, Map<String, Integer> sizes, long keptSteps, Diagnostics diags) {
+        Optional<Graph> g = prog.lower(name, sizes, diags);
+        if (g.isEmpty() || diags.hasErrors()) return Optional.empty();
+        Verifier.verify(g.get());
+        return Footprint.check(g.get(), keptSteps, Footprint.budget(), diags) ? g : Optional.empty();
+    }
+
+    /** {@link #lower(Program, String, Map, long, Diagnostics)} for a command that keeps no outputs. */
+    static Optional<Graph> lower(Program prog, String name, Map<String, Integer> sizes, Diagnostics diags) {
+        return lower(prog, name, sizes, 0, diags);
     }
 
     /**

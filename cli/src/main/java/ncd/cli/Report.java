@@ -2,7 +2,9 @@ package ncd.cli;
 
 import ncd.diag.Diagnostic;
 import ncd.diag.DiagnosticPrinter;
+import ncd.diag.Diagnostics;
 import ncd.frontend.CompilerBug;
+import ncd.runtime.Footprint;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -21,6 +23,17 @@ final class Report {
             w.print(DiagnosticPrinter.text(ds));
         }
         w.flush();
+    }
+
+    /**
+     * E0807 for {@code what} ("circuit Life") that ran out of memory after the size check let it through
+     * ({@link Footprint#outOfMemory}): the program is too large for this JVM, not ncdc broken. Returns the exit code.
+     */
+    static int outOfMemory(PrintWriter err, Format format, String what) {
+        Diagnostics d = new Diagnostics();
+        Footprint.outOfMemory(what, d);
+        diagnostics(err, format, d.sorted());
+        return Main.USER_ERROR;
     }
 
     /**

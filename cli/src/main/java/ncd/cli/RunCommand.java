@@ -93,6 +93,8 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             return run(o, err);
+        } catch (OutOfMemoryError e) {
+            return Report.outOfMemory(err, common.diagnostics, circuit == null ? file.toString() : "circuit " + circuit);
         } catch (Throwable t) {
             Report.internalError(err, "run", t, common.verbose);
             return Main.INTERNAL;
@@ -111,10 +113,10 @@ final class RunCommand implements Callable<Integer> {
         String name = Circuits.choose(prog, circuit, file, "run", diags);
         if (name == null) return fail(err, diags, Main.USER_ERROR);
         if (!AxisSizes.check(sizes, prog, name, diags)) return fail(err, diags, Main.USAGE);
-        Optional<Graph> g = prog.lower(name, sizes, diags);
-        if (g.isEmpty() || diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
+        // with --out and several steps, every step's outputs are kept, stacked
+        Optional<Graph> g = Circuits.lower(prog, name, sizes, out != null && steps > 1 ? steps : 0, diags);
+        if (g.isEmpty()) return fail(err, diags, Main.USER_ERROR);
         Graph graph = g.get();
-        ncd.ir.Verifier.verify(graph);
 
         Map<String, TensorType> declared = Inputs.declared(graph);
         Map<String, Tensor> given = Inputs.read(inputs, declared, diags);
@@ -138,12 +140,18 @@ final class RunCommand implements Callable<Integer> {
         }
 
         Progress progress = new Progress(err, steps, name);
-        Map<String, List<Tensor>> trace = new LinkedHashMap<>();
+        // with --out and several steps, each output is stacked as it comes into an array allocated up front (its size
+        // was checked with the graph), rather than kept step by step and copied at the end
+        Map<String, Tensor> stacked = new LinkedHashMap<>();
+        if (out != null && steps > 1) for (Graph.Output output : graph.outputs()) stacked.put(output.name(), Tensor.zeros(stackedType(output.node().type(), steps)));
         Map<String, Tensor> last = Map.of();
         try {
             for (long s = 0; s < steps; s++) {
                 last = interp.step(in);
-                if (out != null && steps > 1) for (Map.Entry<String, Tensor> e : last.entrySet()) trace.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+                for (Map.Entry<String, Tensor> e : stacked.entrySet()) {
+                    Tensor t = last.get(e.getKey());
+                    System.arraycopy(t.data(), 0, e.getValue().data(), Math.toIntExact(s * t.size()), t.size());
+                }
                 progress.tick(s + 1);
             }
         } catch (RunException e) {
@@ -166,7 +174,7 @@ final class RunCommand implements Callable<Integer> {
         if (out != null) {
             Map<String, OutDir.Content> files = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> e : last.entrySet()) {
-                Tensor t = steps > 1 ? stack(trace.get(e.getKey())) : e.getValue();
+                Tensor t = steps > 1 ? stacked.get(e.getKey()) : e.getValue();
                 files.put(e.getKey() + ".npy", f -> Npy.write(f, t));
             }
             boolean wrote = OutDir.write(out, "ncdc run", files, diags);
@@ -193,19 +201,12 @@ final class RunCommand implements Callable<Integer> {
         return mant + exp;
     }
 
-    /** Tensors of one type stacked along a new leading axis {@code step}. */
-    static Tensor stack(List<Tensor> ts) {
-        TensorType t0 = ts.get(0).type();
+    /** {@code t} with a leading axis {@code step} of {@code steps}: the type of an output stacked over the steps. */
+    static TensorType stackedType(TensorType t, long steps) {
         List<Axis> axes = new ArrayList<>();
-        axes.add(new Axis("step", ts.size()));
-        axes.addAll(t0.axes());
-        Tensor out = Tensor.zeros(t0.withAxes(axes));
-        int n = ts.get(0).size();
-        for (int s = 0; s < ts.size(); s++) {
-            Tensor t = ts.get(s);
-            for (int i = 0; i < n; i++) out.set(s * n + i, t.get(i));
-        }
-        return out;
+        axes.add(new Axis("step", Math.toIntExact(steps)));
+        axes.addAll(t.axes());
+        return t.withAxes(axes);
     }
 
     /** A progress line on a terminal for long runs; silent when output is not a terminal. */

@@ -112,15 +112,25 @@ final class TestCommand implements Callable<Integer> {
                     }
                 }
                 Diagnostics ld = new Diagnostics();
-                Optional<Graph> g = prog.lower(law, sizes, ld);
+                Optional<Graph> g = Circuits.lower(prog, law, sizes, ld);
                 String label = prog.moduleName() + ": " + law + sizeText(prog.unsizedAxes(law), sizes);
                 if (g.isEmpty()) {
                     Report.diagnostics(err, common.diagnostics, ld.sorted());
-                    o.println("ERROR " + label + ": does not lower");
+                    boolean tooLarge = ld.all().stream().anyMatch(x -> x.code() == DiagCode.E0807);
+                    o.println("ERROR " + label + ": " + (tooLarge ? "too large to run" : "does not lower"));
                     broken++;
                     continue;
                 }
-                Result r = check(g.get());
+                Result r;
+                try {
+                    r = check(g.get());
+                } catch (OutOfMemoryError e) {
+                    // a law that cannot be allocated is that law's error; the others still run
+                    ld = new Diagnostics();
+                    ncd.runtime.Footprint.outOfMemory("law " + law, ld);
+                    Report.diagnostics(err, common.diagnostics, ld.sorted());
+                    r = new Result(Double.NaN, 0, "ran out of memory");
+                }
                 if (r.error != null) {
                     o.println("ERROR " + label + ": " + r.error);
                     broken++;

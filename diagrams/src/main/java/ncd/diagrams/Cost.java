@@ -1,11 +1,10 @@
 package ncd.diagrams;
 
 import ncd.ir.Attr;
-import ncd.ir.DType;
 import ncd.ir.Graph;
 import ncd.ir.Node;
+import ncd.ir.Sizes;
 import ncd.ir.State;
-import ncd.ir.TensorType;
 
 /**
  * What one call (one step) of a graph costs, estimated from the IR alone, before any optimisation
@@ -19,6 +18,7 @@ import ncd.ir.TensorType;
  *       dtype size: f32 and i32 4, f64 8, bool 1); leaves are counted where they are read.</li>
  *   <li>Parameters and state: their element counts and bytes.</li>
  * </ul>
+ * Counts saturate at {@code Long.MAX_VALUE} ({@link Sizes}) rather than wrap, for circuits sized past any machine.
  */
 public record Cost(long flops, long bytes, long params, long paramBytes, long stateBytes) {
 
@@ -30,35 +30,31 @@ public record Cost(long flops, long bytes, long params, long paramBytes, long st
                 case INPUT: case CONST: case IOTA: case STATE_READ:
                     break;
                 case PARAM:
-                    params += out;
-                    paramBytes += bytes(n.type());
+                    params = Sizes.plus(params, out);
+                    paramBytes = Sizes.plus(paramBytes, n.type().bytes());
                     break;
                 case CONTRACT: {
                     long summed = 1;
-                    for (String a : ((Attr.Contract) n.attr()).axes()) summed *= n.input(0).type().axis(a).size();
-                    flops += 2 * out * summed;
+                    for (String a : ((Attr.Contract) n.attr()).axes()) summed = Sizes.times(summed, n.input(0).type().axis(a).size());
+                    flops = Sizes.plus(flops, Sizes.times(2, Sizes.times(out, summed)));
                     break;
                 }
                 case UNARY: case BINARY: case WHERE: case CAST: case RANDOM:
-                    flops += out;
+                    flops = Sizes.plus(flops, out);
                     break;
                 case REDUCE: case ARG_REDUCE:
-                    flops += n.input(0).type().elementCount();
+                    flops = Sizes.plus(flops, n.input(0).type().elementCount());
                     break;
                 default:
                     break;
             }
             if (!n.inputs().isEmpty() || n.op() == ncd.ir.Op.RANDOM) {
-                bytes += bytes(n.type());
-                for (Node i : n.inputs()) bytes += bytes(i.type());
+                bytes = Sizes.plus(bytes, n.type().bytes());
+                for (Node i : n.inputs()) bytes = Sizes.plus(bytes, i.type().bytes());
             }
         }
-        for (State s : g.states()) stateBytes += bytes(s.type());
+        for (State s : g.states()) stateBytes = Sizes.plus(stateBytes, s.type().bytes());
         return new Cost(flops, bytes, params, paramBytes, stateBytes);
-    }
-
-    static long bytes(TensorType t) {
-        return t.elementCount() * (t.dtype() == DType.F64 ? 8 : t.dtype() == DType.BOOL ? 1 : 4);
     }
 
     /** 1234567 as "1.23 M", 512 as "512". */
@@ -74,16 +70,6 @@ public record Cost(long flops, long bytes, long params, long paramBytes, long st
         return String.format(java.util.Locale.ROOT, x >= 100 ? "%.0f %s" : x >= 10 ? "%.1f %s" : "%.2f %s", x, units[u]);
     }
 
-    /** Bytes as "12.3 KiB". */
-    public static String humanBytes(long b) {
-        if (b < 1024) return b + " B";
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double x = b;
-        int u = -1;
-        while (x >= 1024 && u < units.length - 1) {
-            x /= 1024;
-            u++;
-        }
-        return String.format(java.util.Locale.ROOT, x >= 100 ? "%.0f %s" : "%.1f %s", x, units[u]);
-    }
+    /** Bytes as "12.3 KiB" ({@link Sizes#humanBytes}). */
+    public static String humanBytes(long b) { return Sizes.humanBytes(b); }
 }

@@ -228,7 +228,7 @@ public final class DocSite {
         for (Node p : ps) {
             Attr.Param a = (Attr.Param) p.attr();
             long n = p.type().elementCount();
-            total += n;
+            total = ncd.ir.Sizes.plus(total, n);
             b.append("<tr><td><code>").append(esc(a.name())).append("</code></td><td><code>").append(esc(Labels.shape(p.type())))
                     .append("</code></td><td class=\"num\">").append(n).append("</td><td><code>").append(esc(Labels.initText(a)))
                     .append("</code></td></tr>\n");

@@ -48,6 +48,7 @@ public enum DiagCode {
     E0502("argument must be dimensionless"),
     E0503("power of a dimensional quantity must be a constant that keeps the unit whole"),
     E0504("bad unit declaration"),
+    E0505("unit exponent out of range"),
 
     // --- E06: calls, tuples and operations
     E0601("wrong number of arguments"),
@@ -75,7 +76,8 @@ public enum DiagCode {
     E0803("bad command-line value"),
     E0804("input data does not fit the circuit"),
     E0805("no such input"),
-    E0806("run-time error");
+    E0806("run-time error"),
+    E0807("too large to run");
 
     private final String title;
 

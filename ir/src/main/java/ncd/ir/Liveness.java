@@ -50,7 +50,7 @@ public final class Liveness {
         public TensorType type() { return type; }
         public DType dtype() { return type.dtype(); }
         public long count() { return type.elementCount(); }
-        public long bytes() { return count() * dtype().bytes(); }
+        public long bytes() { return type.bytes(); }
         /** The state this value is, or null. */
         public String state() { return state; }
         public boolean pinned() { return pinned; }

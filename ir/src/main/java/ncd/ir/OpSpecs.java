@@ -208,11 +208,11 @@ public final class OpSpecs {
                 if (p != Math.rint(p)) {
                     if (p * 2 == Math.rint(p * 2)) {
                         Unit r = x.unit().root(2);
-                        if (r != null) return x.withUnit(r.pow((int) Math.rint(p * 2)));
+                        if (r != null) return x.withUnit(power(r, p * 2, x.unit(), p));
                     }
                     throw err(DiagCode.E0503, "power " + p + " of a quantity in " + x.unit() + " has no whole unit", null);
                 }
-                return x.withUnit(x.unit().pow((int) p));
+                return x.withUnit(power(x.unit(), p, x.unit(), p));
             }
             case EXP, LOG, TANH, SIGMOID, SIN, COS -> {
                 floating(x, name);
@@ -237,6 +237,27 @@ public final class OpSpecs {
             throw err(DiagCode.E0402, what + " needs a float tensor, got " + x.dtype().word(), "convert with f32(x)");
         }
     }
+
+    /** {@code x * y} (or {@code x / y}); E0505 when an exponent leaves the int range instead of wrapping. */
+    static Unit product(Unit x, Unit y, boolean divide) throws TypeRuleException {
+        try {
+            return divide ? x.over(y) : x.times(y);
+        } catch (ArithmeticException e) {
+            throw err(DiagCode.E0505, "the unit of " + x + (divide ? " / " : " * ") + y + " has an exponent out of range", EXPONENT_HINT);
+        }
+    }
+
+    /** {@code u ^ p} for a whole {@code p} ({@code x ^ shown} as written); E0505 when an exponent leaves the int range. */
+    private static Unit power(Unit u, double p, Unit x, double shown) throws TypeRuleException {
+        try {
+            if (Math.abs(p) > Integer.MAX_VALUE) throw new ArithmeticException();
+            return u.pow((int) p);
+        } catch (ArithmeticException e) {
+            throw err(DiagCode.E0505, "the unit of a quantity in " + x + " to the power " + (shown == Math.rint(shown) && Math.abs(shown) < 1e18 ? String.valueOf((long) shown) : String.valueOf(shown)) + " has an exponent out of range", EXPONENT_HINT);
+        }
+    }
+
+    private static final String EXPONENT_HINT = "a unit exponent must lie within ±2147483647; divide by a reference quantity first, e.g. (t / (1 s)) ^ 100";
 
     private static TensorType binary(Attr a, List<TensorType> in, TensorType d) throws TypeRuleException {
         BinaryFn fn = ((Attr.Binary) a).fn();
@@ -265,8 +286,8 @@ public final class OpSpecs {
                 sameUnit(x, y, what);
                 yield x.unit();
             }
-            case MUL -> x.unit().times(y.unit());
-            case DIV -> x.unit().over(y.unit());
+            case MUL -> product(x.unit(), y.unit(), false);
+            case DIV -> product(x.unit(), y.unit(), true);
             case POW -> {
                 if (!x.unit().isNone() || !y.unit().isNone()) {
                     throw err(DiagCode.E0503, "power with a tensor exponent needs dimensionless operands", "use a constant exponent: x ^ 2");
@@ -361,7 +382,7 @@ public final class OpSpecs {
         List<Axis> out = new ArrayList<>();
         for (Axis ax : x.axes()) if (!k.contains(ax.name())) out.add(ax);
         for (Axis ax : y.axes()) if (!k.contains(ax.name()) && !x.hasAxis(ax.name())) out.add(ax);
-        return new TensorType(x.dtype(), out, x.unit().times(y.unit()));
+        return new TensorType(x.dtype(), out, product(x.unit(), y.unit(), false));
     }
 
     private static TensorType rename(Attr a, List<TensorType> in, TensorType d) throws TypeRuleException {

@@ -58,7 +58,7 @@ public record Schedule(Fusion fusion, Memory memory) {
 
     /** One preallocated buffer: it holds {@code count} elements of {@code dtype}. */
     public record Buffer(DType dtype, long count, boolean pinned) {
-        public long bytes() { return count * dtype.bytes(); }
+        public long bytes() { return Sizes.times(count, dtype.bytes()); }
     }
 
     /**
@@ -76,6 +76,6 @@ public record Schedule(Fusion fusion, Memory memory) {
             stateBuffers = Collections.unmodifiableMap(new LinkedHashMap<>(stateBuffers));
         }
 
-        public long bytesAfter() { return buffers.stream().mapToLong(Buffer::bytes).sum(); }
+        public long bytesAfter() { return buffers.stream().mapToLong(Buffer::bytes).reduce(0, Sizes::plus); }
     }
 }

@@ -19,14 +19,29 @@ public record TensorType(DType dtype, List<Axis> axes, Unit unit) {
 
     public int rank() { return axes.size(); }
 
-    /** Number of elements; -1 when an axis is unsized. */
+    /** Number of elements; -1 when an axis is unsized; {@code Long.MAX_VALUE} when more than that ({@link Sizes}). */
     public long elementCount() {
         long n = 1;
         for (Axis a : axes) {
             if (!a.isSized()) return -1;
-            n *= a.size();
+            n = Sizes.times(n, a.size());
         }
         return n;
+    }
+
+    /** Bytes of a buffer holding it ({@link DType#bytes()} each), saturating as {@link #elementCount()} does. */
+    public long bytes() { return Sizes.times(elementCount(), dtype.bytes()); }
+
+    /**
+     * The length of the one array that holds it ({@link Sizes#arrayLength}).
+     *
+     * @throws IllegalArgumentException when an axis is unsized or there are more elements than one array holds
+     */
+    public int arrayLength() {
+        long n = elementCount();
+        if (n < 0) throw new IllegalArgumentException("type " + this + " has an unsized axis");
+        if (n > Sizes.MAX_ARRAY) throw new IllegalArgumentException("type " + this + " has more elements than fit in one array");
+        return (int) n;
     }
 
     public boolean hasAxis(String name) { return indexOf(name) >= 0; }

@@ -7,7 +7,9 @@ import java.util.TreeMap;
 /**
  * A physical dimension: integer exponents over base units (s, m, kg, A, ... as declared by the stdlib's
  * {@code unit} declarations). Values are stored in coherent base units, so a dimension is all a type needs;
- * scale prefixes (mV, ms) are applied to literals and to inputs and outputs by the frontend.
+ * scale prefixes (mV, ms) are applied to literals and to inputs and outputs by the frontend. Exponents are ints:
+ * {@link #times}, {@link #pow} and {@link #over} throw {@link ArithmeticException} when one would leave that range
+ * (wrapped, an exponent would name a wrong dimension, or none); the checker reports it (E0505).
  */
 public final class Unit {
     public static final Unit NONE = new Unit(new TreeMap<>());
@@ -33,13 +35,13 @@ public final class Unit {
 
     public Unit times(Unit o) {
         TreeMap<String, Integer> m = new TreeMap<>(exps);
-        o.exps.forEach((k, v) -> m.merge(k, v, Integer::sum));
+        o.exps.forEach((k, v) -> m.merge(k, v, Math::addExact));
         return of(m);
     }
 
     public Unit pow(int p) {
         TreeMap<String, Integer> m = new TreeMap<>();
-        exps.forEach((k, v) -> m.put(k, v * p));
+        exps.forEach((k, v) -> m.put(k, Math.multiplyExact(v, p)));
         return of(m);
     }
 
@@ -69,7 +71,7 @@ public final class Unit {
             StringBuilder sb = v > 0 ? num : den;
             if (sb.length() > 0) sb.append('*');
             sb.append(e.getKey());
-            if (Math.abs(v) != 1) sb.append('^').append(Math.abs(v));
+            if (Math.abs(v) != 1) sb.append('^').append(Math.abs((long) v));  // long: -2147483648 has no int magnitude
             if (v < 0) nd++;
         }
         if (den.length() == 0) return num.toString();

@@ -163,7 +163,7 @@ public final class Verifier {
         for (int i = 0; i < nb; i++) held.add(new ArrayList<>());
         long before = 0;
         for (Liveness.Value v : live.values()) {
-            before += v.bytes();
+            before = Sizes.plus(before, v.bytes());
             Integer b = null;
             for (Node n : v.nodes()) {
                 Integer bn = mem.bufferOf().get(n);

@@ -91,6 +91,18 @@ class OpSpecsTest {
         assertEquals(DiagCode.E0302, refused(Op.REDUCE, new Attr.Reduce(Attr.ReduceFn.SUM, List.of("key")), f32(B, N)));
     }
 
+    @Test void unitExponentsThatLeaveTheIntRangeAreRefusedNotWrapped() {
+        // s^-2147483648 squared would wrap to s^0: dimensionless
+        TensorType q = f32().withUnit(Unit.base("s").pow(-Integer.MAX_VALUE).over(SECOND));
+        assertEquals("1/s^2147483648", q.unit().toString());
+        assertEquals(DiagCode.E0505, refused(Op.BINARY, new Attr.Binary(Attr.BinaryFn.MUL), q, q));
+        assertEquals(DiagCode.E0505, refused(Op.BINARY, new Attr.Binary(Attr.BinaryFn.DIV), f32().withUnit(SECOND), q));
+        assertEquals(DiagCode.E0505, refused(Op.CONTRACT, new Attr.Contract(List.of("neuron")), f32(N).withUnit(q.unit()), f32(N).withUnit(q.unit())));
+        assertEquals(DiagCode.E0505, refused(Op.UNARY, new Attr.Unary(Attr.UnaryFn.POW_CONST, 2), q));
+        assertEquals(DiagCode.E0505, refused(Op.UNARY, new Attr.Unary(Attr.UnaryFn.POW_CONST, 3e9), f32().withUnit(SECOND)));
+        assertThrows(ArithmeticException.class, () -> SECOND.pow(Integer.MAX_VALUE).times(SECOND));
+    }
+
     @Test void everyOpHasASpec() {
         for (Op op : Op.values()) {
             OpSpec s = OpSpecs.of(op);

@@ -5,6 +5,7 @@ import ncd.ir.DType;
 import ncd.ir.Graph;
 import ncd.ir.Node;
 import ncd.ir.Op;
+import ncd.ir.Sizes;
 import ncd.ir.TensorType;
 
 import java.util.HashMap;
@@ -148,7 +149,7 @@ public final class FoldPass implements Pass {
         if (v == null) return null;
         if (v.uniform()) {
             long count = 1;
-            for (String ax : axes) count *= x.type().axis(ax).size();
+            for (String ax : axes) count = Sizes.times(count, x.type().axis(ax).size());
             if (count > LIMIT) return null;
             double[] s = new double[(int) count];
             java.util.Arrays.fill(s, v.v()[0]);

@@ -5,6 +5,7 @@ import ncd.ir.Graph;
 import ncd.ir.Liveness;
 import ncd.ir.Node;
 import ncd.ir.Schedule;
+import ncd.ir.Sizes;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,7 +44,7 @@ public final class PlanMemoryPass implements Pass {
         Map<Liveness.Value, Integer> bufferOf = new HashMap<>();
         long before = 0;
         for (Liveness.Value v : live.values()) {
-            before += v.bytes();
+            before = Sizes.plus(before, v.bytes());
             if (!v.pinned()) continue;
             bufferOf.put(v, dtypes.size());
             dtypes.add(v.dtype());

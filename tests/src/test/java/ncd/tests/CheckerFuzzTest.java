@@ -8,7 +8,11 @@ import ncd.frontend.Frontend;
 import ncd.frontend.Program;
 import ncd.ir.Graph;
 import ncd.ir.IrPrinter;
+import ncd.ir.Liveness;
+import ncd.ir.Schedule;
+import ncd.ir.Sizes;
 import ncd.ir.Verifier;
+import ncd.runtime.Footprint;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -43,20 +47,38 @@ import static org.junit.jupiter.api.Assertions.fail;
  * print, and their spans must lie inside the input. All failures are collected and reported together; failing inputs are written
  * to {@code tests/target/fuzz-failures/} for reproduction.
  *
+ * <p>A sample of the inputs that check clean is also run by the driver, in process: {@code ncdc run} on each circuit
+ * (1 or 2 steps, on either backend, with {@code --out} now and then) and {@code ncdc test} on the laws, generic axes
+ * sized small or, now and then, at the edges ({@link Mutator#AXIS_SIZES}). Per seed, the sample is the first clean
+ * mutant with a replaced axis size and one clean input of the others. Whatever they print, they must not end in an
+ * internal error (exit 3). A circuit that passes the size check (E0807) but would take more than
+ * {@link #RUN_MAX_BYTES} is not run: it is valid, and only slow here.
+ *
  * <p>Knobs: {@code -Dncd.fuzz.inputs} (default 10000, a target: small seed files yield fewer distinct mutants) and {@code -Dncd.fuzz.seconds} (default 50: the test stops
- * early, reporting so, rather than exceed it).
+ * early, reporting so, rather than exceed it); for the driver's sample, {@code -Dncd.fuzz.runPerSeed} (default 1: how
+ * many of each kind per seed), {@code -Dncd.fuzz.runEvery} (default 6: the clean inputs whose number among all clean
+ * inputs is a multiple of it are the candidates) and {@code -Dncd.fuzz.runSeconds} (default 20: the share of the time
+ * budget the driver may take). {@code -Dncd.fuzz.runPerSeed=1000 -Dncd.fuzz.runEvery=1} runs every clean input.
  */
 class CheckerFuzzTest {
     private static final int TARGET_INPUTS = Integer.getInteger("ncd.fuzz.inputs", 10000);
     private static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(Integer.getInteger("ncd.fuzz.seconds", 50));
     private static final long PER_INPUT_TIMEOUT_S = 10;
+    private static final int RUN_EVERY = Integer.getInteger("ncd.fuzz.runEvery", 6);
+    private static final int RUN_PER_SEED = Integer.getInteger("ncd.fuzz.runPerSeed", 1);
+    private static final long RUN_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(Integer.getInteger("ncd.fuzz.runSeconds", 20));
+    /** The most bytes (every value of a step, as the interpreter holds them) of a circuit the sample runs. */
+    static final long RUN_MAX_BYTES = 16 << 20;
+    private static final Path RUN_DIR = Repo.root().resolve("tests/target/fuzz-run");
 
     private record Failure(String seed, String what, String snippet, String text, String error) {}
 
     /** Outcome of one input. */
     private enum Outcome { CLEAN, ERRORS }
 
-    private int lowered;
+    private int lowered, driverRuns, tooHeavy, drivenInputs, resizedInputs;
+    private long runNanos;
+    private final Set<Path> copiedDirs = new HashSet<>();
     private ExecutorService worker = newWorker();
 
     @Test
@@ -80,7 +102,7 @@ class CheckerFuzzTest {
                 Mutator mutator = new Mutator(src, rel.hashCode() * 1_000_003L + 17);
                 Set<String> seen = new HashSet<>();
                 List<Mutator.Mutant> mutants = new ArrayList<>();
-                mutants.add(new Mutator.Mutant(src, "unmodified", 0));
+                mutants.add(Mutator.Mutant.unmodified(src));
                 seen.add(src);
                 Mutator.Kind[] kinds = Mutator.Kind.values();
                 for (int attempt = 0; mutants.size() <= perSeed && attempt < perSeed * 4; attempt++) {
@@ -90,17 +112,35 @@ class CheckerFuzzTest {
                     mutants.add(m);
                     perKind.merge(kind, 1, Integer::sum);
                 }
+                int axisRun = 0, otherRun = 0;
                 for (Mutator.Mutant m : mutants) {
                     if (System.nanoTime() - start > BUDGET_NANOS) {
                         outOfTime = true;
                         break seedLoop;
                     }
                     inputs++;
+                    Outcome o;
                     try {
-                        Outcome o = runOne(seed, m.text());
+                        o = runOne(seed, m.text());
                         if (o == Outcome.CLEAN) clean++; else errors++;
                     } catch (Throwable t) {
                         failures.add(new Failure(rel, m.description(), Mutator.snippet(m.text(), m.at(), 3), m.text(), trace(t)));
+                        continue;
+                    }
+                    // per seed, the first clean mutants with a replaced axis size, and of the others those one in RUN_EVERY
+                    boolean sampled = o == Outcome.CLEAN && runNanos < RUN_BUDGET_NANOS
+                            && (m.kind() == Mutator.Kind.REPLACE_AXIS_SIZE ? axisRun++ < RUN_PER_SEED : clean % RUN_EVERY == 0 && otherRun++ < RUN_PER_SEED);
+                    if (sampled) {
+                        drivenInputs++;
+                        if (m.kind() == Mutator.Kind.REPLACE_AXIS_SIZE) resizedInputs++;
+                        long t0 = System.nanoTime();
+                        try {
+                            drive(seed, m.text(), clean);
+                        } catch (Throwable t) {
+                            failures.add(new Failure(rel, m.description() + ", run by the driver", Mutator.snippet(m.text(), m.at(), 3), m.text(),
+                                    t instanceof DriverCrash ? t.getMessage() : trace(t)));
+                        }
+                        runNanos += System.nanoTime() - t0;
                     }
                 }
             }
@@ -111,6 +151,9 @@ class CheckerFuzzTest {
         System.out.printf("[fuzz] %d seed files, %d inputs run in %.1f s: %d ended with errors, %d clean, %d failed;"
                         + " %d graphs lowered and verified%s%n", seeds.size(), inputs, secs, errors, clean, failures.size(),
                 lowered, outOfTime ? " (stopped early: time budget)" : "");
+        System.out.printf("[fuzz] driver: %d runs (ncdc run, ncdc test) of %d clean inputs (%d with a replaced axis size) in %.1f s;"
+                + " %d circuits or laws not run (valid, but over %d MiB)%n", driverRuns, drivenInputs, resizedInputs, runNanos / 1e9, tooHeavy,
+                RUN_MAX_BYTES >> 20);
         System.out.println("[fuzz] mutants per kind: " + perKind);
         if (!failures.isEmpty()) {
             Path dir = saveFailures(failures);
@@ -169,6 +212,94 @@ class CheckerFuzzTest {
             lowered++;
         }
         return anyErrors ? Outcome.ERRORS : Outcome.CLEAN;
+    }
+
+    /** An internal error of the driver: the message is the command line and what it printed. */
+    private static final class DriverCrash extends AssertionError {
+        DriverCrash(String message) { super(message); }
+    }
+
+    /**
+     * Runs {@code ncdc run} on each circuit of a clean input and {@code ncdc test} on its laws (a copy of the input
+     * under {@link #RUN_DIR}, beside copies of its seed's neighbours so that imports resolve); an internal error is a
+     * {@link DriverCrash}. {@code n} varies the options: steps, backend, --out, and the sizes of generic axes.
+     */
+    private void drive(Path seed, String text, int n) throws Throwable {
+        Path copy = RUN_DIR.resolve(Repo.relative(seed));
+        if (copiedDirs.add(copy.getParent())) {
+            Files.createDirectories(copy.getParent());
+            try (var s = Files.list(seed.getParent())) {
+                for (Path p : s.filter(p -> p.toString().endsWith(".ncd")).toList()) {
+                    Files.copy(p, copy.resolveSibling(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        Files.writeString(copy, text);
+        Future<?> f = worker.submit(() -> {
+            Diagnostics diags = new Diagnostics();
+            Program prog = Frontend.loadText(copy, text, diags);
+            if (diags.hasErrors()) return null;
+            // generic and sized-later axes: small distinct sizes, or every third time sizes at the edges (0 is a bad --axis)
+            Map<String, Integer> sizes = new LinkedHashMap<>();
+            List<String> names = new ArrayList<>(prog.circuitNames());
+            names.addAll(prog.lawNames());
+            for (String c : names) {
+                for (String a : prog.unsizedAxes(c)) {
+                    int k = sizes.size();
+                    sizes.putIfAbsent(a, n % 3 == 0 ? Integer.parseInt(Mutator.AXIS_SIZES.get(1 + (n + k) % 4).replace("_", "")) : 2 + k % 4);
+                }
+            }
+            List<String> axisArgs = new ArrayList<>();
+            sizes.forEach((a, v) -> axisArgs.addAll(List.of("--axis", a + "=" + v)));
+            int steps = 1 + n % 2;
+            boolean out = n % 5 == 0;
+            for (String c : prog.circuitNames()) {
+                if (!runnable(prog, c, sizes, out && steps > 1 ? steps : 0)) continue;
+                List<String> args = new ArrayList<>(List.of("run", copy.toString(), "--circuit", c, "--steps", String.valueOf(steps),
+                        "--backend", n % 4 == 1 ? "interp" : "jvm"));
+                if (out) args.addAll(List.of("--out", RUN_DIR.resolve("out").toString()));
+                args.addAll(axisArgs);
+                driver(args);
+            }
+            if (!prog.lawNames().isEmpty() && prog.lawNames().stream().allMatch(l -> runnable(prog, l, sizes, 0))) {
+                List<String> args = new ArrayList<>(List.of("test", copy.toString(), "--trials", "1"));
+                args.addAll(axisArgs);
+                driver(args);
+            }
+            return null;
+        });
+        try {
+            f.get(2 * PER_INPUT_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause();
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            worker.shutdownNow();
+            worker = newWorker();
+            throw new AssertionError("the driver gave no result after " + 2 * PER_INPUT_TIMEOUT_S + " s (hang or runaway loop)");
+        }
+    }
+
+    /**
+     * Whether to run {@code name} (with the outputs of {@code keptSteps} steps kept, for --out): when the size check
+     * refuses it (that is quick), or when all its values fit in {@link #RUN_MAX_BYTES}; what does not lower is run too
+     * (the driver reports it).
+     */
+    private boolean runnable(Program prog, String name, Map<String, Integer> sizes, long keptSteps) {
+        Optional<Graph> g = prog.lower(name, sizes, new Diagnostics());
+        if (g.isEmpty()) return true;
+        if (!Footprint.check(g.get(), keptSteps, Footprint.budget(), new Diagnostics())) return true;
+        long all = 0;
+        for (Liveness.Value v : Liveness.of(g.get(), Schedule.Fusion.NONE).values()) all = Sizes.plus(all, Sizes.times(v.count(), 8));
+        if (all <= RUN_MAX_BYTES) return true;
+        tooHeavy++;
+        return false;
+    }
+
+    private void driver(List<String> args) {
+        driverRuns++;
+        Ncdc.Result r = Ncdc.run(args);
+        if (r.exit() == ncd.cli.Main.INTERNAL || r.internalError()) throw new DriverCrash("ncdc " + String.join(" ", args) + "\n" + r.describe());
     }
 
     /** The printers must cope with every diagnostic, and a span in the input must lie inside it. */

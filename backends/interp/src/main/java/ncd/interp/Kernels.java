@@ -24,7 +24,7 @@ final class Kernels {
     /** Evaluates one node from its inputs' values. {@code step} is the step number (random streams use it). */
     static double[] eval(Node n, List<double[]> in, long step) {
         TensorType t = n.type();
-        double[] out = new double[(int) t.elementCount()];
+        double[] out = new double[t.arrayLength()];
         switch (n.op()) {
             case INPUT, PARAM, STATE_READ -> throw new IllegalStateException(n.op() + " has no kernel; its value is bound");
             case CONST -> java.util.Arrays.fill(out, ((Attr.Scalar) n.attr()).value());
@@ -103,7 +103,7 @@ final class Kernels {
     /** {@code x} (of type {@code from}) read at every element of {@code to}, matching axes by name. */
     static double[] broadcast(TensorType from, TensorType to, double[] x) {
         if (from.axes().equals(to.axes())) return x;
-        double[] out = new double[(int) to.elementCount()];
+        double[] out = new double[to.arrayLength()];
         gatherByName(from, to, x, out);
         return out;
     }

@@ -313,7 +313,7 @@ public final class Circuit {
         return laid.withType(want);
     }
 
-    private static int count(TensorType t) { return (int) t.elementCount(); }
+    private static int count(TensorType t) { return t.arrayLength(); }
 
     private static Object zeros(TensorType t) {
         int n = count(t);

@@ -536,7 +536,7 @@ final class ClassGen {
         MethodVisitor mv = g.mv;
         int out = g.buffer(plan.slot(n), d), in = g.buffer(plan.slot(n.input(0)), d), map = g.buffer(mapSlot, DType.I32);
         int m = g.local(1), zero = g.intLocal(0);
-        int total = (int) n.type().elementCount();
+        int total = n.type().arrayLength();
         g.nest(MethodGen.Nest.of(new int[] {total}, new int[][] {{1}, {1}}), new int[] {zero, zero}, (idx, c) -> {
             Label fill = new Label(), done = new Label();
             mv.visitVarInsn(ALOAD, map);

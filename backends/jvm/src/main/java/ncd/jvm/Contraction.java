@@ -61,7 +61,7 @@ final class Contraction {
             transA = true;
         } else if (!aNames.equals(cat(bo, mo, ko))) {
             TensorType packed = ta.withAxes(axes(ta, cat(bo, mo, ko)));
-            int scratch = plan.addBuffer(new float[(int) packed.elementCount()]);
+            int scratch = plan.addBuffer(new float[packed.arrayLength()]);
             int from = aSlot;
             parts.add(g -> copy(g, from, ta, scratch, packed));
             aSlot = scratch;
@@ -70,14 +70,14 @@ final class Contraction {
             transB = true;
         } else if (!bNames.equals(cat(bo, ko, no))) {
             TensorType packed = tb.withAxes(axes(tb, cat(bo, ko, no)));
-            int scratch = plan.addBuffer(new float[(int) packed.elementCount()]);
+            int scratch = plan.addBuffer(new float[packed.arrayLength()]);
             int from = bSlot;
             parts.add(g -> copy(g, from, tb, scratch, packed));
             bSlot = scratch;
         }
         TensorType cType = t.withAxes(axes(t, cat(bo, mo, no)));
         boolean direct = t.axisNames().equals(cType.axisNames());
-        int cOut = direct ? cSlot : plan.addBuffer(new float[(int) t.elementCount()]);
+        int cOut = direct ? cSlot : plan.addBuffer(new float[t.arrayLength()]);
         int as = aSlot, bs = bSlot;
         boolean tA = transA, tB = transB;
         int threads = plan.options.threads();

@@ -352,7 +352,7 @@ final class Fused {
     private void vectorPasses() {
         lanes = Vec.LANES;
         int n = t.axes().get(rank - 1).size();
-        int size = (int) t.elementCount();
+        int size = t.arrayLength();
         hSlot = new int[sts.size()];
         pSlot = new int[sts.size()];
         java.util.Arrays.fill(hSlot, -1);
@@ -526,7 +526,7 @@ final class Fused {
         Fusion.Stencil st = sts.get(si);
         int k = innerSize(st), h = k / 2;
         int prev = prevSlot < 0 ? -1 : byteBuffer(prevSlot), dst = byteBuffer(dstSlot);
-        int size = (int) st.x().type().elementCount();
+        int size = st.x().type().arrayLength();
         int lo = h, hi = n - (k - 1 - h);
         Label top = new Label(), test = new Label();
         int base = g.intLocal(0);

@@ -160,7 +160,7 @@ final class Moves {
      */
     static int[] indexMap(Attr.Window w, TensorType t, TensorType in) {
         int[] sizes = Shapes.sizes(t), inStrides = Shapes.strides(in), c = new int[sizes.length];
-        int rank = in.rank(), total = (int) t.elementCount();
+        int rank = in.rank(), total = t.arrayLength();
         int[] offsetPos = new int[w.dims().size()], axisPos = new int[w.dims().size()];
         for (int k = 0; k < w.dims().size(); k++) {
             offsetPos[k] = t.indexOf(w.dims().get(k).offset().name());

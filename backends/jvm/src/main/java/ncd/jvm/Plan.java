@@ -5,6 +5,7 @@ import ncd.ir.DType;
 import ncd.ir.Graph;
 import ncd.ir.Node;
 import ncd.ir.Schedule;
+import ncd.ir.Sizes;
 import ncd.ir.State;
 import ncd.ir.TensorType;
 import ncd.ir.Verifier;
@@ -73,7 +74,7 @@ final class Plan {
         Schedule.Memory mem = schedule.memory();
         slotOf = new int[graph.nodes().size()];
         java.util.Arrays.fill(slotOf, -1);
-        for (Schedule.Buffer b : mem.buffers()) addBuffer(zeros(b.dtype(), Math.toIntExact(b.count())));
+        for (Schedule.Buffer b : mem.buffers()) addBuffer(zeros(b.dtype(), Sizes.arrayLength(b.count())));
 
         Set<Node> stepCone = new HashSet<>(), initCone = new HashSet<>();
         for (Graph.Output o : graph.outputs()) cone(o.node(), stepCone);
@@ -98,7 +99,7 @@ final class Plan {
                 case STATE_READ, RENAME, SPLIT -> { }
                 case CONST -> buffers.set(slot, constant(n.type(), ((Attr.Scalar) n.attr()).value()));
                 case IOTA -> {
-                    int[] v = new int[(int) n.type().elementCount()];
+                    int[] v = new int[n.type().arrayLength()];
                     for (int i = 0; i < v.length; i++) v[i] = i;
                     buffers.set(slot, v);
                 }
@@ -117,7 +118,7 @@ final class Plan {
             int next = slotOf[s.next().id()];
             boolean swap = computed.contains(s.next()) && nextUses.get(next) == 1;
             int pending = swap ? -1 : addBuffer(zeros(s.type()));
-            states.add(new StatePlan(s, mem.stateBuffers().get(s.name()), next, slotOf[s.init().id()], pending, (int) s.type().elementCount()));
+            states.add(new StatePlan(s, mem.stateBuffers().get(s.name()), next, slotOf[s.init().id()], pending, s.type().arrayLength()));
         }
     }
 
@@ -160,7 +161,7 @@ final class Plan {
         throw new IllegalArgumentException("not a buffer: " + array);
     }
 
-    static Object zeros(TensorType t) { return zeros(t.dtype(), (int) t.elementCount()); }
+    static Object zeros(TensorType t) { return zeros(t.dtype(), t.arrayLength()); }
 
     static Object zeros(DType d, int n) {
         return switch (d) {
@@ -173,7 +174,7 @@ final class Plan {
 
     /** A buffer holding {@code v} everywhere, rounded to the dtype as the interpreter rounds. */
     static Object constant(TensorType t, double v) {
-        int n = (int) t.elementCount();
+        int n = t.arrayLength();
         Object a = zeros(t.dtype(), n);
         switch (t.dtype()) {
             case F32 -> java.util.Arrays.fill((float[]) a, (float) v);

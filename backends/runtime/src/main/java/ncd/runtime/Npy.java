@@ -42,7 +42,7 @@ public final class Npy {
     /** Headers longer than this are refused as corrupt. */
     static final long MAX_HEADER = 1 << 20;
     /** The most elements one Java array holds. */
-    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    static final long MAX_ELEMENTS = ncd.ir.Sizes.MAX_ARRAY;
     private static final int CHUNK = 1 << 16;
 
     // ---------------------------------------------------------------------------------------------- reading

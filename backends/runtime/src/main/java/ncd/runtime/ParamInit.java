@@ -16,7 +16,7 @@ public final class ParamInit {
 
     /** The values in row-major order of {@code t}, before rounding to its dtype. */
     public static double[] values(Attr.Param p, TensorType t, long seed) {
-        int n = (int) t.elementCount();
+        int n = t.arrayLength();
         long s = Rng.seedOf(p.name(), seed);
         List<Double> a = p.init().args();
         int fanOut = t.rank() == 0 ? 1 : t.axes().get(0).size();

@@ -90,12 +90,8 @@ public final class Tensor {
             if (a.size() < 0) throw new IllegalArgumentException("axis " + a.name() + " of " + t + " has no size");
         }
         long n = 1;
-        for (Axis a : t.axes()) {
-            n *= a.size();
-            if (n > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("type " + t + " has more elements than fit in one array");
-            }
-        }
+        for (Axis a : t.axes()) n = ncd.ir.Sizes.times(n, a.size());
+        if (n > ncd.ir.Sizes.MAX_ARRAY) throw new IllegalArgumentException("type " + t + " has more elements than fit in one array");
         return (int) n;
     }
 

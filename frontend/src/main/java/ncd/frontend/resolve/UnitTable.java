@@ -40,7 +40,10 @@ public final class UnitTable {
         return resolve(f.decl(), f.module());
     }
 
-    /** The product of a written unit expression; null after an error. */
+    /**
+     * The product of a written unit expression; null after an error, among them E0505 when an exponent of the
+     * dimension leaves the int range or the scale leaves a double's (ms^400 would scale every value to 0).
+     */
     public Resolved eval(UnitExpr e, ModuleScope scope) {
         double scale = 1;
         Unit dim = Unit.NONE;
@@ -48,10 +51,22 @@ public final class UnitTable {
             Resolved r = lookup(t.unit(), scope);
             if (r == null) return null;
             scale *= Math.pow(r.scale(), t.exponent());
-            dim = dim.times(r.dimension().pow(t.exponent()));
+            try {
+                dim = dim.times(r.dimension().pow(t.exponent()));
+            } catch (ArithmeticException x) {
+                diags.error(e.span(), DiagCode.E0505, "an exponent of this unit, in base units, is out of range (beyond ±2147483647)", EXPONENT_HINT);
+                return null;
+            }
+        }
+        if (!(scale > 0) || Double.isInfinite(scale)) {
+            diags.error(e.span(), DiagCode.E0505, "the scale of this unit is out of range: it is " + (scale > 0 ? "too large" : "too small")
+                    + " for a double", EXPONENT_HINT);
+            return null;
         }
         return new Resolved(scale, dim);
     }
+
+    private static final String EXPONENT_HINT = "write a smaller power, or declare a unit of the size you need";
 
     /** The first declared coherent unit of each dimension seen so far (V, s, A, ...). */
     public Map<Unit, String> coherentNames() { return java.util.Collections.unmodifiableMap(names); }
