@@ -57,7 +57,7 @@ public final class Compiled {
         if (!b.isAvailable()) throw new IllegalArgumentException("backend " + backend + " cannot run on this machine");
         Graph g = graph(name, axisSizes);
         Diagnostics diags = new Diagnostics();
-        if (!Footprint.check(g, diags)) throw new CompileException(diags.sorted());
+        if (!Footprint.check(g, b.layout(), diags)) throw new CompileException(diags.sorted());
         return new Circuit(b.compile(g, seed));
     }
 

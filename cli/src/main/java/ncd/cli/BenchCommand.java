@@ -127,7 +127,7 @@ final class BenchCommand implements Callable<Integer> {
         String name = Circuits.choose(prog, circuit, file, "time", diags);
         if (name == null) return fail(err, diags, Main.USER_ERROR);
         if (!AxisSizes.check(sizes, prog, name, diags)) return fail(err, diags, Main.USAGE);
-        Optional<Graph> g = Circuits.lower(prog, name, sizes, diags);
+        Optional<Graph> g = Circuits.lower(prog, name, sizes, be.get().layout(), diags);
         if (g.isEmpty()) return fail(err, diags, Main.USER_ERROR);
         Graph graph = g.get();
         long t1 = System.nanoTime();

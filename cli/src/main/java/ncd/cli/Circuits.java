@@ -35,20 +35,21 @@ final class Circuits {
     }
 
     /**
-     * The graph of {@code name} with {@code sizes}, verified, and checked to fit in this JVM before anything is
-     * allocated ({@link Footprint}, E0807), with the outputs of {@code keptSteps} steps kept beside it (ncdc run --out;
+     * The graph of {@code name} with {@code sizes}, verified, and checked to fit in this JVM as a backend holds it
+     * ({@code layout}) before anything is allocated ({@link Footprint}, E0807), with the outputs of {@code keptSteps} steps kept beside it (ncdc run --out;
      * 0 for none); empty after errors in {@code diags}.
      */
-    static Optional<Graph> lower(Program prog, String name, Map<String, Integer> sizes, long keptSteps, Diagnostics diags) {
+    static Optional<Graph> lower(Program prog, String name, Map<String, Integer> sizes, long keptSteps, Footprint.Layout layout,
+                                 Diagnostics diags) {
         Optional<Graph> g = prog.lower(name, sizes, diags);
         if (g.isEmpty() || diags.hasErrors()) return Optional.empty();
         Verifier.verify(g.get());
-        return Footprint.check(g.get(), keptSteps, Footprint.budget(), diags) ? g : Optional.empty();
+        return Footprint.check(g.get(), keptSteps, Footprint.budget(), layout, diags) ? g : Optional.empty();
     }
 
-    /** {@link #lower(Program, String, Map, long, Diagnostics)} for a command that keeps no outputs. */
-    static Optional<Graph> lower(Program prog, String name, Map<String, Integer> sizes, Diagnostics diags) {
-        return lower(prog, name, sizes, 0, diags);
+    /** {@link #lower(Program, String, Map, long, Footprint.Layout, Diagnostics)} for a command that keeps no outputs. */
+    static Optional<Graph> lower(Program prog, String name, Map<String, Integer> sizes, Footprint.Layout layout, Diagnostics diags) {
+        return lower(prog, name, sizes, 0, layout, diags);
     }
 
     /**

@@ -113,15 +113,15 @@ final class RunCommand implements Callable<Integer> {
         String name = Circuits.choose(prog, circuit, file, "run", diags);
         if (name == null) return fail(err, diags, Main.USER_ERROR);
         if (!AxisSizes.check(sizes, prog, name, diags)) return fail(err, diags, Main.USAGE);
+        Optional<Backend> be = Circuits.backend(backend, diags);
+        if (be.isEmpty()) return fail(err, diags, Main.USAGE);
         // with --out and several steps, every step's outputs are kept, stacked
-        Optional<Graph> g = Circuits.lower(prog, name, sizes, out != null && steps > 1 ? steps : 0, diags);
+        Optional<Graph> g = Circuits.lower(prog, name, sizes, out != null && steps > 1 ? steps : 0, be.get().layout(), diags);
         if (g.isEmpty()) return fail(err, diags, Main.USER_ERROR);
         Graph graph = g.get();
 
         Map<String, TensorType> declared = Inputs.declared(graph);
         Map<String, Tensor> given = Inputs.read(inputs, declared, diags);
-        Optional<Backend> be = Circuits.backend(backend, diags);
-        if (be.isEmpty()) return fail(err, diags, Main.USAGE);
         Executable interp = be.get().compile(graph, seed);
         if (params != null) {
             Map<String, Tensor> ps = Inputs.params(params, interp.params(), paramsPartial, seed, diags, err);

@@ -112,7 +112,8 @@ final class TestCommand implements Callable<Integer> {
                     }
                 }
                 Diagnostics ld = new Diagnostics();
-                Optional<Graph> g = Circuits.lower(prog, law, sizes, ld);
+                // laws run on the reference interpreter
+                Optional<Graph> g = Circuits.lower(prog, law, sizes, ncd.runtime.Footprint.Layout.ALL_DOUBLES, ld);
                 String label = prog.moduleName() + ": " + law + sizeText(prog.unsizedAxes(law), sizes);
                 if (g.isEmpty()) {
                     Report.diagnostics(err, common.diagnostics, ld.sorted());

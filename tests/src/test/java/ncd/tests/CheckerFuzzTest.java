@@ -288,7 +288,7 @@ class CheckerFuzzTest {
     private boolean runnable(Program prog, String name, Map<String, Integer> sizes, long keptSteps) {
         Optional<Graph> g = prog.lower(name, sizes, new Diagnostics());
         if (g.isEmpty()) return true;
-        if (!Footprint.check(g.get(), keptSteps, Footprint.budget(), new Diagnostics())) return true;
+        if (!Footprint.check(g.get(), keptSteps, Footprint.budget(), Footprint.Layout.TYPED, new Diagnostics())) return true;
         long all = 0;
         for (Liveness.Value v : Liveness.of(g.get(), Schedule.Fusion.NONE).values()) all = Sizes.plus(all, Sizes.times(v.count(), 8));
         if (all <= RUN_MAX_BYTES) return true;

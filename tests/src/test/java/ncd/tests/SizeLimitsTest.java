@@ -104,11 +104,11 @@ class SizeLimitsTest {
                 }
                 """));
         Graph g = prog.graph("c", Map.of());
-        long need = Footprint.bytes(g, 0);
+        long need = Footprint.bytes(g, 0, Footprint.Layout.TYPED);
         assertTrue(need > 8192 + 2 * 1024 && need < 16384, need + " B: W, x (and the copy handed in), s and its next value");
-        assertTrue(Footprint.check(g, 0, need, new Diagnostics()), "fits in " + need + " B");
+        assertTrue(Footprint.check(g, 0, need, Footprint.Layout.TYPED, new Diagnostics()), "fits in " + need + " B");
         Diagnostics d = new Diagnostics();
-        assertFalse(Footprint.check(g, 0, need - 1, d), "not in one byte less");
+        assertFalse(Footprint.check(g, 0, need - 1, Footprint.Layout.TYPED, d), "not in one byte less");
         assertEquals(1, d.all().size(), d.all().toString());
         String msg = d.all().get(0).message();
         assertEquals(DiagCode.E0807, d.all().get(0).code());
@@ -117,12 +117,34 @@ class SizeLimitsTest {
         assertTrue(d.all().get(0).span().isKnown(), "it points at W's declaration");
 
         // the outputs of 1000 steps kept (ncdc run --out): one f64 each, and each stacked output checked for one array
-        assertEquals(need + 999 * 8, Footprint.bytes(g, 1000));
-        assertFalse(Footprint.check(g, 1000, need, new Diagnostics()));
+        assertEquals(need + 999 * 8, Footprint.bytes(g, 1000, Footprint.Layout.TYPED));
+        assertFalse(Footprint.check(g, 1000, need, Footprint.Layout.TYPED, new Diagnostics()));
         d = new Diagnostics();
-        assertFalse(Footprint.check(g, 3_000_000_000L, Long.MAX_VALUE, d));
+        assertFalse(Footprint.check(g, 3_000_000_000L, Long.MAX_VALUE, Footprint.Layout.TYPED, d));
         assertTrue(d.all().get(0).message().startsWith("output out of c stacked over 3000000000 steps: f64[step:3000000000] has 3000000000 elements"),
                 d.all().toString());
+    }
+
+    /** The interpreter holds every value of a step at once, as doubles: its instance is counted that way. */
+    @Test void theInterpretersDoublesAreCounted(@TempDir Path dir) throws Exception {
+        Compiled prog = Ncd.compile(Files.writeString(dir.resolve("chain.ncd"), """
+                axis n = 1024
+
+                circuit c(x: f32[n]) -> f32[n] {
+                  let a = x * x
+                  let b = a + x
+                  return b * a
+                }
+                """));
+        Graph g = prog.graph("c", Map.of());
+        long typed = Footprint.bytes(g, 0, Footprint.Layout.TYPED), doubles = Footprint.bytes(g, 0, Footprint.Layout.ALL_DOUBLES);
+        // x, a, b and the output kept at once, 8 bytes an element, and the input and output handed over as f32
+        assertEquals(4 * 1024 * 8 + 2 * 1024 * 4, doubles);
+        assertTrue(typed < doubles, typed + " B typed, " + doubles + " B as doubles");
+        Diagnostics d = new Diagnostics();
+        assertTrue(Footprint.check(g, 0, typed, Footprint.Layout.TYPED, new Diagnostics()));
+        assertFalse(Footprint.check(g, 0, typed, Footprint.Layout.ALL_DOUBLES, d), "the interpreter needs more than the JVM backend");
+        assertTrue(d.all().get(0).message().endsWith("as the interpreter's doubles)"), d.all().toString());
     }
 
     @Test void countsSaturateInsteadOfWrapping() {

@@ -13,6 +13,9 @@ public interface Backend {
     /** Whether this backend can run here (a GPU backend says no on a machine without one). */
     boolean isAvailable();
 
+    /** How it holds a step's values: what {@link Footprint} counts before an instance is made. */
+    default Footprint.Layout layout() { return Footprint.Layout.TYPED; }
+
     /** Compiles {@code graph}; parameters are drawn from {@code seed} exactly as the interpreter draws them. */
     Executable compile(Graph graph, long seed);
 }

@@ -30,8 +30,9 @@ import java.util.Map;
  *       (inputs, parameters, states, constants, outputs, states' next values, the init cone), the other values of a
  *       step at its busiest moment (values whose lifetimes do not overlap share memory, as the memory plan shares
  *       buffers; {@link Liveness} without fusion), and the inputs handed in and outputs handed out of a step, which
- *       are copies. Elements count {@link ncd.ir.DType#bytes()} each. The reference interpreter, which holds values
- *       as doubles, may need more; what it cannot allocate is then a run-time error of its own.</li>
+ *       are copies. Elements count {@link ncd.ir.DType#bytes()} each ({@link Layout#TYPED}). The reference
+ *       interpreter holds every value of a step at once, as doubles ({@link Layout#ALL_DOUBLES}): all of them count,
+ *       eight bytes an element.</li>
  * </ul>
  * A caller that keeps every step's outputs (ncdc run --out, stacked over a leading {@code step} axis) names how many
  * steps: each stacked output must fit in one array too, and counts toward the bytes.
@@ -39,20 +40,31 @@ import java.util.Map;
 public final class Footprint {
     private Footprint() {}
 
+    /** How a backend holds a step's values, which decides the bytes it needs ({@link Backend#layout()}). */
+    public enum Layout {
+        /** Each value in an array of its dtype; values whose lifetimes do not overlap share memory (the JVM backend). */
+        TYPED,
+        /** Every value of a step kept at once, in double arrays (the reference interpreter). */
+        ALL_DOUBLES;
+
+        /** The bytes of value {@code v} in this layout. */
+        long bytes(Liveness.Value v) { return this == TYPED ? v.bytes() : Sizes.times(v.count(), 8); }
+    }
+
     /** The bytes an instance may take: the JVM's heap limit less an eighth, for the compiler's own data and the collector. */
     public static long budget() {
         long max = Runtime.getRuntime().maxMemory();
         return max == Long.MAX_VALUE ? max : max - max / 8;
     }
 
-    /** {@link #check(Graph, long, long, Diagnostics)} for a caller that keeps no outputs, against {@link #budget()}. */
-    public static boolean check(Graph g, Diagnostics diags) { return check(g, 0, budget(), diags); }
+    /** {@link #check(Graph, long, long, Layout, Diagnostics)} for a caller that keeps no outputs, against {@link #budget()}. */
+    public static boolean check(Graph g, Layout layout, Diagnostics diags) { return check(g, 0, budget(), layout, diags); }
 
     /**
-     * Checks that an instance of {@code g} fits, with the outputs of {@code keptSteps} steps kept stacked beside it
-     * (0: none kept); false after E0807 errors in {@code diags}.
+     * Checks that an instance of {@code g}, held as {@code layout} says, fits, with the outputs of {@code keptSteps}
+     * steps kept stacked beside it (0: none kept); false after E0807 errors in {@code diags}.
      */
-    public static boolean check(Graph g, long keptSteps, long budget, Diagnostics diags) {
+    public static boolean check(Graph g, long keptSteps, long budget, Layout layout, Diagnostics diags) {
         Liveness live = Liveness.of(g, Schedule.Fusion.NONE);
         Map<Liveness.Value, String> names = names(g, live);
 
@@ -85,18 +97,18 @@ public final class Footprint {
         }
         if (!ok) return false;
 
-        long total = bytes(g, live, keptSteps);
+        long total = bytes(g, live, keptSteps, layout);
         if (total <= budget) return true;
         String what = (g.kind() == Graph.Kind.LAW ? "law " : "circuit ") + g.name() + " needs " + Sizes.humanBytes(total)
                 + " for its tensors" + (keptSteps > 0 ? " and the outputs of " + keptSteps + " steps" : "") + ", more than the "
                 + Sizes.humanBytes(budget) + " this JVM can allocate";
         Liveness.Value largest = null;
-        for (Liveness.Value v : live.values()) if (largest == null || v.bytes() > largest.bytes()) largest = v;
+        for (Liveness.Value v : live.values()) if (largest == null || layout.bytes(v) > layout.bytes(largest)) largest = v;
         SourceSpan at = SourceSpan.NONE;
         if (largest != null) {
             String name = names.get(largest);
             what += "; the largest tensor is " + (name == null ? "" : name + ": ") + g.typeText(largest.type()) + " ("
-                    + Sizes.humanBytes(largest.bytes()) + ")";
+                    + Sizes.humanBytes(layout.bytes(largest)) + (layout == Layout.ALL_DOUBLES ? " as the interpreter's doubles" : "") + ")";
             at = span(largest);
         }
         diags.error(at, DiagCode.E0807, what, hint(total * 8.0 / 7));
@@ -108,21 +120,24 @@ public final class Footprint {
      * values, the other values of a step at its busiest moment, the inputs handed in and the outputs handed out (or
      * kept). Saturates at {@code Long.MAX_VALUE}.
      */
-    public static long bytes(Graph g, long keptSteps) { return bytes(g, Liveness.of(g, Schedule.Fusion.NONE), keptSteps); }
+    public static long bytes(Graph g, long keptSteps, Layout layout) {
+        return bytes(g, Liveness.of(g, Schedule.Fusion.NONE), keptSteps, layout);
+    }
 
-    private static long bytes(Graph g, Liveness live, long keptSteps) {
+    private static long bytes(Graph g, Liveness live, long keptSteps, Layout layout) {
         long total = 0;
         int positions = live.stepOrder().size();
         long[] delta = new long[positions + 1];
         // below this bound per value, no sum of them all overflows, so the sweep can add and subtract plainly
         long bound = Long.MAX_VALUE / (live.values().size() + 2);
         for (Liveness.Value v : live.values()) {
-            if (v.bytes() > bound) return Long.MAX_VALUE;
-            if (v.pinned()) {
-                total += v.bytes();
+            long b = layout.bytes(v);
+            if (b > bound) return Long.MAX_VALUE;
+            if (v.pinned() || layout == Layout.ALL_DOUBLES) {
+                total += b;
             } else {
-                delta[v.def()] += v.bytes();
-                delta[v.last() + 1] -= v.bytes();
+                delta[v.def()] += b;
+                delta[v.last() + 1] -= b;
             }
         }
         long busy = 0, peak = 0;
@@ -137,8 +152,8 @@ public final class Footprint {
     }
 
     /**
-     * E0807 for an allocation that failed although {@link #check} passed: a backend needed more than it counts (the
-     * interpreter holds every value of a step at once, as doubles). {@code what} says what ran out ("law f").
+     * E0807 for an allocation that failed although {@link #check} passed: the JVM needed more beside the instance
+     * than the eighth of the heap kept for it. {@code what} says what ran out ("law f").
      */
     public static void outOfMemory(String what, Diagnostics diags) {
         long max = Runtime.getRuntime().maxMemory();
