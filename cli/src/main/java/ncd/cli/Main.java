@@ -44,8 +44,8 @@ import java.util.concurrent.Callable;
             "  ncdc diagram examples/transformer.ncd --circuit Block -o block.svg",
             "  ncdc help run                     help for one command",
             "",
-            "Exit codes: 0 ok, 1 errors in the program, 2 bad command line, 3 internal compiler error, 4 a tool ncdc calls",
-            "(the Graphviz renderer) failed."})
+            "Exit codes: 0 ok, 1 errors in the program, 2 bad command line,",
+            "3 internal compiler error, 4 a tool ncdc calls (the Graphviz renderer) failed."})
 public final class Main implements Callable<Integer> {
     public static final int OK = 0;
     public static final int USER_ERROR = 1;
