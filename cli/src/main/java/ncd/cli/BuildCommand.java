@@ -90,7 +90,7 @@ final class BuildCommand implements Callable<Integer> {
         String name = Circuits.choose(prog, circuit, file, "build", diags);
         if (name == null) return fail(err, diags, Main.USER_ERROR);
         if (!AxisSizes.check(sizes, prog, name, diags)) return fail(err, diags, Main.USAGE);
-        Optional<Graph> g = Circuits.lower(prog, name, sizes, ncd.runtime.Footprint.Layout.TYPED, diags);   // the JVM backend's
+        Optional<Graph> g = Circuits.lower(prog, name, sizes, Circuits.layout("jvm"), diags);
         if (g.isEmpty()) return fail(err, diags, Main.USER_ERROR);
         Graph graph = g.get();
 

@@ -18,7 +18,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,11 +134,7 @@ final class CheckCommand implements Callable<Integer> {
             String dot = DotWriter.write(partial.get().graph(), new DotWriter.Options(Integer.MAX_VALUE, hot, hotWires, note));
             try {
                 Path to = Path.of(diagram);
-                byte[] bytes = switch (format) {
-                    case "dot" -> dot.getBytes(StandardCharsets.UTF_8);
-                    case "svg" -> Render.svg(dot, Render.Engine.AUTO).getBytes(StandardCharsets.UTF_8);
-                    default -> Render.png(dot, Render.Engine.AUTO, 144);
-                };
+                byte[] bytes = DiagramCommand.draw(dot, format, Render.Engine.AUTO, 144);
                 OutFile.write(to, o -> o.write(bytes));
                 err.println("note: drew " + name.get() + " up to its error in " + to
                         + (hot.isEmpty() ? "" : " (the refused operation's inputs in red)"));

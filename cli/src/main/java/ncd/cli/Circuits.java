@@ -52,6 +52,11 @@ final class Circuits {
         return lower(prog, name, sizes, 0, layout, diags);
     }
 
+    /** How the installed backend {@code name} holds a step's values, for commands that run on a fixed one. */
+    static Footprint.Layout layout(String name) {
+        return Backends.named(name).map(Backend::layout).orElseThrow(() -> new IllegalStateException("no backend " + name + " installed"));
+    }
+
     /**
      * A step that failed on its data (a gather index out of range, ...): an error in the program, not in ncdc, so
      * E0806 naming the step it failed at; run and bench report it alike.

@@ -161,11 +161,7 @@ final class DiagramCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         byte[] bytes;
         try {
-            bytes = switch (format) {
-                case "dot" -> dot.getBytes(StandardCharsets.UTF_8);
-                case "svg" -> Render.svg(dot, used).getBytes(StandardCharsets.UTF_8);
-                default -> Render.png(dot, used, dpi);
-            };
+            bytes = draw(dot, format, used, dpi);
         } catch (Render.RenderException e) {
             err.println("ncdc: " + e.getMessage());
             return Main.TOOL;
@@ -183,6 +179,15 @@ final class DiagramCommand implements Callable<Integer> {
                     Render.describe(used), (System.nanoTime() - t0) / 1e9);
         }
         return Main.OK;
+    }
+
+    /** The bytes of {@code dot} in {@code format} ("dot", "svg" or "png", as {@link #formatOf} names them). */
+    static byte[] draw(String dot, String format, Render.Engine engine, int dpi) throws Render.RenderException {
+        return switch (format) {
+            case "dot" -> dot.getBytes(StandardCharsets.UTF_8);
+            case "svg" -> Render.svg(dot, engine).getBytes(StandardCharsets.UTF_8);
+            default -> Render.png(dot, engine, dpi);
+        };
     }
 
     /** "svg", "png", "dot", "stdout", or null for an extension nobody knows. */

@@ -113,7 +113,7 @@ final class TestCommand implements Callable<Integer> {
                 }
                 Diagnostics ld = new Diagnostics();
                 // laws run on the reference interpreter
-                Optional<Graph> g = Circuits.lower(prog, law, sizes, ncd.runtime.Footprint.Layout.ALL_DOUBLES, ld);
+                Optional<Graph> g = Circuits.lower(prog, law, sizes, Circuits.layout("interp"), ld);
                 String label = prog.moduleName() + ": " + law + sizeText(prog.unsizedAxes(law), sizes);
                 if (g.isEmpty()) {
                     Report.diagnostics(err, common.diagnostics, ld.sorted());

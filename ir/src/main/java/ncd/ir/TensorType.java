@@ -38,10 +38,8 @@ public record TensorType(DType dtype, List<Axis> axes, Unit unit) {
      * @throws IllegalArgumentException when an axis is unsized or there are more elements than one array holds
      */
     public int arrayLength() {
-        long n = elementCount();
-        if (n < 0) throw new IllegalArgumentException("type " + this + " has an unsized axis");
-        if (n > Sizes.MAX_ARRAY) throw new IllegalArgumentException("type " + this + " has more elements than fit in one array");
-        return (int) n;
+        for (Axis a : axes) if (!a.isSized()) throw new IllegalArgumentException("axis " + a.name() + " of " + this + " has no size");
+        return Sizes.arrayLength(elementCount());
     }
 
     public boolean hasAxis(String name) { return indexOf(name) >= 0; }

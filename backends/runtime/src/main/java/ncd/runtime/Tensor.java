@@ -85,15 +85,7 @@ public final class Tensor {
         return new Tensor(t, d);
     }
 
-    private static int count(TensorType t) {
-        for (Axis a : t.axes()) {
-            if (a.size() < 0) throw new IllegalArgumentException("axis " + a.name() + " of " + t + " has no size");
-        }
-        long n = 1;
-        for (Axis a : t.axes()) n = ncd.ir.Sizes.times(n, a.size());
-        if (n > ncd.ir.Sizes.MAX_ARRAY) throw new IllegalArgumentException("type " + t + " has more elements than fit in one array");
-        return (int) n;
-    }
+    private static int count(TensorType t) { return t.arrayLength(); }
 
     // ---------------------------------------------------------------------------------------------- access
 
