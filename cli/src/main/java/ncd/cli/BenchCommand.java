@@ -3,7 +3,8 @@ package ncd.cli;
 import ncd.diag.DiagCode;
 import ncd.diag.Diagnostics;
 import ncd.diag.SourceSpan;
-import ncd.frontend.Frontend;
+import ncd.driver.Compilation;
+import ncd.driver.StageTimes;
 import ncd.frontend.Program;
 import ncd.ir.Attr;
 import ncd.ir.Graph;
@@ -11,6 +12,8 @@ import ncd.ir.Node;
 import ncd.ir.State;
 import ncd.ir.TensorType;
 import ncd.runtime.Backend;
+import ncd.runtime.BackendOptions;
+import ncd.runtime.Backends;
 import ncd.runtime.Executable;
 import ncd.runtime.RandomInputs;
 import ncd.runtime.RunException;
@@ -67,8 +70,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--circuit", paramLabel = "NAME", description = "The circuit to time (needed when the file has several).")
     String circuit;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "jvm", description = "Where to run: jvm (bytecode generated for the circuit; default), interp (the reference interpreter) or another installed backend.")
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "jvm", description = "Where to run: jvm (bytecode generated for the circuit; default), interp (the reference interpreter) or another installed backend; `list` lists them.")
     String backend = "jvm";
+
+    @Mixin TargetOptions target;
 
     @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",", description = "Size a generic or sized-later axis.")
     List<String> axes = new ArrayList<>();
@@ -85,15 +90,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed for parameters and inputs (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "N", description = "jvm backend: the most threads a matrix product may use (sets ncd.jvm.threads).")
-    Integer threads;
-
     @Option(names = "--loop", description = "Time the backend's own step loop (jvm: the generated run(n)), inputs "
             + "copied in once and outputs not copied out; for a backend without one, ignored.")
     boolean loop;
 
-    @Option(names = "--profile", description = "jvm backend: also time every node of the step (two clock reads per node) "
-            + "and print where the time went, largest first.")
+    @Option(names = "--profile", description = "Also time every node of the step (two clock reads per node) and print where the time "
+            + "went, largest first (backends with the `profile` option: jvm).")
     boolean profile;
 
     @Override public Integer call() {
@@ -110,29 +112,45 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private int bench(PrintWriter o, PrintWriter err) throws Throwable {
+        if (TargetOptions.listed(backend, o)) return Main.OK;
         Diagnostics diags = new Diagnostics();
         Map<String, Integer> sizes = AxisSizes.parse(axes, diags);
         if (runs < 20) diags.error(SourceSpan.NONE, DiagCode.E0803, "--runs must be at least 20, got " + runs, null);
         if (batch != null && batch < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--batch must be at least 1, got " + batch, null);
         if (warmup < 0) diags.error(SourceSpan.NONE, DiagCode.E0803, "--warmup must not be negative", null);
-        if (threads != null && threads < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--threads must be at least 1", null);
-        Optional<Backend> be = Circuits.backend(backend, diags);
+        BackendOptions options = target.options(seed, diags);
+        Compilation c = common.compilation(diags);
+        Optional<Backend> be = diags.hasErrors() ? Optional.empty() : c.backend(backend);
         if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
-        if (threads != null) System.setProperty("ncd.jvm.threads", String.valueOf(threads));
-        if (profile) System.setProperty("ncd.jvm.profile", "true");
+        if (profile) {
+            if (!be.get().optionKeys().containsKey("profile")) {
+                diags.error(SourceSpan.NONE, DiagCode.E0803, "--profile: backend " + backend + " does not time nodes", "backends that do: "
+                        + Backends.all().stream().filter(b -> b.optionKeys().containsKey("profile")).map(Backend::name).toList());
+                return fail(err, diags, Main.USAGE);
+            }
+            options = options.with("profile", "true");
+        }
 
-        long t0 = System.nanoTime();
-        Program prog = Frontend.load(file, diags);
-        if (diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
-        String name = Circuits.choose(prog, circuit, file, "time", diags);
+        Optional<Program> prog = c.load(file);
+        if (prog.isEmpty()) return fail(err, diags, Main.USER_ERROR);
+        String name = Circuits.choose(prog.get(), circuit, file, "time", diags);
         if (name == null) return fail(err, diags, Main.USER_ERROR);
-        if (!AxisSizes.check(sizes, prog, name, diags)) return fail(err, diags, Main.USAGE);
-        Optional<Graph> g = Circuits.lower(prog, name, sizes, be.get().layout(), diags);
+        if (!AxisSizes.check(sizes, prog.get(), name, diags)) return fail(err, diags, Main.USAGE);
+        // FLOPs are counted on the lowered graph, as ncdc doc counts them
+        Optional<Graph> g = c.lower(prog.get(), name, sizes);
         if (g.isEmpty()) return fail(err, diags, Main.USER_ERROR);
         Graph graph = g.get();
-        long t1 = System.nanoTime();
-        Executable exec = be.get().compile(graph, seed);
-        long t2 = System.nanoTime();
+        Optional<Executable> built = c.instantiate(graph, be.get(), options);
+        common.reportTimings(err, c);
+        if (built.isEmpty()) return fail(err, diags, Circuits.failure(diags));
+        Executable exec = built.get();
+        double frontendSecs = 0, passSecs = 0, backendSecs = 0;
+        for (StageTimes.Stage st : c.times().stages()) {
+            double secs = st.nanos() / 1e9;
+            if (st.name().startsWith("backend")) backendSecs += secs;
+            else if (st.name().startsWith("pass") || st.name().equals("verify after passes")) passSecs += secs;
+            else frontendSecs += secs;
+        }
 
         Map<String, Tensor> in = new LinkedHashMap<>();
         for (Map.Entry<String, TensorType> e : Inputs.declared(graph).entrySet()) in.put(e.getKey(), RandomInputs.draw(e.getKey(), e.getValue(), seed));
@@ -158,7 +176,8 @@ final class BenchCommand implements Callable<Integer> {
 
         o.printf(Locale.ROOT, "%s %s on %s%s (Java %s, %d cores)%n", file, name, backend, stepper.loop() ? ", own step loop" : "",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
-        o.printf(Locale.ROOT, "  compile: %s (frontend %s, backend %s)%n", time((t2 - t0) / 1e9), time((t1 - t0) / 1e9), time((t2 - t1) / 1e9));
+        o.printf(Locale.ROOT, "  compile: %s (frontend %s, passes %s, backend %s)%n", time(frontendSecs + passSecs + backendSecs), time(frontendSecs),
+                time(passSecs), time(backendSecs));
         o.printf(Locale.ROOT, "  work: %s per step%n", flopText(flops));
         o.printf(Locale.ROOT, "  warm-up: %.1f s (%d steps); %d timed runs of %d step%s%n", warmSecs, warmSteps, runs, k, k == 1 ? "" : "s");
         o.printf(Locale.ROOT, "  latency per step: median %s, p10-p90 %s-%s, min-max %s-%s%n", time(median), time(p10), time(p90), time(sorted[0]), time(sorted[runs - 1]));

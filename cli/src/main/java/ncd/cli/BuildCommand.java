@@ -4,11 +4,12 @@ import ncd.diag.DiagCode;
 import ncd.diag.Diagnostics;
 import ncd.diag.FileErrors;
 import ncd.diag.SourceSpan;
-import ncd.frontend.Frontend;
+import ncd.driver.Compilation;
 import ncd.frontend.Program;
 import ncd.ir.Graph;
 import ncd.jvm.AotJar;
 import ncd.jvm.JvmOptions;
+import ncd.runtime.BackendOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,6 +66,8 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "-o", paramLabel = "OUT.jar", required = true, description = "The file to write (replaced only when the build succeeds).")
     Path out;
 
+    @Mixin TargetOptions targetOptions;
+
     @Override public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -84,17 +87,26 @@ final class BuildCommand implements Callable<Integer> {
         if (!TARGETS.contains(target)) {
             diags.error(SourceSpan.NONE, DiagCode.E0803, "unknown --target `" + target + "`", "targets: " + String.join(", ", TARGETS));
         }
+        BackendOptions options = targetOptions.options(seed, diags);
         if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
-        Program prog = Frontend.load(file, diags);
-        if (diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
-        String name = Circuits.choose(prog, circuit, file, "build", diags);
+        JvmOptions jvm;
+        try {
+            jvm = JvmOptions.from(options);
+        } catch (IllegalArgumentException e) {
+            diags.error(SourceSpan.NONE, DiagCode.E0803, "--backend-option: " + e.getMessage(), null);
+            return fail(err, diags, Main.USAGE);
+        }
+        Compilation c = common.compilation(diags);
+        Optional<Program> prog = c.load(file);
+        if (prog.isEmpty()) return fail(err, diags, Main.USER_ERROR);
+        String name = Circuits.choose(prog.get(), circuit, file, "build", diags);
         if (name == null) return fail(err, diags, Main.USER_ERROR);
-        if (!AxisSizes.check(sizes, prog, name, diags)) return fail(err, diags, Main.USAGE);
-        Optional<Graph> g = Circuits.lower(prog, name, sizes, Circuits.layout("jvm"), diags);
-        if (g.isEmpty()) return fail(err, diags, Main.USER_ERROR);
-        Graph graph = g.get();
+        if (!AxisSizes.check(sizes, prog.get(), name, diags)) return fail(err, diags, Main.USAGE);
+        Optional<Graph> g = c.backend(target).flatMap(be -> c.lower(prog.get(), name, sizes).flatMap(l -> c.prepare(l, be, options, 0)));
+        common.reportTimings(err, c);
+        if (g.isEmpty()) return fail(err, diags, Circuits.failure(diags));
 
-        AotJar jar = AotJar.build(graph, seed, JvmOptions.defaults());
+        AotJar jar = AotJar.build(g.get(), seed, jvm);
         long bytes;
         try {
             bytes = OutFile.write(out, jar::write);

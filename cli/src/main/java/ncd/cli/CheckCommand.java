@@ -4,7 +4,7 @@ import ncd.diag.DiagCode;
 import ncd.diag.Diagnostic;
 import ncd.diag.Diagnostics;
 import ncd.diag.SourceSpan;
-import ncd.frontend.Frontend;
+import ncd.driver.Compilation;
 import ncd.frontend.Program;
 import ncd.diagrams.DotWriter;
 import ncd.diagrams.Render;
@@ -81,7 +81,9 @@ final class CheckCommand implements Callable<Integer> {
         for (Path f : files) {
             if (common.verbose) err.println("ncdc: checking " + f);
             Diagnostics diags = new Diagnostics();
-            Program prog = Frontend.load(f, diags);
+            Compilation c = common.compilation(diags);
+            Program prog = c.frontend(f);
+            common.reportTimings(err, c);
             for (Diagnostic d : diags.sorted()) all.putIfAbsent(key(d), d);
             if (prog != null && !diags.hasErrors()) {
                 circuits += prog.circuitNames().size();
@@ -116,7 +118,8 @@ final class CheckCommand implements Callable<Integer> {
             err.println("note: --diagram needs OUT.svg, OUT.png or OUT.dot");
             return;
         }
-        Program prog = Frontend.load(files.get(0), new Diagnostics());
+        Program prog = new Compilation(new Diagnostics()).frontend(files.get(0));
+        if (prog == null) return;
         for (Diagnostic d : ds) {
             if (!d.isError()) continue;
             Optional<String> name = prog.declarationAt(d.span());

@@ -5,14 +5,11 @@ import ncd.diag.Diagnostic;
 import ncd.diag.Diagnostics;
 import ncd.diag.FileErrors;
 import ncd.diag.SourceSpan;
+import ncd.driver.Compilation;
 import ncd.diagrams.DotWriter;
 import ncd.diagrams.Render;
-import ncd.frontend.CompilerBug;
-import ncd.frontend.Frontend;
 import ncd.frontend.Program;
 import ncd.ir.Graph;
-import ncd.ir.IrInvariantError;
-import ncd.ir.Verifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -122,11 +119,13 @@ final class DiagramCommand implements Callable<Integer> {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
             return Main.USAGE;
         }
-        Program prog = Frontend.load(file, diags);
-        if (prog == null || diags.hasErrors()) {
+        Compilation c = common.compilation(diags);
+        Optional<Program> loaded = c.load(file);
+        if (loaded.isEmpty()) {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
             return Main.USER_ERROR;
         }
+        Program prog = loaded.get();
         String name = circuit;
         if (name == null) {
             List<String> cs = prog.circuitNames();
@@ -141,7 +140,8 @@ final class DiagramCommand implements Callable<Integer> {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
             return Main.USAGE;
         }
-        Optional<Graph> g = lower(prog, name, sizes, diags);
+        Optional<Graph> g = c.lower(prog, name, sizes);
+        common.reportTimings(err, c);
         List<Diagnostic> ds = diags.sorted();
         if (g.isEmpty()) {
             Report.diagnostics(err, common.diagnostics, ds);
@@ -198,25 +198,5 @@ final class DiagramCommand implements Callable<Integer> {
         if (o.endsWith(".png")) return "png";
         if (o.endsWith(".dot") || o.endsWith(".gv")) return "dot";
         return null;
-    }
-
-    /**
-     * Lowers {@code name} and verifies the graph; user errors go to {@code diags} (and give empty), a graph that
-     * fails verification is a compiler bug.
-     */
-    static Optional<Graph> lower(Program prog, String name, Map<String, Integer> sizes, Diagnostics diags) {
-        Diagnostics own = new Diagnostics();
-        Optional<Graph> g = prog.lower(name, sizes, own);
-        for (Diagnostic d : own.all()) diags.add(d.severity(), d.code(), d.span(), d.message(), d.hint());
-        if (g.isEmpty()) {
-            if (own.hasErrors()) return Optional.empty();
-            throw new CompilerBug("lower", new IllegalStateException("lowering " + name + " gave no graph and reported no error"));
-        }
-        try {
-            Verifier.verify(g.get());
-        } catch (IrInvariantError e) {
-            throw new CompilerBug("verify", e);
-        }
-        return g;
     }
 }

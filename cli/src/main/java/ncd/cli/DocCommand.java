@@ -3,10 +3,10 @@ package ncd.cli;
 import ncd.diag.Diagnostic;
 import ncd.diag.Diagnostics;
 import ncd.diag.SourceSpan;
+import ncd.driver.Compilation;
 import ncd.diagrams.DocSite;
 import ncd.diagrams.Render;
 import ncd.diagrams.SampleSizes;
-import ncd.frontend.Frontend;
 import ncd.frontend.Program;
 import ncd.ir.Graph;
 import picocli.CommandLine.Command;
@@ -108,8 +108,8 @@ final class DocCommand implements Callable<Integer> {
         for (Path f : files) {
             if (common.verbose) err.println("ncdc: documenting " + f);
             Diagnostics own = new Diagnostics();
-            Program prog = Frontend.load(f, own);
-            if (prog == null || own.hasErrors()) {
+            Program prog = new Compilation(own).load(f).orElse(null);
+            if (prog == null) {
                 Report.diagnostics(err, common.diagnostics, own.sorted());
                 err.println("ncdc: " + f + " has errors; fix them (ncdc check " + f + ") before generating docs");
                 return Main.USER_ERROR;
@@ -170,7 +170,7 @@ final class DocCommand implements Callable<Integer> {
         String problem = null;
         for (Map<String, Integer> sizes : SampleSizes.candidates(prog.unsizedAxes(name), given)) {
             Diagnostics d = new Diagnostics();
-            g = DiagramCommand.lower(prog, name, sizes, d);
+            g = new Compilation(d).lower(prog, name, sizes);
             if (g.isPresent()) {
                 chosen = sizes;
                 break;

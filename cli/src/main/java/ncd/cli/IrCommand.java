@@ -1,18 +1,13 @@
 package ncd.cli;
 
-import ncd.diag.DiagCode;
 import ncd.diag.Diagnostic;
 import ncd.diag.Diagnostics;
-import ncd.diag.SourceSpan;
-import ncd.frontend.CompilerBug;
-import ncd.frontend.Frontend;
+import ncd.driver.Compilation;
 import ncd.frontend.Program;
 import ncd.ir.Graph;
-import ncd.ir.IrInvariantError;
 import ncd.ir.IrPrinter;
-import ncd.ir.Verifier;
-import ncd.passes.PassContext;
-import ncd.passes.PassManager;
+import ncd.runtime.Backend;
+import ncd.runtime.BackendOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,7 +36,8 @@ import java.util.concurrent.Callable;
             "  ncdc ir examples/attention.ncd",
             "  ncdc ir examples/attention.ncd --circuit Attention --axis seq=128",
             "  ncdc ir model.ncd --axis seq=16 --axis batch=4",
-            "  ncdc ir examples/lif.ncd --after=fold"})
+            "  ncdc ir examples/lif.ncd --after=fold",
+            "  ncdc ir examples/life.ncd --circuit Glider --emit jvm"})
 final class IrCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
@@ -61,6 +57,12 @@ final class IrCommand implements Callable<Integer> {
                 + "or after all of it (all). Without it, the IR as lowered.")
     String after;
 
+    @Option(names = "--emit", paramLabel = "BACKEND",
+            description = "Print what BACKEND generates for each circuit instead of the IR (jvm: the bytecode; interp: the optimised IR it runs); `list` lists the backends.")
+    String emit;
+
+    @Mixin TargetOptions target;
+
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -73,26 +75,35 @@ final class IrCommand implements Callable<Integer> {
     }
 
     private int ir(PrintWriter out, PrintWriter err) {
+        if (emit != null && TargetOptions.listed(emit, out)) return Main.OK;
         Diagnostics diags = new Diagnostics();
-        PassManager pipeline = null;
+        Compilation.Settings settings = Compilation.Settings.standard();
         if (after != null) {
+            if (emit != null) {
+                err.println("ncdc: --after and --emit: a backend takes the whole pipeline's result; give one of them");
+                return Main.USAGE;
+            }
             try {
-                pipeline = PassManager.standard().upTo(after);
+                settings = settings.upTo(after);
             } catch (IllegalArgumentException e) {
                 err.println("ncdc: --after: " + e.getMessage());
                 return Main.USAGE;
             }
         }
         Map<String, Integer> sizes = AxisSizes.parse(axes, diags);
+        BackendOptions options = target.options(0, diags);
+        Compilation c = common.compilation(diags, settings);
+        Optional<Backend> backend = emit == null || diags.hasErrors() ? Optional.empty() : c.backend(emit);
         if (diags.hasErrors()) {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
             return Main.USAGE;
         }
-        Program prog = Frontend.load(file, diags);
-        if (prog == null || diags.hasErrors()) {
+        Optional<Program> loaded = c.load(file);
+        if (loaded.isEmpty()) {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
             return Main.USER_ERROR;
         }
+        Program prog = loaded.get();
         List<String> all = new ArrayList<>(prog.circuitNames());
         all.addAll(prog.lawNames());
         if (!AxisSizes.check(sizes, Map.of(prog, circuit != null ? List.of(circuit) : all), "circuits or laws", diags)) {
@@ -113,28 +124,15 @@ final class IrCommand implements Callable<Integer> {
         List<String> printed = new ArrayList<>();
         for (String n : names) {
             if (common.verbose) err.println("ncdc: lowering " + n);
-            Diagnostics own = new Diagnostics();
-            Optional<Graph> g = prog.lower(n, sizes, own);
-            for (Diagnostic d : own.all()) diags.add(d.severity(), d.code(), d.span(), d.message(), d.hint());
-            if (g.isEmpty()) {
-                if (own.hasErrors()) continue;
-                throw new CompilerBug("lower", new IllegalStateException("lowering " + n + " gave no graph and reported no error"));
+            Optional<Graph> g = c.lower(prog, n, sizes);
+            if (g.isEmpty()) continue;
+            if (backend.isPresent()) {
+                c.emit(g.get(), backend.get(), options).ifPresent(printed::add);
+            } else {
+                printed.add(IrPrinter.print(after != null ? c.optimize(g.get(), options) : g.get()));
             }
-            try {
-                Verifier.verify(g.get());
-            } catch (IrInvariantError e) {
-                throw new CompilerBug("verify", e);
-            }
-            Graph shown = g.get();
-            if (pipeline != null) {
-                try {
-                    shown = pipeline.run(shown, PassContext.verifying());
-                } catch (IrInvariantError | IllegalStateException e) {
-                    throw new CompilerBug("passes", e);
-                }
-            }
-            printed.add(IrPrinter.print(shown));
         }
+        common.reportTimings(err, c);
         out.print(String.join("\n", printed));
         out.flush();
         List<Diagnostic> ds = diags.sorted();

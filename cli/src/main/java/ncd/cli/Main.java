@@ -179,7 +179,8 @@ public final class Main implements Callable<Integer> {
     /** {@code ncdc --version}: from the jar's Maven metadata, with the Java that runs it. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override public String[] getVersion() {
-            return new String[] {"ncdc " + version() + " (Java " + System.getProperty("java.version") + ")"};
+            return new String[] {"ncdc " + version() + " (Java " + System.getProperty("java.version") + ")",
+                    "backends: " + ncd.runtime.Backends.describeInstalled() + " (ncdc run --backend list)"};
         }
 
         static String version() {

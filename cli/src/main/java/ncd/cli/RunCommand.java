@@ -3,12 +3,12 @@ package ncd.cli;
 import ncd.diag.DiagCode;
 import ncd.diag.Diagnostics;
 import ncd.diag.SourceSpan;
-import ncd.frontend.Frontend;
+import ncd.driver.Compilation;
 import ncd.frontend.Program;
 import ncd.ir.Axis;
 import ncd.ir.Graph;
 import ncd.ir.TensorType;
-import ncd.runtime.Backend;
+import ncd.runtime.BackendOptions;
 import ncd.runtime.Executable;
 import ncd.runtime.Npy;
 import ncd.runtime.RunException;
@@ -85,8 +85,10 @@ final class RunCommand implements Callable<Integer> {
     List<String> axes = new ArrayList<>();
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "jvm",
-            description = "Where to run: jvm (bytecode generated for the circuit; default), interp (the reference interpreter) or another installed backend.")
+            description = "Where to run: jvm (bytecode generated for the circuit; default), interp (the reference interpreter) or another installed backend; `list` lists them.")
     String backend = "jvm";
+
+    @Mixin TargetOptions target;
 
     @Override public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
@@ -102,33 +104,34 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int run(PrintWriter o, PrintWriter err) {
+        if (TargetOptions.listed(backend, o)) return Main.OK;
         Diagnostics diags = new Diagnostics();
         Map<String, Integer> sizes = AxisSizes.parse(axes, diags);
         if (steps < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--steps must be at least 1, got " + steps, null);
         if (paramsPartial && params == null) diags.error(SourceSpan.NONE, DiagCode.E0803, "--params-partial without --params", "give the parameters: --params FILE.npz");
+        BackendOptions options = target.options(seed, diags);
         if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
         if (out != null && !OutDir.check(out, diags)) return fail(err, diags, Main.USER_ERROR);
-        Program prog = Frontend.load(file, diags);
-        if (diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
-        String name = Circuits.choose(prog, circuit, file, "run", diags);
+        Compilation c = common.compilation(diags);
+        Optional<Program> prog = c.load(file);
+        if (prog.isEmpty()) return fail(err, diags, Main.USER_ERROR);
+        String name = Circuits.choose(prog.get(), circuit, file, "run", diags);
         if (name == null) return fail(err, diags, Main.USER_ERROR);
-        if (!AxisSizes.check(sizes, prog, name, diags)) return fail(err, diags, Main.USAGE);
-        Optional<Backend> be = Circuits.backend(backend, diags);
-        if (be.isEmpty()) return fail(err, diags, Main.USAGE);
+        if (!AxisSizes.check(sizes, prog.get(), name, diags)) return fail(err, diags, Main.USAGE);
         // with --out and several steps, every step's outputs are kept, stacked
-        Optional<Graph> g = Circuits.lower(prog, name, sizes, out != null && steps > 1 ? steps : 0, be.get().layout(), diags);
-        if (g.isEmpty()) return fail(err, diags, Main.USER_ERROR);
-        Graph graph = g.get();
+        Optional<Executable> built = c.build(prog.get(), name, sizes, backend, options, out != null && steps > 1 ? steps : 0);
+        common.reportTimings(err, c);
+        if (built.isEmpty()) return fail(err, diags, Circuits.failure(diags));
+        Executable exec = built.get();
+        Graph graph = exec.graph();
 
         Map<String, TensorType> declared = Inputs.declared(graph);
         Map<String, Tensor> given = Inputs.read(inputs, declared, diags);
-        Executable interp = be.get().compile(graph, seed);
         if (params != null) {
-            Map<String, Tensor> ps = Inputs.params(params, interp.params(), paramsPartial, seed, diags, err);
-            if (!diags.hasErrors()) ps.forEach(interp::setParam);
+            Map<String, Tensor> ps = Inputs.params(params, exec.params(), paramsPartial, seed, diags, err);
+            if (!diags.hasErrors()) ps.forEach(exec::setParam);
         }
-        if (diags.all().stream().anyMatch(d -> d.code() == DiagCode.E0803)) return fail(err, diags, Main.USAGE);
-        if (diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
+        if (diags.hasErrors()) return fail(err, diags, Circuits.failure(diags));
         Map<String, Tensor> in = new LinkedHashMap<>();
         for (Map.Entry<String, TensorType> e : declared.entrySet()) {
             Tensor t = given.get(e.getKey());
@@ -147,7 +150,7 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Tensor> last = Map.of();
         try {
             for (long s = 0; s < steps; s++) {
-                last = interp.step(in);
+                last = exec.step(in);
                 for (Map.Entry<String, Tensor> e : stacked.entrySet()) {
                     Tensor t = last.get(e.getKey());
                     System.arraycopy(t.data(), 0, e.getValue().data(), Math.toIntExact(s * t.size()), t.size());
@@ -156,7 +159,7 @@ final class RunCommand implements Callable<Integer> {
             }
         } catch (RunException e) {
             progress.done();
-            Circuits.dataError(interp, e, diags);
+            Circuits.dataError(exec, e, diags);
             return fail(err, diags, Main.USER_ERROR);
         }
         progress.done();

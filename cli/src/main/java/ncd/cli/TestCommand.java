@@ -3,9 +3,11 @@ package ncd.cli;
 import ncd.diag.DiagCode;
 import ncd.diag.Diagnostics;
 import ncd.diag.SourceSpan;
-import ncd.frontend.Frontend;
+import ncd.driver.Compilation;
 import ncd.frontend.Program;
-import ncd.interp.Interpreter;
+import ncd.runtime.Backend;
+import ncd.runtime.BackendOptions;
+import ncd.runtime.Executable;
 import ncd.runtime.RunException;
 import ncd.ir.Graph;
 import ncd.ir.TensorType;
@@ -34,7 +36,7 @@ import java.util.stream.Stream;
 /** {@code ncdc test}: check every law on random inputs and print one line per law with its worst error. */
 @Command(name = "test",
         description = {
-            "Test every law and expectation of .ncd files on random inputs, on the reference interpreter.",
+            "Test every law and expectation of .ncd files on random inputs, on the reference interpreter (or --backend NAME).",
             "",
             "Each law runs on --trials random inputs (reproducible from --seed). A law holds when |lhs - rhs| <= its "
                 + "tolerance for every element of every trial; `expect NAME after N steps: ...` compares the two sides "
@@ -58,6 +60,12 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",", description = "Size a generic or sized-later axis.")
     List<String> axes = new ArrayList<>();
 
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "interp",
+            description = "Where the laws run: interp (the reference interpreter; default), jvm or another installed backend; `list` lists them.")
+    String backend = "interp";
+
+    @Mixin TargetOptions target;
+
     @Override public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -70,9 +78,12 @@ final class TestCommand implements Callable<Integer> {
     }
 
     private int test(PrintWriter o, PrintWriter err) {
+        if (TargetOptions.listed(backend, o)) return Main.OK;
         Diagnostics diags = new Diagnostics();
         Map<String, Integer> given = AxisSizes.parse(axes, diags);
         if (trials < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--trials must be at least 1", null);
+        BackendOptions options = target.options(seed, diags);
+        Optional<Backend> be = diags.hasErrors() ? Optional.empty() : common.compilation(diags).backend(backend);
         if (diags.hasErrors()) {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
             return Main.USAGE;
@@ -84,9 +95,10 @@ final class TestCommand implements Callable<Integer> {
         Map<Program, List<String>> programs = new LinkedHashMap<>();
         for (Path f : files) {
             Diagnostics d = new Diagnostics();
-            Program prog = Frontend.load(f, d);
+            Compilation c = common.compilation(d);
+            c.load(f).ifPresent(prog -> programs.put(prog, prog.lawNames()));
+            common.reportTimings(err, c);
             loading.add(d);
-            if (!d.hasErrors()) programs.put(prog, prog.lawNames());
         }
         // with a file that does not load, the law that takes an axis may be in it: its errors are reported instead
         if (programs.size() == files.size() && !AxisSizes.check(given, programs, "laws", diags)) {
@@ -112,19 +124,21 @@ final class TestCommand implements Callable<Integer> {
                     }
                 }
                 Diagnostics ld = new Diagnostics();
-                // laws run on the reference interpreter
-                Optional<Graph> g = Circuits.lower(prog, law, sizes, Circuits.layout("interp"), ld);
+                Compilation c = common.compilation(ld);
+                Optional<Executable> first = c.build(prog, law, sizes, backend, options);
+                common.reportTimings(err, c);
                 String label = prog.moduleName() + ": " + law + sizeText(prog.unsizedAxes(law), sizes);
-                if (g.isEmpty()) {
+                if (first.isEmpty()) {
                     Report.diagnostics(err, common.diagnostics, ld.sorted());
                     boolean tooLarge = ld.all().stream().anyMatch(x -> x.code() == DiagCode.E0807);
                     o.println("ERROR " + label + ": " + (tooLarge ? "too large to run" : "does not lower"));
                     broken++;
                     continue;
                 }
+                Graph g = first.get().graph();
                 Result r;
                 try {
-                    r = check(g.get());
+                    r = check(first.get(), t -> c.compile(g, be.get(), options.withSeed(seed + t)).orElseThrow());
                 } catch (OutOfMemoryError e) {
                     // a law that cannot be allocated is that law's error; the others still run
                     ld = new Diagnostics();
@@ -135,12 +149,12 @@ final class TestCommand implements Callable<Integer> {
                 if (r.error != null) {
                     o.println("ERROR " + label + ": " + r.error);
                     broken++;
-                } else if (r.worst <= g.get().tolerance()) {
-                    o.printf("ok    %s  worst %s within %s (%d trials)%n", label, RunCommand.num(r.worst), RunCommand.num(g.get().tolerance()), trials);
+                } else if (r.worst <= g.tolerance()) {
+                    o.printf("ok    %s  worst %s within %s (%d trials)%n", label, RunCommand.num(r.worst), RunCommand.num(g.tolerance()), trials);
                     passed++;
                 } else {
                     o.printf("FAIL  %s  worst %s > %s at trial %d (%d trials)%n", label, Double.isNaN(r.worst) ? "nan" : RunCommand.num(r.worst),
-                            RunCommand.num(g.get().tolerance()), r.trial, trials);
+                            RunCommand.num(g.tolerance()), r.trial, trials);
                     failed++;
                 }
             }
@@ -151,20 +165,24 @@ final class TestCommand implements Callable<Integer> {
 
     private record Result(double worst, int trial, String error) {}
 
-    /** The largest |lhs - rhs| over all elements of all trials (NaN if either side is NaN anywhere). */
-    private Result check(Graph g) {
+    /**
+     * The largest |lhs - rhs| over all elements of all trials (NaN if either side is NaN anywhere). Trial 0 runs on
+     * {@code first}; trial t on an instance whose parameters come from seed + t ({@code instance}).
+     */
+    private Result check(Executable first, java.util.function.IntFunction<Executable> instance) {
+        Graph g = first.graph();
         double worst = 0;
         int at = 0;
         Map<String, TensorType> declared = Inputs.declared(g);
         for (int t = 0; t < trials; t++) {
-            Interpreter interp = new Interpreter(g, seed + t);
+            Executable exec = t == 0 ? first : instance.apply(t);
             Map<String, Tensor> in = new LinkedHashMap<>();
             for (Map.Entry<String, TensorType> e : declared.entrySet()) in.put(e.getKey(), RandomInputs.draw(e.getKey(), e.getValue(), seed + t));
             Map<String, Tensor> out;
             try {
                 // an expectation `after N steps` compares the outputs of step N (after N state updates)
-                out = interp.step(in);
-                for (int s = 0; s < g.steps(); s++) out = interp.step(in);
+                out = exec.step(in);
+                for (int s = 0; s < g.steps(); s++) out = exec.step(in);
             } catch (RunException e) {
                 return new Result(Double.NaN, t, e.getMessage());
             }

@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * A flat list of passes run in order. {@link #standard()} is the pipeline the driver runs; {@link #upTo} cuts it
- * after a named pass (for `ncdc ir --after=PASS`). With {@link PassContext#verify()} the IR verifier runs after
- * every pass, and a failure names the pass that broke the graph.
+ * A flat list of passes run in order. {@link #standard()} is the pipeline the driver ({@code ncd.driver.Compilation})
+ * runs; {@link #upTo} cuts it after a named pass (for `ncdc ir --after=PASS`), {@link #without} leaves one out (the
+ * fuse pass when fusion is off). With {@link PassContext#verify()} the IR verifier runs after every pass; the graph
+ * coming in is the caller's to have verified. A failure names the pass that broke the graph.
  */
 public final class PassManager {
     /** The name that stands for the whole pipeline in {@link #upTo}. */
@@ -57,18 +58,27 @@ public final class PassManager {
         throw new IllegalArgumentException("unknown pass '" + name + "'; the passes are " + String.join(", ", names()) + " (or " + ALL + ")");
     }
 
+    /** This pipeline without the pass named {@code name} (unchanged when it has none). */
+    public PassManager without(String name) {
+        return new PassManager(passes.stream().filter(p -> !p.name().equals(name)).toList());
+    }
+
     /** Runs every pass in order. */
     public Graph run(Graph g, PassContext ctx) { return run(g, ctx, (p, out) -> { }); }
 
     /**
      * Runs every pass in order and hands each pass's result to {@code after} (to print or count it).
      *
-     * @throws IrInvariantError when verifying and a pass produced an ill-formed graph (a compiler bug)
+     * @throws IrInvariantError naming the pass, when a pass failed or (verifying) produced an ill-formed graph: a
+     *                          compiler bug
      */
     public Graph run(Graph g, PassContext ctx, BiConsumer<Pass, Graph> after) {
-        if (ctx.verify()) verify(g, "before the first pass");
         for (Pass p : passes) {
-            g = p.run(g, ctx);
+            try {
+                g = p.run(g, ctx);
+            } catch (RuntimeException e) {
+                throw new IrInvariantError("pass " + p.name() + " failed on " + g.name() + ": " + e, e);
+            }
             if (ctx.verify()) verify(g, "after pass " + p.name());
             after.accept(p, g);
         }

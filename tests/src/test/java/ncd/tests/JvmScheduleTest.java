@@ -71,9 +71,10 @@ class JvmScheduleTest {
     }
 
     static void agree(String label, Graph lowered, long seed) {
-        Graph scheduled = PassManager.standard().run(lowered, PassContext.verifying());
-        assertTrue(scheduled.schedule() != null && scheduled.schedule().memory() != null, label + ": the pipeline attaches a schedule");
         for (boolean fuse : new boolean[] {true, false}) {
+            PassManager pipeline = fuse ? PassManager.standard() : PassManager.standard().without("fuse");
+            Graph scheduled = pipeline.run(lowered, PassContext.verifying());
+            assertTrue(scheduled.schedule() != null && scheduled.schedule().memory() != null, label + ": the pipeline attaches a schedule");
             String what = label + (fuse ? "" : " (fusion off)");
             Interpreter interp = new Interpreter(lowered, seed);
             Executable jvm = JvmBackend.compile(scheduled, seed, JvmOptions.defaults().withFusion(fuse));

@@ -9,8 +9,6 @@ import ncd.ir.Sizes;
 import ncd.ir.State;
 import ncd.ir.TensorType;
 import ncd.ir.Verifier;
-import ncd.passes.FusePass;
-import ncd.passes.PlanMemoryPass;
 import ncd.runtime.ParamInit;
 
 import java.util.ArrayDeque;
@@ -27,9 +25,8 @@ import java.util.Set;
  * graph is compiled, so a step allocates nothing.
  *
  * <ol>
- *   <li>The schedule: the graph's own when it has one (checked first), else the {@code fuse} and {@code plan-memory}
- *       passes run here (with {@link JvmOptions#fuse()} off, memory is planned without fusion, also when the graph's
- *       schedule fused).
+ *   <li>The schedule: the graph's own, which the driver's {@code fuse} and {@code plan-memory} passes attached (checked
+ *       first; the backend runs no pass).
  *   <li>Each planned buffer becomes one array ("slot", same number); nodes map to their buffer's slot, so values whose
  *       lifetimes do not overlap share an array (an array may be longer than a value it holds; loops never read past
  *       the value). Constants and iotas are filled here, once; parameters are drawn from the seed exactly as the
@@ -123,18 +120,19 @@ final class Plan {
     }
 
     /**
-     * The schedule to follow: the graph's, when it has a memory plan and (with fusion off) fuses nothing; otherwise
-     * one planned here from the graph's fusion decisions, or fresh ones ({@code fuse}), or none when fusion is off.
+     * The schedule to follow: the graph's, which the driver's pass pipeline attached (fuse, plan-memory). The backend
+     * runs no pass: a graph without a memory plan, or one that fuses while {@code fuse} is off, is refused.
      */
     static Schedule schedule(Graph graph, boolean fuse) {
         Schedule s = graph.schedule();
-        if (s != null) {
-            List<String> problems = Verifier.checkSchedule(graph);
-            if (!problems.isEmpty()) throw new IllegalArgumentException("the schedule of " + graph.name() + " does not fit it:\n  " + String.join("\n  ", problems));
-            if (!fuse && !s.fusion().isEmpty()) s = null;
+        if (s == null || s.memory() == null) {
+            throw new IllegalArgumentException(graph.name() + " has no memory plan: the jvm backend takes graphs the pass pipeline optimised (ncd.driver.Compilation)");
         }
-        if (s == null) s = new Schedule(fuse ? FusePass.analyze(graph) : Schedule.Fusion.NONE, null);
-        if (s.memory() == null) s = s.withMemory(PlanMemoryPass.plan(graph, s.fusion()));
+        List<String> problems = Verifier.checkSchedule(graph);
+        if (!problems.isEmpty()) throw new IllegalArgumentException("the schedule of " + graph.name() + " does not fit it:\n  " + String.join("\n  ", problems));
+        if (!fuse && !s.fusion().isEmpty()) {
+            throw new IllegalArgumentException("fusion is off but the schedule of " + graph.name() + " fuses: plan it without the fuse pass");
+        }
         return s;
     }
 

@@ -45,7 +45,7 @@ class AllocationAndApiTest {
      * window: C2 compilations now and then charge a few hundred bytes to the thread; the interpreter and C1 show 0.)
      */
     @Test void steadyStateStepsAllocateNothing() {
-        JvmExecutable jvm = JvmBackend.compile(graph(), 0, JvmOptions.defaults());
+        JvmExecutable jvm = Graphs.compile(graph(), 0, JvmOptions.defaults());
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (int i = 0; i < 2000; i++) jvm.stepInPlace();
         long least = Long.MAX_VALUE;
@@ -62,11 +62,11 @@ class AllocationAndApiTest {
     @Test void theBackendIsFoundByName() {
         assertTrue(Backends.named("jvm").isPresent());
         assertTrue(Backends.named("jvm").get().isAvailable());
-        assertTrue(Backends.named("jvm").get().compile(graph(), 0) instanceof JvmExecutable);
+        assertTrue(Backends.named("jvm").get().compile(Graphs.scheduled(graph(), true), ncd.runtime.BackendOptions.defaults(), new ncd.diag.Diagnostics()).orElseThrow() instanceof JvmExecutable);
     }
 
     @Test void inputsAreMatchedByNameAndChecked() {
-        JvmExecutable jvm = JvmBackend.compile(graph(), 0, JvmOptions.defaults());
+        JvmExecutable jvm = Graphs.compile(graph(), 0, JvmOptions.defaults());
         assertEquals(List.of("x"), jvm.inputNames());
         Tensor transposed = Tensor.zeros(t(DType.F32, M, N));
         assertEquals(1, jvm.step(Map.of("x", transposed)).size());
@@ -78,7 +78,7 @@ class AllocationAndApiTest {
     }
 
     @Test void theClassTextNamesTheNodeMethods() {
-        JvmExecutable jvm = JvmBackend.compile(graph(), 0, JvmOptions.defaults());
+        JvmExecutable jvm = Graphs.compile(graph(), 0, JvmOptions.defaults());
         String text = jvm.asmText();
         assertTrue(text.contains("extends ncd/jvm/Kernel"), text);
         assertTrue(text.contains("public final step()V") && text.contains("public final run(J)V"), text);

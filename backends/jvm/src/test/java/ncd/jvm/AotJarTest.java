@@ -87,8 +87,9 @@ class AotJarTest {
 
     @Test void theFirstClassIsWhatTheJitPathDefines() {
         for (Graph g : List.of(mixed(), wideLife())) {
-            AotJar jar = AotJar.build(g, 3, GEMM);
-            JvmExecutable jit = JvmBackend.compile(g, 3, GEMM);
+            Graph planned = Graphs.planned(g, true);
+            AotJar jar = AotJar.build(planned, 3, GEMM);
+            JvmExecutable jit = JvmBackend.compile(planned, 3, GEMM);
             Map.Entry<String, byte[]> first = jar.generatedClasses().entrySet().iterator().next();
             assertEquals(ClassGen.className(g.name()), first.getKey());
             assertArrayEquals(jit.classBytes(), first.getValue(), g.name());
@@ -97,7 +98,7 @@ class AotJarTest {
 
     @Test void everyGeneratedClassVerifies() {
         for (Graph g : List.of(mixed(), wideLife())) {
-            for (Map.Entry<String, byte[]> c : AotJar.build(g, 3, GEMM).generatedClasses().entrySet()) {
+            for (Map.Entry<String, byte[]> c : AotJar.build(Graphs.planned(g, true), 3, GEMM).generatedClasses().entrySet()) {
                 StringWriter sw = new StringWriter();
                 CheckClassAdapter.verify(new ClassReader(c.getValue()), AotJarTest.class.getClassLoader(), false, new PrintWriter(sw));
                 if (!sw.toString().isEmpty()) fail(c.getKey() + " does not verify:\n" + sw);
@@ -107,7 +108,7 @@ class AotJarTest {
 
     /** With the Vector API the byte-lane class comes first, for this JVM's lane count, and a class without it second. */
     @Test void aVectorStencilGetsAScalarTwin() {
-        AotJar jar = AotJar.build(wideLife(), 3, GEMM);
+        AotJar jar = AotJar.build(Graphs.planned(wideLife(), true), 3, GEMM);
         List<Descriptor.Variant> vs = jar.descriptor().variants();
         List<byte[]> bytes = new ArrayList<>(jar.generatedClasses().values());
         if (!Gemm.vectorized()) {
@@ -120,12 +121,12 @@ class AotJarTest {
         assertFalse(scalar.contains("ncd/jvm/Vec"), scalar::toString);
         assertFalse(scalar.stream().anyMatch(c -> c.startsWith("jdk/incubator/")), scalar::toString);
         // without a vector stencil there is one class, and it runs anywhere
-        assertEquals(1, AotJar.build(mixed(), 3, GEMM).descriptor().variants().size());
-        assertEquals(0, AotJar.build(mixed(), 3, GEMM).descriptor().variants().get(0).lanes());
+        assertEquals(1, AotJar.build(Graphs.planned(mixed(), true), 3, GEMM).descriptor().variants().size());
+        assertEquals(0, AotJar.build(Graphs.planned(mixed(), true), 3, GEMM).descriptor().variants().get(0).lanes());
     }
 
     @Test void theRuntimeIsClosedAndHoldsNoCompiler() {
-        AotJar jar = AotJar.build(mixed(), 3, GEMM);
+        AotJar jar = AotJar.build(Graphs.planned(mixed(), true), 3, GEMM);
         Set<String> runtime = jar.runtimeClasses().keySet();
         for (String c : List.of("ncd/jvm/Kernel", "ncd/jvm/Rt", "ncd/jvm/Gemm", "ncd/jvm/VectorGemm", "ncd/jvm/Parallel",
                 "ncd/jvm/AotSupport", "ncd/aot/Circuit", "ncd/aot/Main", "ncd/runtime/Rng", "ncd/runtime/Npy", "ncd/ir/TensorType")) {
@@ -189,7 +190,7 @@ class AotJarTest {
     }
 
     @Test void theDescriptorReadsBack() throws IOException {
-        Descriptor d = AotJar.build(mixed(), 3, GEMM).descriptor();
+        Descriptor d = AotJar.build(Graphs.planned(mixed(), true), 3, GEMM).descriptor();
         assertEquals(d, Descriptor.read(new ByteArrayInputStream(d.text().getBytes(StandardCharsets.UTF_8)), "t"));
         assertEquals(List.of("x"), d.inputs().stream().map(Descriptor.Port::name).toList());
         assertEquals(List.of("layer.w"), d.params().stream().map(Descriptor.Port::name).toList());
@@ -204,10 +205,10 @@ class AotJarTest {
     }
 
     @Test void theJarIsRunnableSealedAndReproducible() throws IOException {
-        AotJar jar = AotJar.build(mixed(), 3, GEMM);
+        AotJar jar = AotJar.build(Graphs.planned(mixed(), true), 3, GEMM);
         ByteArrayOutputStream one = new ByteArrayOutputStream(), two = new ByteArrayOutputStream();
         jar.write(one);
-        AotJar.build(mixed(), 3, GEMM).write(two);
+        AotJar.build(Graphs.planned(mixed(), true), 3, GEMM).write(two);
         assertArrayEquals(one.toByteArray(), two.toByteArray(), "the same graph, seed and options give the same jar");
         List<String> names = new ArrayList<>();
         try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(one.toByteArray()))) {

@@ -44,7 +44,7 @@ class GemvTest {
         Node x = g.input("x", t(DType.F32, col));
         g.out(g.add(Op.CONTRACT, new Attr.Contract(List.of("col")), w, x));
         Graph graph = g.build();
-        JvmExecutable jvm = JvmBackend.compile(graph, 3, JvmOptions.defaults().withGemmMinMacs(1));
+        JvmExecutable jvm = Graphs.compile(graph, 3, JvmOptions.defaults().withGemmMinMacs(1));
         Graphs.verify(jvm);
         assertTrue(jvm.asmText().contains("ncd/jvm/Gemm.sgemm"), "the product goes to sgemm");
         String what = rows + " x " + cols + (transposed ? " (W transposed)" : "");

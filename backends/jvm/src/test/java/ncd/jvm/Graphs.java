@@ -6,6 +6,10 @@ import ncd.ir.Attr;
 import ncd.ir.Axis;
 import ncd.ir.DType;
 import ncd.ir.Graph;
+import ncd.passes.FusePass;
+import ncd.passes.PassContext;
+import ncd.passes.PassManager;
+import ncd.passes.PlanMemoryPass;
 import ncd.ir.Node;
 import ncd.ir.Op;
 import ncd.ir.State;
@@ -103,7 +107,7 @@ final class Graphs {
      */
     static JvmExecutable same(Graph g, int steps, JvmOptions options, boolean pipeline) {
         Executable interp = new Interpreter(g, 3);
-        JvmExecutable jvm = pipeline ? JvmBackend.compile(g, 3, options) : new JvmExecutable(g, 3, options);
+        JvmExecutable jvm = JvmBackend.compile(pipeline ? scheduled(g, options.fuse()) : planned(g, options.fuse()), 3, options);
         verify(jvm);
         for (String p : interp.params().keySet()) assertBitEqual(g.name() + " param " + p, interp.params().get(p), jvm.params().get(p));
         for (int s = 0; s < steps; s++) {
@@ -120,6 +124,26 @@ final class Graphs {
         return jvm;
     }
 
+    /**
+     * {@code g} as the driver hands it to a backend: through the standard pass pipeline (without the fuse pass when
+     * {@code fuse} is off), which attaches the schedule the backend follows.
+     */
+    static Graph scheduled(Graph g, boolean fuse) {
+        PassManager pipeline = fuse ? PassManager.standard() : PassManager.standard().without("fuse");
+        return pipeline.run(g, PassContext.verifying());
+    }
+
+    /** {@code g} with only fusion decisions (when {@code fuse}) and a memory plan: a test's graph as it was built. */
+    static Graph planned(Graph g, boolean fuse) {
+        Graph f = fuse ? new FusePass().run(g, PassContext.verifying()) : g;
+        return new PlanMemoryPass().run(f, PassContext.verifying());
+    }
+
+    /** A hand-built graph scheduled ({@link #scheduled}) and compiled by the JVM backend. */
+    static JvmExecutable compile(Graph g, long seed, JvmOptions options) {
+        return JvmBackend.compile(scheduled(g, options.fuse()), seed, options);
+    }
+
     static JvmExecutable same(Graph g, int steps) { return same(g, steps, JvmOptions.defaults()); }
 
     /**
@@ -128,7 +152,7 @@ final class Graphs {
      */
     static JvmExecutable close(Graph g, int steps, JvmOptions options, int ulps) {
         Executable interp = new Interpreter(g, 3);
-        JvmExecutable jvm = JvmBackend.compile(g, 3, options);
+        JvmExecutable jvm = compile(g, 3, options);
         verify(jvm);
         for (int s = 0; s < steps; s++) {
             Map<String, Tensor> in = inputs(g, s);

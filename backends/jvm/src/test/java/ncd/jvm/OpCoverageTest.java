@@ -240,7 +240,7 @@ class OpCoverageTest {
         COVERED.add(Op.GATHER);
         Map<String, Tensor> in = Map.of("i", Tensor.of(t(DType.I32, N), new int[] {0, 7, 1}), "table", Tensor.zeros(t(DType.F32, new Axis("v", 4), M)));
         InterpreterException a = assertThrows(InterpreterException.class, () -> new Interpreter(graph, 0).step(in));
-        JvmRunException b = assertThrows(JvmRunException.class, () -> JvmBackend.compile(graph, 0, JvmOptions.defaults()).step(in));
+        JvmRunException b = assertThrows(JvmRunException.class, () -> Graphs.compile(graph, 0, JvmOptions.defaults()).step(in));
         assertEquals(a.getMessage(), b.getMessage());
     }
 
@@ -277,7 +277,7 @@ class OpCoverageTest {
         Graph graph = g.build();
         for (Node n : graph.nodes()) COVERED.add(n.op());
         JvmExecutable jvm = Graphs.same(graph, 5);
-        Plan plan = new Plan(graph, 0, JvmOptions.defaults());
+        Plan plan = new Plan(Graphs.planned(graph, true), 0, JvmOptions.defaults());
         assertEquals(List.of(true, false, false, false, false, false, false), plan.states.stream().map(sp -> sp.pending() < 0).toList(),
                 "s1 swaps buffers with its next value; the others copy (state reads, a constant, a shared next value)");
         jvm.run(3);

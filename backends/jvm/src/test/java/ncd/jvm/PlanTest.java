@@ -47,7 +47,7 @@ class PlanTest {
     @Test void valuesWithDisjointLifetimesShareAnArrayButNeverWithWhatTheyRead() {
         Graph graph = transposes();
         Graphs.same(graph, 5);
-        Plan plan = new Plan(graph, 0, JvmOptions.defaults());
+        Plan plan = new Plan(Graphs.planned(graph, true), 0, JvmOptions.defaults());
         Set<Integer> shared = new HashSet<>();
         for (Node n : plan.stepNodes) {
             for (Node in : n.inputs()) if (plan.slotOf[in.id()] >= 0) assertNotEquals(plan.slot(in), plan.slot(n), n + " reads " + in);
@@ -60,16 +60,23 @@ class PlanTest {
         for (int slot : shared) assertEquals(15, ((float[]) plan.buffers.get(slot)).length);
     }
 
-    @Test void aGraphsOwnScheduleIsFollowedAndReplannedWithFusionOff() {
+    @Test void aGraphsOwnScheduleIsFollowedAndOneThatFusesIsRefusedWithFusionOff() {
         Graph graph = transposes();
         Graph fused = new PlanMemoryPass().run(new FusePass().run(graph, PassContext.verifying()), PassContext.verifying());
         assertEquals(1, fused.schedule().fusion().roots().size(), "neg is computed in tanh's loop");
         assertSame(fused.schedule(), new Plan(fused, 0, JvmOptions.defaults()).schedule);
-        Plan off = new Plan(fused, 0, JvmOptions.defaults().withFusion(false));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Plan(fused, 0, JvmOptions.defaults().withFusion(false)));
+        assertTrue(e.getMessage().contains("fusion is off"), e.getMessage());
+        Plan off = new Plan(Graphs.planned(graph, false), 0, JvmOptions.defaults().withFusion(false));
         assertTrue(off.schedule.fusion().isEmpty());
         assertTrue(off.fusion.inlined.isEmpty());
-        Graphs.same(fused, 4, JvmOptions.defaults().withFusion(false));
-        Graphs.same(fused, 4);
+        Graphs.same(graph, 4, JvmOptions.defaults().withFusion(false));
+        Graphs.same(graph, 4);
+    }
+
+    @Test void aGraphWithoutAMemoryPlanIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JvmBackend.compile(transposes(), 0, JvmOptions.defaults()));
+        assertTrue(e.getMessage().contains("no memory plan"), e.getMessage());
     }
 
     @Test void aScheduleThatDoesNotFitIsRefused() {

@@ -55,7 +55,7 @@ class VecFTest {
             Graph graph = g.build();
             Map<String, Tensor> in = Map.of("x", moderate(t(DType.F32, M, N), fn == Attr.UnaryFn.LOG));
             Tensor want = new Interpreter(graph, 3).step(in).get("o0");
-            JvmExecutable jvm = JvmBackend.compile(graph, 3, JvmOptions.defaults());
+            JvmExecutable jvm = Graphs.compile(graph, 3, JvmOptions.defaults());
             Graphs.verify(jvm);
             Tensor got = jvm.step(in).get("o0");
             Graphs.assertWithinUlps(fn.word() + " of " + in.get("x"), want, got, 2);
@@ -72,7 +72,7 @@ class VecFTest {
             Tensor xs = moderate(t(DType.F32, M, R), false, R.size());   // specials in the first row only
             Map<String, Tensor> in = Map.of("x", xs);
             Tensor want = new Interpreter(graph, 3).step(in).get("o0");
-            JvmExecutable jvm = JvmBackend.compile(graph, 3, JvmOptions.defaults());
+            JvmExecutable jvm = Graphs.compile(graph, 3, JvmOptions.defaults());
             Tensor got = jvm.step(in).get("o0");
             for (int row = 0; row < M.size(); row++) {
                 double abs = 0;

@@ -2,10 +2,12 @@ package ncd.bench;
 
 import ncd.api.Compiled;
 import ncd.api.Ncd;
+import ncd.diag.Diagnostics;
+import ncd.driver.Compilation;
 import ncd.jvm.Gemm;
 import ncd.jvm.JvmBackend;
 import ncd.jvm.JvmExecutable;
-import ncd.jvm.JvmOptions;
+import ncd.runtime.BackendOptions;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -64,7 +66,10 @@ public abstract class CircuitBench {
     /** Compiles the case from the checked program and writes random inputs into its input buffers. */
     void prepare(Compiled prog) throws Exception {
         Spec s = spec();
-        exec = JvmBackend.compile(prog.graph(s.circuit(), s.sizes()), SEED, JvmOptions.defaults().withThreads(s.threads()));
+        Diagnostics diags = new Diagnostics();
+        BackendOptions options = BackendOptions.defaults().withSeed(SEED).withThreads(s.threads());
+        exec = (JvmExecutable) new Compilation(diags).instantiate(prog.graph(s.circuit(), s.sizes()), new JvmBackend(), options)
+                .orElseThrow(() -> new IllegalStateException(diags.sorted().toString()));
         for (String name : exec.inputNames()) fill(exec.inputBuffer(name), new SplittableRandom(SEED + name.hashCode()));
     }
 

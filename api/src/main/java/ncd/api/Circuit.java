@@ -10,29 +10,29 @@ import java.util.Map;
 
 /**
  * A running instance of a circuit: its parameters and its state. {@link #step} computes one step's outputs and
- * advances the state; a circuit without state just computes. Runs on the backend it was made for (by default the
- * reference interpreter).
+ * advances the state; a circuit without state just computes. Runs on the backend it was made for (by default JVM
+ * bytecode: {@link Compiled#DEFAULT_BACKEND}).
  */
 public final class Circuit {
-    private final Executable interp;
+    private final Executable exec;
 
-    Circuit(Executable exec) { this.interp = exec; }
+    Circuit(Executable exec) { this.exec = exec; }
 
     /** The lowered graph this instance runs. */
-    public Graph graph() { return interp.graph(); }
+    public Graph graph() { return exec.graph(); }
 
     /** The names of the inputs, in order. */
-    public List<String> inputs() { return interp.inputNames(); }
+    public List<String> inputs() { return exec.inputNames(); }
 
     /**
      * One step: outputs by name. Inputs are matched by name and their axes by name (any order); a mismatch in
-     * axes, sizes or dtype throws {@link ncd.interp.InterpreterException} with a message that names the input.
+     * axes, sizes or dtype throws {@link ncd.runtime.RunException} with a message that names the input.
      */
-    public Map<String, Tensor> step(Map<String, Tensor> inputs) { return interp.step(inputs); }
+    public Map<String, Tensor> step(Map<String, Tensor> inputs) { return exec.step(inputs); }
 
     /** One step of a circuit with one output, inputs in declaration order. */
     public Tensor call(Tensor... inputs) {
-        List<String> names = interp.inputNames();
+        List<String> names = exec.inputNames();
         if (inputs.length != names.size()) {
             throw new IllegalArgumentException(graph().name() + " takes " + names.size() + " inputs " + names + ", got " + inputs.length);
         }
@@ -44,17 +44,17 @@ public final class Circuit {
     }
 
     /** Parameters by instance path (e.g. {@code MultiHead_0.Wq}). */
-    public Map<String, Tensor> params() { return interp.params(); }
+    public Map<String, Tensor> params() { return exec.params(); }
 
     /** Replaces a parameter (axes matched by name). */
-    public void setParam(String path, Tensor value) { interp.setParam(path, value); }
+    public void setParam(String path, Tensor value) { exec.setParam(path, value); }
 
     /** The current state by name. */
-    public Map<String, Tensor> state() { return interp.state(); }
+    public Map<String, Tensor> state() { return exec.state(); }
 
     /** Steps taken since the state was initialised. */
-    public long steps() { return interp.steps(); }
+    public long steps() { return exec.steps(); }
 
     /** Puts every state back to its initial value. */
-    public void reset() { interp.reset(); }
+    public void reset() { exec.reset(); }
 }

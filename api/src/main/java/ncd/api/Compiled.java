@@ -1,11 +1,13 @@
 package ncd.api;
 
 import ncd.diag.Diagnostics;
+import ncd.driver.Compilation;
 import ncd.frontend.Program;
 import ncd.ir.Graph;
-import ncd.ir.Verifier;
 import ncd.runtime.Backend;
+import ncd.runtime.BackendOptions;
 import ncd.runtime.Backends;
+import ncd.runtime.Executable;
 import ncd.runtime.Footprint;
 
 import java.util.List;
@@ -27,6 +29,12 @@ public final class Compiled {
     /** The generic and sized-later axes that {@code name} needs sizes for. */
     public List<String> axesToSize(String name) { return program.unsizedAxes(name); }
 
+    /**
+     * "jvm" (the circuit compiled to bytecode) when that backend is on the class path and can run here, else "interp"
+     * (the reference interpreter, always there).
+     */
+    public static final String DEFAULT_BACKEND = Backends.defaultName();
+
     /** A circuit whose axes all have sizes, ready to run with seed 0. */
     public Circuit circuit(String name) throws CompileException { return circuit(name, Map.of(), 0); }
 
@@ -40,33 +48,39 @@ public final class Compiled {
     }
 
     /**
-     * "jvm" (the circuit compiled to bytecode) when that backend is on the class path and can run here, else "interp"
-     * (the reference interpreter, always there).
-     */
-    public static final String DEFAULT_BACKEND = Backends.named("jvm").filter(Backend::isAvailable).isPresent() ? "jvm" : "interp";
-
-    /**
      * Like {@link #circuit(String, Map, long)}, on a named backend ("interp", the reference interpreter, is always
      * there).
      *
      * @throws IllegalArgumentException when no such backend is on the class path or it cannot run here
      */
     public Circuit circuit(String name, Map<String, Integer> axisSizes, long seed, String backend) throws CompileException {
-        Backend b = Backends.named(backend).orElseThrow(() -> new IllegalArgumentException("no backend " + backend
-                + "; available: " + Backends.all().stream().map(Backend::name).toList()));
-        if (!b.isAvailable()) throw new IllegalArgumentException("backend " + backend + " cannot run on this machine");
-        Graph g = graph(name, axisSizes);
-        Diagnostics diags = new Diagnostics();
-        if (!Footprint.check(g, b.layout(), diags)) throw new CompileException(diags.sorted());
-        return new Circuit(b.compile(g, seed));
+        return circuit(name, axisSizes, backend, BackendOptions.defaults().withSeed(seed));
     }
 
-    /** The lowered IR graph of a circuit or law. */
+    /**
+     * Like {@link #circuit(String, Map, long, String)} with every backend option ({@link BackendOptions}: seed, threads,
+     * precision, fusion, backend-specific keys).
+     *
+     * @throws IllegalArgumentException when no such backend is on the class path or it cannot run here
+     */
+    public Circuit circuit(String name, Map<String, Integer> axisSizes, String backend, BackendOptions options) throws CompileException {
+        Diagnostics diags = new Diagnostics();
+        Compilation c = new Compilation(diags);
+        Backend b = c.backend(backend).orElseThrow(() -> new IllegalArgumentException(diags.sorted().get(0).message()
+                + "; " + diags.sorted().get(0).hint()));
+        Optional<Executable> exec = c.lower(program, name, axisSizes).flatMap(g -> c.instantiate(g, b, options));
+        if (exec.isEmpty()) throw new CompileException(diags.sorted());
+        return new Circuit(exec.get());
+    }
+
+    /** The lowered (verified, not yet optimised) IR graph of a circuit or law. */
     public Graph graph(String name, Map<String, Integer> axisSizes) throws CompileException {
         Diagnostics diags = new Diagnostics();
-        Optional<Graph> g = program.lower(name, axisSizes, diags);
-        if (diags.hasErrors() || g.isEmpty()) throw new CompileException(diags.sorted());
-        Verifier.verify(g.get());
+        Optional<Graph> g = new Compilation(diags).lower(program, name, axisSizes);
+        if (g.isEmpty()) throw new CompileException(diags.sorted());
         return g.get();
     }
+
+    /** The checked program, for tools built on the driver ({@link Compilation}). */
+    public Program program() { return program; }
 }

@@ -1,13 +1,14 @@
 package ncd.api;
 
 import ncd.diag.Diagnostics;
-import ncd.frontend.Frontend;
+import ncd.driver.Compilation;
 import ncd.frontend.Program;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * Compiling ncd programs from Java.
+ * Compiling ncd programs from Java (the api jar, {@code api/target/ncd-api.jar}, holds everything it needs).
  *
  * <pre>{@code
  * Compiled prog = Ncd.compile(Path.of("examples/life.ncd"));
@@ -22,16 +23,16 @@ public final class Ncd {
     /** Parses and checks a file and what it imports. */
     public static Compiled compile(Path file) throws CompileException {
         Diagnostics diags = new Diagnostics();
-        Program p = Frontend.load(file, diags);
-        if (diags.hasErrors()) throw new CompileException(diags.sorted());
-        return new Compiled(p);
+        Optional<Program> p = new Compilation(diags).load(file);
+        if (p.isEmpty()) throw new CompileException(diags.sorted());
+        return new Compiled(p.get());
     }
 
     /** Parses and checks source text; imports resolve from {@code path}'s directory. */
     public static Compiled compile(Path path, String source) throws CompileException {
         Diagnostics diags = new Diagnostics();
-        Program p = Frontend.loadText(path, source, diags);
-        if (diags.hasErrors()) throw new CompileException(diags.sorted());
-        return new Compiled(p);
+        Optional<Program> p = new Compilation(diags).load(path, source);
+        if (p.isEmpty()) throw new CompileException(diags.sorted());
+        return new Compiled(p.get());
     }
 }
