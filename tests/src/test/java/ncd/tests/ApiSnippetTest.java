@@ -9,39 +9,37 @@ import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The Java snippet in README.md's "Java API" section compiles against the project and runs. The snippet is taken
- * from the README as it is: its {@code import} lines become the imports of a generated class, the rest the body of
- * a static method. Relative paths in {@code Path.of("...")} are read from the repository root. A line
- * {@code // prints: TEXT} in the snippet says that its output contains TEXT (in the order written).
+ * The Java snippet in README.md's "Java API" section compiles against the api jar alone ({@code api/target/ncd-api.jar},
+ * as README says) and runs on it in a fresh JVM. The snippet is taken from the README as it is: its {@code import}
+ * lines become the imports of a generated class, the rest the body of its {@code main}. Relative paths in
+ * {@code Path.of("...")} are read from the repository root. A line {@code // prints: TEXT} in the snippet says that its
+ * output contains TEXT (in the order written).
  */
 class ApiSnippetTest {
     private static final Pattern FENCE = Pattern.compile("(?s)```java\\n(.*?)```");
     private static final Pattern RELATIVE_PATH = Pattern.compile("Path\\.of\\(\"([^\"/][^\"]*)\"\\)");
     private static final String PRINTS = "// prints:";
 
-    @Test void theReadmeJavaSnippetCompilesAndRuns(@TempDir Path dir) throws Exception {
+    @Test void theReadmeJavaSnippetCompilesAndRunsAgainstTheApiJarAlone(@TempDir Path dir) throws Exception {
+        Path jar = apiJar();
         String snippet = snippet();
         List<String> imports = new ArrayList<>();
         List<String> body = new ArrayList<>();
@@ -55,13 +53,17 @@ class ApiSnippetTest {
         }
         String code = rootRelativePaths(String.join("\n", body));
         String source = String.join("\n", imports) + "\n\npublic final class ReadmeSnippet {\n"
-                + "    public static void run() throws Exception {\n" + code.indent(8) + "    }\n}\n";
+                + "    public static void main(String[] args) throws Exception {\n" + code.indent(8) + "    }\n}\n";
 
         Path src = Files.writeString(dir.resolve("ReadmeSnippet.java"), source);
         Path classes = Files.createDirectories(dir.resolve("classes"));
-        compile(src, classes, source);
+        compile(src, classes, source, jar.toString());
 
-        String out = runCapturingStdout(classes);
+        FreshJvm.Result r = FreshJvm.run(List.of("--add-modules", "jdk.incubator.vector"), classes + java.io.File.pathSeparator + jar,
+                "ReadmeSnippet", List.of(), Map.of(), 120);
+        System.out.print("README snippet printed: " + r.printed());
+        assertEquals(0, r.exit(), "the README's Java snippet failed on the api jar alone:\n" + r.printed() + "\n" + numbered(source));
+        String out = r.printed();
         assertFalse(out.isBlank(), "the snippet should print its result; it printed nothing\n" + source);
         int at = 0;
         for (String e : expected) {
@@ -69,6 +71,27 @@ class ApiSnippetTest {
             assertTrue(i >= 0, "the snippet's output lacks `" + e + "` (from its `// prints:` comment)\n--- output ---\n" + out);
             at = i + e.length();
         }
+    }
+
+    /** The api jar holds the compiler and backends, and neither the command line (picocli) nor the diagram renderer. */
+    @Test void theApiJarHasNoCommandLineAndNoRenderer() throws IOException {
+        Path jar = apiJar();
+        List<String> forbidden = List.of("picocli/", "ncd/cli/", "ncd/diagrams/", "com/eclipsesource/v8/");
+        List<String> required = List.of("ncd/api/Ncd.class", "ncd/driver/Compilation.class", "ncd/jvm/JvmBackend.class",
+                "ncd/interp/InterpBackend.class", "META-INF/services/ncd.runtime.Backend");
+        List<String> names = new ArrayList<>();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(jar.toFile())) {
+            z.stream().forEach(e -> names.add(e.getName()));
+        }
+        for (String f : forbidden) assertTrue(names.stream().noneMatch(n -> n.startsWith(f)), jar + " holds " + f);
+        for (String r : required) assertTrue(names.contains(r), jar + " lacks " + r);
+        System.out.printf(Locale.ROOT, "%s: %.1f MiB, %d entries%n", jar, Files.size(jar) / 1048576.0, names.size());
+    }
+
+    private static Path apiJar() {
+        Path jar = Repo.root().resolve("api/target/ncd-api.jar");
+        assertTrue(Files.isRegularFile(jar), jar + " is missing: it is made by the api module's package phase (mvn -q -B verify, or install)");
+        return jar;
     }
 
     /** The first ```java block of the README's "## Java API" section. */
@@ -96,12 +119,12 @@ class ApiSnippetTest {
         return sb.toString();
     }
 
-    private static void compile(Path src, Path classes, String source) throws IOException {
+    private static void compile(Path src, Path classes, String source, String classPath) throws IOException {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertNotNull(javac, "no system Java compiler: run the tests on a JDK, not a JRE");
         DiagnosticCollector<JavaFileObject> diags = new DiagnosticCollector<>();
         try (StandardJavaFileManager fm = javac.getStandardFileManager(diags, Locale.ROOT, StandardCharsets.UTF_8)) {
-            List<String> options = List.of("-classpath", System.getProperty("java.class.path"), "-d", classes.toString(),
+            List<String> options = List.of("-classpath", classPath, "-d", classes.toString(),
                     "-proc:none", "-Xlint:none");
             boolean ok = javac.getTask(null, fm, diags, options, null, fm.getJavaFileObjects(src)).call();
             if (!ok) {
@@ -112,28 +135,6 @@ class ApiSnippetTest {
                 fail(sb.append("--- generated source ---\n").append(numbered(source)).toString());
             }
         }
-    }
-
-    /** Runs ReadmeSnippet.run() with System.out captured; an exception it throws fails the test. */
-    private static String runCapturingStdout(Path classes) throws Exception {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, ApiSnippetTest.class.getClassLoader());
-             PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-            Method run = loader.loadClass("ReadmeSnippet").getMethod("run");
-            System.setOut(capture);
-            try {
-                run.invoke(null);
-            } catch (InvocationTargetException e) {
-                System.setOut(saved);
-                throw new AssertionError("the README's Java snippet threw " + e.getCause(), e.getCause());
-            } finally {
-                System.setOut(saved);
-            }
-        }
-        String out = buf.toString(StandardCharsets.UTF_8);
-        System.out.print("README snippet printed: " + out);
-        return out;
     }
 
     private static String numbered(String s) {

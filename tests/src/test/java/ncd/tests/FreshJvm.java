@@ -21,9 +21,15 @@ final class FreshJvm {
 
     static Result run(List<String> jvmOptions, Class<?> main, List<String> args, Map<String, String> env, long timeoutSeconds)
             throws IOException, InterruptedException {
+        return run(jvmOptions, System.getProperty("java.class.path"), main.getName(), args, env, timeoutSeconds);
+    }
+
+    /** Like {@link #run(List, Class, List, Map, long)} for class {@code main} of another class path. */
+    static Result run(List<String> jvmOptions, String classPath, String main, List<String> args, Map<String, String> env, long timeoutSeconds)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        cmd.addAll(List.of("-cp", classPath, main));
         cmd.addAll(args);
         Path log = Files.createTempFile("ncd-fresh-jvm-", ".log");
         try {
