@@ -62,7 +62,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * distinct mutants. For the driver's sample, {@code -Dncd.fuzz.runPerSeed} (default 1: how
  * many of each kind per seed), {@code -Dncd.fuzz.runEvery} (default 6: the clean inputs whose number among all clean
  * inputs is a multiple of it are the candidates) and {@code -Dncd.fuzz.runSeconds} (default 20: the most seconds
-  * the driver may take in all). {@code -Dncd.fuzz.runPerSeed=1000 -Dncd.fuzz.runEvery=1} runs every clean input.
+ * the driver may take in all). {@code -Dncd.fuzz.runPerSeed=1000 -Dncd.fuzz.runEvery=1} runs every clean input.
  */
 class CheckerFuzzTest {
     /** How many inputs the test runs, exactly: the seeds unmodified and their mutants. */
