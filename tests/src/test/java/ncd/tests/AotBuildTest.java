@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code ncdc build --target jvm}: jars built in-process, each run in a separate JVM whose class path is only the jar
  * ({@code java -jar}), with and without the Vector API module; their outputs and states after several steps must
- * agree with the reference interpreter's within {@link JvmDifferentialTest}'s tolerance, on the same random inputs
+ * agree with the reference interpreter's within the op table's tolerances ({@link Agreement}), on the same random inputs
  * (the jar draws missing inputs as {@code ncdc run} does, from the build's seed). Also: the embedding API from a
  * program compiled against the jar alone, and bad command lines of both {@code ncdc build} and the jar.
  */
@@ -67,7 +67,7 @@ class AotBuildTest {
     @Test void aGenericStdlibCircuit() throws Exception {
         Path f = Repo.root().resolve("stdlib/std/attention.ncd");
         Compiled prog = Ncd.compile(f);
-        agree(f, "EncoderBlock", JvmDifferentialTest.sizes(prog, "EncoderBlock"), 1);
+        agree(f, "EncoderBlock", BackendDifferentialTest.sizes(prog, "EncoderBlock"), 1);
     }
 
     /**
@@ -145,7 +145,7 @@ class AotBuildTest {
         compare(want, out);
         for (Map.Entry<String, Tensor> e : want.params.entrySet()) {
             Tensor got = read(out.resolve("param").resolve(e.getKey() + ".npy"), e.getValue().type());
-            JvmDifferentialTest.same("parameter " + e.getKey(), e.getValue(), got, 0, 0);
+            Agreement.exact("parameter " + e.getKey(), e.getValue(), got);
         }
     }
 
@@ -242,7 +242,9 @@ class AotBuildTest {
     // ---- helpers ---------------------------------------------------------------------------------------------------
 
     /** The interpreter's inputs, last outputs, states and parameters after {@code steps} steps. */
-    record Expected(Map<String, Tensor> inputs, Map<String, Tensor> outputs, Map<String, Tensor> states, Map<String, Tensor> params) {}
+    /** The interpreter's values after the last step, and the bounds the op table gives them. */
+    record Expected(Map<String, Tensor> inputs, Map<String, Tensor> outputs, Map<String, Tensor> states, Map<String, Tensor> params,
+                    Agreement bounds) {}
 
     private void agree(Path file, String circuit, Map<String, Integer> sizes, int steps) throws Exception {
         Path jar = build(file, circuit, sizes);
@@ -274,20 +276,24 @@ class AotBuildTest {
             in.put(name, RandomInputs.draw(name, n.type(), SEED));
         }
         Map<String, Tensor> last = Map.of();
-        for (int s = 0; s < steps; s++) last = interp.step(in);
-        return new Expected(in, last, interp.state(), interp.params());
+        Agreement bounds = new Agreement(g);
+        for (int s = 0; s < steps; s++) {
+            last = interp.step(in);
+            bounds.step();
+        }
+        return new Expected(in, last, interp.state(), interp.params(), bounds);
     }
 
-    /** The jar's files under {@code out} against the interpreter's values, within the JVM backend's tolerance. */
+    /** The jar's files under {@code out} against the interpreter's values, within the op table's tolerances. */
     private static void compare(Expected want, Path out) throws IOException, NpyException {
         assertFalse(want.outputs.isEmpty());
         for (Map.Entry<String, Tensor> e : want.outputs.entrySet()) {
             Tensor got = read(out.resolve(e.getKey() + ".npy"), e.getValue().type());
-            JvmDifferentialTest.same("output " + e.getKey(), e.getValue(), got, JvmDifferentialTest.RTOL, JvmDifferentialTest.ATOL);
+            Agreement.within("output " + e.getKey(), e.getValue(), got, want.bounds.output(e.getKey()));
         }
         for (Map.Entry<String, Tensor> e : want.states.entrySet()) {
             Tensor got = read(out.resolve("state").resolve(e.getKey() + ".npy"), e.getValue().type());
-            JvmDifferentialTest.same("state " + e.getKey(), e.getValue(), got, JvmDifferentialTest.RTOL, JvmDifferentialTest.ATOL);
+            Agreement.within("state " + e.getKey(), e.getValue(), got, want.bounds.state(e.getKey()));
         }
     }
 

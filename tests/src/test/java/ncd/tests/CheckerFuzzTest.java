@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,6 +37,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -54,15 +57,17 @@ import static org.junit.jupiter.api.Assertions.fail;
  * internal error (exit 3). A circuit that passes the size check (E0807) but would take more than
  * {@link #RUN_MAX_BYTES} is not run: it is valid, and only slow here.
  *
- * <p>Knobs: {@code -Dncd.fuzz.inputs} (default 10000, a target: small seed files yield fewer distinct mutants) and {@code -Dncd.fuzz.seconds} (default 50: the test stops
- * early, reporting so, rather than exceed it); for the driver's sample, {@code -Dncd.fuzz.runPerSeed} (default 1: how
+ * <p>It runs exactly {@code -Dncd.fuzz.inputs} inputs (default 10000: about 40 s on two cores), the seeds
+ * unmodified and then their mutants in turn, and fails when it finds too few seed files or they yield too few
+ * distinct mutants. For the driver's sample, {@code -Dncd.fuzz.runPerSeed} (default 1: how
  * many of each kind per seed), {@code -Dncd.fuzz.runEvery} (default 6: the clean inputs whose number among all clean
- * inputs is a multiple of it are the candidates) and {@code -Dncd.fuzz.runSeconds} (default 20: the share of the time
- * budget the driver may take). {@code -Dncd.fuzz.runPerSeed=1000 -Dncd.fuzz.runEvery=1} runs every clean input.
+ * inputs is a multiple of it are the candidates) and {@code -Dncd.fuzz.runSeconds} (default 20: the most seconds
+ * the driver may take in all). {@code -Dncd.fuzz.runPerSeed=1000 -Dncd.fuzz.runEvery=1} runs every clean input.
  */
 class CheckerFuzzTest {
-    private static final int TARGET_INPUTS = Integer.getInteger("ncd.fuzz.inputs", 10000);
-    private static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(Integer.getInteger("ncd.fuzz.seconds", 50));
+    /** How many inputs the test runs, exactly: the seeds unmodified and their mutants. */
+    private static final int INPUTS = Integer.getInteger("ncd.fuzz.inputs", 10000);
+    private static final int TRIES_PER_MUTANT = 40;
     private static final long PER_INPUT_TIMEOUT_S = 10;
     private static final int RUN_EVERY = Integer.getInteger("ncd.fuzz.runEvery", 6);
     private static final int RUN_PER_SEED = Integer.getInteger("ncd.fuzz.runPerSeed", 1);
@@ -77,6 +82,7 @@ class CheckerFuzzTest {
     private enum Outcome { CLEAN, ERRORS }
 
     private int lowered, driverRuns, tooHeavy, drivenInputs, resizedInputs;
+    private final Map<Mutator.Kind, Integer> perKind = new EnumMap<>(Mutator.Kind.class);
     private long runNanos;
     private final Set<Path> copiedDirs = new HashSet<>();
     private ExecutorService worker = newWorker();
@@ -84,40 +90,18 @@ class CheckerFuzzTest {
     @Test
     void damagedProgramsEndInDiagnosticsNeverExceptions() throws Exception {
         List<Path> seeds = seeds();
-        if (seeds.isEmpty()) {
-            System.out.println("[fuzz] no seed files found; nothing to do");
-            return;
-        }
-        int perSeed = Math.max(1, (TARGET_INPUTS + seeds.size() - 1) / seeds.size() - 1);
+        assertTrue(seeds.size() >= 20, "found " + seeds.size() + " seed files under stdlib/std, examples and tests/lit: too few to fuzz"
+                + " (is ncd.root " + Repo.root() + " right?)");
+        Map<Path, List<Mutator.Mutant>> plan = plan(seeds);
         long start = System.nanoTime();
         int inputs = 0, clean = 0, errors = 0;
-        boolean outOfTime = false;
-        Map<Mutator.Kind, Integer> perKind = new EnumMap<>(Mutator.Kind.class);
         List<Failure> failures = new ArrayList<>();
         try {
-            seedLoop:
-            for (Path seed : seeds) {
-                String src = Files.readString(seed);
+            for (Map.Entry<Path, List<Mutator.Mutant>> e : plan.entrySet()) {
+                Path seed = e.getKey();
                 String rel = Repo.relative(seed);
-                Mutator mutator = new Mutator(src, rel.hashCode() * 1_000_003L + 17);
-                Set<String> seen = new HashSet<>();
-                List<Mutator.Mutant> mutants = new ArrayList<>();
-                mutants.add(Mutator.Mutant.unmodified(src));
-                seen.add(src);
-                Mutator.Kind[] kinds = Mutator.Kind.values();
-                for (int attempt = 0; mutants.size() <= perSeed && attempt < perSeed * 4; attempt++) {
-                    Mutator.Kind kind = kinds[attempt % kinds.length];
-                    Mutator.Mutant m = mutator.mutate(kind);
-                    if (m == null || !seen.add(m.text())) continue;
-                    mutants.add(m);
-                    perKind.merge(kind, 1, Integer::sum);
-                }
                 int axisRun = 0, otherRun = 0;
-                for (Mutator.Mutant m : mutants) {
-                    if (System.nanoTime() - start > BUDGET_NANOS) {
-                        outOfTime = true;
-                        break seedLoop;
-                    }
+                for (Mutator.Mutant m : e.getValue()) {
                     inputs++;
                     Outcome o;
                     try {
@@ -149,12 +133,12 @@ class CheckerFuzzTest {
         }
         double secs = (System.nanoTime() - start) / 1e9;
         System.out.printf("[fuzz] %d seed files, %d inputs run in %.1f s: %d ended with errors, %d clean, %d failed;"
-                        + " %d graphs lowered and verified%s%n", seeds.size(), inputs, secs, errors, clean, failures.size(),
-                lowered, outOfTime ? " (stopped early: time budget)" : "");
+                        + " %d graphs lowered and verified%n", seeds.size(), inputs, secs, errors, clean, failures.size(), lowered);
         System.out.printf("[fuzz] driver: %d runs (ncdc run, ncdc test) of %d clean inputs (%d with a replaced axis size) in %.1f s;"
                 + " %d circuits or laws not run (valid, but over %d MiB)%n", driverRuns, drivenInputs, resizedInputs, runNanos / 1e9, tooHeavy,
                 RUN_MAX_BYTES >> 20);
         System.out.println("[fuzz] mutants per kind: " + perKind);
+        assertEquals(INPUTS, inputs, "inputs run");
         if (!failures.isEmpty()) {
             Path dir = saveFailures(failures);
             StringBuilder sb = new StringBuilder(failures.size() + " of " + inputs + " fuzz inputs threw instead of"
@@ -167,6 +151,46 @@ class CheckerFuzzTest {
             }
             fail(sb.toString());
         }
+    }
+
+    /**
+     * Exactly {@link #INPUTS} distinct inputs: each seed unmodified, then one new mutant per seed in turn (the kinds in
+     * rotation) until there are enough; a seed that yields no new mutant in {@link #TRIES_PER_MUTANT} tries is done.
+     * Fails when the seeds cannot yield that many.
+     */
+    private Map<Path, List<Mutator.Mutant>> plan(List<Path> seeds) throws IOException {
+        assertTrue(seeds.size() <= INPUTS, seeds.size() + " seeds, more than the " + INPUTS + " inputs");
+        Map<Path, List<Mutator.Mutant>> plan = new LinkedHashMap<>();
+        Map<Path, Mutator> mutators = new LinkedHashMap<>();
+        Map<Path, Set<String>> seen = new HashMap<>();
+        for (Path seed : seeds) {
+            String src = Files.readString(seed);
+            plan.put(seed, new ArrayList<>(List.of(Mutator.Mutant.unmodified(src))));
+            mutators.put(seed, new Mutator(src, Repo.relative(seed).hashCode() * 1_000_003L + 17));
+            seen.put(seed, new HashSet<>(Set.of(src)));
+        }
+        Mutator.Kind[] kinds = Mutator.Kind.values();
+        int total = seeds.size(), attempt = 0;
+        while (total < INPUTS && !mutators.isEmpty()) {
+            for (var it = mutators.entrySet().iterator(); it.hasNext() && total < INPUTS; ) {
+                var e = it.next();
+                Mutator.Mutant m = null;
+                for (int t = 0; t < TRIES_PER_MUTANT && m == null; t++) {
+                    Mutator.Kind kind = kinds[attempt++ % kinds.length];
+                    m = e.getValue().mutate(kind);
+                    if (m != null && !seen.get(e.getKey()).add(m.text())) m = null;
+                }
+                if (m == null) {
+                    it.remove();
+                    continue;
+                }
+                plan.get(e.getKey()).add(m);
+                perKind.merge(m.kind(), 1, Integer::sum);
+                total++;
+            }
+        }
+        assertEquals(INPUTS, total, "distinct inputs the " + seeds.size() + " seeds yield");
+        return plan;
     }
 
     /** Checks one input, then lowers and verifies what it can; anything thrown (or a hang) is a failure. */

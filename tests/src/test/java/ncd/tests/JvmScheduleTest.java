@@ -29,15 +29,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The JVM backend on graphs that carry the standard pipeline's schedule (fusion groups and memory plan made by the
- * passes, not by the backend), against the interpreter on the lowered graph: every stdlib and example circuit and
- * law, and random programs from {@link JvmDifferentialTest.ProgramGenerator}, with fusion on (the schedule is
- * followed) and off (the backend plans memory again without it). Same tolerances as {@link JvmDifferentialTest}.
+ * The JVM backend's options, against the interpreter on the lowered graph ({@link BackendDifferentialTest} runs every
+ * backend with its defaults). On graphs that carry the standard pipeline's schedule (fusion groups and memory plan
+ * made by the passes, not by the backend): every stdlib and example circuit and law, and random programs from
+ * {@link ProgramGenerator}, with fusion on (the schedule is followed) and off (the backend plans memory again without
+ * it). And random programs with every contraction sent to the sgemm kernel ({@code gemmMinMacs} 1), so that its
+ * packing, transposed layouts and edge tiles are all exercised. Tolerances are the op table's ({@link Agreement}):
+ * the sgemm kernel accumulates in float, which the table allows contractions.
  */
 class JvmScheduleTest {
     private static final long SEED = 11;
     private static final int STATEFUL_STEPS = 5;
     private static final int RANDOM_PROGRAMS = Integer.getInteger("ncd.jvm.scheduledRandomPrograms", 150);
+    private static final int RANDOM_GEMM_PROGRAMS = Integer.getInteger("ncd.jvm.randomGemmPrograms", 100);
+    private static final Map<String, JvmOptions> FUSION_ON_AND_OFF = fusionOnAndOff();
 
     @TestFactory
     Stream<DynamicTest> stdlibAndExamplesFollowTheirSchedules() throws CompileException {
@@ -49,7 +54,7 @@ class JvmScheduleTest {
             for (String name : names) {
                 String label = Repo.relative(f) + ": " + name;
                 tests.add(DynamicTest.dynamicTest(label, f.toUri(),
-                        () -> agree(label, prog.graph(name, JvmDifferentialTest.sizes(prog, name)), SEED)));
+                        () -> agree(label, prog.graph(name, BackendDifferentialTest.sizes(prog, name)), SEED, FUSION_ON_AND_OFF)));
             }
         }
         assertTrue(tests.size() > 20, "found the stdlib and examples");
@@ -58,28 +63,46 @@ class JvmScheduleTest {
 
     @TestFactory
     Stream<DynamicTest> randomProgramsFollowTheirSchedules() {
-        return IntStream.range(0, RANDOM_PROGRAMS).mapToObj(i -> DynamicTest.dynamicTest("program " + (20_000 + i), () -> {
-            long seed = 20_000 + i;
-            String text = new JvmDifferentialTest.ProgramGenerator(seed).program();
+        return IntStream.range(0, RANDOM_PROGRAMS).mapToObj(i -> randomProgram(20_000 + i, FUSION_ON_AND_OFF));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> randomProgramsWithSgemmAgreeWithTheInterpreter() {
+        Map<String, JvmOptions> sgemm = Map.of(" (sgemm forced)", JvmOptions.defaults().withGemmMinMacs(1));
+        return IntStream.range(0, RANDOM_GEMM_PROGRAMS).mapToObj(i -> randomProgram(10_000 + i, sgemm));
+    }
+
+    private static DynamicTest randomProgram(long seed, Map<String, JvmOptions> variants) {
+        return DynamicTest.dynamicTest("program " + seed, () -> {
+            String text = new ProgramGenerator(seed).program();
             Compiled prog = Ncd.compile(Repo.root().resolve("tests/target/scheduled_random_" + seed + ".ncd"), text);
             try {
-                agree("program " + seed, prog.graph("P", Map.of()), seed);
+                agree("program " + seed, prog.graph("P", Map.of()), seed, variants);
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\nprogram:\n" + text, e);
             }
-        }));
+        });
     }
 
-    static void agree(String label, Graph lowered, long seed) {
-        for (boolean fuse : new boolean[] {true, false}) {
-            PassManager pipeline = fuse ? PassManager.standard() : PassManager.standard().without("fuse");
+    private static Map<String, JvmOptions> fusionOnAndOff() {
+        Map<String, JvmOptions> m = new LinkedHashMap<>();
+        m.put("", JvmOptions.defaults());
+        m.put(" (fusion off)", JvmOptions.defaults().withFusion(false));
+        return m;
+    }
+
+    static void agree(String label, Graph lowered, long seed, Map<String, JvmOptions> variants) {
+        for (Map.Entry<String, JvmOptions> v : variants.entrySet()) {
+            // as the driver does: with fusion off, the pipeline leaves the fuse pass out
+            PassManager pipeline = v.getValue().fuse() ? PassManager.standard() : PassManager.standard().without("fuse");
             Graph scheduled = pipeline.run(lowered, PassContext.verifying());
             assertTrue(scheduled.schedule() != null && scheduled.schedule().memory() != null, label + ": the pipeline attaches a schedule");
-            String what = label + (fuse ? "" : " (fusion off)");
+            String what = label + v.getKey();
             Interpreter interp = new Interpreter(lowered, seed);
-            Executable jvm = JvmBackend.compile(scheduled, seed, JvmOptions.defaults().withFusion(fuse));
-            for (String p : jvm.params().keySet()) JvmDifferentialTest.same(what + " parameter " + p, interp.params().get(p), jvm.params().get(p), 0, 0);
-            compareState(what + " initial", interp, jvm);
+            Executable jvm = JvmBackend.compile(scheduled, seed, v.getValue());
+            Agreement bounds = new Agreement(lowered);
+            for (String p : jvm.params().keySet()) Agreement.exact(what + " parameter " + p, interp.params().get(p), jvm.params().get(p));
+            compareState(what + " initial", interp, jvm, bounds);
             int steps = lowered.kind() == Graph.Kind.LAW ? lowered.steps() + 1 : lowered.states().isEmpty() ? 1 : STATEFUL_STEPS;
             for (int s = 0; s < steps; s++) {
                 Map<String, Tensor> in = new LinkedHashMap<>();
@@ -96,19 +119,16 @@ class JvmScheduleTest {
                 }
                 // a run-time error in code nothing reads may go with that code (dead code elimination)
                 if (ea != null) break;
+                bounds.step();
                 assertEquals(a.keySet(), b.keySet(), what + ": outputs");
-                for (String o : a.keySet()) {
-                    JvmDifferentialTest.same(what + " step " + s + " output " + o, a.get(o), b.get(o), JvmDifferentialTest.RTOL, JvmDifferentialTest.ATOL);
-                }
-                compareState(what + " after step " + s, interp, jvm);
+                for (String o : a.keySet()) Agreement.within(what + " step " + s + " output " + o, a.get(o), b.get(o), bounds.output(o));
+                compareState(what + " after step " + s, interp, jvm, bounds);
             }
         }
     }
 
-    private static void compareState(String what, Interpreter interp, Executable jvm) {
+    private static void compareState(String what, Interpreter interp, Executable jvm, Agreement bounds) {
         assertEquals(interp.state().keySet(), jvm.state().keySet(), what + ": states");
-        for (String s : interp.state().keySet()) {
-            JvmDifferentialTest.same(what + " state " + s, interp.state().get(s), jvm.state().get(s), JvmDifferentialTest.RTOL, JvmDifferentialTest.ATOL);
-        }
+        for (String s : interp.state().keySet()) Agreement.within(what + " state " + s, interp.state().get(s), jvm.state().get(s), bounds.state(s));
     }
 }

@@ -13,14 +13,17 @@ import java.util.regex.Pattern;
  * The expectations one lit file carries in its comments:
  * <ul>
  *   <li>{@code // RUN: ncdc ARGS} runs the driver ({@code %s} is this file's absolute path); its stdout is compared
- *       with the sidecar {@code NAME.out}, and each {@code // CHECK: text} must appear in stdout, in order. {@code // CHECK-ERR: text} does the same for stderr. The sidecar is needed only when
- *       there are no CHECK or CHECK-ERR lines, and is compared whenever it exists. {@code // EXIT: n} is the expected
- *       exit code (default 0). Outputs are compared with the file's absolute path written as {@code %s}.</li>
+ *       with the sidecar {@code NAME.out}, and with the CHECK lines, as FileCheck reads them ({@link FileCheck}, plain
+ *       text): each {@code // CHECK: text} must appear in stdout after the previous match; {@code // CHECK-NEXT: text}
+ *       on the line right after it; {@code // CHECK-NOT: text} must not appear between the previous match and the
+ *       next one (or the end). {@code // CHECK-ERR: text} must appear in stderr, in order. The sidecar is needed
+ *       only when there are no CHECK lines of any kind, and is compared whenever it exists. {@code // EXIT: n} is the
+ *       expected exit code (default 0). Outputs are compared with the file's absolute path written as {@code %s}.</li>
  *   <li>{@code // error: E0301} expects a diagnostic with that code on this line; {@code // error@+1: E0301} on the
  *       next line, {@code @-2} two lines up; several codes may be listed, comma-separated, and words may follow them.</li>
  * </ul>
  */
-record LitFile(Path path, String text, List<String> run, List<String> checks, List<String> errChecks,
+record LitFile(Path path, String text, List<String> run, List<FileCheck.Check> checks, List<String> errChecks,
                Integer exit, List<Expected> errors) {
 
     /** An expected diagnostic: a code on a line. */
@@ -34,6 +37,8 @@ record LitFile(Path path, String text, List<String> run, List<String> checks, Li
 
     private static final Pattern RUN = Pattern.compile("//\\s*RUN:(.*)$");
     private static final Pattern CHECK = Pattern.compile("//\\s*CHECK:\\s?(.*)$");
+    private static final Pattern CHECK_NEXT = Pattern.compile("//\\s*CHECK-NEXT:\\s?(.*)$");
+    private static final Pattern CHECK_NOT = Pattern.compile("//\\s*CHECK-NOT:\\s?(.*)$");
     private static final Pattern CHECK_ERR = Pattern.compile("//\\s*CHECK-ERR:\\s?(.*)$");
     private static final Pattern EXIT = Pattern.compile("//\\s*EXIT:\\s*(-?\\d+)\\s*$");
     private static final Pattern ERROR =
@@ -47,7 +52,7 @@ record LitFile(Path path, String text, List<String> run, List<String> checks, Li
         String text = Files.readString(path).replace("\r\n", "\n");
         String[] lines = text.split("\n", -1);
         List<String> run = new ArrayList<>();
-        List<String> checks = new ArrayList<>();
+        List<FileCheck.Check> checks = new ArrayList<>();
         List<String> errChecks = new ArrayList<>();
         List<Expected> errors = new ArrayList<>();
         Integer exit = null;
@@ -65,7 +70,15 @@ record LitFile(Path path, String text, List<String> run, List<String> checks, Li
             } else if ((m = CHECK_ERR.matcher(line)).find()) {
                 errChecks.add(m.group(1).stripTrailing());
             } else if ((m = CHECK.matcher(line)).find()) {
-                checks.add(m.group(1).stripTrailing());
+                checks.add(new FileCheck.Check(FileCheck.Kind.CHECK, m.group(1).stripTrailing(), n));
+            } else if ((m = CHECK_NEXT.matcher(line)).find()) {
+                if (checks.stream().noneMatch(c -> c.kind() != FileCheck.Kind.NOT)) {
+                    throw new IllegalArgumentException(path + ":" + n + ": CHECK-NEXT needs a CHECK before it");
+                }
+                checks.add(new FileCheck.Check(FileCheck.Kind.NEXT, m.group(1).stripTrailing(), n));
+            } else if ((m = CHECK_NOT.matcher(line)).find()) {
+                if (m.group(1).isBlank()) throw new IllegalArgumentException(path + ":" + n + ": CHECK-NOT needs a text");
+                checks.add(new FileCheck.Check(FileCheck.Kind.NOT, m.group(1).stripTrailing(), n));
             } else if ((m = EXIT.matcher(line)).find()) {
                 if (exit != null) throw new IllegalArgumentException(path + ":" + n + ": more than one EXIT line");
                 exit = Integer.parseInt(m.group(1));
@@ -82,7 +95,7 @@ record LitFile(Path path, String text, List<String> run, List<String> checks, Li
         }
         if (runLines > 1) throw new IllegalArgumentException(path + ": one RUN line per file (found " + runLines + ")");
         if (runLines == 0 && (!checks.isEmpty() || !errChecks.isEmpty() || exit != null)) {
-            throw new IllegalArgumentException(path + ": CHECK, CHECK-ERR and EXIT need a RUN line");
+            throw new IllegalArgumentException(path + ": CHECK lines, CHECK-ERR and EXIT need a RUN line");
         }
         if (runLines > 0 && !errors.isEmpty()) {
             throw new IllegalArgumentException(path + ": a file has either a RUN line or `// error:` annotations, not both");

@@ -24,9 +24,15 @@ class LitFileTest {
         LitFile lf = read("// RUN: ncdc ir %s --axis 'A=4'\n// CHECK: circuit f\n// CHECK-ERR: note\n// EXIT: 1\n");
         assertEquals(List.of("ir", "%s", "--axis", "A=4"), lf.run());
         assertEquals(dir.resolve("case.ncd").toAbsolutePath().normalize().toString(), lf.runArgs().get(1));
-        assertEquals(List.of("circuit f"), lf.checks());
+        assertEquals(List.of(new FileCheck.Check(FileCheck.Kind.CHECK, "circuit f", 2)), lf.checks());
         assertEquals(List.of("note"), lf.errChecks());
         assertEquals(1, lf.expectedExit());
+    }
+
+    @Test void checkNextAndCheckNotKeepTheirOrderAndLine() throws IOException {
+        LitFile lf = read("// RUN: ncdc ir %s\n// CHECK-NOT: %9\n// CHECK: a\n// CHECK-NEXT: b\n// CHECK-NOT: c\n");
+        assertEquals(List.of(new FileCheck.Check(FileCheck.Kind.NOT, "%9", 2), new FileCheck.Check(FileCheck.Kind.CHECK, "a", 3),
+                new FileCheck.Check(FileCheck.Kind.NEXT, "b", 4), new FileCheck.Check(FileCheck.Kind.NOT, "c", 5)), lf.checks());
     }
 
     @Test void errorAnnotationsPointAtTheirLine() throws IOException {
@@ -44,6 +50,10 @@ class LitFileTest {
         assertThrows(IllegalArgumentException.class, () -> read("// CHECK: x\n"));
         assertThrows(IllegalArgumentException.class, () -> read("// RUN: ncdc check %s\nx // error: E0201\n"));
         assertThrows(IllegalArgumentException.class, () -> read("// EXIT: one\n"));
+        assertThrows(IllegalArgumentException.class, () -> read("// RUN: ncdc ir %s\n// CHECK-NOT: a\n// CHECK-NEXT: b\n"), "nothing to follow");
+        assertThrows(IllegalArgumentException.class, () -> read("// RUN: ncdc ir %s\n// CHECK-NOT:\n"), "an empty CHECK-NOT");
+        assertThrows(IllegalArgumentException.class, () -> read("// RUN: ncdc ir %s\n// CHECK-NEXTT: b\n"));
+        assertThrows(IllegalArgumentException.class, () -> read("// CHECK-NOT: x\n"));
     }
 
     @Test void normalizeReplacesPathsAndTrailingSpace() {

@@ -58,8 +58,8 @@ class LitTest {
         if (lf.expectedExit() != 3 && r.internalError()) {
             fail(name + ": `" + cmd + "` reported an internal error\n" + r.describe());
         }
-        inOrder(name, cmd, "stdout", lf.checks(), out, r);
-        inOrder(name, cmd, "stderr", lf.errChecks(), err, r);
+        checkLines(name, cmd, "stdout", lf.checks(), out, r);
+        checkLines(name, cmd, "stderr", lf.errChecks().stream().map(FileCheck.Check::of).toList(), err, r);
 
         Path golden = sidecar(lf.path());
         // The sidecar holds stdout unless CHECK or CHECK-ERR lines state the expectations; if it exists, it counts.
@@ -83,17 +83,9 @@ class LitTest {
         }
     }
 
-    /** Each CHECK text must appear in {@code text}, each after the end of the previous one. */
-    private static void inOrder(String name, String cmd, String stream, List<String> checks, String text, Ncdc.Result r) {
-        int at = 0;
-        for (String c : checks) {
-            int i = text.indexOf(c, at);
-            if (i < 0) {
-                String where = text.indexOf(c) >= 0 ? " after the previous CHECK (it appears earlier: order matters)" : "";
-                fail(name + ": `" + cmd + "`: " + stream + " lacks `" + c + "`" + where + "\n" + r.describe());
-            }
-            at = i + c.length();
-        }
+    /** The CHECK lines against one stream ({@link FileCheck}). */
+    private static void checkLines(String name, String cmd, String stream, List<FileCheck.Check> checks, String text, Ncdc.Result r) {
+        FileCheck.mismatch(checks, text).ifPresent(why -> fail(name + ": `" + cmd + "`: " + stream + ": " + why + "\n" + r.describe()));
     }
 
     static Path sidecar(Path ncd) {

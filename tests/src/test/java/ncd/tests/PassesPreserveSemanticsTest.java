@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The standard pass pipeline (fold, simplify, cse, dce) changes no result: for every circuit and law of every
- * stdlib module and example (sized as {@link JvmDifferentialTest} sizes them), and for random well-typed programs
+ * stdlib module and example (sized as {@link BackendDifferentialTest} sizes them), and for random well-typed programs
  * from its generator, the reference interpreter gives bit-identical outputs, states and parameters on the graph
  * before and after the passes, stepped with the same random inputs; so does each pass run alone on the lowered
  * graph. The IR verifier runs after every pass.
@@ -54,7 +54,7 @@ class PassesPreserveSemanticsTest {
             for (String name : names) {
                 String label = Repo.relative(f) + ": " + name;
                 tests.add(DynamicTest.dynamicTest(label, f.toUri(),
-                        () -> same(label, prog.graph(name, JvmDifferentialTest.sizes(prog, name)), SEED)));
+                        () -> same(label, prog.graph(name, BackendDifferentialTest.sizes(prog, name)), SEED)));
             }
         }
         assertTrue(tests.size() > 20, "found the stdlib and examples");
@@ -64,7 +64,7 @@ class PassesPreserveSemanticsTest {
     @TestFactory
     Stream<DynamicTest> randomProgramsComputeTheSameAfterThePasses() {
         return IntStream.range(0, RANDOM_PROGRAMS).mapToObj(i -> DynamicTest.dynamicTest("program " + i, () -> {
-            String text = new JvmDifferentialTest.ProgramGenerator(i).program();
+            String text = new ProgramGenerator(i).program();
             Compiled prog = Ncd.compile(Repo.root().resolve("tests/target/passes_random_" + i + ".ncd"), text);
             try {
                 same("program " + i, prog.graph("P", Map.of()), i);
