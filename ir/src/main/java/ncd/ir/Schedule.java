@@ -32,6 +32,12 @@ public record Schedule(Fusion fusion, Memory memory) {
             chain = List.copyOf(chain);
             offsets = List.copyOf(offsets);
         }
+
+        /** The window's input: what the reduction reads. */
+        public Node x() { return window.input(0); }
+
+        /** The window's attribute: its dimensions and boundary. */
+        public Attr.Window attr() { return (Attr.Window) window.attr(); }
     }
 
     /**

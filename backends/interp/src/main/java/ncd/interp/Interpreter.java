@@ -1,7 +1,6 @@
 package ncd.interp;
 
 import ncd.ir.Attr;
-import ncd.ir.Axis;
 import ncd.ir.Graph;
 import ncd.ir.Node;
 import ncd.ir.Op;
@@ -58,7 +57,7 @@ public final class Interpreter implements Executable {
     public void setParam(String path, Tensor value) {
         Tensor old = params.get(path);
         if (old == null) throw new InterpreterException("no parameter " + path + "; parameters: " + params.keySet());
-        params.put(path, conform(value, old.type(), "parameter " + path));
+        params.put(path, value.conform(old.type(), "parameter " + path, InterpreterException::new));
     }
 
     /** The current state, by name. */
@@ -96,7 +95,7 @@ public final class Interpreter implements Executable {
             String name = ((Attr.Named) in.attr()).name();
             Tensor t = inputs.get(name);
             if (t == null) throw new InterpreterException("input " + name + " is missing; the circuit takes " + inputNames());
-            bound.put(in, Kernels.values(conform(t, in.type(), "input " + name)));
+            bound.put(in, Kernels.values(t.conform(in.type(), "input " + name, InterpreterException::new)));
         }
         for (String name : inputs.keySet()) {
             if (!inputNames().contains(name)) throw new InterpreterException("no input " + name + "; the circuit takes " + inputNames());
@@ -152,25 +151,6 @@ public final class Interpreter implements Executable {
             Node x = work.pop();
             if (into.add(x)) x.inputs().forEach(work::push);
         }
-    }
-
-    /** {@code t} laid out as {@code want}: axes matched by name, sizes and dtype checked. */
-    static Tensor conform(Tensor t, TensorType want, String what) {
-        TensorType have = t.type();
-        if (!have.axisNameSet().equals(want.axisNameSet())) {
-            throw new InterpreterException(what + " has axes " + have.axesText() + " but the circuit expects " + want.axesText());
-        }
-        for (Axis a : want.axes()) {
-            Axis h = have.axis(a.name());
-            if (h.size() != a.size()) {
-                throw new InterpreterException(what + ": axis " + a.name() + " has size " + h.size() + ", but the circuit expects " + a.size());
-            }
-        }
-        if (have.dtype() != want.dtype()) {
-            throw new InterpreterException(what + " is " + have.dtype().word() + " but the circuit expects " + want.dtype().word());
-        }
-        Tensor laid = have.axes().equals(want.axes()) ? t : t.transposeTo(want.axisNames());
-        return laid.withType(want);
     }
 
     static Tensor tensor(TensorType t, double[] v) {

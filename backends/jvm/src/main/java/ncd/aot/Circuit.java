@@ -1,6 +1,5 @@
 package ncd.aot;
 
-import ncd.ir.Axis;
 import ncd.ir.TensorType;
 import ncd.jvm.AotSupport;
 import ncd.jvm.Kernel;
@@ -181,7 +180,7 @@ public final class Circuit {
     /** Sets input {@code name} from a tensor; its axes are matched by name (and transposed if their order differs). */
     public void setInput(String name, Tensor value) {
         Descriptor.Port p = port(inputs, "input", name);
-        Tensor t = conform(value, p.type(), "input " + name);
+        Tensor t = value.conform(p.type(), "input " + name, IllegalArgumentException::new);
         System.arraycopy(t.data(), 0, kernel.buffer(p.slot()), 0, t.size());
     }
 
@@ -270,7 +269,7 @@ public final class Circuit {
     /** Replaces a parameter's values (axes matched by name). */
     public void setParam(String path, Tensor value) {
         Descriptor.Port p = port(params, "parameter", path);
-        Tensor t = conform(value, p.type(), "parameter " + path);
+        Tensor t = value.conform(p.type(), "parameter " + path, IllegalArgumentException::new);
         System.arraycopy(t.data(), 0, kernel.buffer(p.slot()), 0, t.size());
     }
 
@@ -292,25 +291,6 @@ public final class Circuit {
             throw new IllegalArgumentException("no " + what + " " + name + "; the circuit's " + plural + ": " + ports.keySet());
         }
         return p;
-    }
-
-    /** {@code t} laid out as {@code want}: axes matched by name, sizes and dtype checked. */
-    private static Tensor conform(Tensor t, TensorType want, String what) {
-        TensorType have = t.type();
-        if (!have.axisNameSet().equals(want.axisNameSet())) {
-            throw new IllegalArgumentException(what + " has axes " + have.axesText() + " but the circuit expects " + want.axesText());
-        }
-        for (Axis a : want.axes()) {
-            Axis h = have.axis(a.name());
-            if (h.size() != a.size()) {
-                throw new IllegalArgumentException(what + ": axis " + a.name() + " has size " + h.size() + ", but the circuit expects " + a.size());
-            }
-        }
-        if (have.dtype() != want.dtype()) {
-            throw new IllegalArgumentException(what + " is " + have.dtype().word() + " but the circuit expects " + want.dtype().word());
-        }
-        Tensor laid = have.axes().equals(want.axes()) ? t : t.transposeTo(want.axisNames());
-        return laid.withType(want);
     }
 
     private static int count(TensorType t) { return t.arrayLength(); }

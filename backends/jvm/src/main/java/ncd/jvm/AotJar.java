@@ -284,7 +284,7 @@ public final class AotJar {
     // ------------------------------------------------------------------------------------------------ two classes
 
     /**
-     * The class generated as if this JVM had no Vector API: {@link Fused} decides on byte-lane loops from
+     * The class generated as if this JVM had no Vector API: {@link FusedBytes} decides on byte-lane loops from
      * {@link Gemm.VectorProbe#PRESENT}, which is fixed per class loader, so the backend is loaded a second time in
      * a private loader whose probe read {@code -Dncd.jvm.vector=false}. Returns {class bytes, buffers, slots the plan
      * made before generating}.

@@ -291,13 +291,8 @@ final class ClassGen {
                               MethodGen.Nest inner, int out, int in, long count) {
         if (!Gemm.VectorProbe.PRESENT || it.dtype() != DType.F32 || t.dtype() != DType.F32) return false;
         if (inner.rank() != 1 || inner.strides()[0][0] != 1 || inner.sizes()[0] < VecF.LANES) return false;
-        String helper;
-        switch (r.fn()) {
-            case SUM, MEAN -> helper = "sum";
-            case MAX -> helper = "max";
-            case MIN -> helper = "min";
-            default -> { return false; }
-        }
+        String helper = Reduction.floatRow(r.fn());
+        if (helper == null) return false;
         MethodVisitor mv = g.mv;
         int zero = g.intLocal(0), len = inner.sizes()[0];
         g.nest(outer, new int[] {zero, zero}, (idx, c) -> {
@@ -337,9 +332,6 @@ final class ClassGen {
         }
         MethodGen.Nest inner = MethodGen.Nest.of(rs, new int[][] {rst});
         if (rowReduce(g, n, r, it, t, outer, inner, out, in, count)) return;
-        // i32 sums and products wrap (docs/semantics.md): int accumulation; i32 max and min are exact in int
-        boolean intAcc = it.dtype() == DType.I32;
-        boolean bool = it.dtype() == DType.BOOL || intAcc;
         MethodVisitor mv = g.mv;
         int zero = g.intLocal(0);
         long total = count;
@@ -347,66 +339,15 @@ final class ClassGen {
             int ib = g.local(1);
             idx.push(1);
             mv.visitVarInsn(ISTORE, ib);
-            int acc = g.local(bool ? 1 : 2), v = g.local(2);
-            switch (r.fn()) {
-                case ANY -> g.iconst(0);
-                case ALL -> g.iconst(1);
-                case SUM, MEAN -> { if (intAcc) g.iconst(0); else g.dconst(0); }
-                case MAX -> { if (intAcc) g.iconst(Integer.MIN_VALUE); else g.dconst(Double.NEGATIVE_INFINITY); }
-                case MIN -> { if (intAcc) g.iconst(Integer.MAX_VALUE); else g.dconst(Double.POSITIVE_INFINITY); }
-                case PROD -> { if (intAcc) g.iconst(1); else g.dconst(1); }
-                default -> throw new IllegalStateException(r.fn().name());
-            }
-            mv.visitVarInsn(bool ? ISTORE : DSTORE, acc);
+            Reduction acc = Reduction.start(g, r.fn(), it.dtype());
             g.nest(inner, new int[] {ib}, (j, c2) -> {
                 mv.visitVarInsn(ALOAD, in);
                 j.push(0);
-                Kind k = g.aload(it.dtype());
-                if (intAcc) {
-                    mv.visitVarInsn(ILOAD, acc);
-                    switch (r.fn()) {
-                        case SUM -> mv.visitInsn(IADD);
-                        case PROD -> mv.visitInsn(IMUL);
-                        case MAX, MIN -> g.math(r.fn() == Attr.ReduceFn.MAX ? "max" : "min", "(II)I");
-                        default -> throw new IllegalStateException(r.fn().name());
-                    }
-                    mv.visitVarInsn(ISTORE, acc);
-                    return;
-                }
-                if (bool) {
-                    mv.visitVarInsn(ILOAD, acc);
-                    mv.visitInsn(r.fn() == Attr.ReduceFn.ANY ? IOR : IAND);
-                    mv.visitVarInsn(ISTORE, acc);
-                    return;
-                }
-                g.toD(k);
-                switch (r.fn()) {
-                    case SUM, MEAN, PROD -> {
-                        mv.visitVarInsn(DLOAD, acc);
-                        mv.visitInsn(r.fn() == Attr.ReduceFn.PROD ? DMUL : DADD);
-                    }
-                    case MAX, MIN -> {
-                        mv.visitVarInsn(DSTORE, v);
-                        mv.visitVarInsn(DLOAD, acc);
-                        mv.visitVarInsn(DLOAD, v);
-                        g.rt(r.fn() == Attr.ReduceFn.MAX ? "maxAcc" : "minAcc", "(DD)D");
-                    }
-                    default -> throw new IllegalStateException(r.fn().name());
-                }
-                mv.visitVarInsn(DSTORE, acc);
+                acc.add(g.aload(it.dtype()));
             });
             mv.visitVarInsn(ALOAD, out);
             idx.push(0);
-            if (bool) {
-                mv.visitVarInsn(ILOAD, acc);
-            } else {
-                mv.visitVarInsn(DLOAD, acc);
-                if (r.fn() == Attr.ReduceFn.MEAN) {
-                    g.dconst(total);
-                    mv.visitInsn(DDIV);
-                }
-                g.toStore(Kind.D, t.dtype());
-            }
+            acc.finish(t.dtype(), total);
             g.astore(t.dtype());
         });
     }
@@ -422,7 +363,11 @@ final class ClassGen {
         MethodGen.Nest inner = new MethodGen.Nest(new int[] {size}, new int[][] {{Shapes.stride(it, r.axis())}});
         MethodVisitor mv = g.mv;
         int zero = g.intLocal(0);
-        boolean max = r.fn() == Attr.ReduceFn.ARGMAX;
+        boolean max = switch (r.fn()) {
+            case ARGMAX -> true;
+            case ARGMIN -> false;
+            case SUM, MEAN, MAX, MIN, PROD, ANY, ALL -> throw new IllegalStateException("not an arg_reduce: " + r.fn());
+        };
         g.nest(outer, new int[] {zero, zero}, (idx, c) -> {
             int ib = g.local(1), best = g.local(2), v = g.local(2), bi = g.local(1);
             idx.push(1);

@@ -12,6 +12,9 @@ import static org.objectweb.asm.Opcodes.*;
  * f32 {@code + - * /}, negation, abs, max and min run in float (the correctly rounded f32 result is what the
  * interpreter's double computation rounds to); transcendental functions, powers and float remainders run in double
  * through {@link Math} and are rounded when stored; i32 arithmetic wraps like Java's int.
+ *
+ * <p>Also which unary and binary functions have vector-lane forms, f32 ({@link VecF}) and byte ({@link Vec}): what a
+ * unary or binary function means is written here and nowhere else in the backend.
  */
 final class Elementwise {
     private Elementwise() {}
@@ -24,7 +27,7 @@ final class Elementwise {
 
     static Kind value(MethodGen g, Node n, Loader in, RandomArgs rnd) {
         return switch (n.op()) {
-            case UNARY -> unary(g, (Attr.Unary) n.attr(), n.input(0).type().dtype(), in);
+            case UNARY -> unary(g, (Attr.Unary) n.attr(), in);
             case BINARY -> binary(g, ((Attr.Binary) n.attr()).fn(), n.input(0).type().dtype(), in);
             case WHERE -> {
                 in.load(0);
@@ -36,138 +39,144 @@ final class Elementwise {
             }
             case CAST -> cast(g, ((Attr.Cast) n.attr()).to(), in.load(0));
             case EXPAND, TRANSPOSE -> in.load(0);
-            case RANDOM -> {
-                Attr.Random r = (Attr.Random) n.attr();
-                g.toD(in.load(0));
-                switch (r.dist()) {
-                    case UNIFORM, NORMAL -> {
-                        g.toD(in.load(1));
-                        rnd.push();
-                        g.rt(r.dist() == Attr.Dist.UNIFORM ? "uniform" : "normal", "(DDJJI)D");
-                        yield Kind.D;
-                    }
-                    case BERNOULLI -> {
-                        rnd.push();
-                        g.rt("bernoulli", "(DJJI)Z");
-                        yield Kind.I;
-                    }
-                }
-                throw new AssertionError(r.dist());
-            }
-            default -> throw new IllegalArgumentException("not elementwise: " + n);
+            case RANDOM -> random(g, (Attr.Random) n.attr(), in, rnd);
+            case INPUT, PARAM, CONST, IOTA, STATE_READ, REDUCE, ARG_REDUCE, CONTRACT, RENAME, SPLIT, MERGE, SLICE, SELECT,
+                 ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> throw new IllegalArgumentException("not elementwise: " + n);
         };
     }
 
-    private static Kind unary(MethodGen g, Attr.Unary u, DType d, Loader in) {
+    private static Kind random(MethodGen g, Attr.Random r, Loader in, RandomArgs rnd) {
+        g.toD(in.load(0));
+        return switch (r.dist()) {
+            case UNIFORM, NORMAL -> {
+                g.toD(in.load(1));
+                rnd.push();
+                g.rt(r.dist() == Attr.Dist.UNIFORM ? "uniform" : "normal", "(DDJJI)D");
+                yield Kind.D;
+            }
+            case BERNOULLI -> {
+                rnd.push();
+                g.rt("bernoulli", "(DJJI)Z");
+                yield Kind.I;
+            }
+        };
+    }
+
+    private static Kind unary(MethodGen g, Attr.Unary u, Loader in) {
         Kind k = in.load(0);
         String kd = MethodGen.desc(k);
-        switch (u.fn()) {
+        return switch (u.fn()) {
             case NOT -> {
                 g.iconst(1);
                 g.mv.visitInsn(IXOR);
-                return Kind.I;
+                yield Kind.I;
             }
             case NEG -> {
                 g.mv.visitInsn(switch (k) { case I -> INEG; case F -> FNEG; case D -> DNEG; });
-                return k;
+                yield k;
             }
             case ABS -> {
                 g.math("abs", "(" + kd + ")" + kd);
-                return k;
+                yield k;
             }
             case SIGN -> {
                 if (k == Kind.I) g.mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "signum", "(I)I", false);
                 else g.math("signum", "(" + kd + ")" + kd);
-                return k;
+                yield k;
             }
             case RELU -> {
                 g.rt("relu", "(" + kd + ")" + kd);
-                return k;
+                yield k;
             }
             case POW_CONST -> {
                 if (k == Kind.F && u.exponent() == 2.0) {
                     g.mv.visitInsn(DUP);
                     g.mv.visitInsn(FMUL);
-                    return Kind.F;
+                    yield Kind.F;
                 }
                 g.toD(k);
                 g.dconst(u.exponent());
                 g.math("pow", "(DD)D");
-                return Kind.D;
+                yield Kind.D;
             }
             case SIGMOID -> {
                 g.toD(k);
                 g.rt("sigmoid", "(D)D");
-                return Kind.D;
+                yield Kind.D;
             }
-            case EXP, LOG, SQRT, TANH, SIN, COS, FLOOR, CEIL, ROUND -> {
-                g.toD(k);
-                String m = switch (u.fn()) {
-                    case EXP -> "exp"; case LOG -> "log"; case SQRT -> "sqrt"; case TANH -> "tanh"; case SIN -> "sin";
-                    case COS -> "cos"; case FLOOR -> "floor"; case CEIL -> "ceil"; default -> "rint";
-                };
-                g.math(m, "(D)D");
-                return Kind.D;
-            }
-        }
-        throw new AssertionError(u.fn());
+            case EXP -> inDouble(g, k, "exp");
+            case LOG -> inDouble(g, k, "log");
+            case SQRT -> inDouble(g, k, "sqrt");
+            case TANH -> inDouble(g, k, "tanh");
+            case SIN -> inDouble(g, k, "sin");
+            case COS -> inDouble(g, k, "cos");
+            case FLOOR -> inDouble(g, k, "floor");
+            case CEIL -> inDouble(g, k, "ceil");
+            case ROUND -> inDouble(g, k, "rint");
+        };
+    }
+
+    /** {@link Math}{@code .name} of the value on the stack, in double. */
+    private static Kind inDouble(MethodGen g, Kind k, String name) {
+        g.toD(k);
+        g.math(name, "(D)D");
+        return Kind.D;
     }
 
     private static Kind binary(MethodGen g, Attr.BinaryFn fn, DType d, Loader in) {
         var mv = g.mv;
-        if (fn.isLogical()) {
-            in.load(0);
-            in.load(1);
-            mv.visitInsn(switch (fn) { case AND -> IAND; case OR -> IOR; default -> IXOR; });
-            return Kind.I;
-        }
         Kind k = MethodGen.kindOf(d);
         String kd = MethodGen.desc(k);
-        if (fn.isComparison() && k == Kind.I) {
-            intCompare(g, fn, in);
-            return Kind.I;
-        }
-        if (fn.isComparison()) {
-            in.load(0);
-            in.load(1);
-            g.rt(fn.word(), "(" + kd + kd + ")Z");
-            return Kind.I;
-        }
-        switch (fn) {
+        return switch (fn) {
+            case AND, OR, XOR -> {
+                in.load(0);
+                in.load(1);
+                mv.visitInsn(fn == Attr.BinaryFn.AND ? IAND : fn == Attr.BinaryFn.OR ? IOR : IXOR);
+                yield Kind.I;
+            }
+            case EQ, NE, LT, LE, GT, GE -> {
+                if (k == Kind.I) {
+                    intCompare(g, fn, in);
+                } else {
+                    in.load(0);
+                    in.load(1);
+                    g.rt(fn.word(), "(" + kd + kd + ")Z");
+                }
+                yield Kind.I;
+            }
             case MOD, POW -> {
                 if (k == Kind.I) {
                     in.load(0);
                     in.load(1);
                     g.rt(fn == Attr.BinaryFn.MOD ? "imod" : "ipow", "(II)I");
-                    return Kind.I;
+                    yield Kind.I;
                 }
                 g.toD(in.load(0));
                 g.toD(in.load(1));
                 if (fn == Attr.BinaryFn.MOD) g.rt("fmod", "(DD)D"); else g.math("pow", "(DD)D");
-                return Kind.D;
+                yield Kind.D;
             }
             case MAX, MIN -> {
                 in.load(0);
                 in.load(1);
                 g.math(fn == Attr.BinaryFn.MAX ? "max" : "min", "(" + kd + kd + ")" + kd);
-                return k;
+                yield k;
             }
             case DIV -> {
                 in.load(0);
                 in.load(1);
                 if (k == Kind.I) g.rt("idiv", "(II)I"); else mv.visitInsn(k == Kind.F ? FDIV : DDIV);
-                return k;
+                yield k;
             }
             case ADD, SUB, MUL -> {
                 in.load(0);
                 in.load(1);
-                int base = switch (fn) { case ADD -> IADD; case SUB -> ISUB; default -> IMUL; };
+                int base = fn == Attr.BinaryFn.ADD ? IADD : fn == Attr.BinaryFn.SUB ? ISUB : IMUL;
                 // IADD, LADD, FADD, DADD are consecutive opcodes (likewise SUB and MUL)
                 mv.visitInsn(base + switch (k) { case I -> 0; case F -> 2; case D -> 3; });
-                return k;
+                yield k;
             }
-            default -> throw new AssertionError(fn);
-        }
+        };
     }
 
     /**
@@ -177,60 +186,117 @@ final class Elementwise {
      */
     private static void intCompare(MethodGen g, Attr.BinaryFn fn, Loader in) {
         var mv = g.mv;
-        switch (fn) {
-            case EQ, NE -> {
-                in.load(0);
-                in.load(1);
+        boolean equality = fn == Attr.BinaryFn.EQ || fn == Attr.BinaryFn.NE;
+        if (equality) {
+            in.load(0);
+            in.load(1);
+            mv.visitInsn(IXOR);
+            mv.visitInsn(DUP);
+            mv.visitInsn(INEG);
+            mv.visitInsn(IOR);
+            g.iconst(31);
+            mv.visitInsn(IUSHR);
+            if (fn == Attr.BinaryFn.EQ) {
+                g.iconst(1);
                 mv.visitInsn(IXOR);
-                mv.visitInsn(DUP);
-                mv.visitInsn(INEG);
-                mv.visitInsn(IOR);
-                g.iconst(31);
-                mv.visitInsn(IUSHR);
-                if (fn == Attr.BinaryFn.EQ) {
-                    g.iconst(1);
-                    mv.visitInsn(IXOR);
-                }
             }
-            case LT, GE, GT, LE -> {
-                in.load(0);
-                mv.visitInsn(I2L);
-                in.load(1);
-                mv.visitInsn(I2L);
-                mv.visitInsn(LSUB);                                    // d = x - y, exact in long
-                if (fn == Attr.BinaryFn.GT || fn == Attr.BinaryFn.LE) mv.visitInsn(LNEG);
-                g.iconst(63);
-                mv.visitInsn(LUSHR);                                   // lt: d < 0; gt: -d < 0
-                mv.visitInsn(L2I);
-                if (fn == Attr.BinaryFn.GE || fn == Attr.BinaryFn.LE) {
-                    g.iconst(1);
-                    mv.visitInsn(IXOR);
-                }
-            }
-            default -> throw new AssertionError(fn);
+            return;
+        }
+        in.load(0);
+        mv.visitInsn(I2L);
+        in.load(1);
+        mv.visitInsn(I2L);
+        mv.visitInsn(LSUB);                                    // d = x - y, exact in long
+        if (fn == Attr.BinaryFn.GT || fn == Attr.BinaryFn.LE) mv.visitInsn(LNEG);
+        g.iconst(63);
+        mv.visitInsn(LUSHR);                                   // lt: d < 0; gt: -d < 0
+        mv.visitInsn(L2I);
+        if (fn == Attr.BinaryFn.GE || fn == Attr.BinaryFn.LE) {
+            g.iconst(1);
+            mv.visitInsn(IXOR);
         }
     }
 
     private static Kind cast(MethodGen g, DType to, Kind k) {
         var mv = g.mv;
-        switch (to) {
+        return switch (to) {
             case F32 -> {
                 if (k == Kind.D) mv.visitInsn(D2F); else if (k == Kind.I) mv.visitInsn(I2F);
-                return Kind.F;
+                yield Kind.F;
             }
             case F64 -> {
                 g.toD(k);
-                return Kind.D;
+                yield Kind.D;
             }
             case I32 -> {
                 if (k == Kind.F) mv.visitInsn(F2I); else if (k == Kind.D) mv.visitInsn(D2I);
-                return Kind.I;
+                yield Kind.I;
             }
             case BOOL -> {
                 g.rt("nz", "(" + MethodGen.desc(k) + ")Z");
-                return Kind.I;
+                yield Kind.I;
             }
-        }
-        throw new AssertionError(to);
+        };
+    }
+
+    // ------------------------------------------------------------------------------------------------ vector lanes
+
+    /**
+     * The {@link VecF} method computing {@code u} on f32 lanes, or null when it has none, or only one within about an
+     * ulp and {@code exactMath} asks for the interpreter's results.
+     */
+    static String floatLanes(Attr.Unary u, boolean exactMath) {
+        return switch (u.fn()) {
+            case NEG, ABS, RELU, SQRT -> u.fn().word();
+            case POW_CONST -> u.exponent() == 2.0 ? "square" : null;
+            case EXP, LOG, TANH, SIN, COS, SIGMOID -> exactMath ? null : u.fn().word();
+            case SIGN, FLOOR, CEIL, ROUND, NOT -> null;
+        };
+    }
+
+    /** The {@link VecF} method computing {@code fn} of two f32 lanes, or null when it has none. */
+    static String floatLanes(Attr.BinaryFn fn) {
+        return switch (fn) {
+            case ADD, SUB, MUL, DIV, MAX, MIN -> fn.word();
+            case MOD, POW, EQ, NE, LT, LE, GT, GE, AND, OR, XOR -> null;
+        };
+    }
+
+    /** A byte-lane ({@link Vec}) form of a function: the method computing it, and the range {@code [lo, hi]} of its results. */
+    record ByteLanes(String method, long lo, long hi) {}
+
+    /**
+     * {@code fn} on byte lanes holding (dtype {@code d}) values in {@code a}, exactly; null when it has no such form.
+     */
+    static ByteLanes byteLanes(Attr.UnaryFn fn, DType d, long[] a) {
+        return switch (fn) {
+            case NOT -> new ByteLanes("not", 0, 1);
+            case NEG -> d == DType.I32 ? new ByteLanes("neg", -a[1], -a[0]) : null;
+            case ABS, SIGN, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SIN, COS, FLOOR, CEIL, ROUND, POW_CONST -> null;
+        };
+    }
+
+    /**
+     * {@code fn} on byte lanes holding values in {@code a} and {@code b}, exactly (as far as the operands go: the caller
+     * checks that the result range fits a byte); null when it has no such form.
+     */
+    static ByteLanes byteLanes(Attr.BinaryFn fn, long[] a, long[] b) {
+        return switch (fn) {
+            case ADD -> new ByteLanes("add", a[0] + b[0], a[1] + b[1]);
+            case SUB -> new ByteLanes("sub", a[0] - b[1], a[1] - b[0]);
+            case MUL -> {
+                long p = a[0] * b[0], q = a[0] * b[1], r = a[1] * b[0], u = a[1] * b[1];
+                yield new ByteLanes("mul", Math.min(Math.min(p, q), Math.min(r, u)), Math.max(Math.max(p, q), Math.max(r, u)));
+            }
+            case AND, OR, XOR -> new ByteLanes(fn.word(), 0, 1);
+            // when a - b fits a byte and is not -128, the cheaper Vec.eqs / nes
+            case EQ, NE -> new ByteLanes(fn.word() + (a[0] - b[1] > Byte.MIN_VALUE && a[1] - b[0] <= Byte.MAX_VALUE ? "s" : ""), 0, 1);
+            case LT, LE, GT, GE -> {
+                // Vec compares by the sign of the difference: both differences must fit a byte
+                long hi = Math.max(a[1] - b[0], b[1] - a[0]), lo = Math.min(a[0] - b[1], b[0] - a[1]);
+                yield hi > Byte.MAX_VALUE || lo < Byte.MIN_VALUE ? null : new ByteLanes(fn.word(), 0, 1);
+            }
+            case DIV, MOD, POW, MAX, MIN -> null;
+        };
     }
 }

@@ -1,13 +1,11 @@
 package ncd.jvm;
 
-import ncd.ir.Attr;
 import ncd.ir.Graph;
 import ncd.ir.Node;
 import ncd.ir.Schedule;
 
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,18 +16,10 @@ import java.util.Set;
  * in their users' loop, in registers). This class is the backend's view of that decision.
  */
 final class Fusion {
-    /**
-     * A reduction over a window's offsets: {@code chain} are the unary/cast nodes between the window and the
-     * reduction, first applied first; {@code offsets} the reduced axes in the reduction input's order.
-     */
-    record Stencil(Node reduce, Node window, List<Node> chain, List<String> offsets) {
-        Node x() { return window.input(0); }
-        Attr.Window attr() { return (Attr.Window) window.attr(); }
-    }
-
     /** Nodes computed inside another node's loop: they get no buffer and no method. */
     final Set<Node> inlined = new HashSet<>();
-    final Map<Node, Stencil> stencils = new HashMap<>();
+    /** Fused stencils ({@link Schedule.Stencil}), keyed by their reduction. */
+    final Map<Node, Schedule.Stencil> stencils = new HashMap<>();
     /** Inlined nodes read more than once in their loop: computed once per element into a local. */
     final Set<Node> shared = new HashSet<>();
 
@@ -39,9 +29,7 @@ final class Fusion {
     static Fusion of(Graph graph, Schedule.Fusion f) {
         Fusion out = new Fusion();
         out.inlined.addAll(f.roots().keySet());
-        for (Schedule.Stencil s : f.stencils().values()) {
-            out.stencils.put(s.reduce(), new Stencil(s.reduce(), s.window(), s.chain(), s.offsets()));
-        }
+        out.stencils.putAll(f.stencils());
         Map<Node, Integer> reads = new HashMap<>();
         for (Node n : graph.nodes()) for (Node in : n.inputs()) reads.merge(in, 1, Integer::sum);
         for (Node n : out.inlined) if (reads.getOrDefault(n, 0) > 1) out.shared.add(n);

@@ -1,7 +1,6 @@
 package ncd.jvm;
 
 import ncd.ir.Attr;
-import ncd.ir.Axis;
 import ncd.ir.Graph;
 import ncd.ir.Node;
 import ncd.ir.TensorType;
@@ -83,7 +82,7 @@ public final class JvmExecutable implements Executable {
     @Override public void setParam(String path, Tensor value) {
         Integer slot = plan.paramSlots.get(path);
         if (slot == null) throw new JvmRunException("no parameter " + path + "; parameters: " + params.keySet());
-        Tensor t = conform(value, plan.paramTypes.get(path), "parameter " + path);
+        Tensor t = value.conform(plan.paramTypes.get(path), "parameter " + path, JvmRunException::new);
         Object buf = plan.buffers.get(slot);
         System.arraycopy(t.data(), 0, buf, 0, t.size());
     }
@@ -112,7 +111,7 @@ public final class JvmExecutable implements Executable {
             String name = ((Attr.Named) in.attr()).name();
             Tensor t = inputs.get(name);
             if (t == null) throw new JvmRunException("input " + name + " is missing; the circuit takes " + inputNames());
-            Tensor c = conform(t, in.type(), "input " + name);
+            Tensor c = t.conform(in.type(), "input " + name, JvmRunException::new);
             System.arraycopy(c.data(), 0, kernel.buffer(plan.inputSlots.get(name)), 0, c.size());
         }
         for (String name : inputs.keySet()) {
@@ -186,24 +185,5 @@ public final class JvmExecutable implements Executable {
         if (buf instanceof double[] d) return Tensor.of(t, d.clone());
         if (buf instanceof int[] i) return Tensor.of(t, i.clone());
         return Tensor.of(t, ((boolean[]) buf).clone());
-    }
-
-    /** {@code t} laid out as {@code want}: axes matched by name, sizes and dtype checked (the interpreter's rules). */
-    static Tensor conform(Tensor t, TensorType want, String what) {
-        TensorType have = t.type();
-        if (!have.axisNameSet().equals(want.axisNameSet())) {
-            throw new JvmRunException(what + " has axes " + have.axesText() + " but the circuit expects " + want.axesText());
-        }
-        for (Axis a : want.axes()) {
-            Axis h = have.axis(a.name());
-            if (h.size() != a.size()) {
-                throw new JvmRunException(what + ": axis " + a.name() + " has size " + h.size() + ", but the circuit expects " + a.size());
-            }
-        }
-        if (have.dtype() != want.dtype()) {
-            throw new JvmRunException(what + " is " + have.dtype().word() + " but the circuit expects " + want.dtype().word());
-        }
-        Tensor laid = have.axes().equals(want.axes()) ? t : t.transposeTo(want.axisNames());
-        return laid.withType(want);
     }
 }

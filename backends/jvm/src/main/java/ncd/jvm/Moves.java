@@ -23,80 +23,101 @@ final class Moves {
         TensorType t = n.type();
         TensorType in = n.input(0).type();
         int[] os = Shapes.strides(t);
-        Attr a = n.attr();
         List<Piece> out = new ArrayList<>();
-        if (a instanceof Attr.Slice s) {
-            Piece p = byName(0, t, in, s.into().name(), s.axis());
-            p.inBase = s.start() * Shapes.stride(in, s.axis());
-            out.add(p);
-        } else if (a instanceof Attr.Select s) {
-            Piece p = byName(0, t, in, null, null);
-            p.inBase = s.index() * Shapes.stride(in, s.axis());
-            out.add(p);
-        } else if (a instanceof Attr.Roll r) {
-            int d = t.indexOf(r.axis()), size = t.axes().get(d).size();
-            int k = Math.floorMod(r.shift(), size);
-            Piece p = byName(0, t, in, null, null);
-            // y[i] = x[(i - k) mod n]: i in k..n-1 reads i - k, i in 0..k-1 reads i - k + n
-            add(out, p.restrict(d, k, size, -k));
-            add(out, p.restrict(d, 0, k, size - k));
-        } else if (a instanceof Attr.Shift s) {
-            int d = t.indexOf(s.axis()), size = t.axes().get(d).size();
-            int lo = Math.max(0, Math.min(size, s.shift())), hi = Math.max(0, Math.min(size, size + s.shift()));
-            Piece p = byName(0, t, in, null, null);
-            if (lo < hi) add(out, p.restrict(d, lo, hi, -s.shift()));
-            add(out, p.restrict(d, 0, Math.min(lo, hi), 0).filled(s.fill()));
-            add(out, p.restrict(d, Math.max(lo, hi), size, 0).filled(s.fill()));
-        } else if (a instanceof Attr.Repeat r) {
-            Piece p = new Piece(0);
-            int[] is = Shapes.strides(in);
-            for (int d = 0; d < t.rank(); d++) {
-                String name = t.axes().get(d).name();
-                if (name.equals(r.into().name())) {
-                    int j = in.indexOf(r.axis()), nIn = in.axes().get(j).size(), rep = r.into().size() / nIn;
-                    p.dim(nIn, os[d] * rep, is[j]);
-                    p.dim(rep, os[d], 0);
-                } else {
-                    p.dim(t.axes().get(d).size(), os[d], Shapes.stride(in, name));
-                }
+        return switch (n.op()) {
+            case SLICE -> {
+                Attr.Slice s = (Attr.Slice) n.attr();
+                Piece p = byName(0, t, in, s.into().name(), s.axis());
+                p.inBase = s.start() * Shapes.stride(in, s.axis());
+                out.add(p);
+                yield out;
             }
-            out.add(p);
-        } else if (a instanceof Attr.Merge m) {
-            Piece p = new Piece(0);
-            for (int d = 0; d < t.rank(); d++) {
-                String name = t.axes().get(d).name();
-                if (name.equals(m.into().name())) {
-                    int below = 1;
-                    for (String part : m.parts()) below *= in.axis(part).size();
-                    for (String part : m.parts()) {
-                        int size = in.axis(part).size();
-                        below /= size;
-                        p.dim(size, os[d] * below, Shapes.stride(in, part));
+            case SELECT -> {
+                Attr.Select s = (Attr.Select) n.attr();
+                Piece p = byName(0, t, in, null, null);
+                p.inBase = s.index() * Shapes.stride(in, s.axis());
+                out.add(p);
+                yield out;
+            }
+            case ROLL -> {
+                Attr.Roll r = (Attr.Roll) n.attr();
+                int d = t.indexOf(r.axis()), size = t.axes().get(d).size();
+                int k = Math.floorMod(r.shift(), size);
+                Piece p = byName(0, t, in, null, null);
+                // y[i] = x[(i - k) mod n]: i in k..n-1 reads i - k, i in 0..k-1 reads i - k + n
+                add(out, p.restrict(d, k, size, -k));
+                add(out, p.restrict(d, 0, k, size - k));
+                yield out;
+            }
+            case SHIFT -> {
+                Attr.Shift s = (Attr.Shift) n.attr();
+                int d = t.indexOf(s.axis()), size = t.axes().get(d).size();
+                int lo = Math.max(0, Math.min(size, s.shift())), hi = Math.max(0, Math.min(size, size + s.shift()));
+                Piece p = byName(0, t, in, null, null);
+                if (lo < hi) add(out, p.restrict(d, lo, hi, -s.shift()));
+                add(out, p.restrict(d, 0, Math.min(lo, hi), 0).filled(s.fill()));
+                add(out, p.restrict(d, Math.max(lo, hi), size, 0).filled(s.fill()));
+                yield out;
+            }
+            case REPEAT -> {
+                Attr.Repeat r = (Attr.Repeat) n.attr();
+                Piece p = new Piece(0);
+                int[] is = Shapes.strides(in);
+                for (int d = 0; d < t.rank(); d++) {
+                    String name = t.axes().get(d).name();
+                    if (name.equals(r.into().name())) {
+                        int j = in.indexOf(r.axis()), nIn = in.axes().get(j).size(), rep = r.into().size() / nIn;
+                        p.dim(nIn, os[d] * rep, is[j]);
+                        p.dim(rep, os[d], 0);
+                    } else {
+                        p.dim(t.axes().get(d).size(), os[d], Shapes.stride(in, name));
                     }
-                } else {
-                    p.dim(t.axes().get(d).size(), os[d], Shapes.stride(in, name));
                 }
+                out.add(p);
+                yield out;
             }
-            out.add(p);
-        } else if (a instanceof Attr.Concat c) {
-            int d = t.indexOf(c.into().name()), off = 0;
-            for (int i = 0; i < n.inputs().size(); i++) {
-                TensorType ti = n.input(i).type();
-                String part = c.parts().get(i);
-                int len = ti.axis(part).size();
-                Piece p = byName(i, t, ti, c.into().name(), part);
-                add(out, p.restrict(d, off, off + len, -off));
-                off += len;
+            case MERGE -> {
+                Attr.Merge m = (Attr.Merge) n.attr();
+                Piece p = new Piece(0);
+                for (int d = 0; d < t.rank(); d++) {
+                    String name = t.axes().get(d).name();
+                    if (name.equals(m.into().name())) {
+                        int below = 1;
+                        for (String part : m.parts()) below *= in.axis(part).size();
+                        for (String part : m.parts()) {
+                            int size = in.axis(part).size();
+                            below /= size;
+                            p.dim(size, os[d] * below, Shapes.stride(in, part));
+                        }
+                    } else {
+                        p.dim(t.axes().get(d).size(), os[d], Shapes.stride(in, name));
+                    }
+                }
+                out.add(p);
+                yield out;
             }
-        } else if (a instanceof Attr.Window w) {
-            return window(w, t, in);
-        } else if (a instanceof Attr.None) {
-            // transpose and expand: the input read by name, 0 stride on axes it lacks
-            out.add(byName(0, t, in, null, null));
-        } else {
-            throw new IllegalArgumentException("not a data-movement op: " + n);
-        }
-        return out;
+            case CONCAT -> {
+                Attr.Concat c = (Attr.Concat) n.attr();
+                int d = t.indexOf(c.into().name()), off = 0;
+                for (int i = 0; i < n.inputs().size(); i++) {
+                    TensorType ti = n.input(i).type();
+                    String part = c.parts().get(i);
+                    int len = ti.axis(part).size();
+                    Piece p = byName(i, t, ti, c.into().name(), part);
+                    add(out, p.restrict(d, off, off + len, -off));
+                    off += len;
+                }
+                yield out;
+            }
+            case WINDOW -> window((Attr.Window) n.attr(), t, in);
+            // the input read by name, 0 stride on axes it lacks
+            case TRANSPOSE, EXPAND -> {
+                out.add(byName(0, t, in, null, null));
+                yield out;
+            }
+            case INPUT, PARAM, CONST, IOTA, RANDOM, STATE_READ, UNARY, BINARY, WHERE, CAST, REDUCE, ARG_REDUCE, CONTRACT,
+                 RENAME, SPLIT, ONEHOT, GATHER -> throw new IllegalArgumentException("not a data-movement op: " + n);
+        };
     }
 
     private static void add(List<Piece> out, Piece p) {

@@ -83,8 +83,13 @@ final class Plan {
             if (planned == null) continue;
             int slot = planned;
             slotOf[n.id()] = slot;
-            switch (n.op()) {
-                case INPUT -> inputSlots.put(((Attr.Named) n.attr()).name(), slot);
+            // whether generated code computes the node's buffer; the others are filled here (parameters, constants,
+            // iotas), by the caller (inputs), by advancing the state (state reads), or share their input's (rename, split)
+            boolean computed = switch (n.op()) {
+                case INPUT -> {
+                    inputSlots.put(((Attr.Named) n.attr()).name(), slot);
+                    yield false;
+                }
                 case PARAM -> {
                     Attr.Param p = (Attr.Param) n.attr();
                     if (!paramSlots.containsKey(p.name())) {
@@ -92,20 +97,24 @@ final class Plan {
                         paramSlots.put(p.name(), slot);
                         paramTypes.put(p.name(), n.type());
                     }
+                    yield false;
                 }
-                case STATE_READ, RENAME, SPLIT -> { }
-                case CONST -> buffers.set(slot, constant(n.type(), ((Attr.Scalar) n.attr()).value()));
+                case STATE_READ, RENAME, SPLIT -> false;
+                case CONST -> {
+                    buffers.set(slot, constant(n.type(), ((Attr.Scalar) n.attr()).value()));
+                    yield false;
+                }
                 case IOTA -> {
                     int[] v = new int[n.type().arrayLength()];
                     for (int i = 0; i < v.length; i++) v[i] = i;
                     buffers.set(slot, v);
+                    yield false;
                 }
                 case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, TRANSPOSE, MERGE, SLICE,
-                     SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> {
-                    if (stepCone.contains(n)) stepNodes.add(n);
-                    if (initCone.contains(n)) initNodes.add(n);
-                }
-            }
+                     SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> true;
+            };
+            if (computed && stepCone.contains(n)) stepNodes.add(n);
+            if (computed && initCone.contains(n)) initNodes.add(n);
         }
 
         Map<Integer, Integer> nextUses = new HashMap<>();

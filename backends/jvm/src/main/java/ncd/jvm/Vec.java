@@ -5,9 +5,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Byte-lane vector operations that fused loops call (see {@link Fused}): bool values are 0/1 lanes, small i32 values
- * (whose range {@link Fused} has proved fits a byte) are byte lanes. Every helper is tiny so that C2 inlines it and
- * the vectors stay in registers. Loaded only when jdk.incubator.vector is present.
+ * Byte-lane vector operations that fused loops call (see {@link FusedBytes}): bool values are 0/1 lanes, small i32
+ * values (whose range {@link ByteRanges} has proved fits a byte) are byte lanes. Every helper is tiny so that C2
+ * inlines it and the vectors stay in registers. Loaded only when jdk.incubator.vector is present.
  */
 public final class Vec {
     private Vec() {}
@@ -40,16 +40,16 @@ public final class Vec {
     /** 1 where a lane is not 0: {@code a | -a} is negative then (also for -128, whose negation is itself), else 0. */
     public static ByteVector nz(ByteVector a) { return negative01(a.or(a.neg())); }
     public static ByteVector ne(ByteVector a, ByteVector b) { return nz(xor(a, b)); }
-    /** {@link #nz} for lanes other than -128 (Fused proves it): {@code min(|a|, 1)}. */
+    /** {@link #nz} for lanes other than -128 (ByteRanges proves it): {@code min(|a|, 1)}. */
     public static ByteVector nzs(ByteVector a) { return a.abs().min((byte) 1); }
-    /** {@link #ne} and {@link #eq} for lanes whose difference fits a byte and is not -128 (Fused proves it). */
+    /** {@link #ne} and {@link #eq} for lanes whose difference fits a byte and is not -128 (ByteRanges proves it). */
     public static ByteVector nes(ByteVector a, ByteVector b) { return nzs(a.sub(b)); }
     public static ByteVector eqs(ByteVector a, ByteVector b) { return nzs(a.sub(b)).lanewise(VectorOperators.XOR, (byte) 1); }
     public static ByteVector eq(ByteVector a, ByteVector b) {
         ByteVector d = xor(a, b);
         return d.or(d.neg()).max((byte) -1).add((byte) 1);
     }
-    /** 1 where {@code a < b}, for lanes whose difference fits a byte (Fused proves it): the sign of {@code a - b}. */
+    /** 1 where {@code a < b}, for lanes whose difference fits a byte (ByteRanges proves it): the sign of {@code a - b}. */
     public static ByteVector lt(ByteVector a, ByteVector b) { return negative01(a.sub(b).min((byte) 0)); }
     public static ByteVector gt(ByteVector a, ByteVector b) { return lt(b, a); }
     public static ByteVector le(ByteVector a, ByteVector b) { return not(lt(b, a)); }

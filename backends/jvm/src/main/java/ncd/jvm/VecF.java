@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Float-lane vector operations that fused f32 loops call (see {@link Fused}), and whole-row f32 reductions (see
+ * Float-lane vector operations that fused f32 loops call (see {@link FusedLanes}), and whole-row f32 reductions (see
  * {@link ClassGen}). Every helper is tiny so that C2 inlines it and the vectors stay in registers. Loaded only when
  * jdk.incubator.vector is present.
  *

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The byte-lane vector passes of fused bool stencil loops ({@link Fused#vectorPasses}) against the interpreter, bit for
+ * The byte-lane vector passes of fused bool stencil loops ({@link FusedBytes}) against the interpreter, bit for
  * bit, and against the same graph compiled without fusion: rows narrower than a vector (scalar), exactly one vector,
  * one lane more, and widths that are no multiple of the lane count; wrap and zero boundaries; 3x3, 4x4, 5x5 and
  * non-square windows; windows on the innermost axis only, on an outer axis only, on a non-adjacent outer axis;

@@ -7,6 +7,7 @@ import ncd.ir.TensorType;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A value on a wire at run time: a {@link TensorType} (dtype, named axes with sizes, unit) over one primitive array
@@ -210,6 +211,29 @@ public final class Tensor {
                     + n + " elements)");
         }
         return new Tensor(t, data);
+    }
+
+    /**
+     * This tensor laid out as {@code want} for a circuit's input or parameter {@code what} ("input x", "parameter
+     * l1.w"): axes matched by name (transposed when their order differs; shared when it is the same), sizes and dtype
+     * checked, the unit and axis order taken from {@code want}. Every backend conforms through here, so the same
+     * mistake gives the same message everywhere; {@code error} makes the backend's exception from it.
+     */
+    public Tensor conform(TensorType want, String what, Function<String, ? extends RuntimeException> error) {
+        if (!type.axisNameSet().equals(want.axisNameSet())) {
+            throw error.apply(what + " has axes " + type.axesText() + " but the circuit expects " + want.axesText());
+        }
+        for (Axis a : want.axes()) {
+            Axis h = type.axis(a.name());
+            if (h.size() != a.size()) {
+                throw error.apply(what + ": axis " + a.name() + " has size " + h.size() + ", but the circuit expects " + a.size());
+            }
+        }
+        if (type.dtype() != want.dtype()) {
+            throw error.apply(what + " is " + type.dtype().word() + " but the circuit expects " + want.dtype().word());
+        }
+        Tensor laid = type.axes().equals(want.axes()) ? this : transposeTo(want.axisNames());
+        return laid.withType(want);
     }
 
     /** An independent copy (new array). */

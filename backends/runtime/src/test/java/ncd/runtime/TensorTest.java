@@ -114,6 +114,24 @@ class TensorTest {
         assertThrows(IllegalArgumentException.class, () -> t.withType(type(DType.F64, B, N)));
     }
 
+    @Test void conformMatchesAxesByNameAndNamesWhatDoesNotFit() {
+        TensorType want = new TensorType(DType.F32, List.of(B, N), Unit.base("s"));
+        Tensor same = Tensor.of(type(DType.F32, B, N), iota(6));
+        Tensor c = same.conform(want, "input x", RunException::new);
+        assertSame(same.data(), c.data(), "the same order shares the data");
+        assertEquals(want, c.type());
+        Tensor swapped = same.transposeTo(List.of("neuron", "batch"));
+        assertArrayEquals(iota(6), swapped.conform(want, "input x", RunException::new).floats());
+
+        var axes = assertThrows(RunException.class, () -> Tensor.zeros(type(DType.F32, B, K)).conform(want, "input x", RunException::new));
+        assertEquals("input x has axes [batch, key] but the circuit expects [batch, neuron]", axes.getMessage());
+        var size = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.zeros(type(DType.F32, B, new Axis("neuron", 5))).conform(want, "parameter w", IllegalArgumentException::new));
+        assertEquals("parameter w: axis neuron has size 5, but the circuit expects 3", size.getMessage());
+        var dtype = assertThrows(RunException.class, () -> Tensor.zeros(type(DType.F64, N, B)).conform(want, "input x", RunException::new));
+        assertEquals("input x is f64 but the circuit expects f32", dtype.getMessage());
+    }
+
     @Test void copyIsIndependent() {
         Tensor t = Tensor.of(type(DType.F32, N), iota(3));
         Tensor c = t.copy();
