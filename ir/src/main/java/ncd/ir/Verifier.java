@@ -18,8 +18,14 @@ import java.util.Set;
 public final class Verifier {
     private Verifier() {}
 
-    /** The ops a fused loop computes per element. */
-    private static final Set<Op> ELEMENTWISE = Set.of(Op.UNARY, Op.BINARY, Op.WHERE, Op.CAST, Op.EXPAND);
+    /** Whether a fused loop can compute {@code op} per element. */
+    private static boolean elementwise(Op op) {
+        return switch (op) {
+            case UNARY, BINARY, WHERE, CAST, EXPAND -> true;
+            case INPUT, PARAM, CONST, IOTA, RANDOM, STATE_READ, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE, SPLIT, MERGE,
+                 SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> false;
+        };
+    }
 
     /** @throws IrInvariantError listing every problem found */
     public static void verify(Graph g) {
@@ -108,8 +114,8 @@ public final class Verifier {
             if (fixed.contains(n)) p.add("schedule: " + n + " is an output or a state's value but is fused away");
             // outside a stencil, a fused node is an elementwise value computed per element of an elementwise loop
             if (!inStencil.contains(n)) {
-                boolean ew = ELEMENTWISE.contains(n.op()) || f.stencils().containsKey(n);
-                if (!ew || !(ELEMENTWISE.contains(r.op()) || r.op() == Op.RANDOM) || !n.type().axisNameSet().equals(r.type().axisNameSet())) {
+                boolean ew = elementwise(n.op()) || f.stencils().containsKey(n);
+                if (!ew || !(elementwise(r.op()) || r.op() == Op.RANDOM) || !n.type().axisNameSet().equals(r.type().axisNameSet())) {
                     p.add("schedule: " + n + " is fused into " + r + ", which is not an elementwise loop over its axes");
                 }
             }
