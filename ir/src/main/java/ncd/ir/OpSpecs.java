@@ -561,7 +561,12 @@ public final class OpSpecs {
     }
 
     /** Reduction functions that {@link Op#REDUCE} accepts (argmax/argmin go through {@link Op#ARG_REDUCE}). */
-    public static boolean isPlainReduction(ReduceFn f) { return f != ReduceFn.ARGMAX && f != ReduceFn.ARGMIN; }
+    public static boolean isPlainReduction(ReduceFn f) {
+        return switch (f) {
+            case SUM, MEAN, MAX, MIN, PROD, ANY, ALL -> true;
+            case ARGMAX, ARGMIN -> false;
+        };
+    }
 
     /** Whether a unary function is defined on integers (the rest need floats). */
     public static boolean acceptsInt(UnaryFn f) { return f.domain() == UnaryFn.Domain.NUMERIC; }

@@ -18,15 +18,6 @@ import java.util.Set;
 public final class Verifier {
     private Verifier() {}
 
-    /** Whether a fused loop can compute {@code op} per element. */
-    private static boolean elementwise(Op op) {
-        return switch (op) {
-            case UNARY, BINARY, WHERE, CAST, EXPAND -> true;
-            case INPUT, PARAM, CONST, IOTA, RANDOM, STATE_READ, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE, SPLIT, MERGE,
-                 SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> false;
-        };
-    }
-
     /** @throws IrInvariantError listing every problem found */
     public static void verify(Graph g) {
         List<String> problems = check(g);
@@ -114,8 +105,8 @@ public final class Verifier {
             if (fixed.contains(n)) p.add("schedule: " + n + " is an output or a state's value but is fused away");
             // outside a stencil, a fused node is an elementwise value computed per element of an elementwise loop
             if (!inStencil.contains(n)) {
-                boolean ew = elementwise(n.op()) || f.stencils().containsKey(n);
-                if (!ew || !(elementwise(r.op()) || r.op() == Op.RANDOM) || !n.type().axisNameSet().equals(r.type().axisNameSet())) {
+                boolean ew = Schedule.Fusion.elementwise(n.op()) || f.stencils().containsKey(n);
+                if (!ew || !(Schedule.Fusion.elementwise(r.op()) || r.op() == Op.RANDOM) || !n.type().axisNameSet().equals(r.type().axisNameSet())) {
                     p.add("schedule: " + n + " is fused into " + r + ", which is not an elementwise loop over its axes");
                 }
             }

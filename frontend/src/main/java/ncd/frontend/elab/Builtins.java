@@ -110,7 +110,9 @@ final class Builtins {
 
     // ---- axis operations
 
-    private static final Set<String> REDUCTIONS = Set.of("sum", "mean", "max", "min", "prod", "any", "all");
+    /** The reductions of values, {@code sum[A](x)} and the like, by their IR names. */
+    private static final Set<String> REDUCTIONS = java.util.Arrays.stream(Attr.ReduceFn.values()).filter(ncd.ir.OpSpecs::isPlainReduction)
+            .map(Attr.ReduceFn::word).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     Value axisOp(Expr.AxisOp a, Env env) {
         String op = a.op().text();
