@@ -6,10 +6,8 @@ import ncd.diag.SourceSpan;
 import ncd.driver.Compilation;
 import ncd.driver.StageTimes;
 import ncd.frontend.Program;
-import ncd.ir.Attr;
+import ncd.ir.Cost;
 import ncd.ir.Graph;
-import ncd.ir.Node;
-import ncd.ir.State;
 import ncd.ir.TensorType;
 import ncd.runtime.Backend;
 import ncd.runtime.BackendOptions;
@@ -28,22 +26,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
  * {@code ncdc bench}: how fast one circuit steps on a backend. Compiles it (timed), warms it up, then times at least
  * 20 runs of {@code Executable.step} — the call a Java user makes, inputs in and outputs out — and reports the median
- * and spread of the latency per step, throughput, GFLOP/s from the IR's FLOP count ({@link #flops}), and the bytes the
+ * and spread of the latency per step, throughput, GFLOP/s from the IR's FLOP count ({@link Cost}), and the bytes the
  * calling thread allocated per step.
  */
 @Command(name = "bench",
@@ -154,7 +149,7 @@ final class BenchCommand implements Callable<Integer> {
 
         Map<String, Tensor> in = new LinkedHashMap<>();
         for (Map.Entry<String, TensorType> e : Inputs.declared(graph).entrySet()) in.put(e.getKey(), RandomInputs.draw(e.getKey(), e.getValue(), seed));
-        long flops = flops(graph);
+        long flops = Cost.step(graph).flops();
         long outBytes = 0;
         for (Graph.Output out : graph.outputs()) outBytes += bytes(out.node().type());
 
@@ -297,39 +292,6 @@ final class BenchCommand implements Callable<Integer> {
         double pos = q * (sorted.length - 1);
         int lo = (int) Math.floor(pos), hi = (int) Math.ceil(pos);
         return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-    }
-
-    /**
-     * FLOPs of one step of {@code g}: the nodes the outputs and the states' next values need. Contractions count 2 per
-     * multiply-add (output elements times the product of the summed axes' sizes); reductions 1 per input element;
-     * elementwise math (unary, binary, where, random) 1 per output element; everything else (inputs, parameters,
-     * constants, casts, data movement) 0.
-     */
-    static long flops(Graph g) {
-        Set<Node> need = new HashSet<>();
-        ArrayDeque<Node> work = new ArrayDeque<>();
-        for (Graph.Output o : g.outputs()) work.push(o.node());
-        for (State s : g.states()) work.push(s.next());
-        while (!work.isEmpty()) {
-            Node n = work.pop();
-            if (need.add(n)) n.inputs().forEach(work::push);
-        }
-        long total = 0;
-        for (Node n : need) {
-            long out = n.type().elementCount();
-            total += switch (n.op()) {
-                case CONTRACT -> {
-                    long k = 1;
-                    for (String a : ((Attr.Contract) n.attr()).axes()) k *= n.input(0).type().axis(a).size();
-                    yield 2 * out * k;
-                }
-                case REDUCE, ARG_REDUCE -> n.input(0).type().elementCount();
-                case UNARY, BINARY, WHERE, RANDOM -> out;
-                case INPUT, PARAM, CONST, IOTA, STATE_READ, EXPAND, CAST, RENAME, TRANSPOSE, SPLIT, MERGE, SLICE, SELECT, ROLL,
-                     SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> 0;
-            };
-        }
-        return total;
     }
 
     private static long bytes(TensorType t) {

@@ -3,6 +3,7 @@ package ncd.cli;
 import ncd.diag.Diagnostics;
 import ncd.frontend.Frontend;
 import ncd.frontend.Program;
+import ncd.ir.Cost;
 import ncd.ir.Graph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +73,7 @@ class BenchCommandTest {
         Diagnostics d = new Diagnostics();
         Program p = Frontend.load(f, d);
         Graph g = p.lower("Dense", Map.of(), d).orElseThrow();
-        assertEquals(120 + 12 + 12, BenchCommand.flops(g));
+        assertEquals(120 + 12 + 12, Cost.step(g).flops());
     }
 
     @Test void quantilesInterpolate() {

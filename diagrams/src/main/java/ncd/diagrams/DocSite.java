@@ -1,8 +1,10 @@
 package ncd.diagrams;
 
 import ncd.ir.Attr;
+import ncd.ir.Cost;
 import ncd.ir.Graph;
 import ncd.ir.Node;
+import ncd.ir.Sizes;
 import ncd.ir.State;
 
 import java.io.IOException;
@@ -21,7 +23,7 @@ import java.util.regex.Pattern;
 
 /**
  * A static HTML site about the circuits of some modules: an index of modules, a page per module, and a page per
- * circuit and law with its diagram (inline SVG), signature, parameter table, cost estimate ({@link Cost}), the
+ * circuit and law with its diagram (inline SVG), signature, parameter table, cost of a step ({@link Cost}), the
  * laws that mention it, and its source. Plain HTML and one CSS file, no scripts, no external resources: it opens
  * from the file system, and the layout narrows to one column on a phone.
  *
@@ -118,9 +120,8 @@ public final class DocSite {
                 b.append("<pre class=\"sig\">").append(esc(signature(e))).append("</pre>");
                 if (!e.doc().isBlank()) b.append("<p>").append(esc(e.doc())).append("</p>");
                 if (e.graph() != null && !e.law()) {
-                    Cost c = Cost.of(e.graph());
-                    b.append("<p class=\"muted\">").append(Cost.human(c.params())).append(" parameters · ")
-                            .append(Cost.human(c.flops())).append(" FLOPs per call</p>");
+                    b.append("<p class=\"muted\">").append(human(paramCount(e.graph()))).append(" parameters · ")
+                            .append(human(Cost.step(e.graph()).flops())).append(" FLOPs per call</p>");
                 }
                 b.append("</li>\n");
             }
@@ -208,32 +209,53 @@ public final class DocSite {
     }
 
     private void cost(StringBuilder b, Graph g) {
-        Cost c = Cost.of(g);
+        Cost c = Cost.step(g);
+        long paramBytes = 0, stateBytes = 0;
+        for (Node p : g.params()) paramBytes = Sizes.plus(paramBytes, p.type().bytes());
+        for (State s : g.states()) stateBytes = Sizes.plus(stateBytes, s.type().bytes());
         b.append("<h2 id=\"cost\">Cost per call</h2>\n<dl class=\"cost\">")
-                .append("<dt>FLOPs</dt><dd>").append(Cost.human(c.flops())).append("</dd>")
-                .append("<dt>memory traffic</dt><dd>").append(Cost.humanBytes(c.bytes())).append("</dd>")
-                .append("<dt>parameters</dt><dd>").append(Cost.human(c.params())).append(" (").append(Cost.humanBytes(c.paramBytes())).append(")</dd>");
-        if (!g.states().isEmpty()) b.append("<dt>state</dt><dd>").append(Cost.humanBytes(c.stateBytes())).append("</dd>");
-        b.append("</dl>\n<p class=\"muted\">Estimated from the IR before optimisation: a contraction costs 2 FLOPs per "
-                + "output element per summed element, other arithmetic 1 per element; memory traffic counts every "
-                + "operand read and every result written once (no fusion).</p>\n");
+                .append("<dt>FLOPs</dt><dd>").append(human(c.flops())).append("</dd>")
+                .append("<dt>memory traffic</dt><dd>").append(Sizes.humanBytes(c.bytes())).append("</dd>")
+                .append("<dt>parameters</dt><dd>").append(human(paramCount(g))).append(" (").append(Sizes.humanBytes(paramBytes)).append(")</dd>");
+        if (!g.states().isEmpty()) b.append("<dt>state</dt><dd>").append(Sizes.humanBytes(stateBytes)).append("</dd>");
+        b.append("</dl>\n<p class=\"muted\">Estimated from the IR of one step before optimisation (as <code>ncdc bench</code> "
+                + "counts it): a contraction costs 2 FLOPs per output element per summed element, other arithmetic 1 per "
+                + "element; memory traffic counts every operand read and every result written once (no fusion).</p>\n");
+    }
+
+    /** The elements of all parameters. */
+    private static long paramCount(Graph g) {
+        long n = 0;
+        for (Node p : g.params()) n = Sizes.plus(n, p.type().elementCount());
+        return n;
+    }
+
+    /** 1234567 as "1.23 M", 512 as "512". */
+    static String human(long v) {
+        if (v < 10_000) return String.valueOf(v);
+        String[] units = {"k", "M", "G", "T", "P"};
+        double x = v;
+        int u = -1;
+        while (x >= 1000 && u < units.length - 1) {
+            x /= 1000;
+            u++;
+        }
+        return String.format(Locale.ROOT, x >= 100 ? "%.0f %s" : x >= 10 ? "%.1f %s" : "%.2f %s", x, units[u]);
     }
 
     private void params(StringBuilder b, Graph g) {
         List<Node> ps = g.params();
         if (ps.isEmpty()) return;
-        long total = 0;
         b.append("<h2 id=\"parameters\">Parameters</h2>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>path</th><th>shape</th>"
                 + "<th class=\"num\">count</th><th>initializer</th></tr></thead>\n<tbody>\n");
         for (Node p : ps) {
             Attr.Param a = (Attr.Param) p.attr();
             long n = p.type().elementCount();
-            total = ncd.ir.Sizes.plus(total, n);
             b.append("<tr><td><code>").append(esc(a.name())).append("</code></td><td><code>").append(esc(Labels.shape(p.type())))
                     .append("</code></td><td class=\"num\">").append(n).append("</td><td><code>").append(esc(Labels.initText(a)))
                     .append("</code></td></tr>\n");
         }
-        b.append("</tbody><tfoot><tr><td>total</td><td></td><td class=\"num\">").append(total).append("</td><td></td></tr></tfoot></table></div>\n");
+        b.append("</tbody><tfoot><tr><td>total</td><td></td><td class=\"num\">").append(paramCount(g)).append("</td><td></td></tr></tfoot></table></div>\n");
     }
 
     private void states(StringBuilder b, Graph g) {

@@ -3,6 +3,7 @@ package ncd.diagrams;
 import ncd.ir.Attr;
 import ncd.ir.Axis;
 import ncd.ir.Graph;
+import ncd.ir.IrPrinter;
 import ncd.ir.Node;
 import ncd.ir.Op;
 import ncd.ir.State;
@@ -73,8 +74,8 @@ public final class DotRoundTrip {
                 }
                 Node n = nodes.get(k);
                 if (!dn.name().equals(a.get("id"))) bad.add("DOT node " + dn.name() + " has id " + a.get("id"));
-                if (!Labels.opName(n).equals(a.get("ncd_op"))) {
-                    bad.add("n" + k + " is drawn as " + a.get("ncd_op") + " but is " + Labels.opName(n));
+                if (!IrPrinter.opText(n).equals(a.get("ncd_op"))) {
+                    bad.add("n" + k + " is drawn as " + a.get("ncd_op") + " but is " + IrPrinter.opText(n));
                 }
                 if (!Labels.axisNames(n.type()).equals(a.get("ncd_axes"))) {
                     bad.add("n" + k + " is drawn with axes [" + a.get("ncd_axes") + "] but has " + n.type().axesText());
@@ -109,7 +110,7 @@ public final class DotRoundTrip {
             }
         }
         for (int k = 0; k < nodes.size(); k++) {
-            if (!cover.containsKey(k)) bad.add("IR node %" + k + " (" + Labels.opName(nodes.get(k)) + ") is not drawn");
+            if (!cover.containsKey(k)) bad.add("IR node %" + k + " (" + IrPrinter.opText(nodes.get(k)) + ") is not drawn");
         }
 
         // 2-4. edges

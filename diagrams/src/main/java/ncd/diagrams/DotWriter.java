@@ -258,40 +258,17 @@ public final class DotWriter {
         boolean learned = Labels.learned(n);
         List<String> lines = Labels.opLines(n);
         a.put("label", learned ? boldFirst(lines, n.op() == Op.PARAM ? 1 : 0) : String.join("\n", lines));
-        switch (n.op()) {
-            case INPUT:
-                a.put("style", "rounded,filled");
-                a.put("fillcolor", IO_FILL);
-                a.put("color", "#4a6fa5");
-                break;
-            case PARAM:
-                a.put("style", "filled");
-                a.put("fillcolor", PARAM_FILL);
-                break;
-            case CONST:
-                a.put("shape", "plaintext");
-                a.put("fontsize", "9");
-                a.put("height", "0.2");
-                break;
-            case STATE_READ:
-                a.put("style", "rounded,filled");
-                a.put("fillcolor", STATE_FILL);
-                break;
-            case SELECT:
-                a.put("shape", "cds");
-                a.put("style", "solid");
-                break;
-            case RANDOM:
-                a.put("style", "rounded,dashed");
-                break;
-            default:
-                if (Labels.isSymbol(n)) {
-                    a.put("shape", "circle");
-                    a.put("width", "0.3");
-                    a.put("fixedsize", "true");
-                    a.put("fontsize", "13");
-                }
-        }
+        a.putAll(switch (n.op()) {
+            case INPUT -> style("style", "rounded,filled", "fillcolor", IO_FILL, "color", "#4a6fa5");
+            case PARAM -> style("style", "filled", "fillcolor", PARAM_FILL);
+            case CONST -> style("shape", "plaintext", "fontsize", "9", "height", "0.2");
+            case STATE_READ -> style("style", "rounded,filled", "fillcolor", STATE_FILL);
+            case SELECT -> style("shape", "cds", "style", "solid");
+            case RANDOM -> style("style", "rounded,dashed");
+            case BINARY -> Labels.isSymbol(n) ? style("shape", "circle", "width", "0.3", "fixedsize", "true", "fontsize", "13") : style();
+            case IOTA, UNARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE, SPLIT, MERGE, SLICE, ROLL, SHIFT,
+                 WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> style();
+        });
         if (learned) a.put("penwidth", "2");
         if (opt.highlightNodes().contains(i)) {
             a.put("color", RED);
@@ -299,10 +276,17 @@ public final class DotWriter {
             a.put("penwidth", "3");
         }
         a.put("tooltip", tooltip(n));
-        a.put("ncd_op", Labels.opName(n));
+        a.put("ncd_op", IrPrinter.opText(n));
         a.put("ncd_axes", Labels.axisNames(n.type()));
         if (n.op() == Op.PARAM) a.put("ncd_param", ((Attr.Param) n.attr()).name());
         line(indent, nodeId(i) + " [" + attrs(a) + "];");
+    }
+
+    /** DOT attributes from name, value pairs, in order. */
+    private static Map<String, Object> style(String... nameValue) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < nameValue.length; i += 2) m.put(nameValue[i], nameValue[i + 1]);
+        return m;
     }
 
     private void emitBox(Box b, int indent) {
@@ -451,7 +435,7 @@ public final class DotWriter {
     }
 
     private String tooltip(Node n) {
-        StringBuilder t = new StringBuilder("%").append(num.get(n)).append(" = ").append(Labels.opName(n));
+        StringBuilder t = new StringBuilder("%").append(num.get(n)).append(" = ").append(IrPrinter.opText(n));
         if (!n.inputs().isEmpty()) {
             t.append(' ');
             for (int k = 0; k < n.inputs().size(); k++) t.append(k == 0 ? "%" : ", %").append(num.get(n.input(k)));

@@ -65,17 +65,6 @@ public final class Labels {
         return s;
     }
 
-    /** The op's name as `ncdc ir` prints it: {@code contract}, {@code exp}, {@code reduce.sum}. */
-    public static String opName(Node n) {
-        Attr a = n.attr();
-        if (a instanceof Attr.Unary) return ((Attr.Unary) a).fn().word();
-        if (a instanceof Attr.Binary) return ((Attr.Binary) a).fn().word();
-        if (a instanceof Attr.Reduce) return "reduce." + ((Attr.Reduce) a).fn().word();
-        if (a instanceof Attr.ArgReduce) return ((Attr.ArgReduce) a).fn().word();
-        if (a instanceof Attr.Random) return "random." + ((Attr.Random) a).dist().name().toLowerCase(Locale.ROOT);
-        return n.op().name().toLowerCase(Locale.ROOT);
-    }
-
     /** Whether the op owns learned weights: a parameter, or an op with a parameter operand (drawn bold). */
     public static boolean learned(Node n) {
         if (n.op() == Op.PARAM) return true;
@@ -85,18 +74,40 @@ public final class Labels {
 
     /** Whether {@code n} draws as a small round symbol (+, ×, ...) rather than a box. */
     public static boolean isSymbol(Node n) {
-        if (n.op() != Op.BINARY || learned(n)) return false;
-        return symbol((Attr.Binary) n.attr()) != null;
+        return n.op() == Op.BINARY && !learned(n) && isArithmetic(((Attr.Binary) n.attr()).fn());
     }
 
-    private static String symbol(Attr.Binary b) {
-        switch (b.fn()) {
-            case ADD: return "+";
-            case SUB: return "−";
-            case MUL: return "×";
-            case DIV: return "÷";
-            default: return null;
-        }
+    /** The four arithmetic operators, drawn as round symbols. */
+    private static boolean isArithmetic(Attr.BinaryFn fn) {
+        return switch (fn) {
+            case ADD, SUB, MUL, DIV -> true;
+            case MOD, POW, MAX, MIN, EQ, NE, LT, LE, GT, GE, AND, OR, XOR -> false;
+        };
+    }
+
+    private static String binaryWord(Attr.BinaryFn fn) {
+        return switch (fn) {
+            case ADD -> "+";
+            case SUB -> "−";
+            case MUL -> "×";
+            case DIV -> "÷";
+            case LT -> "<";
+            case LE -> "≤";
+            case GT -> ">";
+            case GE -> "≥";
+            case EQ -> "=";
+            case NE -> "≠";
+            case MOD, POW, MAX, MIN, AND, OR, XOR -> fn.word();
+        };
+    }
+
+    /** Glyphs for the unary functions that have one; the others are drawn by name. */
+    private static final Map<Attr.UnaryFn, String> UNARY_GLYPHS = Map.of(Attr.UnaryFn.NEG, "negate", Attr.UnaryFn.SQRT, "√",
+            Attr.UnaryFn.ABS, "|x|");
+
+    private static String unaryWord(Attr.Unary u) {
+        if (u.fn() == Attr.UnaryFn.POW_CONST) return "x^" + IrPrinter.number(u.exponent());
+        return UNARY_GLYPHS.getOrDefault(u.fn(), u.fn().word());
     }
 
     /**
@@ -104,159 +115,91 @@ public final class Labels {
      * introduced).
      */
     public static List<String> opLines(Node n) {
-        List<String> l = new ArrayList<>();
         Attr a = n.attr();
-        switch (n.op()) {
-            case INPUT:
-                l.add(((Attr.Named) a).name());
-                break;
-            case PARAM: {
-                Attr.Param p = (Attr.Param) a;
-                l.add(paramShortName(n));
-                l.add(shape(n.type()));
-                l.add(initText(p));
-                break;
-            }
-            case CONST:
-                l.add(compact(((Attr.Scalar) a).value()));
-                break;
-            case IOTA:
-                l.add("iota " + ((Attr.AxisRef) a).axis());
-                break;
-            case RANDOM: {
+        return switch (n.op()) {
+            case INPUT -> List.of(((Attr.Named) a).name());
+            case PARAM -> List.of(paramShortName(n), shape(n.type()), initText((Attr.Param) a));
+            case CONST -> List.of(compact(((Attr.Scalar) a).value()));
+            case IOTA -> List.of("iota " + ((Attr.AxisRef) a).axis());
+            case RANDOM -> {
                 Attr.Random r = (Attr.Random) a;
-                l.add(r.dist().name().toLowerCase(Locale.ROOT) + " ~");
-                l.add("seed " + r.seed());
-                break;
+                yield List.of(r.dist().name().toLowerCase(Locale.ROOT) + " ~", "seed " + r.seed());
             }
-            case STATE_READ:
-                l.add(((Attr.Named) a).name());
-                l.add("state");
-                break;
-            case UNARY: {
-                Attr.Unary u = (Attr.Unary) a;
-                switch (u.fn()) {
-                    case NEG: l.add("negate"); break;
-                    case SQRT: l.add("√"); break;
-                    case ABS: l.add("|x|"); break;
-                    case POW_CONST: l.add("x^" + IrPrinter.number(u.exponent())); break;
-                    default: l.add(u.fn().word());
-                }
-                break;
-            }
-            case BINARY: {
-                Attr.Binary b = (Attr.Binary) a;
-                String s = symbol(b);
-                l.add(s != null ? s : binaryWord(b));
-                break;
-            }
-            case WHERE:
-                l.add("where");
-                break;
-            case EXPAND: {
+            case STATE_READ -> List.of(((Attr.Named) a).name(), "state");
+            case UNARY -> List.of(unaryWord((Attr.Unary) a));
+            case BINARY -> List.of(binaryWord(((Attr.Binary) a).fn()));
+            case WHERE -> List.of("where");
+            case EXPAND -> {
                 List<String> added = new ArrayList<>();
                 for (Axis x : n.type().axes()) if (!n.input(0).type().hasAxis(x.name())) added.add(x.name() + ":" + x.size());
-                l.add("expand");
-                l.add("+ " + String.join(", ", added));
-                break;
+                yield List.of("expand", "+ " + String.join(", ", added));
             }
-            case CAST:
-                l.add("→ " + ((Attr.Cast) a).to().word());
-                break;
-            case REDUCE: {
+            case CAST -> List.of("→ " + ((Attr.Cast) a).to().word());
+            case REDUCE -> {
                 Attr.Reduce r = (Attr.Reduce) a;
                 String f = r.fn() == Attr.ReduceFn.SUM ? "Σ" : r.fn().word();
-                l.add(f + " " + sized(n.input(0).type(), r.axes()));
-                break;
+                yield List.of(f + " " + sized(n.input(0).type(), r.axes()));
             }
-            case ARG_REDUCE: {
+            case ARG_REDUCE -> {
                 Attr.ArgReduce r = (Attr.ArgReduce) a;
-                l.add(r.fn().word() + " " + sized(n.input(0).type(), List.of(r.axis())));
-                break;
+                yield List.of(r.fn().word() + " " + sized(n.input(0).type(), List.of(r.axis())));
             }
-            case CONTRACT: {
+            case CONTRACT -> {
                 Attr.Contract c = (Attr.Contract) a;
+                List<String> l = new ArrayList<>();
                 String head = "⊗";
                 for (Node i : n.inputs()) if (i.op() == Op.PARAM) head = "⊗ " + paramShortName(i);
                 l.add(head);
                 l.add(c.axes().isEmpty() ? "outer product" : "Σ " + sized(n.input(0).type(), c.axes()));
                 List<String> batch = batchAxes(n);
                 if (!batch.isEmpty()) l.add("batch " + sized(n.type(), batch));
-                break;
+                yield l;
             }
-            case RENAME: {
-                Attr.Rename r = (Attr.Rename) a;
-                l.add(r.map().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                        .map(e -> e.getKey() + " → " + e.getValue().name()).collect(Collectors.joining(", ")));
-                break;
-            }
-            case TRANSPOSE:
-                l.add("transpose");
-                l.add(String.join(", ", n.type().axisNames()));
-                break;
-            case SPLIT: {
+            case RENAME -> List.of(((Attr.Rename) a).map().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> e.getKey() + " → " + e.getValue().name()).collect(Collectors.joining(", ")));
+            case TRANSPOSE -> List.of("transpose", String.join(", ", n.type().axisNames()));
+            case SPLIT -> {
                 Attr.Split s = (Attr.Split) a;
-                l.add("split " + s.axis());
-                l.add("→ " + s.parts().stream().map(x -> x.name() + ":" + x.size()).collect(Collectors.joining(", ")));
-                break;
+                yield List.of("split " + s.axis(), "→ " + s.parts().stream().map(x -> x.name() + ":" + x.size()).collect(Collectors.joining(", ")));
             }
-            case MERGE: {
+            case MERGE -> {
                 Attr.Merge m = (Attr.Merge) a;
-                l.add("merge " + String.join(", ", m.parts()));
-                l.add("→ " + m.into().name() + ":" + m.into().size());
-                break;
+                yield List.of("merge " + String.join(", ", m.parts()), "→ " + m.into().name() + ":" + m.into().size());
             }
-            case SLICE: {
+            case SLICE -> {
                 Attr.Slice s = (Attr.Slice) a;
-                l.add(s.axis() + "[" + s.start() + ".." + s.stop() + "]");
-                l.add("→ " + s.into().name() + ":" + s.into().size());
-                break;
+                yield List.of(s.axis() + "[" + s.start() + ".." + s.stop() + "]", "→ " + s.into().name() + ":" + s.into().size());
             }
-            case SELECT: {
+            case SELECT -> {
                 Attr.Select s = (Attr.Select) a;
-                l.add(s.axis() + " = " + s.index());
-                break;
+                yield List.of(s.axis() + " = " + s.index());
             }
-            case ROLL: {
+            case ROLL -> {
                 Attr.Roll r = (Attr.Roll) a;
-                l.add("roll " + r.axis() + " " + signed(r.shift()));
-                break;
+                yield List.of("roll " + r.axis() + " " + signed(r.shift()));
             }
-            case SHIFT: {
+            case SHIFT -> {
                 Attr.Shift s = (Attr.Shift) a;
-                l.add("shift " + s.axis() + " " + signed(s.shift()));
-                l.add("fill " + IrPrinter.number(s.fill()));
-                break;
+                yield List.of("shift " + s.axis() + " " + signed(s.shift()), "fill " + IrPrinter.number(s.fill()));
             }
-            case WINDOW: {
+            case WINDOW -> {
                 Attr.Window w = (Attr.Window) a;
+                List<String> l = new ArrayList<>();
                 l.add("window, " + w.boundary().name().toLowerCase(Locale.ROOT));
                 for (Attr.WindowDim d : w.dims()) l.add(d.axis() + " → " + d.offset().name() + ":" + d.offset().size());
-                break;
+                yield l;
             }
-            case CONCAT: {
+            case CONCAT -> {
                 Attr.Concat c = (Attr.Concat) a;
-                l.add("concat " + String.join(", ", c.parts()));
-                l.add("→ " + c.into().name() + ":" + c.into().size());
-                break;
+                yield List.of("concat " + String.join(", ", c.parts()), "→ " + c.into().name() + ":" + c.into().size());
             }
-            case REPEAT: {
+            case REPEAT -> {
                 Attr.Repeat r = (Attr.Repeat) a;
-                l.add("repeat " + r.axis());
-                l.add("→ " + r.into().name() + ":" + r.into().size());
-                break;
+                yield List.of("repeat " + r.axis(), "→ " + r.into().name() + ":" + r.into().size());
             }
-            case ONEHOT:
-                l.add("onehot");
-                l.add("+ " + ((Attr.OneHot) a).axis().name() + ":" + ((Attr.OneHot) a).axis().size());
-                break;
-            case GATHER:
-                l.add("gather " + ((Attr.AxisRef) a).axis());
-                break;
-            default:
-                throw new AssertionError(n.op());
-        }
-        return l;
+            case ONEHOT -> List.of("onehot", "+ " + ((Attr.OneHot) a).axis().name() + ":" + ((Attr.OneHot) a).axis().size());
+            case GATHER -> List.of("gather " + ((Attr.AxisRef) a).axis());
+        };
     }
 
     /** The axes both operands of a contraction have and keep: its batch axes. */
@@ -274,48 +217,35 @@ public final class Labels {
      * it does not (commutative ops, one-input ops, contractions by name).
      */
     public static String slotName(Node n, int slot) {
-        switch (n.op()) {
-            case WHERE: return new String[] {"if", "then", "else"}[slot];
-            case GATHER: return slot == 0 ? "table" : "index";
-            case CONCAT: return ((Attr.Concat) n.attr()).parts().get(slot);
-            case RANDOM: return n.inputs().size() == 1 ? null : (slot == 0 ? "p1" : "p2");
-            case BINARY: {
-                switch (((Attr.Binary) n.attr()).fn()) {
-                    case ADD: case MUL: case MAX: case MIN: case EQ: case NE: case AND: case OR: case XOR:
-                        return null;
-                    default:
-                        return slot == 0 ? "a" : "b";
-                }
-            }
-            default: return null;
-        }
+        return switch (n.op()) {
+            case WHERE -> new String[] {"if", "then", "else"}[slot];
+            case GATHER -> slot == 0 ? "table" : "index";
+            case CONCAT -> ((Attr.Concat) n.attr()).parts().get(slot);
+            case RANDOM -> n.inputs().size() == 1 ? null : (slot == 0 ? "p1" : "p2");
+            case BINARY -> switch (((Attr.Binary) n.attr()).fn()) {
+                case ADD, MUL, MAX, MIN, EQ, NE, AND, OR, XOR -> null;
+                case SUB, DIV, MOD, POW, LT, LE, GT, GE -> slot == 0 ? "a" : "b";
+            };
+            case INPUT, PARAM, CONST, IOTA, STATE_READ, UNARY, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, REPEAT, ONEHOT -> null;
+        };
     }
 
     /**
-     * The axes of the result that operand {@code slot} lacks, for elementwise ops: the axes it is broadcast
-     * (repeated) along. Scalars are left out: every elementwise op lifts a scalar over every wire.
+     * The axes of the result that operand {@code slot} lacks, for ops that broadcast their operands by name: the axes
+     * it is broadcast (repeated) along. Scalars are left out: every elementwise op lifts a scalar over every wire.
      */
     public static List<String> broadcastAxes(Node n, int slot) {
-        if (n.op() != Op.BINARY && n.op() != Op.WHERE && n.op() != Op.RANDOM) return List.of();
+        boolean broadcasts = switch (n.op()) {
+            case BINARY, WHERE, RANDOM -> true;
+            case INPUT, PARAM, CONST, IOTA, STATE_READ, UNARY, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> false;
+        };
         TensorType in = n.input(slot).type();
-        if (in.axes().isEmpty()) return List.of();
+        if (!broadcasts || in.axes().isEmpty()) return List.of();
         List<String> out = new ArrayList<>();
         for (String x : n.type().axisNames()) if (!in.hasAxis(x)) out.add(x);
         return out;
-    }
-
-    private static String binaryWord(Attr.Binary b) {
-        switch (b.fn()) {
-            case LT: return "<";
-            case LE: return "≤";
-            case GT: return ">";
-            case GE: return "≥";
-            case EQ: return "=";
-            case NE: return "≠";
-            case MOD: return "mod";
-            case POW: return "pow";
-            default: return b.fn().word();
-        }
     }
 
     private static String sized(TensorType t, List<String> axes) {

@@ -83,9 +83,69 @@ public sealed interface Attr {
     enum Dist { UNIFORM, NORMAL, BERNOULLI }
     enum Boundary { WRAP, ZERO }
 
+    /**
+     * An elementwise function of one value. Each constant says how the source writes it and its type rule; its value
+     * is {@link Scalars#unary}, its prose docs/semantics.md. A function with {@code builtin} is the builtin
+     * {@code word(x)}, a name circuits may not take; the others are written as operators ({@code -x},
+     * {@code not x}, {@code x ^ 2}).
+     */
     enum UnaryFn {
-        NEG, ABS, SIGN, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SIN, COS, FLOOR, CEIL, ROUND, NOT, POW_CONST;
+        NEG(false, Domain.NUMERIC, UnitRule.KEEP),
+        ABS(true, Domain.NUMERIC, UnitRule.KEEP),
+        SIGN(true, Domain.NUMERIC, UnitRule.DROP),
+        EXP(true, Domain.FLOAT, UnitRule.DIMENSIONLESS),
+        LOG(true, Domain.FLOAT, UnitRule.DIMENSIONLESS),
+        SQRT(true, Domain.FLOAT, UnitRule.SQUARE_ROOT),
+        TANH(true, Domain.FLOAT, UnitRule.DIMENSIONLESS),
+        SIGMOID(true, Domain.FLOAT, UnitRule.DIMENSIONLESS),
+        RELU(true, Domain.NUMERIC, UnitRule.KEEP),
+        SIN(true, Domain.FLOAT, UnitRule.DIMENSIONLESS),
+        COS(true, Domain.FLOAT, UnitRule.DIMENSIONLESS),
+        FLOOR(true, Domain.FLOAT, UnitRule.KEEP),
+        CEIL(true, Domain.FLOAT, UnitRule.KEEP),
+        ROUND(true, Domain.FLOAT, UnitRule.KEEP),
+        NOT(false, Domain.BOOL, UnitRule.KEEP),
+        /** {@code x ^ p} for a constant {@code p} ({@link Unary#exponent()}). */
+        POW_CONST(false, Domain.FLOAT, UnitRule.POWER);
+
+        /** The dtypes a function accepts; its result has the argument's dtype. */
+        public enum Domain { BOOL, NUMERIC, FLOAT }
+
+        /** The unit of the result. */
+        public enum UnitRule {
+            /** The argument's unit. */
+            KEEP,
+            /** Dimensionless, whatever the argument's unit. */
+            DROP,
+            /** The argument must be dimensionless. */
+            DIMENSIONLESS,
+            /** The square root of the argument's unit, which must have one. */
+            SQUARE_ROOT,
+            /** The argument's unit to the power {@link Unary#exponent()}, which must be whole. */
+            POWER
+        }
+
+        private final boolean builtin;
+        private final Domain domain;
+        private final UnitRule unitRule;
+
+        UnaryFn(boolean builtin, Domain domain, UnitRule unitRule) {
+            this.builtin = builtin;
+            this.domain = domain;
+            this.unitRule = unitRule;
+        }
+
         public String word() { return name().toLowerCase(java.util.Locale.ROOT); }
+        /** Whether the source writes it as the builtin function {@code word(x)}. */
+        public boolean builtin() { return builtin; }
+        public Domain domain() { return domain; }
+        public UnitRule unitRule() { return unitRule; }
+
+        /** The function the builtin {@code name(x)} computes, or null when no builtin unary function has that name. */
+        public static UnaryFn builtin(String name) {
+            for (UnaryFn f : values()) if (f.builtin && f.word().equals(name)) return f;
+            return null;
+        }
     }
 
     enum BinaryFn {

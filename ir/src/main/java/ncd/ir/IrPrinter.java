@@ -24,7 +24,7 @@ public final class IrPrinter {
         sb.append(" {\n");
         for (Node n : g.nodes()) {
             sb.append("  %").append(num.get(n)).append(" = ").append(opText(n));
-            String a = attrText(n.attr());
+            String a = attrText(n);
             if (!a.isEmpty()) sb.append(' ').append(a);
             if (!n.inputs().isEmpty()) {
                 sb.append(' ').append(n.inputs().stream().map(i -> "%" + num.get(i)).collect(Collectors.joining(", ")));
@@ -75,47 +75,86 @@ public final class IrPrinter {
                 + m.bytesBefore() + " B before reuse, " + m.bytesAfter() + " B after\n";
     }
 
-    static String opText(Node n) {
-        String base = n.op().name().toLowerCase(java.util.Locale.ROOT);
+    /** The op's name as printed: {@code contract}, {@code exp}, {@code reduce.sum}, {@code random.normal}. */
+    public static String opText(Node n) {
         Attr a = n.attr();
-        if (a instanceof Attr.Unary u) return u.fn().word();
-        if (a instanceof Attr.Binary b) return b.fn().word();
-        if (a instanceof Attr.Reduce r) return "reduce." + r.fn().word();
-        if (a instanceof Attr.ArgReduce r) return r.fn().word();
-        if (a instanceof Attr.Random r) return "random." + r.dist().name().toLowerCase(java.util.Locale.ROOT);
-        return base;
+        return switch (n.op()) {
+            case UNARY -> ((Attr.Unary) a).fn().word();
+            case BINARY -> ((Attr.Binary) a).fn().word();
+            case REDUCE -> "reduce." + ((Attr.Reduce) a).fn().word();
+            case ARG_REDUCE -> ((Attr.ArgReduce) a).fn().word();
+            case RANDOM -> "random." + lower(((Attr.Random) a).dist().name());
+            case INPUT, PARAM, CONST, IOTA, STATE_READ, WHERE, EXPAND, CAST, CONTRACT, RENAME, TRANSPOSE, SPLIT, MERGE, SLICE,
+                 SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> lower(n.op().name());
+        };
     }
 
-    static String attrText(Attr a) {
-        if (a instanceof Attr.None x) return "";
-        if (a instanceof Attr.Named x) return quote(x.name());
-        if (a instanceof Attr.Param x) return quote(x.name()) + " ~ " + x.init().kind().name().toLowerCase(java.util.Locale.ROOT)
-                    + (x.init().args().isEmpty() ? "" : "(" + x.init().args().stream().map(IrPrinter::number).collect(Collectors.joining(", ")) + ")")
-                    + (x.bound() == null ? "" : (x.bound().lower() ? " >= " : " <= ") + number(x.bound().value()));
-        if (a instanceof Attr.Scalar x) return number(x.value());
-        if (a instanceof Attr.AxisRef x) return "[" + x.axis() + "]";
-        if (a instanceof Attr.Random x) return "seed=" + x.seed();
-        if (a instanceof Attr.Unary x) return x.fn() == Attr.UnaryFn.POW_CONST ? number(x.exponent()) : "";
-        if (a instanceof Attr.Binary x) return "";
-        if (a instanceof Attr.Cast x) return "to " + x.to().word();
-        if (a instanceof Attr.Reduce x) return x.axes().toString();
-        if (a instanceof Attr.ArgReduce x) return "[" + x.axis() + "]";
-        if (a instanceof Attr.Contract x) return "@" + x.axes();
-        if (a instanceof Attr.Rename x) return "{" + x.map().entrySet().stream().sorted(Map.Entry.comparingByKey())
+    static String attrText(Node n) {
+        Attr a = n.attr();
+        return switch (n.op()) {
+            case WHERE, EXPAND, TRANSPOSE, BINARY -> "";
+            case INPUT, STATE_READ -> quote(((Attr.Named) a).name());
+            case PARAM -> {
+                Attr.Param x = (Attr.Param) a;
+                yield quote(x.name()) + " ~ " + lower(x.init().kind().name())
+                        + (x.init().args().isEmpty() ? "" : "(" + x.init().args().stream().map(IrPrinter::number).collect(Collectors.joining(", ")) + ")")
+                        + (x.bound() == null ? "" : (x.bound().lower() ? " >= " : " <= ") + number(x.bound().value()));
+            }
+            case CONST -> number(((Attr.Scalar) a).value());
+            case IOTA, GATHER -> "[" + ((Attr.AxisRef) a).axis() + "]";
+            case RANDOM -> "seed=" + ((Attr.Random) a).seed();
+            case UNARY -> {
+                Attr.Unary x = (Attr.Unary) a;
+                yield x.fn() == Attr.UnaryFn.POW_CONST ? number(x.exponent()) : "";
+            }
+            case CAST -> "to " + ((Attr.Cast) a).to().word();
+            case REDUCE -> ((Attr.Reduce) a).axes().toString();
+            case ARG_REDUCE -> "[" + ((Attr.ArgReduce) a).axis() + "]";
+            case CONTRACT -> "@" + ((Attr.Contract) a).axes();
+            case RENAME -> "{" + ((Attr.Rename) a).map().entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .map(e -> e.getKey() + " -> " + e.getValue().name()).collect(Collectors.joining(", ")) + "}";
-        if (a instanceof Attr.Split x) return "[" + x.axis() + " -> (" + names(x.parts()) + ")]";
-        if (a instanceof Attr.Merge x) return "[(" + String.join(", ", x.parts()) + ") -> " + x.into().name() + "]";
-        if (a instanceof Attr.Slice x) return "[" + x.axis() + ": " + x.start() + ".." + x.stop() + " -> " + x.into().name() + "]";
-        if (a instanceof Attr.Select x) return "[" + x.axis() + " = " + x.index() + "]";
-        if (a instanceof Attr.Roll x) return "[" + x.axis() + ", " + x.shift() + "]";
-        if (a instanceof Attr.Shift x) return "[" + x.axis() + ", " + x.shift() + ", fill=" + number(x.fill()) + "]";
-        if (a instanceof Attr.Window x) return "[" + x.dims().stream().map(d -> d.axis() + " by " + d.offset().size() + " -> " + d.offset().name())
-                    .collect(Collectors.joining(", ")) + ", " + x.boundary().name().toLowerCase(java.util.Locale.ROOT) + "]";
-        if (a instanceof Attr.Concat x) return "[(" + String.join(", ", x.parts()) + ") -> " + x.into().name() + "]";
-        if (a instanceof Attr.Repeat x) return "[" + x.axis() + " -> " + x.into().name() + "]";
-        if (a instanceof Attr.OneHot x) return "[" + x.axis().name() + "]";
-        throw new AssertionError(a);
+            case SPLIT -> {
+                Attr.Split x = (Attr.Split) a;
+                yield "[" + x.axis() + " -> (" + names(x.parts()) + ")]";
+            }
+            case MERGE -> {
+                Attr.Merge x = (Attr.Merge) a;
+                yield "[(" + String.join(", ", x.parts()) + ") -> " + x.into().name() + "]";
+            }
+            case SLICE -> {
+                Attr.Slice x = (Attr.Slice) a;
+                yield "[" + x.axis() + ": " + x.start() + ".." + x.stop() + " -> " + x.into().name() + "]";
+            }
+            case SELECT -> {
+                Attr.Select x = (Attr.Select) a;
+                yield "[" + x.axis() + " = " + x.index() + "]";
+            }
+            case ROLL -> {
+                Attr.Roll x = (Attr.Roll) a;
+                yield "[" + x.axis() + ", " + x.shift() + "]";
+            }
+            case SHIFT -> {
+                Attr.Shift x = (Attr.Shift) a;
+                yield "[" + x.axis() + ", " + x.shift() + ", fill=" + number(x.fill()) + "]";
+            }
+            case WINDOW -> {
+                Attr.Window x = (Attr.Window) a;
+                yield "[" + x.dims().stream().map(d -> d.axis() + " by " + d.offset().size() + " -> " + d.offset().name())
+                        .collect(Collectors.joining(", ")) + ", " + lower(x.boundary().name()) + "]";
+            }
+            case CONCAT -> {
+                Attr.Concat x = (Attr.Concat) a;
+                yield "[(" + String.join(", ", x.parts()) + ") -> " + x.into().name() + "]";
+            }
+            case REPEAT -> {
+                Attr.Repeat x = (Attr.Repeat) a;
+                yield "[" + x.axis() + " -> " + x.into().name() + "]";
+            }
+            case ONEHOT -> "[" + ((Attr.OneHot) a).axis().name() + "]";
+        };
     }
+
+    private static String lower(String s) { return s.toLowerCase(java.util.Locale.ROOT); }
 
     static String names(List<Axis> axes) { return axes.stream().map(Axis::name).collect(Collectors.joining(", ")); }
 

@@ -80,9 +80,7 @@ public final class Liveness {
     /** The step order, values and intervals of {@code g} with {@code fusion}'s nodes computed in their roots' loops. */
     public static Liveness of(Graph g, Schedule.Fusion fusion) {
         Liveness l = new Liveness();
-        Set<Node> stepCone = new HashSet<>(), initCone = new HashSet<>();
-        for (Graph.Output o : g.outputs()) cone(o.node(), stepCone);
-        for (State s : g.states()) cone(s.next(), stepCone);
+        Set<Node> stepCone = stepCone(g), initCone = new HashSet<>();
         for (State s : g.states()) cone(s.init(), initCone);
         Set<Node> pinnedNodes = new HashSet<>(initCone);
         for (Graph.Output o : g.outputs()) pinnedNodes.add(o.node());
@@ -102,21 +100,18 @@ public final class Liveness {
                 case STATE_READ -> l.states.get(((Attr.Named) n.attr()).name());
                 case CONST, IOTA -> live ? new Value(n.type(), null) : null;
                 case RENAME, SPLIT -> live ? l.valueOf.get(n.input(0)) : null;
-                default -> live && !fusion.inlined(n) ? new Value(n.type(), null) : null;
+                case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, TRANSPOSE, MERGE, SLICE, SELECT,
+                     ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> live && !fusion.inlined(n) ? new Value(n.type(), null) : null;
             };
             if (v == null) continue;
             if (v.nodes.isEmpty()) l.values.add(v);
             v.nodes.add(n);
             l.valueOf.put(n, v);
-            switch (n.op()) {
-                case INPUT, PARAM, STATE_READ, CONST, IOTA -> v.pinned = true;
-                case RENAME, SPLIT -> { }
-                default -> {
-                    if (stepCone.contains(n)) {
-                        v.def = v.last = l.stepOrder.size();
-                        l.stepOrder.add(n);
-                    }
-                }
+            if (isLeaf(n.op())) {
+                v.pinned = true;
+            } else if (n.op() != Op.RENAME && n.op() != Op.SPLIT && stepCone.contains(n)) {
+                v.def = v.last = l.stepOrder.size();
+                l.stepOrder.add(n);
             }
             if (pinnedNodes.contains(n)) v.pinned = true;
             if (n.op() == Op.ONEHOT && l.valueOf.get(n.input(0)) != null) l.valueOf.get(n.input(0)).pinned = true;
@@ -151,6 +146,23 @@ public final class Liveness {
 
     /** Each state's value, by name, in the graph's state order. */
     public Map<String, Value> states() { return Collections.unmodifiableMap(states); }
+
+    /** Whether {@code op} makes a value without computing it: an input, parameter, state read, constant or iota. */
+    private static boolean isLeaf(Op op) {
+        return switch (op) {
+            case INPUT, PARAM, STATE_READ, CONST, IOTA -> true;
+            case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE, SPLIT, MERGE,
+                 SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> false;
+        };
+    }
+
+    /** The nodes a step needs: the cones of the outputs and of the states' next values. */
+    public static Set<Node> stepCone(Graph g) {
+        Set<Node> cone = new HashSet<>();
+        for (Graph.Output o : g.outputs()) cone(o.node(), cone);
+        for (State s : g.states()) cone(s.next(), cone);
+        return cone;
+    }
 
     private static void cone(Node n, Set<Node> into) {
         Deque<Node> work = new ArrayDeque<>();

@@ -179,68 +179,63 @@ public final class OpSpecs {
         return d;
     }
 
+    /** The rule of every unary function, from its {@link UnaryFn#domain()} and {@link UnaryFn#unitRule()}. */
     private static TensorType unary(Attr a, List<TensorType> in, TensorType d) throws TypeRuleException {
         Attr.Unary u = (Attr.Unary) a;
         TensorType x = in.get(0);
         String name = u.fn().word();
-        switch (u.fn()) {
-            case NOT -> {
-                if (x.dtype() != DType.BOOL) throw err(DiagCode.E0402, "`not` needs bool, got " + x.dtype().word(), null);
-                return x;
-            }
-            case NEG, ABS, RELU -> {
-                numeric(x, name);
-                return x;
-            }
-            case SIGN -> {
-                numeric(x, name);
-                return x.withUnit(Unit.NONE);
-            }
-            case FLOOR, CEIL, ROUND -> {
-                floating(x, name);
-                return x;
-            }
-            case SQRT -> {
-                floating(x, name);
-                Unit r = x.unit().root(2);
-                if (r == null) throw err(DiagCode.E0503, "sqrt of a quantity in " + x.unit() + " has no whole unit", null);
-                return x.withUnit(r);
-            }
-            case POW_CONST -> {
-                floating(x, name);
-                if (x.unit().isNone()) return x;
-                double p = u.exponent();
-                if (p != Math.rint(p)) {
-                    if (p * 2 == Math.rint(p * 2)) {
-                        Unit r = x.unit().root(2);
-                        if (r != null) return x.withUnit(power(r, p * 2, x.unit(), p));
-                    }
-                    throw err(DiagCode.E0503, "power " + p + " of a quantity in " + x.unit() + " has no whole unit", null);
-                }
-                return x.withUnit(power(x.unit(), p, x.unit(), p));
-            }
-            case EXP, LOG, TANH, SIGMOID, SIN, COS -> {
-                floating(x, name);
+        TypeRuleException wrongDType = switch (u.fn().domain()) {
+            case BOOL -> x.dtype() == DType.BOOL ? null : err(DiagCode.E0402, "`" + name + "` needs bool, got " + x.dtype().word(), null);
+            case NUMERIC -> notNumeric(x, name);
+            case FLOAT -> notFloat(x, name);
+        };
+        if (wrongDType != null) throw wrongDType;
+        Unit unit = switch (u.fn().unitRule()) {
+            case KEEP -> x.unit();
+            case DROP -> Unit.NONE;
+            case DIMENSIONLESS -> {
                 if (!x.unit().isNone()) {
                     throw err(DiagCode.E0502, name + " needs a dimensionless argument, got one in " + x.unit(),
                             "divide by a reference quantity first, e.g. " + name + "(v / (1 mV))");
                 }
-                return x;
+                yield Unit.NONE;
             }
+            case SQUARE_ROOT -> {
+                Unit r = x.unit().root(2);
+                if (r == null) throw err(DiagCode.E0503, name + " of a quantity in " + x.unit() + " has no whole unit", null);
+                yield r;
+            }
+            case POWER -> powerUnit(x.unit(), u.exponent());
+        };
+        return x.withUnit(unit);
+    }
+
+    /** The unit of {@code x ^ p}: whole powers, and half-integer ones of a unit with a square root. */
+    private static Unit powerUnit(Unit x, double p) throws TypeRuleException {
+        if (x.isNone()) return x;
+        if (p != Math.rint(p)) {
+            if (p * 2 == Math.rint(p * 2)) {
+                Unit r = x.root(2);
+                if (r != null) return power(r, p * 2, x, p);
+            }
+            throw err(DiagCode.E0503, "power " + p + " of a quantity in " + x + " has no whole unit", null);
         }
-        throw new AssertionError(u.fn());
+        return power(x, p, x, p);
     }
 
     static void numeric(TensorType x, String what) throws TypeRuleException {
-        if (!x.dtype().isNumeric()) {
-            throw err(DiagCode.E0402, what + " is not defined for bool", "convert with i32(x) or f32(x)");
-        }
+        TypeRuleException e = notNumeric(x, what);
+        if (e != null) throw e;
     }
 
-    static void floating(TensorType x, String what) throws TypeRuleException {
-        if (!x.dtype().isFloat()) {
-            throw err(DiagCode.E0402, what + " needs a float tensor, got " + x.dtype().word(), "convert with f32(x)");
-        }
+    /** The error when {@code x} is bool, else null. */
+    static TypeRuleException notNumeric(TensorType x, String what) {
+        return x.dtype().isNumeric() ? null : err(DiagCode.E0402, what + " is not defined for bool", "convert with i32(x) or f32(x)");
+    }
+
+    /** The error when {@code x} is not a float tensor, else null. */
+    static TypeRuleException notFloat(TensorType x, String what) {
+        return x.dtype().isFloat() ? null : err(DiagCode.E0402, what + " needs a float tensor, got " + x.dtype().word(), "convert with f32(x)");
     }
 
     /** {@code x * y} (or {@code x / y}); E0505 when an exponent leaves the int range instead of wrapping. */
@@ -299,7 +294,7 @@ public final class OpSpecs {
                 }
                 yield Unit.NONE;
             }
-            default -> throw new AssertionError(fn);
+            case EQ, NE, LT, LE, GT, GE, AND, OR, XOR -> throw new AssertionError(fn + " is typed above");
         };
         return new TensorType(x.dtype(), axes, unit);
     }
@@ -339,26 +334,16 @@ public final class OpSpecs {
             keep.remove(found);
             n = found.isSized() ? n * found.size() : -1;
         }
-        switch (r.fn()) {
-            case ANY, ALL -> {
-                if (x.dtype() != DType.BOOL) throw err(DiagCode.E0402, r.fn().word() + " needs bool, got " + x.dtype().word(), null);
-                return x.withAxes(keep);
-            }
-            case SUM, MAX, MIN -> {
-                numeric(x, r.fn().word());
-                return x.withAxes(keep);
-            }
-            case MEAN -> {
-                floating(x, "mean");
-                return x.withAxes(keep);
-            }
-            case PROD -> {
-                numeric(x, "prod");
-                if (!x.unit().isNone()) throw err(DiagCode.E0503, "prod of a quantity in " + x.unit() + " has a size-dependent unit", null);
-                return x.withAxes(keep);
-            }
-            default -> throw new IllegalArgumentException("not a reduction: " + r.fn());
-        }
+        TypeRuleException wrong = switch (r.fn()) {
+            case ANY, ALL -> x.dtype() == DType.BOOL ? null : err(DiagCode.E0402, r.fn().word() + " needs bool, got " + x.dtype().word(), null);
+            case SUM, MAX, MIN -> notNumeric(x, r.fn().word());
+            case MEAN -> notFloat(x, "mean");
+            case PROD -> notNumeric(x, "prod") != null ? notNumeric(x, "prod")
+                    : x.unit().isNone() ? null : err(DiagCode.E0503, "prod of a quantity in " + x.unit() + " has a size-dependent unit", null);
+            case ARGMAX, ARGMIN -> throw new IllegalArgumentException("not a reduction: " + r.fn() + " (it is an " + Op.ARG_REDUCE + ")");
+        };
+        if (wrong != null) throw wrong;
+        return x.withAxes(keep);
     }
 
     private static TensorType argReduce(Attr a, List<TensorType> in, TensorType d) throws TypeRuleException {
@@ -581,10 +566,13 @@ public final class OpSpecs {
     }
 
     /** Reduction functions that {@link Op#REDUCE} accepts (argmax/argmin go through {@link Op#ARG_REDUCE}). */
-    public static boolean isPlainReduction(ReduceFn f) { return f != ReduceFn.ARGMAX && f != ReduceFn.ARGMIN; }
+    public static boolean isPlainReduction(ReduceFn f) {
+        return switch (f) {
+            case SUM, MEAN, MAX, MIN, PROD, ANY, ALL -> true;
+            case ARGMAX, ARGMIN -> false;
+        };
+    }
 
     /** Whether a unary function is defined on integers (the rest need floats). */
-    public static boolean acceptsInt(UnaryFn f) {
-        return f == UnaryFn.NEG || f == UnaryFn.ABS || f == UnaryFn.SIGN || f == UnaryFn.RELU;
-    }
+    public static boolean acceptsInt(UnaryFn f) { return f.domain() == UnaryFn.Domain.NUMERIC; }
 }

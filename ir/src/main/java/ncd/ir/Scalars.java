@@ -67,6 +67,55 @@ public final class Scalars {
         };
     }
 
+    /** What a reduction starts from: its value over no elements. */
+    public static double reduceStart(Attr.ReduceFn fn) {
+        return switch (fn) {
+            case SUM, MEAN, ANY -> 0;
+            case PROD, ALL -> 1;
+            case MAX -> Double.NEGATIVE_INFINITY;
+            case MIN -> Double.POSITIVE_INFINITY;
+            case ARGMAX, ARGMIN -> throw new IllegalArgumentException(fn + " is an index, not a reduction of values");
+        };
+    }
+
+    /**
+     * {@code acc} with one more element {@code v}, visited in row-major order of the reduced axes. {@code integer}:
+     * the elements are i32, whose sums and products wrap around as repeated + and * do; floats accumulate in double.
+     * A NaN makes a max or min NaN; otherwise the first of equal extremes stays (max(-0, +0) is -0).
+     */
+    public static double reduceStep(Attr.ReduceFn fn, boolean integer, double acc, double v) {
+        return switch (fn) {
+            case SUM, MEAN -> integer ? (double) ((int) acc + (int) v) : acc + v;
+            case PROD -> integer ? (double) ((int) acc * (int) v) : acc * v;
+            case MAX -> Double.isNaN(acc) || Double.isNaN(v) ? Double.NaN : v > acc ? v : acc;
+            case MIN -> Double.isNaN(acc) || Double.isNaN(v) ? Double.NaN : v < acc ? v : acc;
+            case ANY -> acc != 0 || v != 0 ? 1 : 0;
+            case ALL -> acc != 0 && v != 0 ? 1 : 0;
+            case ARGMAX, ARGMIN -> throw new IllegalArgumentException(fn + " is an index, not a reduction of values");
+        };
+    }
+
+    /** The result of a reduction of {@code count} elements that accumulated {@code acc} (before rounding to the dtype). */
+    public static double reduceEnd(Attr.ReduceFn fn, double acc, long count) {
+        return switch (fn) {
+            case MEAN -> acc / count;
+            case SUM, PROD, MAX, MIN, ANY, ALL -> acc;
+            case ARGMAX, ARGMIN -> throw new IllegalArgumentException(fn + " is an index, not a reduction of values");
+        };
+    }
+
+    /**
+     * Whether {@code v} takes the place of {@code best}, the extreme so far, in argmax or argmin: the first maximum
+     * (minimum) wins, and a NaN counts as the extreme, as in numpy.
+     */
+    public static boolean argReplaces(Attr.ReduceFn fn, double best, double v) {
+        return switch (fn) {
+            case ARGMAX -> !Double.isNaN(best) && (Double.isNaN(v) || v > best);
+            case ARGMIN -> !Double.isNaN(best) && (Double.isNaN(v) || v < best);
+            case SUM, MEAN, PROD, MAX, MIN, ANY, ALL -> throw new IllegalArgumentException(fn + " is not an arg-reduction");
+        };
+    }
+
     public static double cast(DType to, double x) {
         return to == DType.BOOL ? (x != 0 ? 1 : 0) : to == DType.I32 ? (int) x : x;
     }

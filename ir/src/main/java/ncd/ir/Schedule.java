@@ -55,6 +55,15 @@ public record Schedule(Fusion fusion, Memory memory) {
 
         public boolean isEmpty() { return roots.isEmpty() && stencils.isEmpty(); }
 
+        /** Whether a fused loop can compute {@code op} per element of its result (outside a stencil). */
+        public static boolean elementwise(Op op) {
+            return switch (op) {
+                case UNARY, BINARY, WHERE, CAST, EXPAND -> true;
+                case INPUT, PARAM, CONST, IOTA, RANDOM, STATE_READ, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE, SPLIT, MERGE,
+                     SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> false;
+            };
+        }
+
         /** Whether {@code n} is computed inside another node's loop. */
         public boolean inlined(Node n) { return roots.containsKey(n); }
 

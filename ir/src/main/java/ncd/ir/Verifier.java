@@ -18,9 +18,6 @@ import java.util.Set;
 public final class Verifier {
     private Verifier() {}
 
-    /** The ops a fused loop computes per element. */
-    private static final Set<Op> ELEMENTWISE = Set.of(Op.UNARY, Op.BINARY, Op.WHERE, Op.CAST, Op.EXPAND);
-
     /** @throws IrInvariantError listing every problem found */
     public static void verify(Graph g) {
         List<String> problems = check(g);
@@ -108,8 +105,8 @@ public final class Verifier {
             if (fixed.contains(n)) p.add("schedule: " + n + " is an output or a state's value but is fused away");
             // outside a stencil, a fused node is an elementwise value computed per element of an elementwise loop
             if (!inStencil.contains(n)) {
-                boolean ew = ELEMENTWISE.contains(n.op()) || f.stencils().containsKey(n);
-                if (!ew || !(ELEMENTWISE.contains(r.op()) || r.op() == Op.RANDOM) || !n.type().axisNameSet().equals(r.type().axisNameSet())) {
+                boolean ew = Schedule.Fusion.elementwise(n.op()) || f.stencils().containsKey(n);
+                if (!ew || !(Schedule.Fusion.elementwise(r.op()) || r.op() == Op.RANDOM) || !n.type().axisNameSet().equals(r.type().axisNameSet())) {
                     p.add("schedule: " + n + " is fused into " + r + ", which is not an elementwise loop over its axes");
                 }
             }

@@ -5,6 +5,7 @@ import ncd.ir.DType;
 import ncd.ir.Graph;
 import ncd.ir.Node;
 import ncd.ir.Op;
+import ncd.ir.Scalars;
 import ncd.ir.Sizes;
 import ncd.ir.TensorType;
 
@@ -23,8 +24,8 @@ import java.util.Map;
  *   <li>Moving a uniform value ({@code rename transpose expand split merge slice select roll repeat}, {@code window}
  *       with {@code wrap}, or {@code zero} of a value of +0, {@code shift} whose fill is the value, {@code concat} of
  *       one value) gives that value.</li>
- *   <li>{@code reduce} of a uniform value, or of a one-axis value over its axis, is computed by the interpreter's
- *       loop (double accumulation, i32 wrap-around, NaN rules), then rounded once; {@code argmax}/{@code argmin}
+ *   <li>{@code reduce} of a uniform value, or of a one-axis value over its axis, is computed as the interpreter
+ *       computes it ({@link Scalars#reduceStep}: double accumulation, i32 wrap-around, NaN rules), then rounded once; {@code argmax}/{@code argmin}
  *       of a uniform value is 0, of a one-axis value its first extreme.</li>
  * </ol>
  * Folded values are bit for bit what running the graph computes. Nodes that lose their users stay for
@@ -49,7 +50,7 @@ public final class FoldPass implements Pass {
             Node out;
             if (v != null && v.uniform() && old.op() != Op.CONST) {
                 DType d = old.type().dtype();
-                out = b.addChecked(Op.CONST, new Attr.Scalar(Scalars.stored(d, v.v()[0])), List.of(), old.type(), old.span(), old.scope());
+                out = b.addChecked(Op.CONST, new Attr.Scalar(stored(d, v.v()[0])), List.of(), old.type(), old.span(), old.scope());
             } else {
                 out = Rebuild.copy(old, ins, b);
             }
@@ -62,46 +63,43 @@ public final class FoldPass implements Pass {
     private static Val evaluate(Node n, List<Node> ins, Map<Node, Val> known) {
         TensorType t = n.type();
         Attr a = n.attr();
-        switch (n.op()) {
-            case CONST -> { return uniform(Scalars.round(t.dtype(), ((Attr.Scalar) a).value())); }
+        return switch (n.op()) {
+            case CONST -> uniform(Scalars.round(t.dtype(), ((Attr.Scalar) a).value()));
             case IOTA -> {
                 int size = t.axes().get(0).size();
-                if (size > LIMIT) return null;
+                if (size > LIMIT) yield null;
                 double[] v = new double[size];
                 for (int i = 0; i < size; i++) v[i] = i;
-                return size == 1 ? uniform(0) : new Val(v, t.axes().get(0).name());
+                yield size == 1 ? uniform(0) : new Val(v, t.axes().get(0).name());
             }
-            case UNARY, BINARY, CAST, WHERE -> { return elementwise(n, ins, known); }
-            case RENAME, TRANSPOSE, EXPAND, SPLIT, MERGE, SLICE, SELECT, ROLL, REPEAT -> { return uniformOf(ins.get(0), known); }
+            case UNARY, BINARY, CAST, WHERE -> elementwise(n, ins, known);
+            case RENAME, TRANSPOSE, EXPAND, SPLIT, MERGE, SLICE, SELECT, ROLL, REPEAT -> uniformOf(ins.get(0), known);
             case WINDOW -> {
                 Val x = uniformOf(ins.get(0), known);
-                if (x == null) return null;
                 boolean wrap = ((Attr.Window) a).boundary() == Attr.Boundary.WRAP;
-                return wrap || Scalars.same(x.v()[0], 0.0) ? x : null;
+                yield x != null && (wrap || same(x.v()[0], 0.0)) ? x : null;
             }
             case SHIFT -> {
                 Val x = uniformOf(ins.get(0), known);
-                if (x == null) return null;
+                if (x == null) yield null;
                 Attr.Shift s = (Attr.Shift) a;
                 double fill = Scalars.round(t.dtype(), s.fill());
                 int size = t.axis(s.axis()).size();
-                if (Scalars.same(fill, x.v()[0])) return x;
-                return Math.abs((long) s.shift()) >= size ? uniform(fill) : null;
+                if (same(fill, x.v()[0])) yield x;
+                yield Math.abs((long) s.shift()) >= size ? uniform(fill) : null;
             }
             case CONCAT -> {
                 Val first = uniformOf(ins.get(0), known);
-                if (first == null) return null;
                 for (Node i : ins) {
                     Val x = uniformOf(i, known);
-                    if (x == null || !Scalars.same(x.v()[0], first.v()[0])) return null;
+                    if (first == null || x == null || !same(x.v()[0], first.v()[0])) yield null;
                 }
-                return first;
+                yield first;
             }
-            case REDUCE -> { return reduce(n, ins.get(0), known); }
-            case ARG_REDUCE -> { return argReduce(n, ins.get(0), known); }
-            case INPUT, PARAM, STATE_READ, RANDOM, CONTRACT, ONEHOT, GATHER -> { return null; }
-        }
-        throw new AssertionError(n.op());
+            case REDUCE -> reduce(n, ins.get(0), known);
+            case ARG_REDUCE -> argReduce(n, ins.get(0), known);
+            case INPUT, PARAM, STATE_READ, RANDOM, CONTRACT, ONEHOT, GATHER -> null;
+        };
     }
 
     private static Val uniform(double v) { return new Val(new double[] {v}, null); }
@@ -135,11 +133,12 @@ public final class FoldPass implements Pass {
                 case BINARY -> Scalars.binary(((Attr.Binary) n.attr()).fn(), ins.get(0).type().dtype() == DType.I32, vs[0].at(i), vs[1].at(i));
                 case CAST -> Scalars.cast(((Attr.Cast) n.attr()).to(), vs[0].at(i));
                 case WHERE -> vs[0].at(i) != 0 ? vs[1].at(i) : vs[2].at(i);
-                default -> throw new AssertionError(n.op());
+                case INPUT, PARAM, CONST, IOTA, RANDOM, STATE_READ, EXPAND, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE, SPLIT,
+                     MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> throw new AssertionError(n.op() + " is not elementwise");
             };
             out[i] = Scalars.round(d, r);
         }
-        for (int i = 1; i < size; i++) if (!Scalars.same(out[i], out[0])) return new Val(out, axis);
+        for (int i = 1; i < size; i++) if (!same(out[i], out[0])) return new Val(out, axis);
         return uniform(out[0]);
     }
 
@@ -158,55 +157,36 @@ public final class FoldPass implements Pass {
         return x.type().rank() == 1 && axes.equals(List.of(v.axis())) ? v.v() : null;
     }
 
+    /** As the interpreter reduces ({@link Scalars#reduceStep}): in order, then rounded once. */
     private static Val reduce(Node n, Node x, Map<Node, Val> known) {
         Attr.Reduce r = (Attr.Reduce) n.attr();
         double[] s = sequence(x, r.axes(), known);
         if (s == null) return null;
-        DType d = n.type().dtype();
-        if (x.type().dtype() == DType.I32 && (r.fn() == Attr.ReduceFn.SUM || r.fn() == Attr.ReduceFn.PROD)) {
-            int acc = r.fn() == Attr.ReduceFn.SUM ? 0 : 1;
-            for (double v : s) acc = r.fn() == Attr.ReduceFn.SUM ? acc + (int) v : acc * (int) v;
-            return uniform(Scalars.round(d, acc));
-        }
-        double acc = switch (r.fn()) {
-            case SUM, MEAN, ANY -> 0;
-            case PROD, ALL -> 1;
-            case MAX -> Double.NEGATIVE_INFINITY;
-            case MIN -> Double.POSITIVE_INFINITY;
-            default -> throw new IllegalStateException(r.fn().name());
-        };
-        boolean nan = false;
-        for (double v : s) {
-            switch (r.fn()) {
-                case SUM, MEAN -> acc += v;
-                case PROD -> acc *= v;
-                case MAX -> { if (Double.isNaN(v)) nan = true; else if (v > acc) acc = v; }
-                case MIN -> { if (Double.isNaN(v)) nan = true; else if (v < acc) acc = v; }
-                case ANY -> { if (v != 0) acc = 1; }
-                case ALL -> { if (v == 0) acc = 0; }
-                default -> throw new IllegalStateException(r.fn().name());
-            }
-        }
-        if (r.fn() == Attr.ReduceFn.MEAN) acc /= s.length;
-        if (nan) acc = Double.NaN;
-        return uniform(Scalars.round(d, acc));
+        boolean integer = x.type().dtype() == DType.I32;
+        double acc = Scalars.reduceStart(r.fn());
+        for (double v : s) acc = Scalars.reduceStep(r.fn(), integer, acc, v);
+        return uniform(Scalars.round(n.type().dtype(), Scalars.reduceEnd(r.fn(), acc, s.length)));
     }
 
     private static Val argReduce(Node n, Node x, Map<Node, Val> known) {
         Attr.ArgReduce r = (Attr.ArgReduce) n.attr();
         double[] s = sequence(x, List.of(r.axis()), known);
         if (s == null) return null;
-        boolean max = r.fn() == Attr.ReduceFn.ARGMAX;
         int at = 0;
-        double best = s[0];
-        for (int i = 1; i < s.length; i++) {
-            double v = s[i];
-            // the first maximum (minimum) wins; a NaN counts as the extreme
-            if (!Double.isNaN(best) && (Double.isNaN(v) || (max ? v > best : v < best))) {
-                best = v;
-                at = i;
-            }
-        }
+        for (int i = 1; i < s.length; i++) if (Scalars.argReplaces(r.fn(), s[at], s[i])) at = i;
         return uniform(at);
     }
+
+    /**
+     * The value to store in a folded {@code const} of dtype {@code d}: {@code v} (already rounded) written with as few
+     * digits as round to the same value, so that `ncdc ir` prints {@code 1.0e-9}, not {@code 9.99999971718069e-10}.
+     * A const is rounded to its dtype when it is read, so both mean the same bits.
+     */
+    static double stored(DType d, double v) {
+        if (d == DType.F32 && !Double.isNaN(v) && !Double.isInfinite(v)) return Double.parseDouble(Float.toString((float) v));
+        return v;
+    }
+
+    /** Whether two stored values are the same bits after rounding (NaN equals NaN, 0 differs from -0). */
+    static boolean same(double a, double b) { return Double.compare(a, b) == 0 || (Double.isNaN(a) && Double.isNaN(b)); }
 }

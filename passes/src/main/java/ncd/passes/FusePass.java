@@ -4,6 +4,7 @@ import ncd.ir.Attr;
 import ncd.ir.Graph;
 import ncd.ir.Node;
 import ncd.ir.Op;
+import ncd.ir.OpSpecs;
 import ncd.ir.Schedule;
 import ncd.ir.State;
 
@@ -40,10 +41,6 @@ public final class FusePass implements Pass {
 
     @Override public Graph run(Graph g, PassContext ctx) { return g.withSchedule(new Schedule(analyze(g), null)); }
 
-    static boolean elementwise(Op op) {
-        return op == Op.UNARY || op == Op.BINARY || op == Op.WHERE || op == Op.CAST || op == Op.EXPAND;
-    }
-
     /** The fusion decisions for {@code graph}; roots and stencils in graph order. */
     public static Schedule.Fusion analyze(Graph graph) {
         Set<Node> inlined = new HashSet<>();
@@ -63,7 +60,7 @@ public final class FusePass implements Pass {
         for (Node n : graph.nodes()) {
             if (n.op() != Op.REDUCE) continue;
             Attr.Reduce r = (Attr.Reduce) n.attr();
-            if (r.fn() == Attr.ReduceFn.ARGMAX || r.fn() == Attr.ReduceFn.ARGMIN) continue;
+            if (!OpSpecs.isPlainReduction(r.fn())) continue;
             List<Node> chain = new ArrayList<>();
             Node m = n.input(0);
             while ((m.op() == Op.UNARY || m.op() == Op.CAST) && single.test(m)) {
@@ -96,14 +93,14 @@ public final class FusePass implements Pass {
             Node n = nodes.get(i);
             if (inlined.contains(n)) continue;
             Node root = n;
-            boolean fusable = elementwise(n.op()) || stencils.containsKey(n);
+            boolean fusable = Schedule.Fusion.elementwise(n.op()) || stencils.containsKey(n);
             List<Node> us = users.getOrDefault(n, List.of());
             if (fusable && !pinned.contains(n) && !us.isEmpty()) {
                 Node r = null;
                 boolean ok = true;
                 for (Node u : us) {
                     // a stencil's window and chain have no loop of their own: what they read keeps its buffer
-                    if (!(elementwise(u.op()) || u.op() == Op.RANDOM) || inlined.contains(u) && rootOf.get(u) == null
+                    if (!(Schedule.Fusion.elementwise(u.op()) || u.op() == Op.RANDOM) || inlined.contains(u) && rootOf.get(u) == null
                             || !n.type().axisNameSet().equals(u.type().axisNameSet())) {
                         ok = false;
                         break;

@@ -6,6 +6,7 @@ import ncd.ir.DType;
 import ncd.ir.Graph;
 import ncd.ir.Node;
 import ncd.ir.Op;
+import ncd.ir.Scalars;
 import ncd.ir.TensorType;
 import ncd.ir.TypeRuleException;
 

@@ -134,7 +134,8 @@ public final class Interpreter implements Executable {
                     if (s == null) throw new InterpreterException("a state's initial value reads state " + ((Attr.Named) n.attr()).name());
                     yield s;
                 }
-                default -> {
+                case CONST, IOTA, RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE, SPLIT,
+                     MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> {
                     List<double[]> ins = new ArrayList<>();
                     for (Node i : n.inputs()) ins.add(v[i.id()]);
                     yield Kernels.eval(n, ins, stream);

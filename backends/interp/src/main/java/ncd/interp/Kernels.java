@@ -25,10 +25,10 @@ final class Kernels {
     static double[] eval(Node n, List<double[]> in, long step) {
         TensorType t = n.type();
         double[] out = new double[t.arrayLength()];
-        switch (n.op()) {
+        double[] v = switch (n.op()) {
             case INPUT, PARAM, STATE_READ -> throw new IllegalStateException(n.op() + " has no kernel; its value is bound");
-            case CONST -> java.util.Arrays.fill(out, ((Attr.Scalar) n.attr()).value());
-            case IOTA -> { for (int i = 0; i < out.length; i++) out[i] = i; }
+            case CONST -> fill(out, ((Attr.Scalar) n.attr()).value());
+            case IOTA -> iota(out);
             case RANDOM -> random(n, in, step, out);
             case UNARY -> unary(n, in.get(0), out);
             case BINARY -> binary(n, in.get(0), in.get(1), out);
@@ -38,15 +38,30 @@ final class Kernels {
             case REDUCE -> reduce(n, in.get(0), out);
             case ARG_REDUCE -> argReduce(n, in.get(0), out);
             case CONTRACT -> contract(n, in.get(0), in.get(1), out);
-            case RENAME, SPLIT -> System.arraycopy(in.get(0), 0, out, 0, out.length);
+            case RENAME, SPLIT -> copy(in.get(0), out);
             case MERGE -> merge(n, in.get(0), out);
             case SLICE, SELECT, ROLL, SHIFT, REPEAT -> move(n, in.get(0), out);
             case WINDOW -> window(n, in.get(0), out);
             case CONCAT -> concat(n, in, out);
             case ONEHOT -> onehot(n, in.get(0), out);
             case GATHER -> gather(n, in.get(0), in.get(1), out);
-        }
-        round(t.dtype(), out);
+        };
+        round(t.dtype(), v);
+        return v;
+    }
+
+    private static double[] fill(double[] out, double v) {
+        java.util.Arrays.fill(out, v);
+        return out;
+    }
+
+    private static double[] iota(double[] out) {
+        for (int i = 0; i < out.length; i++) out[i] = i;
+        return out;
+    }
+
+    private static double[] copy(double[] x, double[] out) {
+        System.arraycopy(x, 0, out, 0, out.length);
         return out;
     }
 
@@ -58,7 +73,7 @@ final class Kernels {
 
     // ---- elementwise
 
-    private static void random(Node n, List<double[]> in, long step, double[] out) {
+    private static double[] random(Node n, List<double[]> in, long step, double[] out) {
         Attr.Random r = (Attr.Random) n.attr();
         TensorType t = n.type();
         // distinct instances of one source (a circuit called twice) draw distinct numbers
@@ -72,32 +87,37 @@ final class Kernels {
                 case BERNOULLI -> Rng.uniform(seed, step, i) < a[i] ? 1 : 0;
             };
         }
+        return out;
     }
 
-    private static void unary(Node n, double[] x, double[] out) {
+    private static double[] unary(Node n, double[] x, double[] out) {
         Attr.Unary u = (Attr.Unary) n.attr();
         for (int i = 0; i < out.length; i++) out[i] = Scalars.unary(u, x[i]);
+        return out;
     }
 
-    private static void binary(Node n, double[] a0, double[] b0, double[] out) {
+    private static double[] binary(Node n, double[] a0, double[] b0, double[] out) {
         Attr.BinaryFn fn = ((Attr.Binary) n.attr()).fn();
         TensorType t = n.type();
         double[] a = broadcast(n.input(0).type(), t, a0), b = broadcast(n.input(1).type(), t, b0);
         boolean integer = n.input(0).type().dtype() == DType.I32;
         for (int i = 0; i < out.length; i++) out[i] = Scalars.binary(fn, integer, a[i], b[i]);
+        return out;
     }
 
-    private static void where(Node n, List<double[]> in, double[] out) {
+    private static double[] where(Node n, List<double[]> in, double[] out) {
         TensorType t = n.type();
         double[] c = broadcast(n.input(0).type(), t, in.get(0));
         double[] a = broadcast(n.input(1).type(), t, in.get(1));
         double[] b = broadcast(n.input(2).type(), t, in.get(2));
         for (int i = 0; i < out.length; i++) out[i] = c[i] != 0 ? a[i] : b[i];
+        return out;
     }
 
-    private static void cast(Node n, double[] x, double[] out) {
+    private static double[] cast(Node n, double[] x, double[] out) {
         DType to = ((Attr.Cast) n.attr()).to();
         for (int i = 0; i < out.length; i++) out[i] = Scalars.cast(to, x[i]);
+        return out;
     }
 
     /** {@code x} (of type {@code from}) read at every element of {@code to}, matching axes by name. */
@@ -108,87 +128,56 @@ final class Kernels {
         return out;
     }
 
-    private static void gatherByName(TensorType from, TensorType to, double[] x, double[] out) {
+    private static double[] gatherByName(TensorType from, TensorType to, double[] x, double[] out) {
         int[] sizes = Layout.sizes(to), strides = Layout.broadcastStrides(from, to), c = new int[sizes.length];
         for (int i = 0; i < out.length; i++) {
             Layout.coords(i, sizes, c);
             out[i] = x[Layout.dot(c, strides)];
         }
+        return out;
     }
 
     // ---- reductions and contraction
 
-    private static void reduce(Node n, double[] x, double[] out) {
+    private static double[] reduce(Node n, double[] x, double[] out) {
         Attr.Reduce r = (Attr.Reduce) n.attr();
         TensorType in = n.input(0).type(), t = n.type();
         int[] inSizes = Layout.sizes(in), outStrides = Layout.broadcastStrides(t, in), c = new int[inSizes.length];
         long count = 1;
         for (String a : r.axes()) count *= in.axis(a).size();
-        double init = switch (r.fn()) {
-            case SUM, MEAN, ANY -> 0;
-            case PROD, ALL -> 1;
-            case MAX -> Double.NEGATIVE_INFINITY;
-            case MIN -> Double.POSITIVE_INFINITY;
-            default -> throw new IllegalStateException(r.fn().name());
-        };
-        java.util.Arrays.fill(out, init);
-        if (in.dtype() == DType.I32 && (r.fn() == Attr.ReduceFn.SUM || r.fn() == Attr.ReduceFn.PROD)) {
-            // integer sums and products wrap around exactly as repeated + and * do
-            int[] acc = new int[out.length];
-            java.util.Arrays.fill(acc, r.fn() == Attr.ReduceFn.SUM ? 0 : 1);
-            for (int i = 0; i < x.length; i++) {
-                Layout.coords(i, inSizes, c);
-                int o = Layout.dot(c, outStrides);
-                acc[o] = r.fn() == Attr.ReduceFn.SUM ? acc[o] + (int) x[i] : acc[o] * (int) x[i];
-            }
-            for (int o = 0; o < out.length; o++) out[o] = acc[o];
-            return;
-        }
-        boolean[] nan = new boolean[out.length];
+        boolean integer = in.dtype() == DType.I32;
+        java.util.Arrays.fill(out, Scalars.reduceStart(r.fn()));
         // visiting x in row-major order visits each output's summands in row-major order of the reduced axes
         for (int i = 0; i < x.length; i++) {
             Layout.coords(i, inSizes, c);
             int o = Layout.dot(c, outStrides);
-            double v = x[i];
-            switch (r.fn()) {
-                case SUM, MEAN -> out[o] += v;
-                case PROD -> out[o] *= v;
-                case MAX -> { if (Double.isNaN(v)) nan[o] = true; else if (v > out[o]) out[o] = v; }
-                case MIN -> { if (Double.isNaN(v)) nan[o] = true; else if (v < out[o]) out[o] = v; }
-                case ANY -> { if (v != 0) out[o] = 1; }
-                case ALL -> { if (v == 0) out[o] = 0; }
-                default -> throw new IllegalStateException();
-            }
+            out[o] = Scalars.reduceStep(r.fn(), integer, out[o], x[i]);
         }
-        for (int o = 0; o < out.length; o++) {
-            if (r.fn() == Attr.ReduceFn.MEAN) out[o] /= count;
-            if (nan[o]) out[o] = Double.NaN;
-        }
+        for (int o = 0; o < out.length; o++) out[o] = Scalars.reduceEnd(r.fn(), out[o], count);
+        return out;
     }
 
-    private static void argReduce(Node n, double[] x, double[] out) {
+    private static double[] argReduce(Node n, double[] x, double[] out) {
         Attr.ArgReduce r = (Attr.ArgReduce) n.attr();
         TensorType in = n.input(0).type(), t = n.type();
         int[] inSizes = Layout.sizes(in), outStrides = Layout.broadcastStrides(t, in), c = new int[inSizes.length];
         int ax = in.indexOf(r.axis());
         double[] best = new double[out.length];
         boolean[] seen = new boolean[out.length];
-        boolean max = r.fn() == Attr.ReduceFn.ARGMAX;
         for (int i = 0; i < x.length; i++) {
             Layout.coords(i, inSizes, c);
             int o = Layout.dot(c, outStrides);
             double v = x[i];
-            // the first maximum (minimum) wins; a NaN counts as the extreme, as in numpy
-            boolean better = !seen[o] || (!Double.isNaN(best[o]) && (Double.isNaN(v) || (max ? v > best[o] : v < best[o])));
-            if (better) {
+            if (!seen[o] || Scalars.argReplaces(r.fn(), best[o], v)) {
                 best[o] = v;
                 out[o] = c[ax];
                 seen[o] = true;
             }
         }
+        return out;
     }
 
-    private static void contract(Node n, double[] a, double[] b, double[] out) {
+    private static double[] contract(Node n, double[] a, double[] b, double[] out) {
         TensorType ta = n.input(0).type(), tb = n.input(1).type(), t = n.type();
         // the summed axes in a's layout order, so the accumulation runs row-major over a's summed axes
         List<String> k = new java.util.ArrayList<>(((Attr.Contract) n.attr()).axes());
@@ -209,11 +198,12 @@ final class Kernels {
             }
             out[o] = acc;
         }
+        return out;
     }
 
     // ---- data movement
 
-    private static void merge(Node n, double[] x, double[] out) {
+    private static double[] merge(Node n, double[] x, double[] out) {
         Attr.Merge m = (Attr.Merge) n.attr();
         TensorType in = n.input(0).type(), t = n.type();
         int[] sizes = Layout.sizes(t), inStrides = Layout.strides(in), c = new int[sizes.length];
@@ -235,10 +225,11 @@ final class Kernels {
             }
             out[i] = x[off];
         }
+        return out;
     }
 
     /** Ops that read one input element per output element along one axis: slice, select, roll, shift, repeat. */
-    private static void move(Node n, double[] x, double[] out) {
+    private static double[] move(Node n, double[] x, double[] out) {
         TensorType in = n.input(0).type(), t = n.type();
         String axis;
         String outAxis;
@@ -269,9 +260,10 @@ final class Kernels {
             } else src = j / (t.axes().get(outAx).size() / n0);
             out[i] = x[off + src * inStrides[inAx]];
         }
+        return out;
     }
 
-    private static void window(Node n, double[] x, double[] out) {
+    private static double[] window(Node n, double[] x, double[] out) {
         Attr.Window w = (Attr.Window) n.attr();
         TensorType in = n.input(0).type(), t = n.type();
         int[] sizes = Layout.sizes(t), inStrides = Layout.strides(in), c = new int[sizes.length];
@@ -298,9 +290,10 @@ final class Kernels {
             }
             out[i] = x[Layout.dot(src, inStrides)];
         }
+        return out;
     }
 
-    private static void concat(Node n, List<double[]> in, double[] out) {
+    private static double[] concat(Node n, List<double[]> in, double[] out) {
         Attr.Concat cat = (Attr.Concat) n.attr();
         TensorType t = n.type();
         int[] sizes = Layout.sizes(t), c = new int[sizes.length];
@@ -324,18 +317,20 @@ final class Kernels {
             }
             out[i] = in.get(part)[off];
         }
+        return out;
     }
 
-    private static void onehot(Node n, double[] idx, double[] out) {
+    private static double[] onehot(Node n, double[] idx, double[] out) {
         int v = ((Attr.OneHot) n.attr()).axis().size();
         // the new axis is last: out[i * v + k] = (idx[i] == k)
         for (int i = 0; i < idx.length; i++) {
             int k = (int) idx[i];
             if (k >= 0 && k < v) out[i * v + k] = 1;
         }
+        return out;
     }
 
-    private static void gather(Node n, double[] table, double[] idx, double[] out) {
+    private static double[] gather(Node n, double[] table, double[] idx, double[] out) {
         String axis = ((Attr.AxisRef) n.attr()).axis();
         TensorType tt = n.input(0).type(), it = n.input(1).type(), t = n.type();
         int[] sizes = Layout.sizes(t), c = new int[sizes.length], tst = Layout.strides(tt), ist = Layout.broadcastStrides(it, t);
@@ -353,6 +348,7 @@ final class Kernels {
             }
             out[i] = table[off];
         }
+        return out;
     }
 
     /** A tensor's values as doubles. */

@@ -200,11 +200,14 @@ public final class Footprint {
     private static Map<Liveness.Value, String> names(Graph g, Liveness live) {
         Map<Liveness.Value, String> out = new HashMap<>();
         for (Node n : g.nodes()) {
-            switch (n.op()) {
-                case INPUT -> put(out, live.valueOf(n), "input " + ((Attr.Named) n.attr()).name());
-                case PARAM -> put(out, live.valueOf(n), "parameter " + ((Attr.Param) n.attr()).name());
-                default -> { }
-            }
+            String name = switch (n.op()) {
+                case INPUT -> "input " + ((Attr.Named) n.attr()).name();
+                case PARAM -> "parameter " + ((Attr.Param) n.attr()).name();
+                // states, outputs and next values are named below; other values have no name of their own
+                case CONST, IOTA, RANDOM, STATE_READ, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME,
+                     TRANSPOSE, SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> null;
+            };
+            if (name != null) put(out, live.valueOf(n), name);
         }
         for (State s : g.states()) put(out, live.states().get(s.name()), "state " + s.name());
         for (Graph.Output o : g.outputs()) put(out, live.valueOf(o.node()), "output " + o.name());

@@ -9,6 +9,7 @@ import ncd.ir.Attr;
 import ncd.ir.Axis;
 import ncd.ir.DType;
 import ncd.ir.Op;
+import ncd.ir.Scalars;
 import ncd.ir.TensorType;
 import ncd.ir.Unit;
 
@@ -66,36 +67,19 @@ final class Builtins {
     }
 
     private Value unaryFn(String name, Value.Tensor x, SourceSpan span, Env env) {
-        Attr.UnaryFn fn = Attr.UnaryFn.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        Attr.Unary u = new Attr.Unary(Attr.UnaryFn.builtin(name));
         if (x.weak()) {
             // fold, after checking the unit rule on a stand-in
             TensorType folded;
             try {
-                folded = ncd.ir.OpSpecs.infer(Op.UNARY, new Attr.Unary(fn), List.of(x.type().withDType(DType.F32)), null);
+                folded = ncd.ir.OpSpecs.infer(Op.UNARY, u, List.of(x.type().withDType(DType.F32)), null);
             } catch (ncd.ir.TypeRuleException e) {
                 el.report(span, e);
                 return Value.ERROR;
             }
-            double v = x.constant();
-            double r = switch (fn) {
-                case EXP -> Math.exp(v);
-                case LOG -> Math.log(v);
-                case SQRT -> Math.sqrt(v);
-                case TANH -> Math.tanh(v);
-                case SIGMOID -> 1 / (1 + Math.exp(-v));
-                case RELU -> Math.max(0, v);
-                case ABS -> Math.abs(v);
-                case SIGN -> Math.signum(v);
-                case SIN -> Math.sin(v);
-                case COS -> Math.cos(v);
-                case FLOOR -> Math.floor(v);
-                case CEIL -> Math.ceil(v);
-                case ROUND -> Math.rint(v);
-                default -> throw new IllegalStateException(name);
-            };
-            return new Value.Tensor(folded, null, 0, true, r);
+            return new Value.Tensor(folded, null, 0, true, Scalars.unary(u, x.constant()));
         }
-        return el.emit(Op.UNARY, new Attr.Unary(fn), List.of(x), null, span, env, 0);
+        return el.emit(Op.UNARY, u, List.of(x), null, span, env, 0);
     }
 
     private Value where(List<Value.Tensor> xs, SourceSpan span, Env env) {
@@ -126,7 +110,9 @@ final class Builtins {
 
     // ---- axis operations
 
-    private static final Set<String> REDUCTIONS = Set.of("sum", "mean", "max", "min", "prod", "any", "all");
+    /** The reductions of values, {@code sum[A](x)} and the like, by their IR names. */
+    private static final Set<String> REDUCTIONS = java.util.Arrays.stream(Attr.ReduceFn.values()).filter(ncd.ir.OpSpecs::isPlainReduction)
+            .map(Attr.ReduceFn::word).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     Value axisOp(Expr.AxisOp a, Env env) {
         String op = a.op().text();

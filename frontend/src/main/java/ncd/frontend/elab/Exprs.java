@@ -14,6 +14,7 @@ import ncd.ir.Axis;
 import ncd.ir.DType;
 import ncd.ir.Op;
 import ncd.ir.OpSpecs;
+import ncd.ir.Scalars;
 import ncd.ir.TensorType;
 import ncd.ir.TypeRuleException;
 import ncd.ir.Unit;
@@ -192,7 +193,7 @@ final class Exprs {
         Value.Tensor x = tensor(u.operand(), env);
         if (x == null) return Value.ERROR;
         if (u.op() == Expr.UnOp.NEG) {
-            if (x.weak()) return new Value.Tensor(x.type(), null, 0, true, -x.constant());
+            if (x.weak()) return new Value.Tensor(x.type(), null, 0, true, Scalars.unary(new Attr.Unary(Attr.UnaryFn.NEG), x.constant()));
             return el.emit(Op.UNARY, new Attr.Unary(Attr.UnaryFn.NEG), List.of(x), null, u.span(), env, 0);
         }
         if (x.weak()) {
@@ -246,24 +247,8 @@ final class Exprs {
             el.report(span, e);
             return Value.ERROR;
         }
-        double x = l.constant(), y = r.constant();
-        double v = switch (fn) {
-            case ADD -> x + y;
-            case SUB -> x - y;
-            case MUL -> x * y;
-            case DIV -> x / y;
-            case MOD -> x - Math.floor(x / y) * y;
-            case POW -> Math.pow(x, y);
-            case MAX -> Math.max(x, y);
-            case MIN -> Math.min(x, y);
-            case EQ -> x == y ? 1 : 0;
-            case NE -> x != y ? 1 : 0;
-            case LT -> x < y ? 1 : 0;
-            case LE -> x <= y ? 1 : 0;
-            case GT -> x > y ? 1 : 0;
-            case GE -> x >= y ? 1 : 0;
-            case AND, OR, XOR -> throw new IllegalStateException("logic on numbers passed the type rule");
-        };
+        // weak numbers are exact until materialized: computed in double, as a float op computes
+        double v = Scalars.binary(fn, false, l.constant(), r.constant());
         if (out.dtype() == DType.BOOL) {
             return el.emit(Op.CONST, new Attr.Scalar(Double.isNaN(v) ? 0 : v), List.of(), TensorType.scalar(DType.BOOL), span, env, 0);
         }
@@ -301,8 +286,8 @@ final class Exprs {
         Value.Tensor x = tensor(c.operand(), env);
         if (x == null) return Value.ERROR;
         if (x.weak()) {
-            if (c.to() == DType.BOOL) return el.emit(Op.CONST, new Attr.Scalar(x.constant() != 0 ? 1 : 0), List.of(), TensorType.scalar(DType.BOOL), c.span(), env, 0);
-            double v = c.to() == DType.I32 ? (double) (long) x.constant() : x.constant();
+            double v = Scalars.cast(c.to(), x.constant());
+            if (c.to() == DType.BOOL) return el.emit(Op.CONST, new Attr.Scalar(v), List.of(), TensorType.scalar(DType.BOOL), c.span(), env, 0);
             return new Value.Tensor(x.type().withDType(c.to()), null, 0, true, v);
         }
         if (x.type().dtype() == c.to()) return x;

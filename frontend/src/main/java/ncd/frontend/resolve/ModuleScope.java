@@ -6,11 +6,14 @@ import ncd.diag.SourceSpan;
 import ncd.frontend.ast.Decl;
 import ncd.frontend.ast.Module;
 import ncd.frontend.ast.Name;
+import ncd.ir.Attr;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The names one module declares, and the names it sees: its own, then those it imports. Values (constants,
@@ -18,10 +21,17 @@ import java.util.Map;
  * when it is used.
  */
 public final class ModuleScope {
-    /** Builtin functions; circuits may not take these names, so a call means one thing everywhere. */
-    public static final java.util.Set<String> BUILTIN_FUNCTIONS = java.util.Set.of(
-            "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sign", "sin", "cos", "floor", "ceil", "round",
-            "where", "max", "min", "clip", "pow", "size");
+    /**
+     * Builtin functions: the unary functions the IR names as builtins ({@link Attr.UnaryFn#builtin()}) and the others
+     * the elaborator knows. Circuits may not take these names, so a call means one thing everywhere.
+     */
+    public static final Set<String> BUILTIN_FUNCTIONS = builtinFunctions();
+
+    private static Set<String> builtinFunctions() {
+        Set<String> names = new HashSet<>(List.of("where", "max", "min", "clip", "pow", "size"));
+        for (Attr.UnaryFn f : Attr.UnaryFn.values()) if (f.builtin()) names.add(f.word());
+        return Set.copyOf(names);
+    }
 
     private final String name;
     private final Module ast;

@@ -1,0 +1,60 @@
+package ncd.ir;
+
+import java.util.Collection;
+
+/**
+ * The work of computing nodes, estimated from the IR alone: the one cost model that `ncdc bench` (FLOP/s) and the
+ * doc site ("cost per call") report, defined in docs/ir.md (Cost).
+ * <ul>
+ *   <li>FLOPs: a contraction 2 per output element per summed element (a multiply and an add); unary, binary,
+ *       where and random 1 per output element (transcendentals, comparisons and logic included); a reduction 1 per
+ *       input element; leaves, casts and data movement 0.</li>
+ *   <li>Bytes: unfused memory traffic, as if the node read each operand and wrote its result once, at
+ *       {@link DType#bytes()} an element. Leaves write nothing (they are counted where they are read); rename and
+ *       split move nothing (every backend holds them in their input's buffer, see {@link Liveness}).</li>
+ * </ul>
+ * A step ({@link #step}) is the nodes the outputs and the states' next values need: the states' initial values are
+ * computed at reset, not at every step, and nodes nothing needs are never computed. Counts saturate at
+ * {@code Long.MAX_VALUE} ({@link Sizes}) rather than wrap, for circuits sized past any machine.
+ */
+public record Cost(long flops, long bytes) {
+    public static final Cost ZERO = new Cost(0, 0);
+
+    /** What computing {@code n} once costs. */
+    public static Cost of(Node n) {
+        long out = n.type().elementCount();
+        long flops = switch (n.op()) {
+            case UNARY, BINARY, WHERE, RANDOM -> out;
+            case REDUCE, ARG_REDUCE -> n.input(0).type().elementCount();
+            case CONTRACT -> {
+                long summed = 1;
+                for (String a : ((Attr.Contract) n.attr()).axes()) summed = Sizes.times(summed, n.input(0).type().axis(a).size());
+                yield Sizes.times(2, Sizes.times(out, summed));
+            }
+            case INPUT, PARAM, CONST, IOTA, STATE_READ, CAST, EXPAND, RENAME, TRANSPOSE, SPLIT, MERGE, SLICE, SELECT, ROLL,
+                 SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> 0;
+        };
+        long bytes = switch (n.op()) {
+            case INPUT, PARAM, CONST, IOTA, STATE_READ, RENAME, SPLIT -> 0;
+            case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, TRANSPOSE, MERGE, SLICE, SELECT,
+                 ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> {
+                long b = n.type().bytes();
+                for (Node i : n.inputs()) b = Sizes.plus(b, i.type().bytes());
+                yield b;
+            }
+        };
+        return new Cost(flops, bytes);
+    }
+
+    /** What one step of {@code g} costs: the nodes its outputs and its states' next values need. */
+    public static Cost step(Graph g) { return total(Liveness.stepCone(g)); }
+
+    /** The sum over {@code nodes}. */
+    public static Cost total(Collection<Node> nodes) {
+        Cost total = ZERO;
+        for (Node n : nodes) total = total.plus(of(n));
+        return total;
+    }
+
+    public Cost plus(Cost o) { return new Cost(Sizes.plus(flops, o.flops), Sizes.plus(bytes, o.bytes)); }
+}
