@@ -20,36 +20,40 @@ public final class OpSpecs {
     private static final int MANY = Integer.MAX_VALUE;
 
     static {
-        TABLE.put(Op.INPUT, new OpSpec(0, 0, Attr.Named.class, true, (a, in, d) -> d, OpSpec.Tolerance::exact));
-        TABLE.put(Op.PARAM, new OpSpec(0, 0, Attr.Param.class, true, (a, in, d) -> d, OpSpec.Tolerance::exact));
-        TABLE.put(Op.STATE_READ, new OpSpec(0, 0, Attr.Named.class, true, (a, in, d) -> d, OpSpec.Tolerance::exact));
-        TABLE.put(Op.CONST, new OpSpec(0, 0, Attr.Scalar.class, true, (a, in, d) -> d, OpSpec.Tolerance::exact));
-        TABLE.put(Op.IOTA, new OpSpec(0, 0, Attr.AxisRef.class, true, OpSpecs::iota, OpSpec.Tolerance::exact));
-        TABLE.put(Op.RANDOM, new OpSpec(0, 2, Attr.Random.class, true, OpSpecs::random, OpSpec.Tolerance::exact));
-        TABLE.put(Op.UNARY, new OpSpec(1, 1, Attr.Unary.class, false, OpSpecs::unary, OpSpec.Tolerance::unary));
-        TABLE.put(Op.BINARY, new OpSpec(2, 2, Attr.Binary.class, false, OpSpecs::binary, OpSpec.Tolerance::binary));
-        TABLE.put(Op.WHERE, new OpSpec(3, 3, Attr.None.class, false, OpSpecs::where, OpSpec.Tolerance::exact));
-        TABLE.put(Op.EXPAND, new OpSpec(1, 1, Attr.None.class, true, OpSpecs::expand, OpSpec.Tolerance::exact));
-        TABLE.put(Op.CAST, new OpSpec(1, 1, Attr.Cast.class, false, (a, in, d) -> cast((Attr.Cast) a, in.get(0)), OpSpec.Tolerance::exact));
-        TABLE.put(Op.REDUCE, new OpSpec(1, 1, Attr.Reduce.class, false, OpSpecs::reduce, OpSpec.Tolerance::reduce));
-        TABLE.put(Op.ARG_REDUCE, new OpSpec(1, 1, Attr.ArgReduce.class, false, OpSpecs::argReduce, OpSpec.Tolerance::exact));
-        TABLE.put(Op.CONTRACT, new OpSpec(2, 2, Attr.Contract.class, false, OpSpecs::contract, OpSpec.Tolerance::contract));
-        TABLE.put(Op.RENAME, new OpSpec(1, 1, Attr.Rename.class, false, OpSpecs::rename, OpSpec.Tolerance::exact));
-        TABLE.put(Op.TRANSPOSE, new OpSpec(1, 1, Attr.None.class, true, OpSpecs::transpose, OpSpec.Tolerance::exact));
-        TABLE.put(Op.SPLIT, new OpSpec(1, 1, Attr.Split.class, false, OpSpecs::split, OpSpec.Tolerance::exact));
-        TABLE.put(Op.MERGE, new OpSpec(1, 1, Attr.Merge.class, false, OpSpecs::merge, OpSpec.Tolerance::exact));
-        TABLE.put(Op.SLICE, new OpSpec(1, 1, Attr.Slice.class, false, OpSpecs::slice, OpSpec.Tolerance::exact));
-        TABLE.put(Op.SELECT, new OpSpec(1, 1, Attr.Select.class, false, OpSpecs::select, OpSpec.Tolerance::exact));
-        TABLE.put(Op.ROLL, new OpSpec(1, 1, Attr.Roll.class, false, (a, in, d) -> keepAxis(in.get(0), ((Attr.Roll) a).axis()), OpSpec.Tolerance::exact));
-        TABLE.put(Op.SHIFT, new OpSpec(1, 1, Attr.Shift.class, false, (a, in, d) -> keepAxis(in.get(0), ((Attr.Shift) a).axis()), OpSpec.Tolerance::exact));
-        TABLE.put(Op.WINDOW, new OpSpec(1, 1, Attr.Window.class, false, OpSpecs::window, OpSpec.Tolerance::exact));
-        TABLE.put(Op.CONCAT, new OpSpec(1, MANY, Attr.Concat.class, false, OpSpecs::concat, OpSpec.Tolerance::exact));
-        TABLE.put(Op.REPEAT, new OpSpec(1, 1, Attr.Repeat.class, false, OpSpecs::repeat, OpSpec.Tolerance::exact));
-        TABLE.put(Op.ONEHOT, new OpSpec(1, 1, Attr.OneHot.class, false, OpSpecs::onehot, OpSpec.Tolerance::exact));
-        TABLE.put(Op.GATHER, new OpSpec(2, 2, Attr.AxisRef.class, false, OpSpecs::gather, OpSpec.Tolerance::exact));
-        for (Op op : Op.values()) {
-            if (!TABLE.containsKey(op)) throw new ExceptionInInitializerError("no OpSpec for " + op);
-        }
+        for (Op op : Op.values()) TABLE.put(op, spec(op));
+    }
+
+    /** The table itself: an exhaustive switch, so an op without a spec does not compile. */
+    private static OpSpec spec(Op op) {
+        return switch (op) {
+            case INPUT -> new OpSpec(0, 0, Attr.Named.class, true, (a, in, d) -> d, OpSpec.Tolerance::exact);
+            case PARAM -> new OpSpec(0, 0, Attr.Param.class, true, (a, in, d) -> d, OpSpec.Tolerance::exact);
+            case STATE_READ -> new OpSpec(0, 0, Attr.Named.class, true, (a, in, d) -> d, OpSpec.Tolerance::exact);
+            case CONST -> new OpSpec(0, 0, Attr.Scalar.class, true, (a, in, d) -> d, OpSpec.Tolerance::exact);
+            case IOTA -> new OpSpec(0, 0, Attr.AxisRef.class, true, OpSpecs::iota, OpSpec.Tolerance::exact);
+            case RANDOM -> new OpSpec(0, 2, Attr.Random.class, true, OpSpecs::random, OpSpec.Tolerance::exact);
+            case UNARY -> new OpSpec(1, 1, Attr.Unary.class, false, OpSpecs::unary, OpSpec.Tolerance::unary);
+            case BINARY -> new OpSpec(2, 2, Attr.Binary.class, false, OpSpecs::binary, OpSpec.Tolerance::binary);
+            case WHERE -> new OpSpec(3, 3, Attr.None.class, false, OpSpecs::where, OpSpec.Tolerance::exact);
+            case EXPAND -> new OpSpec(1, 1, Attr.None.class, true, OpSpecs::expand, OpSpec.Tolerance::exact);
+            case CAST -> new OpSpec(1, 1, Attr.Cast.class, false, (a, in, d) -> cast((Attr.Cast) a, in.get(0)), OpSpec.Tolerance::exact);
+            case REDUCE -> new OpSpec(1, 1, Attr.Reduce.class, false, OpSpecs::reduce, OpSpec.Tolerance::reduce);
+            case ARG_REDUCE -> new OpSpec(1, 1, Attr.ArgReduce.class, false, OpSpecs::argReduce, OpSpec.Tolerance::exact);
+            case CONTRACT -> new OpSpec(2, 2, Attr.Contract.class, false, OpSpecs::contract, OpSpec.Tolerance::contract);
+            case RENAME -> new OpSpec(1, 1, Attr.Rename.class, false, OpSpecs::rename, OpSpec.Tolerance::exact);
+            case TRANSPOSE -> new OpSpec(1, 1, Attr.None.class, true, OpSpecs::transpose, OpSpec.Tolerance::exact);
+            case SPLIT -> new OpSpec(1, 1, Attr.Split.class, false, OpSpecs::split, OpSpec.Tolerance::exact);
+            case MERGE -> new OpSpec(1, 1, Attr.Merge.class, false, OpSpecs::merge, OpSpec.Tolerance::exact);
+            case SLICE -> new OpSpec(1, 1, Attr.Slice.class, false, OpSpecs::slice, OpSpec.Tolerance::exact);
+            case SELECT -> new OpSpec(1, 1, Attr.Select.class, false, OpSpecs::select, OpSpec.Tolerance::exact);
+            case ROLL -> new OpSpec(1, 1, Attr.Roll.class, false, (a, in, d) -> keepAxis(in.get(0), ((Attr.Roll) a).axis()), OpSpec.Tolerance::exact);
+            case SHIFT -> new OpSpec(1, 1, Attr.Shift.class, false, (a, in, d) -> keepAxis(in.get(0), ((Attr.Shift) a).axis()), OpSpec.Tolerance::exact);
+            case WINDOW -> new OpSpec(1, 1, Attr.Window.class, false, OpSpecs::window, OpSpec.Tolerance::exact);
+            case CONCAT -> new OpSpec(1, MANY, Attr.Concat.class, false, OpSpecs::concat, OpSpec.Tolerance::exact);
+            case REPEAT -> new OpSpec(1, 1, Attr.Repeat.class, false, OpSpecs::repeat, OpSpec.Tolerance::exact);
+            case ONEHOT -> new OpSpec(1, 1, Attr.OneHot.class, false, OpSpecs::onehot, OpSpec.Tolerance::exact);
+            case GATHER -> new OpSpec(2, 2, Attr.AxisRef.class, false, OpSpecs::gather, OpSpec.Tolerance::exact);
+        };
     }
 
     private OpSpecs() {}
