@@ -151,7 +151,7 @@ final class BenchCommand implements Callable<Integer> {
         for (Map.Entry<String, TensorType> e : Inputs.declared(graph).entrySet()) in.put(e.getKey(), RandomInputs.draw(e.getKey(), e.getValue(), seed));
         long flops = Cost.step(graph).flops();
         long outBytes = 0;
-        for (Graph.Output out : graph.outputs()) outBytes += bytes(out.node().type());
+        for (Graph.Output out : graph.outputs()) outBytes += out.node().type().bytes();
 
         Timing t;
         try {
@@ -292,11 +292,6 @@ final class BenchCommand implements Callable<Integer> {
         double pos = q * (sorted.length - 1);
         int lo = (int) Math.floor(pos), hi = (int) Math.ceil(pos);
         return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-    }
-
-    private static long bytes(TensorType t) {
-        long n = t.elementCount();
-        return n * switch (t.dtype()) { case F32, I32 -> 4; case F64 -> 8; case BOOL -> 1; };
     }
 
     static String time(double secs) {

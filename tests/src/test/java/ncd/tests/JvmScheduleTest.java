@@ -3,17 +3,12 @@ package ncd.tests;
 import ncd.api.CompileException;
 import ncd.api.Compiled;
 import ncd.api.Ncd;
-import ncd.interp.Interpreter;
-import ncd.ir.Attr;
 import ncd.ir.Graph;
-import ncd.ir.Node;
 import ncd.jvm.JvmBackend;
 import ncd.jvm.JvmOptions;
 import ncd.passes.PassContext;
 import ncd.passes.PassManager;
 import ncd.runtime.Executable;
-import ncd.runtime.RandomInputs;
-import ncd.runtime.Tensor;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -25,7 +20,6 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -39,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class JvmScheduleTest {
     private static final long SEED = 11;
-    private static final int STATEFUL_STEPS = 5;
     private static final int RANDOM_PROGRAMS = Integer.getInteger("ncd.jvm.scheduledRandomPrograms", 150);
     private static final int RANDOM_GEMM_PROGRAMS = Integer.getInteger("ncd.jvm.randomGemmPrograms", 100);
     private static final Map<String, JvmOptions> FUSION_ON_AND_OFF = fusionOnAndOff();
@@ -97,38 +90,8 @@ class JvmScheduleTest {
             PassManager pipeline = v.getValue().fuse() ? PassManager.standard() : PassManager.standard().without("fuse");
             Graph scheduled = pipeline.run(lowered, PassContext.verifying());
             assertTrue(scheduled.schedule() != null && scheduled.schedule().memory() != null, label + ": the pipeline attaches a schedule");
-            String what = label + v.getKey();
-            Interpreter interp = new Interpreter(lowered, seed);
             Executable jvm = JvmBackend.compile(scheduled, seed, v.getValue());
-            Agreement bounds = new Agreement(lowered);
-            for (String p : jvm.params().keySet()) Agreement.exact(what + " parameter " + p, interp.params().get(p), jvm.params().get(p));
-            compareState(what + " initial", interp, jvm, bounds);
-            int steps = lowered.kind() == Graph.Kind.LAW ? lowered.steps() + 1 : lowered.states().isEmpty() ? 1 : STATEFUL_STEPS;
-            for (int s = 0; s < steps; s++) {
-                Map<String, Tensor> in = new LinkedHashMap<>();
-                for (Node n : lowered.inputs()) {
-                    String input = ((Attr.Named) n.attr()).name();
-                    in.put(input, RandomInputs.draw(input, n.type(), seed * 1000 + s));
-                }
-                Map<String, Tensor> a = null, b = null;
-                RuntimeException ea = null, eb = null;
-                try { a = interp.step(in); } catch (RuntimeException e) { ea = e; }
-                try { b = jvm.step(in); } catch (RuntimeException e) { eb = e; }
-                if (eb != null && (ea == null || !ea.getMessage().equals(eb.getMessage()))) {
-                    throw new AssertionError(what + " step " + s + ": the JVM fails, the interpreter does not or differently: " + ea + " vs " + eb, eb);
-                }
-                // a run-time error in code nothing reads may go with that code (dead code elimination)
-                if (ea != null) break;
-                bounds.step();
-                assertEquals(a.keySet(), b.keySet(), what + ": outputs");
-                for (String o : a.keySet()) Agreement.within(what + " step " + s + " output " + o, a.get(o), b.get(o), bounds.output(o));
-                compareState(what + " after step " + s, interp, jvm, bounds);
-            }
+            BackendDifferentialTest.agree("jvm", label + v.getKey(), lowered, seed, jvm);
         }
-    }
-
-    private static void compareState(String what, Interpreter interp, Executable jvm, Agreement bounds) {
-        assertEquals(interp.state().keySet(), jvm.state().keySet(), what + ": states");
-        for (String s : interp.state().keySet()) Agreement.within(what + " state " + s, interp.state().get(s), jvm.state().get(s), bounds.state(s));
     }
 }

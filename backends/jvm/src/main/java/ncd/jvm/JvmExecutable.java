@@ -168,7 +168,7 @@ public final class JvmExecutable implements Executable {
         long n = 0;
         for (Object b : plan.buffers) {
             int len = java.lang.reflect.Array.getLength(b);
-            n += (long) len * switch (Plan.dtypeOf(b)) { case F32, I32 -> 4; case F64 -> 8; case BOOL -> 1; };
+            n += (long) len * Plan.dtypeOf(b).bytes();
         }
         return n;
     }
