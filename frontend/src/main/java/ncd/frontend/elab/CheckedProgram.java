@@ -85,7 +85,7 @@ public final class CheckedProgram implements Program {
     private static void checkCircuit(Elaborator el, CircuitRef c) {
         Decl.Circuit d = c.decl();
         Env env = new Env(c.module(), null, genericAxes(d.generics(), null), List.of(), List.of(), Map.of(), "", new HashMap<>());
-        el.bodies.currentCircuit = d;
+        el.calls.currentCircuit = d;
         List<Signature.Param> ins = Signature.inputs(c, el, env);
         if (ins == null) return;
         List<ncd.frontend.elab.Value> args = new ArrayList<>();
@@ -93,12 +93,12 @@ public final class CheckedProgram implements Program {
             Elaborator.Typed t = el.type(p.type(), env);
             args.add(t == null ? Value.ERROR : Value.Tensor.strong(t.type(), null, Value.DEP_INPUT));
         }
-        el.bodies.enter(c, env, args);
+        el.calls.enter(c, env, args);
     }
 
     private static void checkLaw(Elaborator el, Decl.Law l, ModuleScope m) {
         Env env = new Env(m, null, genericAxes(l.generics(), null), List.of(), List.of(), Map.of(), "", new HashMap<>());
-        el.bodies.currentCircuit = null;
+        el.calls.currentCircuit = null;
         law(el, l, env);
     }
 
@@ -110,7 +110,7 @@ public final class CheckedProgram implements Program {
             env.bindings.put(p.name().text(), new Env.Binding(p.name().text(), null, -1,
                     t == null ? Value.ERROR : Value.Tensor.strong(t.type(), null, Value.DEP_INPUT)));
         }
-        el.bodies.numberCallsIn(List.of(l.lhs(), l.rhs()), env);
+        el.calls.numberCallsIn(List.of(l.lhs(), l.rhs()), env);
         Value.Tensor a = el.exprs.tensor(l.lhs(), env);
         Value.Tensor b = el.exprs.tensor(l.rhs(), env);
         if (a == null || b == null) return null;
@@ -263,7 +263,7 @@ public final class CheckedProgram implements Program {
                 if (ins == null) return Optional.empty();
                 List<Value> args = new ArrayList<>();
                 for (Signature.Param p : ins) args.add(input(el, p.name(), p.type(), env));
-                el.bodies.enter(new CircuitRef(c, root), env, args);
+                el.calls.enter(new CircuitRef(c, root), env, args);
             } else {
                 Env env = new Env(root, null, genericAxes(l.generics(), sizes), List.of(), List.of(), Map.of(), "", new HashMap<>());
                 for (Decl.ParamDecl p : l.params()) {
@@ -299,9 +299,9 @@ public final class CheckedProgram implements Program {
             for (int k = 1; !taken.add(n); k++) n = p.name() + "_" + k;
             args.add(input(el, n, p.type(), env));
         }
-        Value out = el.bodies.enter(c, env, args);
+        Value out = el.calls.enter(c, env, args);
         List<Value> outs = out instanceof Value.Tuple t ? t.items() : List.of(out);
-        List<String> names = d.isComposed() ? defaultNames(outs.size()) : Bodies.outputNames(d);
+        List<String> names = d.isComposed() ? defaultNames(outs.size()) : Calls.outputNames(d);
         for (int i = 0; i < outs.size(); i++) {
             double scale = d.isComposed() ? 1 : scaleOf(el, d.outputs().get(i).type(), env);
             output(el, names.get(i), outs.get(i), scale, env);

@@ -134,7 +134,7 @@ final class Compose {
         // instances are numbered per circuit, in order of appearance: Linear_0, Relu_0, Linear_1
         int k = counter.merge(ref.circuit().text(), 1, Integer::sum) - 1;
         String path = env.path(ref.circuit().text() + "_" + k);
-        Value v = el.bodies.call(part, path, ref.generics(), args, spans, ref.span(), env);
+        Value v = el.calls.call(part, path, ref.generics(), args, spans, ref.span(), env);
         if (v instanceof Value.Error) return null;
         if (v instanceof Value.Tuple t) return t.items();
         return List.of(v);

@@ -36,8 +36,8 @@ import java.util.Map;
  * circuit with every size known, expanding calls inline and building IR nodes. Both go through the same code
  * and the same op type rules ({@link OpSpecs}), so what the checker accepts is exactly what lowering builds.
  *
- * <p>This class holds the session (mode, diagnostics, graph builder, caches) and the node factory; bodies and
- * calls are in {@link Bodies}, expressions in {@link Exprs}, axis operations and builtins in {@link Builtins}.
+ * <p>This class holds the session (mode, diagnostics, graph builder, caches) and the node factory; bodies are in
+ * {@link Bodies}, calls in {@link Calls}, expressions in {@link Exprs}, axis operations and builtins in {@link Builtins}.
  */
 final class Elaborator {
     final Diagnostics diags;
@@ -62,6 +62,7 @@ final class Elaborator {
     final List<ncd.frontend.Program.Refusal> refusals = new ArrayList<>();
 
     final Bodies bodies;
+    final Calls calls;
     final Exprs exprs;
     final Builtins builtins;
 
@@ -87,6 +88,7 @@ final class Elaborator {
         this.graph = graph;
         this.lowering = graph != null;
         this.bodies = new Bodies(this);
+        this.calls = new Calls(this);
         this.exprs = new Exprs(this);
         this.builtins = new Builtins(this);
     }

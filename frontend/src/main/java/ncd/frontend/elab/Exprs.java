@@ -378,7 +378,7 @@ final class Exprs {
                     el.diags.error(c.span(), DiagCode.E0307, "`" + name + "` is an instance whose generic axes are already given", null);
                     return Value.ERROR;
                 }
-                return el.bodies.call(target, path, inst.generics(), args, spans, c.span(), env);
+                return el.calls.call(target, path, inst.generics(), args, spans, c.span(), env);
             }
         } else {
             ModuleScope.Found<Object> f = env.module.value(name);
@@ -399,7 +399,7 @@ final class Exprs {
             Integer k = env.callNumbers.get(c);
             path = env.path(letName != null ? letName : name + "_" + (k == null ? 0 : k));
         }
-        return el.bodies.call(target, path, c.generics(), args, spans, c.span(), env);
+        return el.calls.call(target, path, c.generics(), args, spans, c.span(), env);
     }
 
     private String callSuggestion(String name, Env env) {

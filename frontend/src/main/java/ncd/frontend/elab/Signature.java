@@ -37,13 +37,13 @@ final class Signature {
             // a composition that contains itself is reported once, as a cycle of the call graph
             if (el.expanding.contains(c.decl())) return Value.ERROR;
             el.expanding.push(c.decl());
-            Decl.Circuit outer = el.bodies.currentCircuit;
-            el.bodies.currentCircuit = c.decl();
+            Decl.Circuit outer = el.calls.currentCircuit;
+            el.calls.currentCircuit = c.decl();
             try {
                 return composedOutputs(c, el, calleeAxes, caller, front);
             } finally {
                 el.expanding.pop();
-                el.bodies.currentCircuit = outer;
+                el.calls.currentCircuit = outer;
             }
         }
         List<Value> outs = new ArrayList<>();
