@@ -1,5 +1,7 @@
 package ncd.tests;
 
+import ncd.runtime.Json;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,5 +1,6 @@
 package ncd.tests;
 
+import ncd.runtime.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package ncd.tests;
 
+import ncd.runtime.Json;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
