@@ -9,6 +9,7 @@ import ncd.frontend.Program;
 import ncd.ir.Graph;
 import ncd.jvm.AotJar;
 import ncd.jvm.JvmOptions;
+import ncd.runtime.AtomicFile;
 import ncd.runtime.BackendOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -109,7 +110,7 @@ final class BuildCommand implements Callable<Integer> {
         AotJar jar = AotJar.build(g.get(), seed, jvm);
         long bytes;
         try {
-            bytes = OutFile.write(out, jar::write);
+            bytes = AtomicFile.write(out, jar::write);
         } catch (IOException e) {
             diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot write " + out + ": " + FileErrors.reason(e), null);
             return fail(err, diags, Main.USER_ERROR);

@@ -10,6 +10,7 @@ import ncd.diagrams.DotWriter;
 import ncd.diagrams.Render;
 import ncd.diagrams.SampleSizes;
 import ncd.ir.Node;
+import ncd.runtime.AtomicFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -138,7 +139,7 @@ final class CheckCommand implements Callable<Integer> {
             try {
                 Path to = Path.of(diagram);
                 byte[] bytes = DiagramCommand.draw(dot, format, Render.Engine.AUTO, 144);
-                OutFile.write(to, o -> o.write(bytes));
+                AtomicFile.write(to, o -> o.write(bytes));
                 err.println("note: drew " + name.get() + " up to its error in " + to
                         + (hot.isEmpty() ? "" : " (the refused operation's inputs in red)"));
             } catch (IOException e) {

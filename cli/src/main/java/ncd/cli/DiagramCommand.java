@@ -10,6 +10,7 @@ import ncd.diagrams.DotWriter;
 import ncd.diagrams.Render;
 import ncd.frontend.Program;
 import ncd.ir.Graph;
+import ncd.runtime.AtomicFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -167,7 +168,7 @@ final class DiagramCommand implements Callable<Integer> {
             return Main.TOOL;
         }
         try {
-            OutFile.write(to, o -> o.write(bytes));
+            AtomicFile.write(to, o -> o.write(bytes));
         } catch (IOException e) {
             diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot write " + to + ": " + FileErrors.reason(e), null);
             Report.diagnostics(err, common.diagnostics, diags.sorted());

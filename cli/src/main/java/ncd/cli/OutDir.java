@@ -4,6 +4,7 @@ import ncd.diag.DiagCode;
 import ncd.diag.Diagnostics;
 import ncd.diag.FileErrors;
 import ncd.diag.SourceSpan;
+import ncd.runtime.AtomicFile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +97,7 @@ final class OutDir {
         }
         Path old = tmp.resolveSibling(tmp.getFileName() + ".old");
         boolean moved = false;
-        Thread onExit = removeOnExit(tmp);
+        Thread onExit = AtomicFile.onExit(() -> deleteTree(tmp));
         try {
             StringBuilder manifest = new StringBuilder("# written by " + command + "; the next " + command
                     + " that writes here replaces this directory whole\n");
@@ -126,7 +127,7 @@ final class OutDir {
                 return cannot(diags, dir, FileErrors.reason(e), null);
             }
         } finally {
-            cancel(onExit);
+            AtomicFile.cancel(onExit);
             if (Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {
                 try {
                     // the new directory holds nothing but what was written into it here
@@ -285,37 +286,6 @@ final class OutDir {
         for (Path p : folders) Files.deleteIfExists(p);
         Files.deleteIfExists(dir.resolve(MANIFEST));
         Files.delete(dir);
-    }
-
-    /**
-     * A shutdown hook that deletes {@code p} (a file, or a folder this process made) if the JVM is stopped while it
-     * is written (Ctrl-C, SIGTERM), so that an interrupted command leaves nothing half-written beside its output.
-     */
-    static Thread removeOnExit(Path p) {
-        Thread t = new Thread(() -> {
-            try {
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) deleteTree(p);
-                else Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-                // the JVM is going away; nothing else can be done
-            }
-        }, "ncdc-remove-partial-output");
-        try {
-            Runtime.getRuntime().addShutdownHook(t);
-        } catch (IllegalStateException alreadyStopping) {
-            return null;
-        }
-        return t;
-    }
-
-    /** Undoes {@link #removeOnExit} once the output is in place or cleaned up. */
-    static void cancel(Thread hook) {
-        if (hook == null) return;
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException alreadyStopping) {
-            // the hook runs, and finds nothing left to delete
-        }
     }
 
     /** Deletes a folder this process made and filled, with everything in it. */
