@@ -47,8 +47,11 @@ public final class AtomicFile {
         // not Files.createTempFile: its owner-only permissions would stay with the file
         Path tmp = null;
         FileChannel ch = null;
+        // the name shortened, so that the temporary file's name is not too long where the target's is not
+        String name = abs.getFileName().toString();
+        String base = "." + name.substring(0, Math.min(name.length(), 64)) + "." + ProcessHandle.current().pid() + ".";
         for (int i = 0; ch == null; i++) {
-            tmp = parent.resolve("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "." + i + ".tmp");
+            tmp = parent.resolve(base + i + ".tmp");
             try {
                 ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             } catch (FileAlreadyExistsException e) {

@@ -86,7 +86,7 @@ public final class Json {
         if (peek() == '}') { i++; return m; }
         while (true) {
             ws();
-            if (peek() != '"') throw error("expected a key (a string)");
+            if (peek() != '"') throw error((i < s.length() ? "" : "unexpected end, ") + "expected a key (a string)");
             int at = i;
             String k = string();
             if (m.containsKey(k)) {
@@ -99,7 +99,7 @@ public final class Json {
             m.put(k, value());
             ws();
             if (peek() == ',') { i++; continue; }
-            expect('}');
+            close('}');
             return m;
         }
     }
@@ -114,7 +114,7 @@ public final class Json {
             l.add(value());
             ws();
             if (peek() == ',') { i++; continue; }
-            expect(']');
+            close(']');
             return l;
         }
     }
@@ -192,6 +192,12 @@ public final class Json {
 
     private void expect(char c) {
         if (peek() != c) throw error(i < s.length() ? "expected '" + c + "'" : "unexpected end, expected '" + c + "'");
+        i++;
+    }
+
+    /** The end of an object or array, where a comma could also have been. */
+    private void close(char c) {
+        if (peek() != c) throw error((i < s.length() ? "" : "unexpected end, ") + "expected ',' or '" + c + "'");
         i++;
     }
 

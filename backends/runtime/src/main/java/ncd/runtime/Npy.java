@@ -305,7 +305,8 @@ public final class Npy {
 
     private static int pad(int n) { return (n + 63) / 64 * 64; }
 
-    private static void writeData(OutputStream out, Object data) throws IOException {
+    /** The elements of a {@code float[] double[] int[] long[] boolean[]} in little-endian order, a bool as one byte. */
+    static void writeData(OutputStream out, Object data) throws IOException {
         int n = java.lang.reflect.Array.getLength(data);
         int itemBytes = data instanceof boolean[] ? 1 : data instanceof float[] || data instanceof int[] ? 4 : 8;
         byte[] buf = new byte[(int) Math.max(itemBytes, Math.min(CHUNK, (long) n * itemBytes))];
