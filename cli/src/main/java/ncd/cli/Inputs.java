@@ -12,6 +12,7 @@ import ncd.runtime.Npy;
 import ncd.runtime.NpyArray;
 import ncd.runtime.NpyException;
 import ncd.runtime.Npz;
+import ncd.runtime.SafeTensors;
 import ncd.runtime.Tensor;
 
 import java.io.IOException;
@@ -23,7 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Getting data into a circuit: .npy files named on the command line, random tensors for the rest, .npz parameters. */
+/**
+ * Getting data into a circuit: .npy files named on the command line, random tensors for the rest, parameters from
+ * .npz or .safetensors.
+ */
 final class Inputs {
     private Inputs() {}
 
@@ -75,17 +79,17 @@ final class Inputs {
     }
 
     /**
-     * Parameters from an .npz whose array names are parameter paths. Every parameter must be there and every array
-     * must be one (E0804 names the missing ones, E0805 the others), unless {@code partial}: then the parameters it
-     * lacks keep their values drawn from {@code seed} and arrays that are no parameter are left out, each said in a
-     * note on {@code notes}.
+     * Parameters from an .npz or a .safetensors file (by its extension) whose array names are parameter paths. Every
+     * parameter must be there and every array must be one (E0804 names the missing ones, E0805 the others), unless
+     * {@code partial}: then the parameters it lacks keep their values drawn from {@code seed} and arrays that are no
+     * parameter are left out, each said in a note on {@code notes}.
      */
     static Map<String, Tensor> params(Path file, Map<String, Tensor> current, boolean partial, long seed, Diagnostics diags, PrintWriter notes) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        Map<String, NpyArray> arrays;
+        Map<String, Stored> arrays;
         try {
-            if (!readable(file, "--params FILE.npz", diags)) return out;
-            arrays = Npz.read(file);
+            if (!readable(file, "--params FILE", diags)) return out;
+            arrays = stored(file);
         } catch (NpyException e) {
             diags.error(SourceSpan.NONE, DiagCode.E0802, e.getMessage(), null);
             return out;
@@ -94,14 +98,14 @@ final class Inputs {
             return out;
         }
         List<String> others = new ArrayList<>();
-        for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
+        for (Map.Entry<String, Stored> e : arrays.entrySet()) {
             Tensor old = current.get(e.getKey());
             if (old == null) {
                 others.add(e.getKey());
                 continue;
             }
             try {
-                out.put(e.getKey(), Npy.toTensor(e.getValue(), old.type(), "parameter " + e.getKey()));
+                out.put(e.getKey(), e.getValue().as(old.type(), "parameter " + e.getKey()));
             } catch (NpyException x) {
                 diags.error(SourceSpan.NONE, DiagCode.E0804, x.getMessage(), null);
             }
@@ -122,6 +126,30 @@ final class Inputs {
                     "save every parameter in it (names are instance paths, as ncdc ir prints them), or give --params-partial to draw the missing ones from --seed");
         }
         return out;
+    }
+
+    /** An array of a parameter file, made into a value of the type the circuit gives that parameter. */
+    private interface Stored {
+        Tensor as(TensorType type, String what) throws NpyException;
+    }
+
+    /**
+     * The arrays of a parameter file by name. A .npz array must have the parameter's axis sizes in its declared order
+     * ({@link Npy#toTensor}); a .safetensors tensor that ncd wrote is matched by axis name (transposed if its order
+     * differs), one from elsewhere by position, as a .npy is ({@link SafeTensors#toType}).
+     */
+    private static Map<String, Stored> stored(Path file) throws NpyException {
+        Map<String, Stored> m = new LinkedHashMap<>();
+        if (file.getFileName().toString().endsWith(".safetensors")) {
+            for (Map.Entry<String, Tensor> e : SafeTensors.read(file).entrySet()) {
+                m.put(e.getKey(), (t, what) -> SafeTensors.toType(e.getValue(), t, what, file + "[" + e.getKey() + "]"));
+            }
+        } else {
+            for (Map.Entry<String, NpyArray> e : Npz.read(file).entrySet()) {
+                m.put(e.getKey(), (t, what) -> Npy.toTensor(e.getValue(), t, what));
+            }
+        }
+        return m;
     }
 
     private static String count(int n, String noun) { return n + " " + noun + (n == 1 ? "" : "s"); }

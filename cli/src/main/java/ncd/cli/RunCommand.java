@@ -62,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "NAME=FILE.npy", description = "Data for an input (repeatable).")
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--params", paramLabel = "FILE.npz", description = "Parameter values, by instance path (e.g. MultiHead_0.Wq): every parameter and nothing else, unless --params-partial.")
+    @Option(names = "--params", paramLabel = "FILE", description = "Parameter values, by instance path (e.g. MultiHead_0.Wq), from an .npz or a .safetensors file: every parameter and nothing else, unless --params-partial.")
     Path params;
 
     @Option(names = "--params-partial",
