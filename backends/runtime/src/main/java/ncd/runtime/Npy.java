@@ -252,7 +252,7 @@ public final class Npy {
                 + " are present");
     }
 
-    private static String abbreviate(String s) { return s.length() <= 200 ? s : s.substring(0, 200) + "..."; }
+    static String abbreviate(String s) { return s.length() <= 200 ? s : s.substring(0, 200) + "..."; }
 
     // ---------------------------------------------------------------------------------------------- writing
 

@@ -90,7 +90,11 @@ public final class SafeTensors {
             long dataStart = 8 + headerLen;
             SafeTensorsHeader h = SafeTensorsHeader.parse(json, file, size - dataStart);
             LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
-            for (Entry e : h.entries) tensors.put(e.name(), tensor(e, readData(ch, dataStart, e, file)));
+            for (Entry e : h.entries) {
+                Tensor t = Tensor.zeros(type(e));
+                readData(ch, dataStart, e, t.data(), file);
+                tensors.put(e.name(), t);
+            }
             return new Contents(tensors, h.metadata);
         } catch (NoSuchFileException e) {
             throw new NpyException(file + ": no such file");
@@ -111,26 +115,17 @@ public final class SafeTensors {
         return b.flip();
     }
 
-    private static Tensor tensor(Entry e, Object data) {
+    /** The ncd type {@code e} reads as: its ncd dtype, its axis names and sizes, no unit. */
+    private static TensorType type(Entry e) {
         List<Axis> axes = new ArrayList<>();
         for (int i = 0; i < e.shape().length; i++) axes.add(new Axis(e.axes().get(i), e.shape()[i]));
-        TensorType t = new TensorType(e.dtype().ncd, axes, Unit.NONE);
-        if (data instanceof float[] f) return Tensor.of(t, f);
-        if (data instanceof double[] d) return Tensor.of(t, d);
-        if (data instanceof int[] i) return Tensor.of(t, i);
-        return Tensor.of(t, (boolean[]) data);
+        return new TensorType(e.dtype().ncd, axes, Unit.NONE);
     }
 
-    /** The elements of {@code e}, converted to its ncd dtype a chunk at a time. */
-    private static Object readData(FileChannel ch, long dataStart, Entry e, String file) throws IOException, NpyException {
-        int n = e.count();
+    /** Reads the elements of {@code e} into {@code out}, the array of its ncd dtype, a chunk at a time. */
+    private static void readData(FileChannel ch, long dataStart, Entry e, Object out, String file)
+            throws IOException, NpyException {
         Stored k = e.dtype();
-        Object out = switch (k.ncd) {
-            case F32 -> new float[n];
-            case F64 -> new double[n];
-            case I32 -> new int[n];
-            case BOOL -> new boolean[n];
-        };
         long total = e.end() - e.begin();
         int elem = 0;
         for (long done = 0; done < total; ) {
@@ -161,7 +156,6 @@ public final class SafeTensors {
             elem += m;
             done += want;
         }
-        return out;
     }
 
     /** IEEE 754 binary16 to float: exact, since every half is a float. */

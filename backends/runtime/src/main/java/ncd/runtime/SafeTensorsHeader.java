@@ -38,13 +38,7 @@ final class SafeTensorsHeader {
     }
 
     /** One tensor as the header describes it: its span is {@code [begin, end)} of the data section. */
-    record Entry(String name, Stored dtype, int[] shape, long begin, long end, List<String> axes) {
-        int count() {
-            int n = 1;
-            for (int s : shape) n *= s;
-            return n;
-        }
-    }
+    record Entry(String name, Stored dtype, int[] shape, long begin, long end, List<String> axes) {}
 
     final List<Entry> entries;
     /** {@code __metadata__} without the {@link #AXES} keys, which {@link Entry#axes()} holds. */
@@ -61,10 +55,10 @@ final class SafeTensorsHeader {
         try {
             v = Json.parse(json);
         } catch (IllegalArgumentException e) {
-            throw new NpyException(file + ": the header is not valid JSON (" + e.getMessage() + "): " + abbreviate(json));
+            throw new NpyException(file + ": the header is not valid JSON (" + e.getMessage() + "): " + Npy.abbreviate(json.strip()));
         }
         if (!(v instanceof Map<?, ?> m)) {
-            throw new NpyException(file + ": the header is not a JSON object: " + abbreviate(json));
+            throw new NpyException(file + ": the header is not a JSON object: " + Npy.abbreviate(json.strip()));
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         Map<String, Raw> raws = new LinkedHashMap<>();
@@ -235,10 +229,5 @@ final class SafeTensorsHeader {
         if (v instanceof Map<?, ?>) return "an object";
         if (v instanceof List<?> l) return "a list of " + l.size();
         return String.valueOf(v);
-    }
-
-    private static String abbreviate(String s) {
-        s = s.strip();
-        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 }
