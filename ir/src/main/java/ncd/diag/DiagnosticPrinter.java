@@ -97,7 +97,8 @@ public final class DiagnosticPrinter {
         return sb.append(ds.isEmpty() ? "]\n" : "\n]\n").toString();
     }
 
-    static String str(String s) {
+    /** {@code s} as a JSON string literal, with quotes (also the runtime's, for checkpoint headers). */
+    public static String str(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             switch (c) {

@@ -39,25 +39,8 @@ public final class Json {
         return v;
     }
 
-    /** {@code s} as a JSON string literal, with quotes. */
-    public static String quote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.append('"').toString();
-    }
+    /** {@code s} as a JSON string literal, with quotes: the one quoting the diagnostics' JSON uses. */
+    public static String quote(String s) { return ncd.diag.DiagnosticPrinter.str(s); }
 
     private Object value() {
         if (i >= s.length()) throw error("unexpected end");
