@@ -133,7 +133,7 @@ public final class Loader {
                             List<String> declared = declaredNames(target);
                             String close = CloseNames.closest(s, declared);
                             diags.error(n.span(), DiagCode.E0205, "module " + target.name() + " has no `" + s + "`",
-                                    (close == null ? "" : "did you mean `" + close + "`? ") + "it declares: " + String.join(", ", declared));
+                                    (close == null ? "it declares: " : "did you mean `" + close + "`? It declares: ") + String.join(", ", declared));
                             m.failedNamedImports.add(s);
                         } else {
                             m.namedImports.put(s, target);
