@@ -12,8 +12,9 @@ public final class CloseNames {
     private CloseNames() {}
 
     /**
-     * The known name closest to {@code typed}, or null when none is close: at most two edits away, and fewer edits
-     * than {@code typed} has characters (so `v` never suggests `I`). Ties go to the first in {@code known}'s order.
+     * The known name closest to {@code typed}, or null when none is close: within one edit of a name of up to three
+     * characters (`key` does not suggest `seq`, and `v` never suggests `I`), within two of a longer one (`msec`
+     * suggests `ms`). Ties go to the first in {@code known}'s order.
      */
     public static String closest(String typed, Collection<String> known) {
         String best = null;
@@ -21,7 +22,8 @@ public final class CloseNames {
         for (String k : known) {
             if (k.equals(typed)) continue;
             int d = edits(typed, k);
-            if (d <= 2 && d < typed.length() && d < bestEdits) {
+            int most = typed.length() <= 3 ? 1 : 2;
+            if (d <= most && d < typed.length() && d < bestEdits) {
                 bestEdits = d;
                 best = k;
             }

@@ -19,6 +19,8 @@ class CloseNamesTest {
     @Test void offersNothingFarOrTooShort() {
         assertNull(CloseNames.closest("voltage", List.of("current", "time")));
         assertNull(CloseNames.closest("v", List.of("I", "x")));   // every one-letter name is one edit from `v`
+        assertNull(CloseNames.closest("key", List.of("seq")));    // two edits is too many for a short name
+        assertEquals("ms", CloseNames.closest("msec", List.of("s", "ms")));
         assertNull(CloseNames.closest("x", List.of("x")));         // the name itself is not a suggestion
     }
 
