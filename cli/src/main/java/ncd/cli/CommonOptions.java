@@ -12,6 +12,11 @@ final class CommonOptions {
             description = "How to print diagnostics: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Report.Format diagnostics = Report.Format.text;
 
+    @Option(names = {"--color", "--colour"}, paramLabel = "WHEN", defaultValue = "auto",
+            description = "Colour text diagnostics: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: when stderr is a terminal"
+                    + " and NO_COLOR is not set; `always` overrides NO_COLOR).")
+    void color(Report.ColorWhen when) { Report.colour(when); }
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 

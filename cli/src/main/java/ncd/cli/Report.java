@@ -16,11 +16,46 @@ final class Report {
     /** How diagnostics are written: for people (source line, caret, hint) or for editors (one JSON array). */
     enum Format { text, json }
 
+    /** When text diagnostics are coloured (`--color`). */
+    enum ColorWhen {
+        auto, always, never;
+
+        /**
+         * Whether to colour, given the NO_COLOR variable ({@code noColor}, null when unset) and whether stderr, where
+         * text diagnostics go, is a terminal. {@code auto} colours a terminal unless NO_COLOR is set to anything but
+         * the empty string (https://no-color.org); an explicit {@code always} overrides NO_COLOR, as that page asks.
+         */
+        boolean colours(String noColor, boolean stderrIsTerminal) {
+            return switch (this) {
+                case always -> true;
+                case never -> false;
+                case auto -> stderrIsTerminal && (noColor == null || noColor.isEmpty());
+            };
+        }
+    }
+
+    /**
+     * The system property by which the launcher (bin/ncdc) says that stderr is a terminal: Java 17 cannot tell by
+     * itself, and the launcher may pass stderr on through a filter. Without it, {@code auto} does not colour.
+     */
+    static final String STDERR_IS_TERMINAL = "ncd.stderrIsTerminal";
+
+    /**
+     * Whether this command colours its text diagnostics: set from {@code --color} (its default included) when the
+     * command line is parsed, on the thread that runs the command; off where nothing set it.
+     */
+    private static final ThreadLocal<Boolean> COLOUR = ThreadLocal.withInitial(() -> false);
+
+    /** Colours (or not) the text diagnostics of the command run next on this thread, as {@code when} decides here. */
+    static void colour(ColorWhen when) {
+        COLOUR.set(when.colours(System.getenv("NO_COLOR"), Boolean.getBoolean(STDERR_IS_TERMINAL)));
+    }
+
     static void diagnostics(PrintWriter w, Format format, List<Diagnostic> ds) {
         if (format == Format.json) {
             w.print(DiagnosticPrinter.json(ds));
         } else if (!ds.isEmpty()) {
-            w.print(DiagnosticPrinter.text(ds));
+            w.print(DiagnosticPrinter.text(ds, COLOUR.get()));
         }
         w.flush();
     }

@@ -9,11 +9,24 @@ public final class DiagnosticPrinter {
     /**
      * {@code file.ncd:12:7: error[E0301]: message}, then the source line, a caret under the span, and the hint.
      */
-    public static String text(Diagnostic d) {
+    public static String text(Diagnostic d) { return text(d, false); }
+
+    /**
+     * {@link #text(Diagnostic)}, with ANSI colours when {@code colour}: the severity and the caret in the severity's
+     * colour (errors red, warnings yellow, notes cyan), the location and message bold, the gutter blue, "hint" green.
+     * The characters shown are the same either way.
+     */
+    public static String text(Diagnostic d, boolean colour) {
+        Paint p = new Paint(colour);
+        String severity = switch (d.severity()) {
+            case ERROR -> Paint.RED;
+            case WARNING -> Paint.YELLOW;
+            case NOTE -> Paint.CYAN;
+        };
         StringBuilder sb = new StringBuilder();
         SourceSpan s = d.span();
-        if (s.isKnown()) sb.append(s.path()).append(':').append(s.line()).append(':').append(s.column()).append(": ");
-        sb.append(d.severity().word()).append('[').append(d.code().name()).append("]: ").append(d.message()).append('\n');
+        if (s.isKnown()) sb.append(p.bold(s.path() + ":" + s.line() + ":" + s.column() + ":")).append(' ');
+        sb.append(p.paint(severity, d.severity().word() + "[" + d.code().name() + "]")).append(p.bold(": " + d.message())).append('\n');
         if (s.isKnown()) {
             String line = s.file().line(s.line());
             String gutter = String.valueOf(s.line());
@@ -22,12 +35,24 @@ public final class DiagnosticPrinter {
             int lineEndOffset = s.start() - col + line.length();
             int width = Math.max(1, Math.min(s.end(), lineEndOffset) - s.start());
             Window w = Window.around(line, Math.max(0, col), width);
-            sb.append(pad).append(" |\n");
-            sb.append(gutter).append(" | ").append(w.text().replace('\t', ' ')).append('\n');
-            sb.append(pad).append(" | ").append(" ".repeat(w.caret())).append('^').append("~".repeat(w.width() - 1)).append('\n');
+            sb.append(p.paint(Paint.BLUE, pad + " |")).append('\n');
+            sb.append(p.paint(Paint.BLUE, gutter + " |")).append(' ').append(w.text().replace('\t', ' ')).append('\n');
+            sb.append(p.paint(Paint.BLUE, pad + " |")).append(' ').append(" ".repeat(w.caret()))
+              .append(p.paint(severity, "^" + "~".repeat(w.width() - 1))).append('\n');
         }
-        if (d.hint() != null && !d.hint().isEmpty()) sb.append("  = hint: ").append(d.hint()).append('\n');
+        if (d.hint() != null && !d.hint().isEmpty()) {
+            sb.append("  ").append(p.paint(Paint.BLUE, "=")).append(' ').append(p.paint(Paint.GREEN, "hint")).append(": ").append(d.hint()).append('\n');
+        }
         return sb.toString();
+    }
+
+    /** ANSI SGR sequences around text, or the text alone when colour is off. */
+    private record Paint(boolean on) {
+        static final String RED = "1;31", YELLOW = "1;33", CYAN = "1;36", BLUE = "1;34", GREEN = "1;32";
+        private static final String RESET = "\u001b[0m";
+
+        String paint(String sgr, String text) { return on ? "\u001b[" + sgr + "m" + text + RESET : text; }
+        String bold(String text) { return paint("1", text); }
     }
 
     /** The widest source line shown whole; a longer one (minified or generated code) is cut to a window this wide. */
@@ -68,11 +93,14 @@ public final class DiagnosticPrinter {
         }
     }
 
-    public static String text(List<Diagnostic> ds) {
+    public static String text(List<Diagnostic> ds) { return text(ds, false); }
+
+    /** Every diagnostic ({@link #text(Diagnostic, boolean)}), then how many errors there were. */
+    public static String text(List<Diagnostic> ds, boolean colour) {
         StringBuilder sb = new StringBuilder();
-        for (Diagnostic d : ds) sb.append(text(d));
+        for (Diagnostic d : ds) sb.append(text(d, colour));
         long errors = ds.stream().filter(Diagnostic::isError).count();
-        if (errors > 0) sb.append(errors).append(errors == 1 ? " error\n" : " errors\n");
+        if (errors > 0) sb.append(new Paint(colour).bold(Plural.of((int) errors, "error"))).append('\n');
         return sb.toString();
     }
 

@@ -163,7 +163,7 @@ public final class OpSpecs {
         Attr.Dist dist = ((Attr.Random) a).dist();
         int want = switch (dist) { case UNIFORM, NORMAL -> 2; case BERNOULLI -> 1; };
         if (in.size() != want) {
-            throw err(DiagCode.E0601, dist.name().toLowerCase() + " takes " + want + " parameters, got " + in.size(), null);
+            throw err(DiagCode.E0601, dist.name().toLowerCase() + " takes " + ncd.diag.Plural.of(want, "parameter") + ", got " + in.size(), null);
         }
         if (!d.dtype().isFloat() && dist != Attr.Dist.BERNOULLI) {
             throw err(DiagCode.E0402, "random numbers are floats; " + d.dtype().word() + " asked", null);

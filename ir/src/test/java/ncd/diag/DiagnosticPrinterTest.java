@@ -2,7 +2,10 @@ package ncd.diag;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The text form of a diagnostic: short lines whole, a long line as a window around the span. */
@@ -87,5 +90,18 @@ class DiagnosticPrinterTest {
         assertTrue(caret > 1 && caret < 30, "some context before the span: " + s[1]);
         assertEquals('#', s[0].charAt(caret));
         assertEquals(s[0].length() - 1, s[1].length(), "underlined up to the cut mark\n" + s[0] + "\n" + s[1]);
+    }
+
+    @Test void colourPaintsSeverityCaretAndHintAndShowsTheSameCharacters() {
+        SourceFile f = new SourceFile("f.ncd", "let y = spike * x\n");
+        Diagnostic d = new Diagnostic(Severity.ERROR, DiagCode.E0401, new SourceSpan(f, 8, 17), "bad", "convert it");
+        String plain = DiagnosticPrinter.text(List.of(d), false), coloured = DiagnosticPrinter.text(List.of(d), true);
+        assertFalse(plain.contains("\u001b"), plain);
+        assertTrue(coloured.contains("\u001b[1;31merror[E0401]\u001b[0m"), coloured);
+        assertTrue(coloured.contains("\u001b[1;31m^~~~~~~~~\u001b[0m"), coloured);
+        assertTrue(coloured.contains("\u001b[1;32mhint\u001b[0m"), coloured);
+        assertEquals(plain, coloured.replaceAll("\u001b\\[[0-9;]*m", ""));
+        Diagnostic w = new Diagnostic(Severity.WARNING, DiagCode.E0401, new SourceSpan(f, 8, 17), "meh", null);
+        assertTrue(DiagnosticPrinter.text(w, true).contains("\u001b[1;33mwarning[E0401]"), DiagnosticPrinter.text(w, true));
     }
 }

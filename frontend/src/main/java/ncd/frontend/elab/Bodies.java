@@ -1,6 +1,7 @@
 package ncd.frontend.elab;
 
 import ncd.diag.DiagCode;
+import ncd.diag.Plural;
 import ncd.diag.SourceSpan;
 import ncd.frontend.ast.Decl;
 import ncd.frontend.ast.Expr;
@@ -26,6 +27,8 @@ import java.util.Map;
  */
 final class Bodies {
     private final Elaborator el;
+    /** The bindings being evaluated, innermost last: a cycle is the part of this chain from a binding met again. */
+    private final List<Env.Binding> evaluating = new ArrayList<>();
 
     Bodies(Elaborator el) { this.el = el; }
 
@@ -62,6 +65,7 @@ final class Bodies {
                 }
             }
         }
+        for (String n : nexts.keySet()) if (env.lookup(n) == null) env.nextWithoutState.add(n);
         Value result;
         if (ret == null) {
             el.diags.error(span, DiagCode.E0708, what + " has no `return`", "end the body with `return <expression>`");
@@ -105,7 +109,7 @@ final class Bodies {
         if (outputs.size() > 1 || r.value() instanceof Expr.Tuple) {
             List<Expr> items = r.value() instanceof Expr.Tuple t ? t.items() : List.of(r.value());
             if (items.size() != outputs.size()) {
-                el.diags.error(r.value().span(), DiagCode.E0602, what + " returns " + items.size() + " value(s) but declares " + outputs.size(), null);
+                el.diags.error(r.value().span(), DiagCode.E0602, what + " returns " + Plural.of(items.size(), "value") + " but declares " + outputs.size(), null);
                 return Value.ERROR;
             }
             List<Value> vs = new ArrayList<>();
@@ -123,19 +127,31 @@ final class Bodies {
     Value value(Env.Binding b, Env owner) {
         if (b.value != null) return b.value;
         if (b.evaluating) {
-            el.diags.error(b.stmt.span(), DiagCode.E0704, "`" + b.name + "` depends on itself within one step",
+            el.diags.error(b.stmt.span(), DiagCode.E0704, "`" + b.name + "` depends on itself within one step: " + cycle(b),
                     "break the cycle with a state: state x: ... = ..., next x = ...");
             b.value = Value.ERROR;
             return b.value;
         }
         b.evaluating = true;
+        evaluating.add(b);
         try {
             Value v = evaluate(b, owner);
             if (b.value == null) b.value = v;
             return b.value;
         } finally {
             b.evaluating = false;
+            evaluating.remove(evaluating.size() - 1);
         }
+    }
+
+    /** The cycle through {@code again}, met while being evaluated: {@code a (line 3) -> b (line 4) -> a}. */
+    private String cycle(Env.Binding again) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = evaluating.lastIndexOf(again); i < evaluating.size(); i++) {
+            Env.Binding b = evaluating.get(i);
+            sb.append(b.name).append(" (line ").append(b.stmt.span().line()).append(") -> ");
+        }
+        return sb.append(again.name).toString();
     }
 
     private Value evaluate(Env.Binding b, Env env) {
@@ -157,7 +173,7 @@ final class Bodies {
                 return Value.ERROR;
             }
             if (t.items().size() != l.names().size()) {
-                el.diags.error(l.value().span(), DiagCode.E0602, "the tuple has " + t.items().size() + " values, but " + l.names().size() + " names take them", null);
+                el.diags.error(l.value().span(), DiagCode.E0602, "the tuple has " + Plural.of(t.items().size(), "value") + ", but " + Plural.of(l.names().size(), "name") + (l.names().size() == 1 ? " takes" : " take") + " them", null);
                 return Value.ERROR;
             }
             // bind the siblings too
@@ -259,7 +275,7 @@ final class Bodies {
             }
         }
         if (n.args().size() != arity) {
-            el.diags.error(n.span(), DiagCode.E0706, "initializer " + n.kind().text() + " takes " + arity + " arguments, got " + n.args().size(), null);
+            el.diags.error(n.span(), DiagCode.E0706, "initializer " + n.kind().text() + " takes " + Plural.of(arity, "argument") + ", got " + n.args().size(), null);
             return null;
         }
         if ((kind == Attr.InitKind.GLOROT || kind == Attr.InitKind.HE) && t.type().rank() < 1) {

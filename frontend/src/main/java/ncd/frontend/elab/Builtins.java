@@ -1,6 +1,7 @@
 package ncd.frontend.elab;
 
 import ncd.diag.DiagCode;
+import ncd.diag.Plural;
 import ncd.diag.SourceSpan;
 import ncd.frontend.ast.Expr;
 import ncd.frontend.ast.Name;
@@ -42,7 +43,7 @@ final class Builtins {
             default -> 1;
         };
         if (c.args().size() != arity) {
-            el.diags.error(c.span(), DiagCode.E0601, name + " takes " + arity + " argument(s), got " + c.args().size(),
+            el.diags.error(c.span(), DiagCode.E0601, name + " takes " + Plural.of(arity, "argument") + ", got " + c.args().size(),
                     name.equals("max") || name.equals("min") ? "to reduce over an axis write " + name + "[axis](x)" : null);
             return Value.ERROR;
         }
@@ -347,7 +348,7 @@ final class Builtins {
             return Value.ERROR;
         }
         if (m.parts().size() != a.args().size()) {
-            el.diags.error(a.span(), DiagCode.E0601, "concat names " + m.parts().size() + " axes for " + a.args().size() + " tensors", null);
+            el.diags.error(a.span(), DiagCode.E0601, "concat names " + Plural.of(m.parts().size(), "axis", "axes") + " for " + Plural.of(a.args().size(), "tensor"), null);
             return Value.ERROR;
         }
         List<String> parts = new ArrayList<>();
@@ -476,7 +477,7 @@ final class Builtins {
         int want = dist == Attr.Dist.BERNOULLI ? 1 : 2;
         List<Expr> argExprs = a.args();
         if (argExprs.size() != want && !(argExprs.isEmpty() && dist != Attr.Dist.BERNOULLI)) {
-            el.diags.error(a.span(), DiagCode.E0601, op + " takes " + want + " parameter(s), got " + argExprs.size(),
+            el.diags.error(a.span(), DiagCode.E0601, op + " takes " + Plural.of(want, "parameter") + ", got " + argExprs.size(),
                     dist == Attr.Dist.BERNOULLI ? "bernoulli[A, seed = 1](p)" : op + "[A, seed = 1](" + (dist == Attr.Dist.NORMAL ? "mean, std" : "lo, hi") + ")");
             return Value.ERROR;
         }

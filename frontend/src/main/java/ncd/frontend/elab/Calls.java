@@ -1,6 +1,7 @@
 package ncd.frontend.elab;
 
 import ncd.diag.DiagCode;
+import ncd.diag.Plural;
 import ncd.diag.SourceSpan;
 import ncd.frontend.ast.Decl;
 import ncd.frontend.ast.Expr;
@@ -55,7 +56,7 @@ final class Calls {
         List<Signature.Param> params = Signature.inputs(callee, el, caller);
         if (params == null) return Value.ERROR;
         if (args.size() != params.size()) {
-            el.diags.error(span, DiagCode.E0601, c.name().text() + " takes " + params.size() + " argument(s), got " + args.size(),
+            el.diags.error(span, DiagCode.E0601, c.name().text() + " takes " + Plural.of(params.size(), "argument") + ", got " + args.size(),
                     "its inputs: " + params.stream().map(Signature.Param::name).toList());
             return Value.ERROR;
         }
@@ -146,7 +147,7 @@ final class Calls {
         List<String> generics = c.generics().stream().map(Name::text).toList();
         Map<String, Axis> binding = new LinkedHashMap<>();
         if (gargs.size() > generics.size()) {
-            el.diags.error(span, DiagCode.E0307, c.name().text() + " takes " + generics.size() + " generic axes, got " + gargs.size(),
+            el.diags.error(span, DiagCode.E0307, c.name().text() + " takes " + Plural.of(generics.size(), "generic axis", "generic axes") + ", got " + gargs.size(),
                     generics.isEmpty() ? "it is not generic" : "its generic axes: " + generics);
             return null;
         }
@@ -268,7 +269,7 @@ final class Calls {
                 el.diags.error(p.name().span(), DiagCode.E0206, "input `" + p.name().text() + "` is declared twice", null);
                 continue;
             }
-            env.bindings.put(p.name().text(), new Env.Binding(p.name().text(), null, -1, args.get(i)));
+            env.bindings.put(p.name().text(), Env.Binding.input(p, args.get(i)));
         }
         List<TensorType> outs = new ArrayList<>();
         for (Decl.OutputDecl o : c.outputs()) {

@@ -107,7 +107,7 @@ public final class CheckedProgram implements Program {
         for (Decl.ParamDecl p : l.params()) {
             if (env.bindings.containsKey(p.name().text())) continue;
             Elaborator.Typed t = el.type(p.type(), env);
-            env.bindings.put(p.name().text(), new Env.Binding(p.name().text(), null, -1,
+            env.bindings.put(p.name().text(), Env.Binding.input(p,
                     t == null ? Value.ERROR : Value.Tensor.strong(t.type(), null, Value.DEP_INPUT)));
         }
         el.calls.numberCallsIn(List.of(l.lhs(), l.rhs()), env);
@@ -267,7 +267,7 @@ public final class CheckedProgram implements Program {
             } else {
                 Env env = new Env(root, null, genericAxes(l.generics(), sizes), List.of(), List.of(), Map.of(), "", new HashMap<>());
                 for (Decl.ParamDecl p : l.params()) {
-                    env.bindings.put(p.name().text(), new Env.Binding(p.name().text(), null, -1, input(el, p.name().text(), p.type(), env)));
+                    env.bindings.put(p.name().text(), Env.Binding.input(p, input(el, p.name().text(), p.type(), env)));
                 }
                 law(el, l, env);
             }
@@ -320,7 +320,7 @@ public final class CheckedProgram implements Program {
         el.graph.tolerance(l.tolerance()).steps(l.steps());
         Env env = new Env(root, null, genericAxes(l.generics(), sizes), List.of(), List.of(), Map.of(), "", new HashMap<>());
         for (Decl.ParamDecl p : l.params()) {
-            env.bindings.put(p.name().text(), new Env.Binding(p.name().text(), null, -1, input(el, p.name().text(), p.type(), env)));
+            env.bindings.put(p.name().text(), Env.Binding.input(p, input(el, p.name().text(), p.type(), env)));
         }
         Value[] sides = law(el, l, env);
         if (sides == null) return null;

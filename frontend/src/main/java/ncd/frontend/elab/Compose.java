@@ -1,6 +1,7 @@
 package ncd.frontend.elab;
 
 import ncd.diag.DiagCode;
+import ncd.diag.Plural;
 import ncd.diag.SourceSpan;
 import ncd.frontend.ast.Decl;
 import ncd.frontend.ast.Expr;
@@ -80,7 +81,11 @@ final class Compose {
 
     static CircuitRef resolve(Elaborator el, ModuleScope module, Decl.CompRef ref) {
         ModuleScope.Found<Object> f = module.value(ref.circuit().text());
-        if (f == null || !(f.decl() instanceof Decl.Circuit c)) {
+        if (f == null) {
+            el.unknown.circuit(ref.circuit(), module, "circuit");
+            return null;
+        }
+        if (!(f.decl() instanceof Decl.Circuit c)) {
             el.diags.error(ref.circuit().span(), DiagCode.E0203, "unknown circuit `" + ref.circuit().text() + "`", null);
             return null;
         }
@@ -116,7 +121,7 @@ final class Compose {
             List<Signature.Param> l = inputs(el, owner, p.left());
             if (l == null) return null;
             if (l.size() > args.size()) {
-                el.diags.error(p.span(), DiagCode.E0606, "in `||`, the left side takes " + l.size() + " inputs but only " + args.size() + " arrive", null);
+                el.diags.error(p.span(), DiagCode.E0606, "in `||`, the left side takes " + Plural.of(l.size(), "input") + " but only " + args.size() + (args.size() == 1 ? " arrives" : " arrive"), null);
                 return null;
             }
             List<Value> a = run(el, owner, p.left(), env, args.subList(0, l.size()), counter);

@@ -65,6 +65,8 @@ final class Elaborator {
     final Calls calls;
     final Exprs exprs;
     final Builtins builtins;
+    final UnknownNames unknown;
+    final OperatorErrors operators;
 
     record CallEdge(Decl.Circuit callee, SourceSpan span) {}
 
@@ -91,6 +93,8 @@ final class Elaborator {
         this.calls = new Calls(this);
         this.exprs = new Exprs(this);
         this.builtins = new Builtins(this);
+        this.unknown = new UnknownNames(this);
+        this.operators = new OperatorErrors(this);
     }
 
     // ---- the node factory
@@ -100,6 +104,16 @@ final class Elaborator {
      * {@code span} and the result is {@link Value#ERROR}. Error operands give an error result silently.
      */
     Value emit(Op op, Attr attr, List<Value> ins, TensorType declared, SourceSpan span, Env env, int extraDeps) {
+        return emit(op, attr, ins, declared, span, env, extraDeps, this::report);
+    }
+
+    /** How a type rule's refusal becomes a diagnostic: in the rule's words ({@link #report}), or in the construct's. */
+    interface Refusal {
+        void report(SourceSpan span, TypeRuleException e);
+    }
+
+    /** {@link #emit(Op, Attr, List, TensorType, SourceSpan, Env, int)}, a refusal reported by {@code refusal}. */
+    Value emit(Op op, Attr attr, List<Value> ins, TensorType declared, SourceSpan span, Env env, int extraDeps, Refusal refusal) {
         List<Value.Tensor> ts = new ArrayList<>();
         int deps = extraDeps;
         for (Value v : ins) {
@@ -113,7 +127,7 @@ final class Elaborator {
         try {
             type = OpSpecs.infer(op, attr, types, declared);
         } catch (TypeRuleException e) {
-            report(span, e);
+            refusal.report(span, e);
             if (lowering) refusals.add(new ncd.frontend.Program.Refusal(span, e.getMessage(), ts.stream().map(Value.Tensor::node).toList()));
             return Value.ERROR;
         }
@@ -223,8 +237,7 @@ final class Elaborator {
         if (bound != null) return bound;
         ModuleScope.Found<Decl.AxisDef> f = env.module.axis(n.text());
         if (f == null) {
-            diags.error(n.span(), DiagCode.E0202, "unknown axis `" + n.text() + "`",
-                    "declare it (`axis " + n.text() + " = N`) or make it a generic parameter of the circuit: `circuit C<" + n.text() + ">(...)`");
+            unknown.axis(n, env);
             return null;
         }
         if (f.alsoIn() != null) {

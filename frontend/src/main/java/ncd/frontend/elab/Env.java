@@ -1,14 +1,18 @@
 package ncd.frontend.elab;
 
+import ncd.frontend.ast.Decl;
 import ncd.frontend.ast.Stmt;
+import ncd.frontend.ast.TypeExpr;
 import ncd.frontend.resolve.ModuleScope;
 import ncd.ir.Axis;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The environment of one circuit body (or `for` body, which nests in its circuit's): the axes in scope, the
@@ -25,11 +29,32 @@ final class Env {
         /** Calls made through this binding when it holds an instance: a stateful instance may be called once. */
         int calls;
 
+        /** The declared type of an input (which has no statement); null for the other bindings. */
+        private final TypeExpr inputType;
+
         Binding(String name, Stmt stmt, int tupleIndex, Value value) {
+            this(name, stmt, tupleIndex, value, null);
+        }
+
+        private Binding(String name, Stmt stmt, int tupleIndex, Value value, TypeExpr inputType) {
             this.name = name;
             this.stmt = stmt;
             this.tupleIndex = tupleIndex;
             this.value = value;
+            this.inputType = inputType;
+        }
+
+        /** An input of a circuit or law, bound to {@code value}. */
+        static Binding input(Decl.ParamDecl p, Value value) { return new Binding(p.name().text(), null, -1, value, p.type()); }
+
+        /** The type written where the name is declared (an input, state, parameter, or a let or const with one), or null. */
+        TypeExpr writtenType() {
+            if (stmt == null) return inputType;
+            if (stmt instanceof Stmt.State s) return s.type();
+            if (stmt instanceof Stmt.Param p) return p.type();
+            if (stmt instanceof Stmt.Let l) return l.type();
+            if (stmt instanceof Stmt.Const c) return c.def().type();
+            return null;
         }
     }
 
@@ -46,6 +71,11 @@ final class Env {
     /** The instance path: "" at the top, "block.attn" inside calls. */
     final String scope;
     final Map<String, Binding> bindings = new LinkedHashMap<>();
+    /**
+     * Names that a `next` advances but no `state` declares (E0703 reports that once): a use of one is not reported
+     * again as an unknown name.
+     */
+    final Set<String> nextWithoutState = new HashSet<>();
     /** The state names declared in this body, to their full paths. */
     final Map<String, String> statePaths = new HashMap<>();
     /** Instance numbers of unnamed calls, by callee, in source order. */
@@ -82,6 +112,12 @@ final class Env {
     }
 
     record Owned(Binding binding, Env owner) {}
+
+    /** Whether a `next` here or in an enclosing body advances {@code name} with no `state` declaring it. */
+    boolean isNextWithoutState(String name) {
+        for (Env e = this; e != null; e = e.parent) if (e.nextWithoutState.contains(name)) return true;
+        return false;
+    }
 
     String path(String name) { return scope.isEmpty() ? name : scope + "." + name; }
 }

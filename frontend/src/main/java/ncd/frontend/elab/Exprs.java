@@ -143,7 +143,7 @@ final class Exprs {
             el.diags.error(r.span(), DiagCode.E0201, "`" + name + "` is an axis, not a value", "its size as a number is size(" + name + ")");
             return Value.ERROR;
         }
-        el.diags.error(r.span(), DiagCode.E0201, "unknown name `" + name + "`", suggestion(name, env));
+        el.unknown.value(r.name(), env);
         return Value.ERROR;
     }
 
@@ -156,35 +156,6 @@ final class Exprs {
             return Value.ERROR;
         }
         return new Value.Instance(inst.circuit(), inst.ref(), inst.path(), i.generics());
-    }
-
-    private String suggestion(String name, Env env) {
-        String best = null;
-        int bestD = 3;
-        List<String> names = new ArrayList<>();
-        for (Env e = env; e != null; e = e.parent) names.addAll(e.bindings.keySet());
-        names.addAll(env.module.circuits().keySet());
-        for (String n : names) {
-            int d = distance(n, name);
-            if (d < bestD) {
-                bestD = d;
-                best = n;
-            }
-        }
-        return best == null ? "names are bound by inputs, let, param, const and state" : "did you mean `" + best + "`?";
-    }
-
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev; prev = cur; cur = t;
-        }
-        return prev[b.length()];
     }
 
     // ---- operators
@@ -222,21 +193,25 @@ final class Exprs {
             case AND -> Attr.BinaryFn.AND;
             case OR -> Attr.BinaryFn.OR;
         };
-        return apply(fn, l, r, b.span(), env);
+        return apply(fn, l, r, b.span(), env, (span, e) -> el.operators.report(b, fn, l, r, span, e, env));
     }
 
     /** A binary function of two values: folds weak operands, materializes a weak one against a tensor. */
     Value apply(Attr.BinaryFn fn, Value.Tensor l, Value.Tensor r, SourceSpan span, Env env) {
-        if (fn == Attr.BinaryFn.POW && r.weak() && !l.weak()) {
-            return el.emit(Op.UNARY, new Attr.Unary(Attr.UnaryFn.POW_CONST, r.constant()), List.of(l), null, span, env, 0);
-        }
-        if (l.weak() && r.weak()) return fold(fn, l, r, span, env);
-        Value a = l.weak() ? el.materialize(l, r.type().dtype(), span, env) : l;
-        Value c = r.weak() ? el.materialize(r, l.type().dtype(), span, env) : r;
-        return el.emit(Op.BINARY, new Attr.Binary(fn), List.of(a, c), null, span, env, 0);
+        return apply(fn, l, r, span, env, el::report);
     }
 
-    private Value fold(Attr.BinaryFn fn, Value.Tensor l, Value.Tensor r, SourceSpan span, Env env) {
+    private Value apply(Attr.BinaryFn fn, Value.Tensor l, Value.Tensor r, SourceSpan span, Env env, Elaborator.Refusal refusal) {
+        if (fn == Attr.BinaryFn.POW && r.weak() && !l.weak()) {
+            return el.emit(Op.UNARY, new Attr.Unary(Attr.UnaryFn.POW_CONST, r.constant()), List.of(l), null, span, env, 0, refusal);
+        }
+        if (l.weak() && r.weak()) return fold(fn, l, r, span, env, refusal);
+        Value a = l.weak() ? el.materialize(l, r.type().dtype(), span, env) : l;
+        Value c = r.weak() ? el.materialize(r, l.type().dtype(), span, env) : r;
+        return el.emit(Op.BINARY, new Attr.Binary(fn), List.of(a, c), null, span, env, 0, refusal);
+    }
+
+    private Value fold(Attr.BinaryFn fn, Value.Tensor l, Value.Tensor r, SourceSpan span, Env env, Elaborator.Refusal refusal) {
         // the unit rule is the op's own; check it on scalar stand-ins
         DType d = l.type().dtype() == DType.F32 || r.type().dtype() == DType.F32 || fn == Attr.BinaryFn.DIV ? DType.F32 : DType.I32;
         TensorType lt = new TensorType(d, List.of(), l.type().unit()), rt = new TensorType(d, List.of(), r.type().unit());
@@ -244,7 +219,7 @@ final class Exprs {
         try {
             out = OpSpecs.infer(Op.BINARY, new Attr.Binary(fn), List.of(lt, rt), null);
         } catch (TypeRuleException e) {
-            el.report(span, e);
+            refusal.report(span, e);
             return Value.ERROR;
         }
         // weak numbers are exact until materialized: computed in double, as a float op computes
@@ -383,7 +358,7 @@ final class Exprs {
         } else {
             ModuleScope.Found<Object> f = env.module.value(name);
             if (f == null) {
-                el.diags.error(c.callee().span(), DiagCode.E0203, "unknown circuit or function `" + name + "`", callSuggestion(name, env));
+                el.unknown.circuit(c.callee(), env.module, "circuit or function");
                 return Value.ERROR;
             }
             if (f.alsoIn() != null) {
@@ -400,18 +375,6 @@ final class Exprs {
             path = env.path(letName != null ? letName : name + "_" + (k == null ? 0 : k));
         }
         return el.calls.call(target, path, c.generics(), args, spans, c.span(), env);
-    }
-
-    private String callSuggestion(String name, Env env) {
-        String best = null;
-        int bestD = 3;
-        List<String> names = new ArrayList<>(env.module.circuits().keySet());
-        names.addAll(ModuleScope.BUILTIN_FUNCTIONS);
-        for (String n : names) {
-            int d = distance(n, name);
-            if (d < bestD) { bestD = d; best = n; }
-        }
-        return best == null ? "import the module that declares it, e.g. `import std.nn`" : "did you mean `" + best + "`?";
     }
 
     /**

@@ -1,5 +1,6 @@
 package ncd.frontend.resolve;
 
+import ncd.diag.CloseNames;
 import ncd.diag.DiagCode;
 import ncd.diag.Diagnostics;
 import ncd.diag.FileErrors;
@@ -13,7 +14,6 @@ import ncd.frontend.elab.CheckedProgram;
 import ncd.frontend.parse.Parser;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +23,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Finds, parses and links the modules of a program. Module {@code a.b.c} is the file {@code a/b/c.ncd} under the
@@ -32,7 +33,6 @@ import java.util.Map;
  */
 public final class Loader {
     public static final String PRELUDE = "std.units";
-    private static final String STDLIB_RESOURCE_ROOT = "ncd/stdlib/";
 
     private final Diagnostics diags;
     private final Path moduleRoot;
@@ -114,7 +114,12 @@ public final class Loader {
                 ModuleScope target = modules.get(imp.moduleName());
                 if (target == null) {
                     target = find(imp.moduleName(), imp);
-                    if (target == null) continue;
+                    if (target == null) {
+                        // its error is reported; the names it would have given are not reported again where used
+                        if (imp.names() == null) m.failedOpenImport = true;
+                        else imp.names().forEach(n -> m.failedNamedImports.add(n.text()));
+                        continue;
+                    }
                     work.add(target);
                 }
                 if (imp.names() == null) {
@@ -125,8 +130,11 @@ public final class Loader {
                         boolean exists = target.value(s) != null && target.value(s).module() == target
                                 || target.axes.containsKey(s) || target.units.containsKey(s);
                         if (!exists) {
+                            List<String> declared = declaredNames(target);
+                            String close = CloseNames.closest(s, declared);
                             diags.error(n.span(), DiagCode.E0205, "module " + target.name() + " has no `" + s + "`",
-                                    "it declares: " + String.join(", ", declaredNames(target)));
+                                    (close == null ? "it declares: " : "did you mean `" + close + "`? It declares: ") + String.join(", ", declared));
+                            m.failedNamedImports.add(s);
                         } else {
                             m.namedImports.put(s, target);
                         }
@@ -135,6 +143,25 @@ public final class Loader {
             }
         }
         return rootScope;
+    }
+
+    /**
+     * Modules an import of {@code name} could have meant: the stdlib's, and those in the folder on disk where
+     * {@code name} would be (for {@code a.b.c}, the files {@code a/b/*.ncd} under the module root).
+     */
+    private List<String> modulesLike(String name) {
+        List<String> out = new ArrayList<>(Stdlib.modules());
+        if (moduleRoot == null) return out;
+        int dot = name.lastIndexOf('.');
+        String prefix = dot < 0 ? "" : name.substring(0, dot + 1);
+        try (Stream<Path> files = Files.list(moduleRoot.resolve(prefix.replace('.', '/')))) {
+            files.map(p -> p.getFileName().toString())
+                    .filter(f -> f.endsWith(".ncd"))
+                    .forEach(f -> out.add(prefix + f.substring(0, f.length() - ".ncd".length())));
+        } catch (IOException | RuntimeException e) {
+            // no such folder (or it cannot be listed): it offers no names
+        }
+        return out;
     }
 
     private static List<String> declaredNames(ModuleScope m) {
@@ -165,19 +192,15 @@ public final class Loader {
             }
         }
         if (text == null) {
-            try (InputStream in = Loader.class.getClassLoader().getResourceAsStream(STDLIB_RESOURCE_ROOT + rel)) {
-                if (in != null) {
-                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                    display = "<stdlib>/" + rel;
-                }
-            } catch (IOException e) {
-                throw new CompilerBug("resolve", e);
-            }
+            text = Stdlib.read(rel);
+            display = "<stdlib>/" + rel;
         }
         if (text == null) {
             if (from != null) {
+                String close = CloseNames.closest(name, modulesLike(name));
                 diags.error(from.span(), DiagCode.E0204, "no module " + name + " (looked for " + rel + " under "
-                        + (moduleRoot == null ? "." : moduleRoot) + " and in the stdlib)", "module a.b lives in a/b.ncd");
+                        + (moduleRoot == null ? "." : moduleRoot) + " and in the stdlib)",
+                        close != null ? "did you mean `" + close + "`?" : "module a.b lives in a/b.ncd");
             }
             return null;
         }

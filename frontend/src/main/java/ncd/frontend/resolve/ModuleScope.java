@@ -10,6 +10,7 @@ import ncd.ir.Attr;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,10 @@ public final class ModuleScope {
     final List<ModuleScope> openImports = new ArrayList<>();
     /** Names imported one by one: name to the module that declares it. */
     final Map<String, ModuleScope> namedImports = new LinkedHashMap<>();
+    /** Whether an `import a.b` (every name) failed: the module is missing or does not parse. */
+    boolean failedOpenImport;
+    /** Names of `import a.b.{x, y}` that failed: the module is missing, does not parse, or declares no such name. */
+    final Set<String> failedNamedImports = new HashSet<>();
 
     ModuleScope(String name, Module ast) {
         this.name = name;
@@ -55,6 +60,42 @@ public final class ModuleScope {
     public Map<String, Decl.Circuit> circuits() { return circuits; }
     public Map<String, Decl.Law> laws() { return laws; }
     public Map<String, Decl.AxisDef> axes() { return axes; }
+
+    /**
+     * Whether {@code n} might have come from an import that failed. An unknown-name error about it would repeat that
+     * import's error (one root cause, one error), so callers report nothing.
+     */
+    public boolean mayComeFromFailedImport(String n) { return failedOpenImport || failedNamedImports.contains(n); }
+
+    /** The value names (constants, circuits, laws) visible here: its own and its imports'. */
+    public Set<String> visibleValues() {
+        Set<String> out = new LinkedHashSet<>(ownValueNames());
+        out.addAll(namedImports.keySet());
+        for (ModuleScope m : openImports) out.addAll(m.ownValueNames());
+        return out;
+    }
+
+    /** The axis names visible here: its own and its imports'. */
+    public Set<String> visibleAxes() {
+        Set<String> out = new LinkedHashSet<>(axes.keySet());
+        namedImports.forEach((n, m) -> { if (m.axes.containsKey(n)) out.add(n); });
+        for (ModuleScope m : openImports) out.addAll(m.axes.keySet());
+        return out;
+    }
+
+    /** The unit names visible here: its own and its imports' (the prelude's among them). */
+    public Set<String> visibleUnits() {
+        Set<String> out = new LinkedHashSet<>(units.keySet());
+        for (ModuleScope m : openImports) out.addAll(m.units.keySet());
+        return out;
+    }
+
+    private List<String> ownValueNames() {
+        List<String> out = new ArrayList<>(consts.keySet());
+        out.addAll(circuits.keySet());
+        out.addAll(laws.keySet());
+        return out;
+    }
 
     /** Collects this module's declarations, reporting names defined twice. */
     void declare(Diagnostics diags) {

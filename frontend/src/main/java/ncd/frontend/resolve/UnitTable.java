@@ -1,5 +1,6 @@
 package ncd.frontend.resolve;
 
+import ncd.diag.CloseNames;
 import ncd.diag.DiagCode;
 import ncd.diag.Diagnostics;
 import ncd.frontend.ast.Decl;
@@ -24,17 +25,36 @@ public final class UnitTable {
     private final Map<Decl.UnitDef, Resolved> done = new HashMap<>();
     /** The first declared coherent unit (scale 1) of each dimension: how messages name a dimension. */
     private final Map<Unit, String> names = new java.util.LinkedHashMap<>();
+    /** The quantity each dimension measures, for the dimensions whose coherent unit the prelude declares. */
+    private final Map<Unit, String> quantities = new HashMap<>();
     private final Set<Decl.UnitDef> inProgress = new HashSet<>();
+
+    /**
+     * What the prelude's coherent units measure, by name. Only a unit that {@link Loader#PRELUDE} itself declares
+     * gets its quantity (a user's own `unit V` says nothing about voltage); {@code UnitTableTest} checks that each
+     * name here is a coherent unit of the prelude.
+     */
+    static final Map<String, String> PRELUDE_QUANTITIES = Map.ofEntries(
+            Map.entry("s", "time"), Map.entry("m", "length"), Map.entry("kg", "mass"), Map.entry("A", "current"),
+            Map.entry("K", "temperature"), Map.entry("mol", "amount of substance"), Map.entry("cd", "luminous intensity"),
+            Map.entry("Hz", "frequency"), Map.entry("N", "force"), Map.entry("J", "energy"), Map.entry("W", "power"),
+            Map.entry("C", "charge"), Map.entry("V", "voltage"), Map.entry("ohm", "resistance"), Map.entry("S", "conductance"),
+            Map.entry("F", "capacitance"), Map.entry("mM", "concentration"));
     private final Diagnostics diags;
 
     public UnitTable(Diagnostics diags) { this.diags = diags; }
 
-    /** The unit named {@code n} as seen from {@code scope}; null (after reporting E0208) when unknown. */
+    /**
+     * The unit named {@code n} as seen from {@code scope}; null when unknown, after reporting E0208 (unless an import
+     * that failed might have declared it: that import's error is the one to fix).
+     */
     public Resolved lookup(Name n, ModuleScope scope) {
         ModuleScope.Found<Decl.UnitDef> f = scope.unit(n.text());
         if (f == null) {
-            diags.error(n.span(), DiagCode.E0208, "unknown unit `" + n.text() + "`",
-                    "units are declared with `unit` (the prelude std.units declares SI units such as ms, mV, nA)");
+            if (scope.mayComeFromFailedImport(n.text())) return null;
+            String close = CloseNames.didYouMean(n.text(), scope.visibleUnits());
+            diags.error(n.span(), DiagCode.E0208, "unknown unit `" + n.text() + "`", close != null ? close
+                    : "units are declared with `unit` (the prelude std.units declares SI units such as ms, mV, nA)");
             return null;
         }
         return resolve(f.decl(), f.module());
@@ -70,6 +90,9 @@ public final class UnitTable {
 
     /** The first declared coherent unit of each dimension seen so far (V, s, A, ...). */
     public Map<Unit, String> coherentNames() { return java.util.Collections.unmodifiableMap(names); }
+
+    /** What a dimension measures ("voltage", "current"), or null when the prelude names no quantity for it. */
+    public String quantity(Unit u) { return quantities.get(u); }
 
     /** A dimension as people say it: "V" rather than kg*m^2/(A*s^3), "dimensionless" rather than 1. */
     public String display(Unit u) {
@@ -116,7 +139,11 @@ public final class UnitTable {
                 r = new Resolved(d.scale() * body.scale(), body.dimension());
             }
             done.put(d, r);
-            if (r.scale() == 1.0 && !r.dimension().isNone()) names.putIfAbsent(r.dimension(), d.name().text());
+            if (r.scale() == 1.0 && !r.dimension().isNone()) {
+                names.putIfAbsent(r.dimension(), d.name().text());
+                String q = PRELUDE_QUANTITIES.get(d.name().text());
+                if (q != null && scope.name().equals(Loader.PRELUDE)) quantities.putIfAbsent(r.dimension(), q);
+            }
             return r;
         } finally {
             inProgress.remove(d);
