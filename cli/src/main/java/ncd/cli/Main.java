@@ -1,5 +1,6 @@
 package ncd.cli;
 
+import ncd.diag.CloseNames;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -12,7 +13,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -113,7 +113,7 @@ public final class Main implements Callable<Integer> {
         Set<String> candidates = new LinkedHashSet<>(new CommandLine.UnmatchedArgumentException(cl, List.of(word)).getSuggestions());
         candidates.addAll(commands.keySet());
         List<String> close = new ArrayList<>();
-        for (String s : candidates) if (close(word, s)) close.add("ncdc " + s);
+        for (String s : candidates) if (CloseNames.close(word, s)) close.add("ncdc " + s);
         if (!close.isEmpty()) err.println("Did you mean: " + String.join(" or ", close) + "?");
         err.println("Try 'ncdc --help' for more information.");
         err.flush();
@@ -124,32 +124,6 @@ public final class Main implements Callable<Integer> {
     private static int firstWord(String[] args, int from) {
         for (int i = from; i < args.length; i++) if (!args[i].startsWith("-")) return i;
         return -1;
-    }
-
-    /**
-     * Whether a suggested command is close enough to be what was meant: picocli offers its most similar commands
-     * however far ({@code train} gets {@code diagram}), so keep those within one edit of a short name, two of a longer.
-     */
-    static boolean close(String typed, String command) {
-        int most = command.length() <= 3 ? 1 : 2;
-        return Math.abs(typed.length() - command.length()) <= most && edits(typed.toLowerCase(Locale.ROOT), command) <= most;
-    }
-
-    /** Edit distance counting an insertion, deletion, substitution or swap of neighbours as one edit. */
-    private static int edits(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) d[i][0] = i;
-        for (int j = 0; j <= b.length(); j++) d[0][j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + sub);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
     }
 
     /** A bad command line: one line naming the problem and where to get help (no wall of usage). */

@@ -1,5 +1,6 @@
 package ncd.cli;
 
+import ncd.diag.CloseNames;
 import ncd.frontend.CompilerBug;
 import org.junit.jupiter.api.Test;
 
@@ -120,7 +121,7 @@ class MainTest {
             assertTrue(r.err().startsWith("ncdc: unknown command '" + c[0] + "'\ncommands: "), r.err());
             assertTrue(r.err().contains("Did you mean: ncdc " + c[1] + "?\n"), r.err());
         }
-        assertTrue(Main.close("ri", "ir") && !Main.close("train", "diagram") && !Main.close("train", "ir") && !Main.close("x", "ir"));
+        assertTrue(CloseNames.close("ri", "ir") && !CloseNames.close("train", "diagram") && !CloseNames.close("train", "ir") && !CloseNames.close("x", "ir"));
     }
 
     @Test void noCommandIsAUsageError() {

@@ -22,14 +22,18 @@ public final class CloseNames {
         for (String k : known) {
             if (k.equals(typed)) continue;
             int d = edits(typed, k);
-            int most = typed.length() <= 3 ? 1 : 2;
-            if (d <= most && d < typed.length() && d < bestEdits) {
+            if (close(typed, d) && d < bestEdits) {
                 bestEdits = d;
                 best = k;
             }
         }
         return best;
     }
+
+    /** Whether {@code known} is close enough to {@code typed} to be what was meant (the rule of {@link #closest}). */
+    public static boolean close(String typed, String known) { return !known.equals(typed) && close(typed, edits(typed, known)); }
+
+    private static boolean close(String typed, int edits) { return edits <= (typed.length() <= 3 ? 1 : 2) && edits < typed.length(); }
 
     /** {@code did you mean `x`?} for the closest known name, or null when none is close. */
     public static String didYouMean(String typed, Collection<String> known) {
