@@ -129,7 +129,7 @@ final class BenchCommand implements Callable<Integer> {
         Optional<Program> prog = c.load(file);
         if (prog.isEmpty()) return fail(err, diags, Main.USER_ERROR);
         String name = Circuits.choose(prog.get(), circuit, file, "time", diags);
-        if (name == null) return fail(err, diags, Main.USER_ERROR);
+        if (name == null) return fail(err, diags, Circuits.failure(diags));
         if (!AxisSizes.check(sizes, prog.get(), name, diags)) return fail(err, diags, Main.USAGE);
         // FLOPs are counted on the lowered graph, as ncdc doc counts them
         Optional<Graph> g = c.lower(prog.get(), name, sizes);

@@ -120,7 +120,7 @@ final class RunCommand implements Callable<Integer> {
         Optional<Program> prog = c.load(file);
         if (prog.isEmpty()) return fail(err, diags, Main.USER_ERROR);
         String name = Circuits.choose(prog.get(), circuit, file, "run", diags);
-        if (name == null) return fail(err, diags, Main.USER_ERROR);
+        if (name == null) return fail(err, diags, Circuits.failure(diags));
         if (!AxisSizes.check(sizes, prog.get(), name, diags)) return fail(err, diags, Main.USAGE);
         // with --out and several steps, every step's outputs are kept, stacked
         Optional<Executable> built = c.build(prog.get(), name, sizes, backend, options, out != null && steps > 1 ? steps : 0);
