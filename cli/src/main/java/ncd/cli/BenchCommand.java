@@ -129,7 +129,7 @@ final class BenchCommand implements Callable<Integer> {
         Optional<Program> prog = c.load(file);
         if (prog.isEmpty()) return fail(err, diags, Main.USER_ERROR);
         String name = Circuits.choose(prog.get(), circuit, file, "time", diags);
-        if (name == null) return fail(err, diags, Main.USER_ERROR);
+        if (name == null) return fail(err, diags, Circuits.failure(diags));
         if (!AxisSizes.check(sizes, prog.get(), name, diags)) return fail(err, diags, Main.USAGE);
         // FLOPs are counted on the lowered graph, as ncdc doc counts them
         Optional<Graph> g = c.lower(prog.get(), name, sizes);
@@ -153,71 +153,91 @@ final class BenchCommand implements Callable<Integer> {
         long outBytes = 0;
         for (Graph.Output out : graph.outputs()) outBytes += out.node().type().bytes();
 
-        Timing t;
+        // each phase is printed as it completes: a long warm-up or timed run never leaves the screen blank
         try {
-            t = measure(exec, in);
+            Stepper stepper = stepper(exec, in);
+            o.printf(Locale.ROOT, "%s %s on %s%s (Java %s, %d cores)%n", file, name, backend, stepper.loop() ? ", own step loop" : "",
+                    System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+            o.printf(Locale.ROOT, "  compile: %s (frontend %s, passes %s, backend %s)%n", time(frontendSecs + passSecs + backendSecs), time(frontendSecs),
+                    time(passSecs), time(backendSecs));
+            o.printf(Locale.ROOT, "  work: %s per step%n", flopText(flops));
+            o.flush();
+            WarmUp w = warmUp(stepper, name, err);
+            int k = batch != null ? batch : (int) Math.max(1, Math.min(1_000_000, Math.ceil(1e-3 / (w.secs() / w.steps()))));
+            o.printf(Locale.ROOT, "  warm-up: %.1f s (%d steps); %d timed runs of %d step%s%n", w.secs(), w.steps(), runs, k, k == 1 ? "" : "s");
+            o.flush();
+            Map<String, Long> warmNanos = exec.nodeNanos();
+            Timed t = timedRuns(stepper, k, name, err);
+            printTimes(o, t, k, flops, outBytes, stepper.loop());
+            if (profile) printProfile(o, minus(exec.nodeNanos(), warmNanos), backend);
         } catch (RunException e) {
+            o.flush();
             Circuits.dataError(exec, e, diags);
             return fail(err, diags, Main.USER_ERROR);
         }
-        Stepper stepper = t.stepper();
-        long warmSteps = t.warmSteps();
-        double warmSecs = t.warmSecs();
-        int k = t.batch();
-        double[] sorted = t.perStep().clone();
-        Arrays.sort(sorted);
-        double median = quantile(sorted, 0.5), p10 = quantile(sorted, 0.1), p90 = quantile(sorted, 0.9);
-        double perStepAlloc = (double) t.allocated() / ((long) runs * k);
-
-        o.printf(Locale.ROOT, "%s %s on %s%s (Java %s, %d cores)%n", file, name, backend, stepper.loop() ? ", own step loop" : "",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
-        o.printf(Locale.ROOT, "  compile: %s (frontend %s, passes %s, backend %s)%n", time(frontendSecs + passSecs + backendSecs), time(frontendSecs),
-                time(passSecs), time(backendSecs));
-        o.printf(Locale.ROOT, "  work: %s per step%n", flopText(flops));
-        o.printf(Locale.ROOT, "  warm-up: %.1f s (%d steps); %d timed runs of %d step%s%n", warmSecs, warmSteps, runs, k, k == 1 ? "" : "s");
-        o.printf(Locale.ROOT, "  latency per step: median %s, p10-p90 %s-%s, min-max %s-%s%n", time(median), time(p10), time(p90), time(sorted[0]), time(sorted[runs - 1]));
-        o.printf(Locale.ROOT, "  throughput: %s steps/s%n", RunCommand.num(Math.round(1 / median * 10) / 10.0));
-        o.printf(Locale.ROOT, "  GFLOP/s: %.2f (median), %.2f-%.2f (p90-p10 latency)%n", flops / median / 1e9, flops / p90 / 1e9, flops / p10 / 1e9);
-        if (stepper.loop()) o.printf(Locale.ROOT, "  allocated: %s per step%n", bytesText(perStepAlloc));
-        else o.printf(Locale.ROOT, "  allocated: %s per step (the outputs returned take %s)%n", bytesText(perStepAlloc), bytesText(outBytes));
-        if (!backend.equals("interp") && perStepAlloc > (stepper.loop() ? 0 : 2 * outBytes) + 4096) {
-            o.println("  note: steps allocated beyond their outputs: part of the code may not have been compiled by C2 yet"
-                    + " (JIT warm-up; try a longer --warmup)");
-        }
-        if (profile) printProfile(o, minus(exec.nodeNanos(), t.warmNanos()), backend);
         o.flush();
         return Main.OK;
     }
 
-    /** What the warm-up and the timed runs measured. */
-    private record Timing(Stepper stepper, long warmSteps, double warmSecs, int batch, double[] perStep, long allocated,
-                          Map<String, Long> warmNanos) {}
+    /** The latency, throughput, GFLOP/s and allocation of the timed runs of {@code k} steps each. */
+    private void printTimes(PrintWriter o, Timed t, int k, long flops, long outBytes, boolean loop) {
+        double[] sorted = t.perStep().clone();
+        Arrays.sort(sorted);
+        double median = quantile(sorted, 0.5), p10 = quantile(sorted, 0.1), p90 = quantile(sorted, 0.9);
+        double perStepAlloc = (double) t.allocated() / ((long) runs * k);
+        o.printf(Locale.ROOT, "  latency per step: median %s, p10-p90 %s-%s, min-max %s-%s%n", time(median), time(p10), time(p90), time(sorted[0]), time(sorted[runs - 1]));
+        o.printf(Locale.ROOT, "  throughput: %s steps/s%n", RunCommand.num(Math.round(1 / median * 10) / 10.0));
+        o.printf(Locale.ROOT, "  GFLOP/s: %.2f (median), %.2f-%.2f (p90-p10 latency)%n", flops / median / 1e9, flops / p90 / 1e9, flops / p10 / 1e9);
+        if (loop) o.printf(Locale.ROOT, "  allocated: %s per step%n", bytesText(perStepAlloc));
+        else o.printf(Locale.ROOT, "  allocated: %s per step (the outputs returned take %s)%n", bytesText(perStepAlloc), bytesText(outBytes));
+        if (!backend.equals("interp") && perStepAlloc > (loop ? 0 : 2 * outBytes) + 4096) {
+            o.println("  note: steps allocated beyond their outputs: part of the code may not have been compiled by C2 yet"
+                    + " (JIT warm-up; try a longer --warmup)");
+        }
+    }
 
-    /** Warms {@code exec} up, then times {@code --runs} runs; a step that fails on its data throws RunException. */
-    private Timing measure(Executable exec, Map<String, Tensor> in) throws Throwable {
-        Stepper stepper = stepper(exec, in);
-        // warm-up: at least 5 steps and the warm-up time; measures the step time to size the timed runs
-        long warmStart = System.nanoTime(), warmSteps = 0;
-        do {
-            stepper.steps(1);
-            warmSteps++;
-        } while (warmSteps < 5 || System.nanoTime() - warmStart < warmup * 1e9);
-        double warmSecs = (System.nanoTime() - warmStart) / 1e9;
-        int k = batch != null ? batch : (int) Math.max(1, Math.min(1_000_000, Math.ceil(1e-3 / (warmSecs / warmSteps))));
+    /** What the warm-up measured: steps taken and their time, which size the timed runs. */
+    private record WarmUp(long steps, double secs) {}
 
-        Map<String, Long> warmNanos = exec.nodeNanos();
+    /** What the timed runs measured: the time per step of each, and the bytes the calling thread allocated in all. */
+    private record Timed(double[] perStep, long allocated) {}
+
+    /** At least 5 steps and {@code --warmup} seconds; a step that fails on its data throws RunException. */
+    private WarmUp warmUp(Stepper stepper, String name, PrintWriter err) throws Throwable {
+        Progress progress = Progress.timed(err, name + " warm-up", warmup);
+        long start = System.nanoTime(), steps = 0;
+        try {
+            do {
+                stepper.steps(1);
+                steps++;
+                progress.tick(System.nanoTime() - start);
+            } while (steps < 5 || System.nanoTime() - start < warmup * 1e9);
+        } finally {
+            progress.done();
+        }
+        return new WarmUp(steps, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** {@code --runs} runs of {@code k} steps, each timed. */
+    private Timed timedRuns(Stepper stepper, int k, String name, PrintWriter err) throws Throwable {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         double[] perStep = new double[runs];
         long allocated = 0;
-        for (int r = 0; r < runs; r++) {
-            long a0 = mx.getCurrentThreadAllocatedBytes();
-            long s = System.nanoTime();
-            stepper.steps(k);
-            long e = System.nanoTime();
-            allocated += mx.getCurrentThreadAllocatedBytes() - a0;
-            perStep[r] = (e - s) / 1e9 / k;
+        Progress progress = Progress.counting(err, name, runs, "timed run");
+        try {
+            for (int r = 0; r < runs; r++) {
+                long a0 = mx.getCurrentThreadAllocatedBytes();
+                long s = System.nanoTime();
+                stepper.steps(k);
+                long e = System.nanoTime();
+                allocated += mx.getCurrentThreadAllocatedBytes() - a0;
+                perStep[r] = (e - s) / 1e9 / k;
+                progress.tick(r + 1);
+            }
+        } finally {
+            progress.done();
         }
-        return new Timing(stepper, warmSteps, warmSecs, k, perStep, allocated, warmNanos);
+        return new Timed(perStep, allocated);
     }
 
     /** Time per node in the timed runs: the totals at the end less those at the end of the warm-up. */

@@ -101,7 +101,7 @@ final class BuildCommand implements Callable<Integer> {
         Optional<Program> prog = c.load(file);
         if (prog.isEmpty()) return fail(err, diags, Main.USER_ERROR);
         String name = Circuits.choose(prog.get(), circuit, file, "build", diags);
-        if (name == null) return fail(err, diags, Main.USER_ERROR);
+        if (name == null) return fail(err, diags, Circuits.failure(diags));
         if (!AxisSizes.check(sizes, prog.get(), name, diags)) return fail(err, diags, Main.USAGE);
         Optional<Graph> g = c.backend(target).flatMap(be -> c.lower(prog.get(), name, sizes).flatMap(l -> c.prepare(l, be, options, 0)));
         common.reportTimings(err, c);

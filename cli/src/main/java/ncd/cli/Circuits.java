@@ -18,13 +18,22 @@ import java.util.List;
 final class Circuits {
     private Circuits() {}
 
-    /** The circuit named by --circuit, else the file's only circuit; null after E0801 when the choice is unclear. */
+    /**
+     * The circuit named by --circuit, else the file's only circuit. Null, with an error in {@code diags}, when there is
+     * none to choose: a file of several circuits without --circuit is a bad command line (E0803, exit code 2: the
+     * command line must name one), a file without circuits an error of the program (E0801, exit code 1). Every command
+     * that takes --circuit chooses here, and exits with {@link #failure}.
+     */
     static String choose(Program prog, String requested, Path file, String verb, Diagnostics diags) {
         if (requested != null) return requested;
         List<String> cs = prog.circuitNames();
         if (cs.size() == 1) return cs.get(0);
-        diags.error(SourceSpan.NONE, DiagCode.E0801, file + " has " + (cs.isEmpty() ? "no circuits" : cs.size() + " circuits")
-                + "; say which to " + verb + " with --circuit", cs.isEmpty() ? null : "its circuits: " + String.join(", ", cs));
+        if (cs.isEmpty()) {
+            diags.error(SourceSpan.NONE, DiagCode.E0801, file + " has no circuits to " + verb, "declare one: circuit NAME(...) -> ... { ... }");
+        } else {
+            diags.error(SourceSpan.NONE, DiagCode.E0803, file + " has " + cs.size() + " circuits; say which to " + verb + " with --circuit",
+                    "its circuits: " + String.join(", ", cs) + "; for example --circuit " + cs.get(0));
+        }
         return null;
     }
 

@@ -39,6 +39,9 @@ import java.util.concurrent.Callable;
                 + "bold, sub-circuits are dotted clusters, and state feeds back through a one-step delay (z⁻¹). "
                 + "docs/diagrams.md describes the notation.",
             "",
+            "Generic and sized-later axes without --axis are drawn with small sample sizes (2, 3, 4, ...), as ncdc doc "
+                + "draws them; a note on stderr names them.",
+            "",
             "The output format follows the -o file's extension: .dot (or .gv) writes Graphviz DOT text, .svg and "
                 + ".png are rendered by Graphviz: the `dot` program when it is on the PATH, else the embedded V8 "
                 + "engine (nothing to install). Without -o, or with -o -, DOT text goes to stdout."},
@@ -101,20 +104,14 @@ final class DiagramCommand implements Callable<Integer> {
     }
 
     private int diagram(PrintWriter out, PrintWriter err) throws IOException {
+        Diagnostics diags = new Diagnostics();
         String format = formatOf(output);
         if (format == null) {
-            err.println("ncdc: cannot tell the format of '" + output + "': name the output OUT.svg, OUT.png, OUT.dot or OUT.gv");
-            return Main.USAGE;
+            diags.error(SourceSpan.NONE, DiagCode.E0803, "-o " + output + ": cannot tell the format from the name",
+                    "name the output OUT.svg, OUT.png, OUT.dot or OUT.gv, or - for DOT on stdout");
         }
-        if (depth != null && depth < 0) {
-            err.println("ncdc: --depth must be 0 or more, got " + depth);
-            return Main.USAGE;
-        }
-        if (dpi < 18 || dpi > 1200) {
-            err.println("ncdc: --dpi must be between 18 and 1200, got " + dpi);
-            return Main.USAGE;
-        }
-        Diagnostics diags = new Diagnostics();
+        if (depth != null && depth < 0) diags.error(SourceSpan.NONE, DiagCode.E0803, "--depth must be 0 or more, got " + depth, null);
+        if (dpi < 18 || dpi > 1200) diags.error(SourceSpan.NONE, DiagCode.E0803, "--dpi must be between 18 and 1200, got " + dpi, null);
         Map<String, Integer> sizes = AxisSizes.parse(axes, diags);
         if (diags.hasErrors()) {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
@@ -127,27 +124,35 @@ final class DiagramCommand implements Callable<Integer> {
             return Main.USER_ERROR;
         }
         Program prog = loaded.get();
-        String name = circuit;
-        if (name == null) {
-            List<String> cs = prog.circuitNames();
-            if (cs.size() != 1) {
-                err.println("ncdc: " + file + " has " + (cs.isEmpty() ? "no circuits" : cs.size() + " circuits ("
-                        + String.join(", ", cs) + ")") + "; choose one with --circuit NAME");
-                return Main.USAGE;
-            }
-            name = cs.get(0);
-        }
-        if (!AxisSizes.check(sizes, prog, name, diags)) {
+        String name = Circuits.choose(prog, circuit, file, "draw", diags);
+        if (name == null || !AxisSizes.check(sizes, prog, name, diags)) {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
-            return Main.USAGE;
+            return Circuits.failure(diags);
         }
-        Optional<Graph> g = c.lower(prog, name, sizes);
+        // axes without a size are drawn with sample sizes, as ncdc doc draws them; a note says which
+        List<String> unsized = SampleLowering.unsized(prog, name, sizes);
+        Optional<Graph> g;
+        String sampled = null;
+        if (unsized.isEmpty()) {
+            g = c.lower(prog, name, sizes);
+        } else {
+            SampleLowering.Lowered lowered = SampleLowering.lower(prog, name, sizes, common::compilation);
+            g = lowered.graph();
+            c = lowered.compilation();
+            // the warnings of loading, then what lowering with the sample sizes found
+            for (Diagnostic d : lowered.diagnostics().all()) diags.add(d.severity(), d.code(), d.span(), d.message(), d.hint());
+            List<String> chosen = new ArrayList<>();
+            for (String a : unsized) chosen.add(a + "=" + lowered.sizes().get(a));
+            sampled = "note: " + name + " drawn with sample sizes " + String.join(", ", chosen) + " (no --axis for "
+                    + String.join(", ", unsized) + "); give --axis NAME=SIZE to choose them";
+        }
         common.reportTimings(err, c);
         List<Diagnostic> ds = diags.sorted();
         if (g.isEmpty()) {
             Report.diagnostics(err, common.diagnostics, ds);
             return Main.USER_ERROR;
         }
+        if (sampled != null) err.println(sampled);
         if (common.diagnostics == Report.Format.json || !ds.isEmpty()) Report.diagnostics(err, common.diagnostics, ds);
         DotWriter.Options opt = DotWriter.Options.defaults();
         if (depth != null) opt = opt.withDepth(depth);

@@ -2,11 +2,11 @@ package ncd.cli;
 
 import ncd.diag.Diagnostic;
 import ncd.diag.Diagnostics;
+import ncd.diag.DiagCode;
 import ncd.diag.SourceSpan;
 import ncd.driver.Compilation;
 import ncd.diagrams.DocSite;
 import ncd.diagrams.Render;
-import ncd.diagrams.SampleSizes;
 import ncd.frontend.Program;
 import ncd.ir.Graph;
 import picocli.CommandLine.Command;
@@ -91,14 +91,12 @@ final class DocCommand implements Callable<Integer> {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
             return Main.USAGE;
         }
+        // a path that is no directory is read as a file: one that does not exist is E0802, as in every command
         List<Path> files = files(path);
-        if (files == null) {
-            err.println("ncdc: " + path + ": no such file or directory");
-            return Main.USER_ERROR;
-        }
         if (files.isEmpty()) {
-            err.println("ncdc: no .ncd files under " + path);
-            return Main.USER_ERROR;
+            diags.error(SourceSpan.NONE, DiagCode.E0803, "no .ncd files under " + path + " to document", "give a .ncd file or a directory that holds some");
+            Report.diagnostics(err, common.diagnostics, diags.sorted());
+            return Main.USAGE;
         }
         if (!OutDir.check(outDir, diags)) {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
@@ -111,7 +109,7 @@ final class DocCommand implements Callable<Integer> {
             Program prog = new Compilation(own).load(f).orElse(null);
             if (prog == null) {
                 Report.diagnostics(err, common.diagnostics, own.sorted());
-                err.println("ncdc: " + f + " has errors; fix them (ncdc check " + f + ") before generating docs");
+                err.println("note: " + f + " has errors; fix them (ncdc check " + f + ") before generating docs");
                 return Main.USER_ERROR;
             }
             List<String> names = new ArrayList<>(prog.circuitNames());
@@ -165,20 +163,13 @@ final class DocCommand implements Callable<Integer> {
     }
 
     private static DocSite.Entry entry(Program prog, String source, String name, boolean law, Map<String, Integer> given) {
-        Map<String, Integer> chosen = Map.of();
-        Optional<Graph> g = Optional.empty();
+        SampleLowering.Lowered lowered = SampleLowering.lower(prog, name, given, Compilation::new);
+        Optional<Graph> g = lowered.graph();
+        Map<String, Integer> chosen = lowered.sizes();
         String problem = null;
-        for (Map<String, Integer> sizes : SampleSizes.candidates(prog.unsizedAxes(name), given)) {
-            Diagnostics d = new Diagnostics();
-            g = new Compilation(d).lower(prog, name, sizes);
-            if (g.isPresent()) {
-                chosen = sizes;
-                break;
-            }
-            if (problem == null) {
-                List<Diagnostic> ds = d.sorted();
-                problem = ds.isEmpty() ? "it does not lower" : ds.get(0).code() + ": " + ds.get(0).message();
-            }
+        if (g.isEmpty()) {
+            List<Diagnostic> ds = lowered.diagnostics().sorted();
+            problem = ds.isEmpty() ? "it does not lower" : ds.get(0).code() + ": " + ds.get(0).message();
         }
         int start;
         int end;
@@ -233,8 +224,7 @@ final class DocCommand implements Callable<Integer> {
 
     /** The .ncd files of PATH, sorted; null when PATH does not exist. Folders named target are skipped. */
     private static List<Path> files(Path p) throws IOException {
-        if (Files.isRegularFile(p)) return List.of(p);
-        if (!Files.isDirectory(p)) return null;
+        if (!Files.isDirectory(p)) return List.of(p);
         try (Stream<Path> s = Files.walk(p)) {
             return s.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".ncd"))
                     .filter(f -> {

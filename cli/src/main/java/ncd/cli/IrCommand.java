@@ -1,7 +1,9 @@
 package ncd.cli;
 
 import ncd.diag.Diagnostic;
+import ncd.diag.DiagCode;
 import ncd.diag.Diagnostics;
+import ncd.diag.SourceSpan;
 import ncd.driver.Compilation;
 import ncd.frontend.Program;
 import ncd.ir.Graph;
@@ -78,16 +80,13 @@ final class IrCommand implements Callable<Integer> {
         if (emit != null && TargetOptions.listed(emit, out)) return Main.OK;
         Diagnostics diags = new Diagnostics();
         Compilation.Settings settings = Compilation.Settings.standard();
-        if (after != null) {
-            if (emit != null) {
-                err.println("ncdc: --after and --emit: a backend takes the whole pipeline's result; give one of them");
-                return Main.USAGE;
-            }
+        if (after != null && emit != null) {
+            diags.error(SourceSpan.NONE, DiagCode.E0803, "--after and --emit together: a backend takes the whole pipeline's result", "give one of them");
+        } else if (after != null) {
             try {
                 settings = settings.upTo(after);
             } catch (IllegalArgumentException e) {
-                err.println("ncdc: --after: " + e.getMessage());
-                return Main.USAGE;
+                diags.error(SourceSpan.NONE, DiagCode.E0803, "--after: " + e.getMessage(), null);
             }
         }
         Map<String, Integer> sizes = AxisSizes.parse(axes, diags);

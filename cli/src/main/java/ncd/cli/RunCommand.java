@@ -39,8 +39,12 @@ import java.util.concurrent.Callable;
             "Run a circuit of FILE, compiled to JVM bytecode (the default) or on the reference interpreter (--backend interp).",
             "",
             "Inputs come from .npy files (--input NAME=FILE.npy); inputs not given are random (reproducible from --seed), "
-                + "and so are the parameters unless --params gives them. The same inputs drive every step. Prints each "
-                + "output's type, min/mean/max and, for a 2-D bool grid, a picture; --out DIR saves the outputs as .npy "
+                + "and so are the parameters unless --params gives them. The same inputs drive every step. Prints a "
+                + "summary of each output over all the steps: for a bool output its events (true values) in all, per step "
+                + "and per index, with a raster of index against time when it has one axis and a picture of the last step "
+                + "for a 2-D grid; for a numeric output min/mean/max over the run and at the last step, and a sparkline of "
+                + "its mean over time (long runs are binned into 100 columns). A progress line shows on a terminal for runs "
+                + "longer than a second. --out DIR saves the outputs as .npy "
                 + "(stacked over a leading `step` axis when --steps > 1), all or nothing. Bad data at run time (a gather "
                 + "index out of range) is error E0806, naming the step."},
         footerHeading = "%nExamples:%n",
@@ -116,7 +120,7 @@ final class RunCommand implements Callable<Integer> {
         Optional<Program> prog = c.load(file);
         if (prog.isEmpty()) return fail(err, diags, Main.USER_ERROR);
         String name = Circuits.choose(prog.get(), circuit, file, "run", diags);
-        if (name == null) return fail(err, diags, Main.USER_ERROR);
+        if (name == null) return fail(err, diags, Circuits.failure(diags));
         if (!AxisSizes.check(sizes, prog.get(), name, diags)) return fail(err, diags, Main.USAGE);
         // with --out and several steps, every step's outputs are kept, stacked
         Optional<Executable> built = c.build(prog.get(), name, sizes, backend, options, out != null && steps > 1 ? steps : 0);
@@ -142,17 +146,18 @@ final class RunCommand implements Callable<Integer> {
             in.put(e.getKey(), t);
         }
 
-        Progress progress = new Progress(err, steps, name);
+        Progress progress = Progress.counting(err, name, steps, "step");
+        RunSummary summary = RunSummary.of(graph, steps);
         // with --out and several steps, each output is stacked as it comes into an array allocated up front (its size
         // was checked with the graph), rather than kept step by step and copied at the end
         Map<String, Tensor> stacked = new LinkedHashMap<>();
         if (out != null && steps > 1) for (Graph.Output output : graph.outputs()) stacked.put(output.name(), Tensor.zeros(stackedType(output.node().type(), steps)));
-        Map<String, Tensor> last = Map.of();
         try {
             for (long s = 0; s < steps; s++) {
-                last = exec.step(in);
+                Map<String, Tensor> outputs = exec.step(in);
+                summary.accept(s, outputs);
                 for (Map.Entry<String, Tensor> e : stacked.entrySet()) {
-                    Tensor t = last.get(e.getKey());
+                    Tensor t = outputs.get(e.getKey());
                     System.arraycopy(t.data(), 0, e.getValue().data(), Math.toIntExact(s * t.size()), t.size());
                 }
                 progress.tick(s + 1);
@@ -165,18 +170,11 @@ final class RunCommand implements Callable<Integer> {
         progress.done();
 
         o.println(name + ": " + steps + (steps == 1 ? " step" : " steps") + ", seed " + seed);
-        for (Map.Entry<String, Tensor> e : last.entrySet()) {
-            Tensor t = e.getValue();
-            Tensor.Stats st = t.stats();
-            o.printf("  %s: %s  min %s  mean %s  max %s%s%n", e.getKey(), t.type(), num(st.min()), num(st.mean()), num(st.max()),
-                    st.nanCount() > 0 ? "  (" + st.nanCount() + " NaN)" : "");
-            String pic = t.render(120);
-            if (pic != null) for (String line : pic.split("\n")) o.println("    " + line);
-        }
+        summary.print(o);
         o.flush();
         if (out != null) {
             Map<String, OutDir.Content> files = new LinkedHashMap<>();
-            for (Map.Entry<String, Tensor> e : last.entrySet()) {
+            for (Map.Entry<String, Tensor> e : summary.last().entrySet()) {
                 Tensor t = steps > 1 ? stacked.get(e.getKey()) : e.getValue();
                 files.put(e.getKey() + ".npy", f -> Npy.write(f, t));
             }
@@ -210,41 +208,5 @@ final class RunCommand implements Callable<Integer> {
         axes.add(new Axis("step", Math.toIntExact(steps)));
         axes.addAll(t.axes());
         return t.withAxes(axes);
-    }
-
-    /** A progress line on a terminal for long runs; silent when output is not a terminal. */
-    static final class Progress {
-        private final PrintWriter err;
-        private final long total;
-        private final String what;
-        private final boolean on;
-        private final long start = System.nanoTime();
-        private long lastPrint;
-
-        Progress(PrintWriter err, long total, String what) {
-            this.err = err;
-            this.total = total;
-            this.what = what;
-            this.on = System.console() != null && total > 1;
-        }
-
-        void tick(long done) {
-            if (!on) return;
-            long now = System.nanoTime();
-            if (now - lastPrint < 200_000_000L && done < total) return;
-            lastPrint = now;
-            double secs = (now - start) / 1e9;
-            double rate = done / Math.max(secs, 1e-9);
-            long eta = (long) ((total - done) / Math.max(rate, 1e-9));
-            err.printf("\r%s: step %d/%d (%.0f%%), %.0f steps/s, %ds left   ", what, done, total, 100.0 * done / total, rate, eta);
-            err.flush();
-        }
-
-        void done() {
-            if (on) {
-                err.print("\r" + " ".repeat(70) + "\r");
-                err.flush();
-            }
-        }
     }
 }

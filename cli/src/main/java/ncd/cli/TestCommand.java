@@ -10,6 +10,7 @@ import ncd.runtime.BackendOptions;
 import ncd.runtime.Executable;
 import ncd.runtime.RunException;
 import ncd.ir.Graph;
+import ncd.ir.Op;
 import ncd.ir.TensorType;
 import ncd.runtime.RandomInputs;
 import ncd.runtime.Tensor;
@@ -40,7 +41,8 @@ import java.util.stream.Stream;
             "",
             "Each law runs on --trials random inputs (reproducible from --seed). A law holds when |lhs - rhs| <= its "
                 + "tolerance for every element of every trial; `expect NAME after N steps: ...` compares the two sides "
-                + "after N state updates. Generic and sized-later axes get small distinct sizes (3, 4, 5, ...) unless "
+                + "after N state updates. A law with neither inputs nor parameters is the same at every trial (random sources name "
+                + "their seeds in the source), so it is checked once. Generic and sized-later axes get small distinct sizes (3, 4, 5, ...) unless "
                 + "--axis sets them. Prints one line per law with its worst error; exits 1 when one fails."},
         footerHeading = "%nExamples:%n",
         footer = {"  ncdc test examples/", "  ncdc test stdlib/std/act.ncd --trials 100 --axis A=64"})
@@ -144,17 +146,17 @@ final class TestCommand implements Callable<Integer> {
                     ld = new Diagnostics();
                     ncd.runtime.Footprint.outOfMemory("law " + law, ld);
                     Report.diagnostics(err, common.diagnostics, ld.sorted());
-                    r = new Result(Double.NaN, 0, "ran out of memory");
+                    r = new Result(Double.NaN, 0, 0, "ran out of memory");
                 }
                 if (r.error != null) {
                     o.println("ERROR " + label + ": " + r.error);
                     broken++;
                 } else if (r.worst <= g.tolerance()) {
-                    o.printf("ok    %s  worst %s within %s (%d trials)%n", label, RunCommand.num(r.worst), RunCommand.num(g.tolerance()), trials);
+                    o.printf("ok    %s  worst %s within %s (%s)%n", label, RunCommand.num(r.worst), RunCommand.num(g.tolerance()), trialsText(r.trials));
                     passed++;
                 } else {
-                    o.printf("FAIL  %s  worst %s > %s at trial %d (%d trials)%n", label, Double.isNaN(r.worst) ? "nan" : RunCommand.num(r.worst),
-                            RunCommand.num(g.tolerance()), r.trial, trials);
+                    o.printf("FAIL  %s  worst %s > %s%s (%s)%n", label, Double.isNaN(r.worst) ? "nan" : RunCommand.num(r.worst),
+                            RunCommand.num(g.tolerance()), r.trials == 1 ? "" : " at trial " + r.trial, trialsText(r.trials));
                     failed++;
                 }
             }
@@ -163,18 +165,35 @@ final class TestCommand implements Callable<Integer> {
         return failed + broken == 0 ? Main.OK : Main.USER_ERROR;
     }
 
-    private record Result(double worst, int trial, String error) {}
+    /** The worst error, the trial it came at and how many trials ran; or the error that stopped the law. */
+    private record Result(double worst, int trial, int trials, String error) {}
+
+    /** "20 trials", or for a law that is the same at every trial, that it was checked once. */
+    private static String trialsText(int n) {
+        return n == 1 ? "no inputs or parameters: checked once" : n + " trials";
+    }
+
+    /**
+     * Whether the trials of law {@code g} differ: a trial draws the law's inputs from seed + t and its parameters (those
+     * of the circuits it calls) from seed + t. Random sources do not vary between trials: each names its own seed in
+     * the source (docs/language.md), so a law with neither inputs nor parameters computes the same at every trial.
+     */
+    static boolean variesByTrial(Graph g) {
+        return !Inputs.declared(g).isEmpty() || g.nodes().stream().anyMatch(n -> n.op() == Op.PARAM);
+    }
 
     /**
      * The largest |lhs - rhs| over all elements of all trials (NaN if either side is NaN anywhere). Trial 0 runs on
-     * {@code first}; trial t on an instance whose parameters come from seed + t ({@code instance}).
+     * {@code first}; trial t on an instance whose parameters come from seed + t ({@code instance}). A law that is the
+     * same at every trial ({@link #variesByTrial}) runs once.
      */
     private Result check(Executable first, java.util.function.IntFunction<Executable> instance) {
         Graph g = first.graph();
         double worst = 0;
         int at = 0;
         Map<String, TensorType> declared = Inputs.declared(g);
-        for (int t = 0; t < trials; t++) {
+        int n = variesByTrial(g) ? trials : 1;
+        for (int t = 0; t < n; t++) {
             Executable exec = t == 0 ? first : instance.apply(t);
             Map<String, Tensor> in = new LinkedHashMap<>();
             for (Map.Entry<String, TensorType> e : declared.entrySet()) in.put(e.getKey(), RandomInputs.draw(e.getKey(), e.getValue(), seed + t));
@@ -184,7 +203,7 @@ final class TestCommand implements Callable<Integer> {
                 out = exec.step(in);
                 for (int s = 0; s < g.steps(); s++) out = exec.step(in);
             } catch (RunException e) {
-                return new Result(Double.NaN, t, e.getMessage());
+                return new Result(Double.NaN, t, t + 1, e.getMessage());
             }
             double d = out.get("lhs").maxAbsDiff(out.get("rhs"));
             if (Double.isNaN(d) || d > worst) {
@@ -193,7 +212,7 @@ final class TestCommand implements Callable<Integer> {
                 if (Double.isNaN(d)) break;
             }
         }
-        return new Result(worst, at, null);
+        return new Result(worst, at, n, null);
     }
 
     private static String sizeText(List<String> axes, Map<String, Integer> sizes) {

@@ -179,8 +179,8 @@ class AotBuildTest {
     @Test void aFileWithSeveralCircuitsNeedsCircuit() throws IOException {
         Path src = Files.writeString(dir.resolve("c.ncd"), SOURCE);
         Ncdc.Result r = Ncdc.run("build", src.toString(), "-o", dir.resolve("c.jar").toString());
-        assertEquals(1, r.exit(), r::describe);
-        assertTrue(r.err().contains("E0801") && r.err().contains("say which to build with --circuit") && r.err().contains("twice, Lookup"), r::describe);
+        assertEquals(2, r.exit(), r::describe);
+        assertTrue(r.err().contains("E0803") && r.err().contains("say which to build with --circuit") && r.err().contains("twice, Lookup"), r::describe);
         assertFalse(r.internalError(), r::describe);
     }
 

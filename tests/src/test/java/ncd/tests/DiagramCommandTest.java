@@ -51,11 +51,27 @@ class DiagramCommandTest {
         assertTrue(ext.err().contains("OUT.svg, OUT.png, OUT.dot"), ext::describe);
         Ncdc.Result which = Ncdc.run("diagram", stdlib("nn.ncd"));
         assertEquals(2, which.exit(), which::describe);
-        assertTrue(which.err().contains("choose one with --circuit NAME"), which::describe);
-        Ncdc.Result sizes = Ncdc.run("diagram", stdlib("nn.ncd"), "--circuit", "Linear");
-        assertEquals(1, sizes.exit(), sizes::describe);
-        assertTrue(sizes.err().contains("E0305"), sizes::describe);
+        assertTrue(which.err().contains("error[E0803]") && which.err().contains("say which to draw with --circuit")
+                && which.err().contains("its circuits: Linear, MLP"), which::describe);
         Ncdc.Result depth = Ncdc.run("diagram", stdlib("nn.ncd"), "--circuit", "Linear", "--depth", "-1");
         assertEquals(2, depth.exit(), depth::describe);
+        assertTrue(depth.err().contains("error[E0803]: --depth must be 0 or more"), depth::describe);
+        Ncdc.Result json = Ncdc.run("diagram", stdlib("nn.ncd"), "--diagnostics=json");
+        assertEquals(2, json.exit(), json::describe);
+        assertTrue(json.err().contains("\"code\":\"E0803\""), "a usage error found by ncdc is a diagnostic, in JSON too\n" + json.describe());
+    }
+
+    /** Axes without --axis are drawn with sample sizes, as ncdc doc draws them, and a note names them. */
+    @Test void missingAxisSizesAreSampled() {
+        Ncdc.Result r = Ncdc.run("diagram", stdlib("nn.ncd"), "--circuit", "Linear");
+        assertEquals(0, r.exit(), r::describe);
+        assertEquals("note: Linear drawn with sample sizes I=2, O=3 (no --axis for I, O); give --axis NAME=SIZE to choose them\n", r.err());
+        assertTrue(r.out().contains("I:2") && r.out().contains("O:3"), r::describe);
+        Ncdc.Result one = Ncdc.run("diagram", stdlib("nn.ncd"), "--circuit", "Linear", "--axis", "I=5");
+        assertEquals(0, one.exit(), one::describe);
+        assertTrue(one.err().contains("sample sizes O=2 (no --axis for O)"), one::describe);
+        assertTrue(one.out().contains("I:5") && one.out().contains("O:2"), one::describe);
+        Ncdc.Result given = Ncdc.run("diagram", stdlib("nn.ncd"), "--circuit", "Linear", "--axis", "I=5,O=7");
+        assertEquals("", given.err(), given::describe);
     }
 }

@@ -157,8 +157,11 @@ class RunBadInputTest {
         Ncdc.Result r = run(List.of("--circuit", "thrice"));
         expectDiagnostic(r, "E0801", "thrice");
         assertTrue(r.err().contains("twice"), "the hint lists the circuits\n" + r.describe());
+        // without --circuit, a file of several circuits is a bad command line, refused before anything is written
         Ncdc.Result none = Ncdc.run("run", ncd.toString(), "--out", out.toString());
-        expectDiagnostic(none, "E0801", "--circuit");
+        assertEquals(2, none.exit(), none.describe());
+        assertTrue(none.err().contains("error[E0803]") && none.err().contains("--circuit"), none.describe());
+        assertTrue(!Files.exists(out) || list(out).isEmpty(), "nothing may be written under --out: " + list(out));
     }
 
     @Test void oneBadInputAmongGoodOnesStillWritesNothing() throws IOException {
