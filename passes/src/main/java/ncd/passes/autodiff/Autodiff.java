@@ -7,7 +7,6 @@ import ncd.ir.Gradients;
 import ncd.ir.IrInvariantError;
 import ncd.ir.Node;
 import ncd.ir.NodeEmitter;
-import ncd.ir.Op;
 import ncd.ir.TensorType;
 import ncd.ir.Unit;
 import ncd.ir.Verifier;
