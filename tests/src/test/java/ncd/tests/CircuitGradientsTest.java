@@ -1,0 +1,187 @@
+package ncd.tests;
+
+import ncd.api.Compiled;
+import ncd.api.Ncd;
+import ncd.diag.SourceSpan;
+import ncd.ir.Attr;
+import ncd.ir.DType;
+import ncd.ir.Graph;
+import ncd.ir.Node;
+import ncd.ir.Op;
+import ncd.ir.TensorType;
+import ncd.interp.Interpreter;
+import ncd.passes.autodiff.Autodiff;
+import ncd.passes.autodiff.Unroll;
+import ncd.runtime.RandomInputs;
+import ncd.runtime.Tensor;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Whole circuits from the stdlib and the examples, lowered by the frontend: the gradient of a sum-of-squares loss in
+ * every parameter and in the input, against finite differences (on an f64 copy of the graph, so that the difference
+ * quotient is accurate), and the gradient graph run on the JVM backend against the interpreter, in the circuit's
+ * own f32 and in f64. A recurrent cell, unrolled ({@link Unroll}), is differentiated through time.
+ */
+class CircuitGradientsTest {
+    private static final long SEED = 3;
+
+    static final String MLP = """
+            import std.nn.{MLP, LayerNorm, Linear}
+            import std.act.{softmax, gelu}
+
+            axis batch = 4, feature = 5, hidden = 7, label = 3
+
+            circuit Net(x: f32[batch, feature]) -> f32[batch, label] {
+              return MLP<feature, hidden, label>(x)
+            }
+
+            circuit NormedNet(x: f32[batch, feature]) -> f32[batch, label] {
+              let h = LayerNorm<feature>(x)
+              let z = Linear<feature, hidden>(h)
+              return softmax<label>(Linear<hidden, label>(gelu(z)))
+            }
+            """;
+
+    /** The circuits: (file or null for {@link #MLP}, circuit). */
+    private static final String[][] CIRCUITS = {{null, "Net"}, {null, "NormedNet"}, {"examples/attention.ncd", "Head"}};
+
+    static Graph lowered(String file, String circuit) throws Exception {
+        Compiled prog = file == null ? Ncd.compile(Repo.root().resolve("tests/inline/grad_mlp.ncd"), MLP) : Ncd.compile(Repo.root().resolve(file));
+        return prog.graph(circuit, Map.of());
+    }
+
+    @TestFactory
+    Stream<DynamicTest> theGradientOfASquaredErrorMatchesFiniteDifferences() {
+        return Stream.of(CIRCUITS).map(c -> DynamicTest.dynamicTest(c[1], () -> {
+            Graph g = toF64(withSquaredError(lowered(c[0], c[1])));
+            Autodiff.Request r = Autodiff.Request.allParams(g, "loss").andInputs("x");
+            GradientCheck.check(c[1], g, r, inputs(g), SEED, 1e-5, 1e-6);
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> theJvmBackendRunsTheGradientAsTheInterpreterDoes() {
+        return Stream.of(CIRCUITS).flatMap(c -> Stream.of(false, true).map(f64 -> DynamicTest.dynamicTest(c[1] + (f64 ? " in f64" : " in f32"), () -> {
+            Graph g = withSquaredError(lowered(c[0], c[1]));
+            if (f64) g = toF64(g);
+            Graph grad = Autodiff.gradient(g, Autodiff.Request.allParams(g, "loss").andInputs("x"));
+            GradientCheck.jvmAgrees(c[1], grad, inputs(g), SEED);
+        })));
+    }
+
+    static final String RNN = """
+            axis n = 3, k = 3, m = 2
+
+            // a small recurrent cell: the state feeds back through W, the input comes in through U
+            circuit Rnn(x: f32[m]) -> f32 {
+              param W: f32[k, n] ~ normal(0, 0.6)
+              param U: f32[n, m] ~ normal(0, 0.6)
+              param h0: f32[n] ~ normal(0, 1)
+              state h: f32[n] = h0
+              let z = tanh((W @[n] h){k -> n} + U @[m] x)
+              next h = z
+              return sum[n](z * z)
+            }
+            """;
+
+    /**
+     * Backpropagation through time: the recurrent cell unrolled over 4 steps, the sum of its outputs differentiated
+     * in its parameters (the initial state's too) and in every step's input, against finite differences; and the
+     * same gradient graph on the JVM backend.
+     */
+    @Test void backpropagationThroughTimeMatchesFiniteDifferences() throws Exception {
+        Graph rnn = Ncd.compile(Repo.root().resolve("tests/inline/grad_rnn.ncd"), RNN).graph("Rnn", Map.of());
+        Graph unrolled = toF64(Unroll.unroll(rnn, 4, "out"));
+        Autodiff.Request r = Autodiff.Request.allParams(unrolled, "out").andInputs("x@0", "x@1", "x@2", "x@3");
+        assertEquals(java.util.Set.of("W", "U", "h0"), java.util.Set.copyOf(r.params()));
+        GradientCheck.check("Rnn over 4 steps", unrolled, r, inputs(unrolled), SEED, 1e-5, 1e-6);
+        Graph f32 = Unroll.unroll(rnn, 4, "out");
+        GradientCheck.jvmAgrees("Rnn over 4 steps", Autodiff.gradient(f32, r), inputs(f32), SEED);
+    }
+
+    /** The unrolled circuit computes what stepping the stateful one computes, output by output and state after. */
+    @Test void anUnrolledCircuitComputesItsSteps() throws Exception {
+        Graph rnn = Ncd.compile(Repo.root().resolve("tests/inline/grad_rnn.ncd"), RNN).graph("Rnn", Map.of());
+        Graph unrolled = Unroll.unroll(rnn, 3);
+        Map<String, Tensor> in = inputs(unrolled);
+        Map<String, Tensor> all = new Interpreter(unrolled, SEED).step(in);
+        Interpreter stepped = new Interpreter(rnn, SEED);
+        for (int t = 0; t < 3; t++) {
+            Tensor out = stepped.step(Map.of("x", in.get(Unroll.atStep("x", t)))).get("out");
+            Agreement.exact("out at step " + t, out, all.get(Unroll.atStep("out", t)));
+        }
+        Agreement.exact("h after 3 steps", stepped.state().get("h"), all.get(Unroll.atStep("h", 3)));
+    }
+
+    /** The outputs are the circuit's, then one gradient per parameter, each of exactly its parameter's type. */
+    @Test void gradientsHaveTheirParametersTypes() throws Exception {
+        Graph g = withSquaredError(lowered("examples/attention.ncd", "Head"));
+        Graph grad = Autodiff.gradient(g, "loss");
+        List<String> names = new ArrayList<>();
+        for (Graph.Output o : grad.outputs()) names.add(o.name());
+        assertEquals(List.of("out", "loss", "grad.Wq", "grad.Wk", "grad.Wv"), names);
+        for (Node p : g.params()) {
+            Node out = grad.outputs().stream().filter(o -> o.name().equals("grad." + ((Attr.Param) p.attr()).name())).findFirst().orElseThrow().node();
+            assertEquals(p.type(), out.type(), "the gradient in " + p.attr());
+        }
+    }
+
+    /** Random inputs for every input of {@code g} (the targets too), as every runner draws them. */
+    static Map<String, Tensor> inputs(Graph g) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        for (Node n : g.inputs()) {
+            String name = ((Attr.Named) n.attr()).name();
+            in.put(name, RandomInputs.draw(name, n.type(), SEED));
+        }
+        return in;
+    }
+
+    /** {@code g} with an input {@code target} like its one output and an output {@code loss = sum((out - target)^2)}. */
+    static Graph withSquaredError(Graph g) {
+        assertEquals(1, g.outputs().size(), "one output");
+        Graph.Builder b = Graph.builder(g.name(), g.kind(), g.span());
+        Map<Node, Node> copy = copyInto(g, b, false);
+        Node y = copy.get(g.outputs().get(0).node());
+        Node t = b.addChecked(Op.INPUT, new Attr.Named("target"), List.of(), y.type(), null, "");
+        Node d = b.addChecked(Op.BINARY, new Attr.Binary(Attr.BinaryFn.SUB), List.of(y, t), null, null, "");
+        Node sq = b.addChecked(Op.BINARY, new Attr.Binary(Attr.BinaryFn.MUL), List.of(d, d), null, null, "");
+        Node loss = b.addChecked(Op.REDUCE, new Attr.Reduce(Attr.ReduceFn.SUM, y.type().axisNames()), List.of(sq), null, null, "");
+        b.output(g.outputs().get(0).name(), y).output("loss", loss);
+        return b.build();
+    }
+
+    /** {@code g} computed in f64 wherever it computes in f32 (one-hot values, always f32, cast right away). */
+    static Graph toF64(Graph g) {
+        Graph.Builder b = Graph.builder(g.name(), g.kind(), SourceSpan.NONE);
+        Map<Node, Node> copy = copyInto(g, b, true);
+        for (Graph.Output o : g.outputs()) b.output(o.name(), copy.get(o.node()));
+        return b.build();
+    }
+
+    private static Map<Node, Node> copyInto(Graph g, Graph.Builder b, boolean f64) {
+        assertEquals(List.of(), g.states(), "a stateless circuit");
+        Map<Node, Node> copy = new HashMap<>();
+        for (Node n : g.nodes()) {
+            List<Node> ins = n.inputs().stream().map(copy::get).toList();
+            Attr a = n.attr();
+            TensorType t = n.type();
+            if (f64 && a instanceof Attr.Cast c && c.to() == DType.F32) a = new Attr.Cast(DType.F64);
+            if (f64 && t.dtype() == DType.F32) t = t.withDType(DType.F64);
+            Node m = b.addChecked(n.op(), a, ins, t, n.span(), n.scope());
+            if (f64 && n.op() == Op.ONEHOT) m = b.addChecked(Op.CAST, new Attr.Cast(DType.F64), List.of(m), null, n.span(), n.scope());
+            copy.put(n, m);
+        }
+        return copy;
+    }
+}
