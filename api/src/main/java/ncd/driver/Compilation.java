@@ -13,6 +13,9 @@ import ncd.ir.Verifier;
 import ncd.passes.Pass;
 import ncd.passes.PassContext;
 import ncd.passes.PassManager;
+import ncd.passes.autodiff.Autodiff;
+import ncd.passes.autodiff.GradientException;
+import ncd.passes.autodiff.Unroll;
 import ncd.runtime.Backend;
 import ncd.runtime.BackendOptions;
 import ncd.runtime.Backends;
@@ -116,6 +119,39 @@ public final class Compilation {
         if (g.isEmpty()) throw new CompilerBug("lower", new IllegalStateException("lowering " + name + " gave no graph and reported no error"));
         verify(g.get(), "verify");
         return g;
+    }
+
+    // ---- between stages 2 and 3: the gradient circuit (reverse-mode autodiff, docs/autodiff.md)
+
+    /**
+     * The gradient circuit of a lowered circuit: its outputs and one {@code grad.NAME} output per float parameter, the
+     * gradient of the scalar output {@code loss} ({@link Autodiff}), verified. A circuit with state is first unrolled over
+     * {@code unrollSteps} steps ({@link Unroll}: backpropagation through time, with {@code loss} summed over the steps);
+     * without steps it is E0808, as is a loss that is not a scalar float output or a path to it through an op whose
+     * derivative is not taken. The result is a lowered graph like any other: optimise it, run it, draw it.
+     */
+    public Optional<Graph> gradient(Graph lowered, String loss, int unrollSteps) {
+        Graph g = lowered;
+        try {
+            if (!g.states().isEmpty()) {
+                if (unrollSteps < 1) {
+                    diags.error(SourceSpan.NONE, DiagCode.E0808, g.name() + " has state (" + g.states().get(0).name()
+                            + "): its gradient is through time, over a number of steps", "unroll it: --unroll T");
+                    return Optional.empty();
+                }
+                Graph stateful = g;
+                g = times.time("unroll", () -> Unroll.unroll(stateful, unrollSteps, loss));
+            } else if (unrollSteps > 0) {
+                diags.warning(SourceSpan.NONE, DiagCode.E0808, g.name() + " has no state; --unroll " + unrollSteps + " changes nothing", null);
+            }
+            Graph forward = g;
+            Graph grad = times.time("autodiff", () -> Autodiff.gradient(forward, loss));
+            verify(grad, "verify gradient");
+            return Optional.of(grad);
+        } catch (GradientException e) {
+            diags.error(SourceSpan.NONE, DiagCode.E0808, e.getMessage(), null);
+            return Optional.empty();
+        }
     }
 
     // ---- stage 3: the pass pipeline, then the verifier

@@ -62,6 +62,8 @@ final class DiagramCommand implements Callable<Integer> {
             description = "The circuit or law to draw (needed when the module has more than one circuit).")
     String circuit;
 
+    @Mixin GradOptions grad;
+
     @Option(names = "--depth", paramLabel = "N",
             description = "Expand sub-circuits N levels deep; deeper calls are drawn as one box each "
                     + "(default: everything expanded; 0: only the top level).")
@@ -146,6 +148,7 @@ final class DiagramCommand implements Callable<Integer> {
             sampled = "note: " + name + " drawn with sample sizes " + String.join(", ", chosen) + " (no --axis for "
                     + String.join(", ", unsized) + "); give --axis NAME=SIZE to choose them";
         }
+        g = grad.apply(g, common, diags);
         common.reportTimings(err, c);
         List<Diagnostic> ds = diags.sorted();
         if (g.isEmpty()) {

@@ -65,6 +65,8 @@ final class IrCommand implements Callable<Integer> {
 
     @Mixin TargetOptions target;
 
+    @Mixin GradOptions grad;
+
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -113,6 +115,14 @@ final class IrCommand implements Callable<Integer> {
         List<String> skipped = new ArrayList<>();
         if (circuit != null) {
             names.add(circuit);
+        } else if (grad.loss != null) {
+            // a gradient is of one circuit: the file's only one, or the one --circuit names
+            String only = Circuits.choose(prog, null, file, "differentiate", diags);
+            if (only == null) {
+                Report.diagnostics(err, common.diagnostics, diags.sorted());
+                return Circuits.failure(diags);
+            }
+            names.add(only);
         } else {
             for (String n : all) {
                 List<String> missing = new ArrayList<>(prog.unsizedAxes(n));
@@ -123,7 +133,7 @@ final class IrCommand implements Callable<Integer> {
         List<String> printed = new ArrayList<>();
         for (String n : names) {
             if (common.verbose) err.println("ncdc: lowering " + n);
-            Optional<Graph> g = c.lower(prog, n, sizes);
+            Optional<Graph> g = grad.apply(c.lower(prog, n, sizes), common, diags);
             if (g.isEmpty()) continue;
             if (backend.isPresent()) {
                 c.emit(g.get(), backend.get(), options).ifPresent(printed::add);

@@ -77,7 +77,8 @@ public enum DiagCode {
     E0804("input data does not fit the circuit"),
     E0805("no such input"),
     E0806("run-time error"),
-    E0807("too large to run");
+    E0807("too large to run"),
+    E0808("no gradient as asked");
 
     private final String title;
 
