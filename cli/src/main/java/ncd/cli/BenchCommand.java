@@ -70,6 +70,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Mixin TargetOptions target;
 
+    @Mixin GradOptions grad;
+
     @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",", description = "Size a generic or sized-later axis.")
     List<String> axes = new ArrayList<>();
 
@@ -132,7 +134,7 @@ final class BenchCommand implements Callable<Integer> {
         if (name == null) return fail(err, diags, Circuits.failure(diags));
         if (!AxisSizes.check(sizes, prog.get(), name, diags)) return fail(err, diags, Main.USAGE);
         // FLOPs are counted on the lowered graph, as ncdc doc counts them
-        Optional<Graph> g = c.lower(prog.get(), name, sizes);
+        Optional<Graph> g = grad.apply(c.lower(prog.get(), name, sizes), c);
         if (g.isEmpty()) return fail(err, diags, Main.USER_ERROR);
         Graph graph = g.get();
         Optional<Executable> built = c.instantiate(graph, be.get(), options);

@@ -148,7 +148,7 @@ final class DiagramCommand implements Callable<Integer> {
             sampled = "note: " + name + " drawn with sample sizes " + String.join(", ", chosen) + " (no --axis for "
                     + String.join(", ", unsized) + "); give --axis NAME=SIZE to choose them";
         }
-        g = grad.apply(g, common, diags);
+        g = grad.apply(g, common.compilation(diags));
         common.reportTimings(err, c);
         List<Diagnostic> ds = diags.sorted();
         if (g.isEmpty()) {

@@ -1,13 +1,12 @@
 package ncd.cli;
 
-import ncd.diag.Diagnostics;
 import ncd.driver.Compilation;
 import ncd.ir.Graph;
 import picocli.CommandLine.Option;
 
 import java.util.Optional;
 
-/** {@code --grad LOSS [--unroll T]}: show the gradient circuit instead of the circuit (docs/autodiff.md). */
+/** {@code --grad LOSS [--unroll T]}: the gradient circuit instead of the circuit (docs/autodiff.md): shown, drawn, run or timed. */
 final class GradOptions {
     @Option(names = "--grad", paramLabel = "LOSS",
             description = "The gradient circuit of the scalar output LOSS: the circuit's outputs and grad.PARAM for each float parameter (reverse-mode autodiff).")
@@ -17,9 +16,9 @@ final class GradOptions {
             description = "With --grad, for a circuit with state: differentiate through T steps (backpropagation through time; LOSS summed over the steps).")
     int steps;
 
-    /** {@code lowered} itself without {@code --grad}, else its gradient circuit; empty after errors in {@code diags}. */
-    Optional<Graph> apply(Optional<Graph> lowered, CommonOptions common, Diagnostics diags) {
+    /** {@code lowered} itself without {@code --grad}, else its gradient circuit; empty after errors in {@code c}'s sink. */
+    Optional<Graph> apply(Optional<Graph> lowered, Compilation c) {
         if (loss == null || lowered.isEmpty()) return lowered;
-        return common.compilation(diags).gradient(lowered.get(), loss, steps);
+        return c.gradient(lowered.get(), loss, steps);
     }
 }

@@ -133,7 +133,7 @@ final class IrCommand implements Callable<Integer> {
         List<String> printed = new ArrayList<>();
         for (String n : names) {
             if (common.verbose) err.println("ncdc: lowering " + n);
-            Optional<Graph> g = grad.apply(c.lower(prog, n, sizes), common, diags);
+            Optional<Graph> g = grad.apply(c.lower(prog, n, sizes), c);
             if (g.isEmpty()) continue;
             if (backend.isPresent()) {
                 c.emit(g.get(), backend.get(), options).ifPresent(printed::add);

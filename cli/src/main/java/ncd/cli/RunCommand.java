@@ -94,6 +94,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin TargetOptions target;
 
+    @Mixin GradOptions grad;
+
     @Override public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -123,7 +125,9 @@ final class RunCommand implements Callable<Integer> {
         if (name == null) return fail(err, diags, Circuits.failure(diags));
         if (!AxisSizes.check(sizes, prog.get(), name, diags)) return fail(err, diags, Main.USAGE);
         // with --out and several steps, every step's outputs are kept, stacked
-        Optional<Executable> built = c.build(prog.get(), name, sizes, backend, options, out != null && steps > 1 ? steps : 0);
+        long kept = out != null && steps > 1 ? steps : 0;
+        Optional<Executable> built = c.backend(backend).flatMap(be -> grad.apply(c.lower(prog.get(), name, sizes), c)
+                .flatMap(g -> c.instantiate(g, be, options, kept)));
         common.reportTimings(err, c);
         if (built.isEmpty()) return fail(err, diags, Circuits.failure(diags));
         Executable exec = built.get();
