@@ -106,7 +106,9 @@ public sealed interface Attr {
         ROUND(true, Domain.FLOAT, UnitRule.KEEP),
         NOT(false, Domain.BOOL, UnitRule.KEEP),
         /** {@code x ^ p} for a constant {@code p} ({@link Unary#exponent()}). */
-        POW_CONST(false, Domain.FLOAT, UnitRule.POWER);
+        POW_CONST(false, Domain.FLOAT, UnitRule.POWER),
+        /** {@code x} itself, through which no gradient flows (docs/autodiff.md); simplify removes it after autodiff. */
+        STOP_GRADIENT(true, Domain.NUMERIC, UnitRule.KEEP);
 
         /** The dtypes a function accepts; its result has the argument's dtype. */
         public enum Domain { BOOL, NUMERIC, FLOAT }

@@ -106,6 +106,7 @@ public final class Gradients {
             case ABS -> unary((x, y, g, e) -> e.mul(g, e.unary(UnaryFn.SIGN, x)));
             case SIGN, FLOOR, CEIL, ROUND -> new Stops("piecewise constant: the derivative is 0 wherever it exists");
             case NOT -> new Stops("bool");
+            case STOP_GRADIENT -> new Stops("stop_gradient: no gradient flows through it, by definition");
             case EXP -> unary((x, y, g, e) -> e.mul(g, y));
             case LOG -> unary((x, y, g, e) -> e.div(g, x));
             case SQRT -> unary((x, y, g, e) -> e.div(e.mul(g, e.number(0.5, g)), y));

@@ -80,7 +80,7 @@ public record OpSpec(int minInputs, int maxInputs, Class<? extends Attr> attrKin
                 // x^0, x^1 and x^2 take at most one multiplication: correctly rounded in double, then in f32
                 case POW_CONST -> u.exponent() == 0 || u.exponent() == 1 || u.exponent() == 2 ? EXACT
                         : inexact(result, TRANSCENDENTAL_ULPS, Scale.RESULT);
-                case NEG, ABS, SIGN, SQRT, RELU, FLOOR, CEIL, ROUND, NOT -> EXACT;
+                case NEG, ABS, SIGN, SQRT, RELU, FLOOR, CEIL, ROUND, NOT, STOP_GRADIENT -> EXACT;
             };
         }
 

@@ -26,6 +26,7 @@ public final class Scalars {
     public static double unary(Attr.Unary u, double v) {
         return switch (u.fn()) {
             case NEG -> -v;
+            case STOP_GRADIENT -> v;
             case ABS -> Math.abs(v);
             case SIGN -> Math.signum(v);
             case EXP -> Math.exp(v);

@@ -49,7 +49,9 @@ public final class SimplifyPass implements Pass {
             new Rule("where(c, x, x)", (n, in, b) -> n.op() == Op.WHERE && in.get(1) == in.get(2) ? asType(in.get(1), n, b) : null),
             new Rule("where(true, x, y)", SimplifyPass::whereConst),
             new Rule("not(not x)", (n, in, b) -> isUnary(n, Attr.UnaryFn.NOT) && isUnary(in.get(0), Attr.UnaryFn.NOT)
-                    ? asType(in.get(0).input(0), n, b) : null));
+                    ? asType(in.get(0).input(0), n, b) : null),
+            // the passes run after autodiff (the driver's order), where stop_gradient has done its work
+            new Rule("stop_gradient(x)", (n, in, b) -> isUnary(n, Attr.UnaryFn.STOP_GRADIENT) ? in.get(0) : null));
 
     @Override public String name() { return "simplify"; }
 

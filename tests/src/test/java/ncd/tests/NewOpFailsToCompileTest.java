@@ -41,17 +41,16 @@ class NewOpFailsToCompileTest {
 
     @Test void aNewOpFailsToCompileExactlyWhereTheArchitectureDocSays(@TempDir Path out) throws IOException {
         String op = Files.readString(Repo.root().resolve(OP));
-        String probed = op.replaceFirst("(?m)^(\\s*)GATHER\\s*$", "$1GATHER,\n$1PROBE_OP");
-        assertTrue(!probed.equals(op), "cannot find the last constant (GATHER) of " + OP);
+        // the new constant goes first, right after the brace, wherever the list ends
+        String probed = op.replaceFirst("(public enum Op \\{\n)", "$1    PROBE_OP,\n");
+        assertTrue(!probed.equals(op), "cannot find `public enum Op {` in " + OP);
         assertEquals(documented("new Op"), failing(OP, probed, out));
     }
 
     @Test void aNewUnaryFunctionFailsToCompileExactlyWhereTheArchitectureDocSays(@TempDir Path out) throws IOException {
         String attr = Files.readString(Repo.root().resolve(ATTR));
-        Matcher last = Pattern.compile("(?m)^(\\s*)(POW_CONST\\([^)]*\\));").matcher(attr);
-        assertTrue(last.find(), "cannot find the last UnaryFn constant (POW_CONST) of " + ATTR);
-        String probed = attr.substring(0, last.start()) + last.group(1) + last.group(2) + ",\n" + last.group(1)
-                + "PROBE_FN(true, Domain.FLOAT, UnitRule.DIMENSIONLESS);" + attr.substring(last.end());
+        String probed = attr.replaceFirst("(enum UnaryFn \\{\n)", "$1        PROBE_FN(true, Domain.FLOAT, UnitRule.DIMENSIONLESS),\n");
+        assertTrue(!probed.equals(attr), "cannot find `enum UnaryFn {` in " + ATTR);
         assertEquals(documented("new UnaryFn"), failing(ATTR, probed, out));
     }
 

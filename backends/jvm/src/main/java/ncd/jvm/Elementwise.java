@@ -75,6 +75,7 @@ final class Elementwise {
                 g.mv.visitInsn(switch (k) { case I -> INEG; case F -> FNEG; case D -> DNEG; });
                 yield k;
             }
+            case STOP_GRADIENT -> k;
             case ABS -> {
                 g.math("abs", "(" + kd + ")" + kd);
                 yield k;
@@ -250,7 +251,7 @@ final class Elementwise {
             case NEG, ABS, RELU, SQRT -> u.fn().word();
             case POW_CONST -> u.exponent() == 2.0 ? "square" : null;
             case EXP, LOG, TANH, SIN, COS, SIGMOID -> exactMath ? null : u.fn().word();
-            case SIGN, FLOOR, CEIL, ROUND, NOT -> null;
+            case SIGN, FLOOR, CEIL, ROUND, NOT, STOP_GRADIENT -> null;
         };
     }
 
@@ -272,7 +273,7 @@ final class Elementwise {
         return switch (fn) {
             case NOT -> new ByteLanes("not", 0, 1);
             case NEG -> d == DType.I32 ? new ByteLanes("neg", -a[1], -a[0]) : null;
-            case ABS, SIGN, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SIN, COS, FLOOR, CEIL, ROUND, POW_CONST -> null;
+            case ABS, SIGN, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SIN, COS, FLOOR, CEIL, ROUND, POW_CONST, STOP_GRADIENT -> null;
         };
     }
 
