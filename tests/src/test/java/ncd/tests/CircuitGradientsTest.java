@@ -80,6 +80,46 @@ class CircuitGradientsTest {
         })));
     }
 
+    /**
+     * A linear layer under each loss of std.loss, averaged over a batch. label has 10 classes because random i32
+     * inputs are 0..9: every drawn label is a class.
+     */
+    static final String LOSSES = """
+            import std.nn.{Linear}
+            import std.loss
+
+            axis batch = 4, feature = 5, label = 10
+
+            circuit MseNet(x: f32[batch, feature], target: f32[batch, label]) -> f32 {
+              return mean[batch](mse<label>(Linear<feature, label>(x), target))
+            }
+
+            circuit CrossEntropyNet(x: f32[batch, feature], y: i32[batch]) -> f32 {
+              return mean[batch](cross_entropy_logits<label>(Linear<feature, label>(x), y))
+            }
+
+            circuit BceNet(x: f32[batch, feature], target: f32[batch, label]) -> f32 {
+              return mean[batch](binary_cross_entropy_logits<label>(Linear<feature, label>(x), target))
+            }
+            """;
+
+    /**
+     * The stdlib losses as a trainer will differentiate them: their own scalar output is the loss (no squared error
+     * added), in the layer's parameters and its input, against finite differences; the label of cross-entropy, an
+     * i32, picks its entry through a one-hot whose gradient stops, as it should. Then the same gradients on the JVM.
+     */
+    @TestFactory
+    Stream<DynamicTest> theGradientsOfTheStdlibLossesMatchFiniteDifferences() {
+        return Stream.of("MseNet", "CrossEntropyNet", "BceNet").map(c -> DynamicTest.dynamicTest(c, () -> {
+            Graph g = Ncd.compile(Repo.root().resolve("tests/inline/grad_losses.ncd"), LOSSES).graph(c, Map.of());
+            Autodiff.Request r = Autodiff.Request.allParams(g, "out").andInputs("x");
+            assertEquals(List.of("Linear_0.W", "Linear_0.b"), r.params());
+            Graph f64 = toF64(g);
+            GradientCheck.check(c, f64, Autodiff.Request.allParams(f64, "out").andInputs("x"), inputs(f64), SEED, 1e-5, 1e-6);
+            GradientCheck.jvmAgrees(c, Autodiff.gradient(g, r), inputs(g), SEED);
+        }));
+    }
+
     static final String RNN = """
             axis n = 3, k = 3, m = 2
 
