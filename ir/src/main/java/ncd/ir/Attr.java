@@ -90,25 +90,25 @@ public sealed interface Attr {
      * {@code not x}, {@code x ^ 2}).
      */
     enum UnaryFn {
-        NEG(false, Domain.NUMERIC, UnitRule.KEEP),
-        ABS(true, Domain.NUMERIC, UnitRule.KEEP),
-        SIGN(true, Domain.NUMERIC, UnitRule.DROP),
-        EXP(true, Domain.FLOAT, UnitRule.DIMENSIONLESS),
-        LOG(true, Domain.FLOAT, UnitRule.DIMENSIONLESS),
-        SQRT(true, Domain.FLOAT, UnitRule.SQUARE_ROOT),
-        TANH(true, Domain.FLOAT, UnitRule.DIMENSIONLESS),
-        SIGMOID(true, Domain.FLOAT, UnitRule.DIMENSIONLESS),
-        RELU(true, Domain.NUMERIC, UnitRule.KEEP),
-        SIN(true, Domain.FLOAT, UnitRule.DIMENSIONLESS),
-        COS(true, Domain.FLOAT, UnitRule.DIMENSIONLESS),
-        FLOOR(true, Domain.FLOAT, UnitRule.KEEP),
-        CEIL(true, Domain.FLOAT, UnitRule.KEEP),
-        ROUND(true, Domain.FLOAT, UnitRule.KEEP),
-        NOT(false, Domain.BOOL, UnitRule.KEEP),
+        NEG(false, Domain.NUMERIC, UnitRule.KEEP, Accuracy.EXACT),
+        ABS(true, Domain.NUMERIC, UnitRule.KEEP, Accuracy.EXACT),
+        SIGN(true, Domain.NUMERIC, UnitRule.DROP, Accuracy.EXACT),
+        EXP(true, Domain.FLOAT, UnitRule.DIMENSIONLESS, Accuracy.TRANSCENDENTAL),
+        LOG(true, Domain.FLOAT, UnitRule.DIMENSIONLESS, Accuracy.TRANSCENDENTAL),
+        SQRT(true, Domain.FLOAT, UnitRule.SQUARE_ROOT, Accuracy.EXACT),
+        TANH(true, Domain.FLOAT, UnitRule.DIMENSIONLESS, Accuracy.TRANSCENDENTAL),
+        SIGMOID(true, Domain.FLOAT, UnitRule.DIMENSIONLESS, Accuracy.TRANSCENDENTAL),
+        RELU(true, Domain.NUMERIC, UnitRule.KEEP, Accuracy.EXACT),
+        SIN(true, Domain.FLOAT, UnitRule.DIMENSIONLESS, Accuracy.TRANSCENDENTAL),
+        COS(true, Domain.FLOAT, UnitRule.DIMENSIONLESS, Accuracy.TRANSCENDENTAL),
+        FLOOR(true, Domain.FLOAT, UnitRule.KEEP, Accuracy.EXACT),
+        CEIL(true, Domain.FLOAT, UnitRule.KEEP, Accuracy.EXACT),
+        ROUND(true, Domain.FLOAT, UnitRule.KEEP, Accuracy.EXACT),
+        NOT(false, Domain.BOOL, UnitRule.KEEP, Accuracy.EXACT),
         /** {@code x ^ p} for a constant {@code p} ({@link Unary#exponent()}). */
-        POW_CONST(false, Domain.FLOAT, UnitRule.POWER),
+        POW_CONST(false, Domain.FLOAT, UnitRule.POWER, Accuracy.TRANSCENDENTAL),
         /** {@code x} itself, through which no gradient flows (docs/autodiff.md); simplify removes it after autodiff. */
-        STOP_GRADIENT(true, Domain.NUMERIC, UnitRule.KEEP);
+        STOP_GRADIENT(true, Domain.NUMERIC, UnitRule.KEEP, Accuracy.EXACT);
 
         /** The dtypes a function accepts; its result has the argument's dtype. */
         public enum Domain { BOOL, NUMERIC, FLOAT }
@@ -127,14 +127,24 @@ public sealed interface Attr {
             POWER
         }
 
+        /** How close every backend must come to the interpreter's value ({@link OpSpec.Tolerance}). */
+        public enum Accuracy {
+            /** Exact or correctly rounded: bit for bit. */
+            EXACT,
+            /** Within {@link OpSpec.Tolerance#TRANSCENDENTAL_ULPS} ulps (vector-lane math is not correctly rounded). */
+            TRANSCENDENTAL
+        }
+
         private final boolean builtin;
         private final Domain domain;
         private final UnitRule unitRule;
+        private final Accuracy accuracy;
 
-        UnaryFn(boolean builtin, Domain domain, UnitRule unitRule) {
+        UnaryFn(boolean builtin, Domain domain, UnitRule unitRule, Accuracy accuracy) {
             this.builtin = builtin;
             this.domain = domain;
             this.unitRule = unitRule;
+            this.accuracy = accuracy;
         }
 
         public String word() { return name().toLowerCase(java.util.Locale.ROOT); }
@@ -142,6 +152,7 @@ public sealed interface Attr {
         public boolean builtin() { return builtin; }
         public Domain domain() { return domain; }
         public UnitRule unitRule() { return unitRule; }
+        public Accuracy accuracy() { return accuracy; }
 
         /** The function the builtin {@code name(x)} computes, or null when no builtin unary function has that name. */
         public static UnaryFn builtin(String name) {

@@ -75,13 +75,10 @@ public record OpSpec(int minInputs, int maxInputs, Class<? extends Attr> attrKin
 
         static Tolerance unary(Attr a, List<TensorType> in, TensorType result) {
             Attr.Unary u = (Attr.Unary) a;
-            return switch (u.fn()) {
-                case EXP, LOG, TANH, SIGMOID, SIN, COS -> inexact(result, TRANSCENDENTAL_ULPS, Scale.RESULT);
-                // x^0, x^1 and x^2 take at most one multiplication: correctly rounded in double, then in f32
-                case POW_CONST -> u.exponent() == 0 || u.exponent() == 1 || u.exponent() == 2 ? EXACT
-                        : inexact(result, TRANSCENDENTAL_ULPS, Scale.RESULT);
-                case NEG, ABS, SIGN, SQRT, RELU, FLOOR, CEIL, ROUND, NOT, STOP_GRADIENT -> EXACT;
-            };
+            // x^0, x^1 and x^2 take at most one multiplication: correctly rounded in double, then in f32
+            boolean oneMultiplication = u.fn() == Attr.UnaryFn.POW_CONST && (u.exponent() == 0 || u.exponent() == 1 || u.exponent() == 2);
+            return u.fn().accuracy() == Attr.UnaryFn.Accuracy.EXACT || oneMultiplication ? EXACT
+                    : inexact(result, TRANSCENDENTAL_ULPS, Scale.RESULT);
         }
 
         static Tolerance binary(Attr a, List<TensorType> in, TensorType result) {

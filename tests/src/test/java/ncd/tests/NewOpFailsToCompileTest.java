@@ -49,7 +49,7 @@ class NewOpFailsToCompileTest {
 
     @Test void aNewUnaryFunctionFailsToCompileExactlyWhereTheArchitectureDocSays(@TempDir Path out) throws IOException {
         String attr = Files.readString(Repo.root().resolve(ATTR));
-        String probed = attr.replaceFirst("(enum UnaryFn \\{\n)", "$1        PROBE_FN(true, Domain.FLOAT, UnitRule.DIMENSIONLESS),\n");
+        String probed = attr.replaceFirst("(enum UnaryFn \\{\n)", "$1        PROBE_FN(true, Domain.FLOAT, UnitRule.DIMENSIONLESS, Accuracy.TRANSCENDENTAL),\n");
         assertTrue(!probed.equals(attr), "cannot find `enum UnaryFn {` in " + ATTR);
         assertEquals(documented("new UnaryFn"), failing(ATTR, probed, out));
     }
