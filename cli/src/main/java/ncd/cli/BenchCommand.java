@@ -5,7 +5,6 @@ import ncd.diag.Diagnostics;
 import ncd.diag.SourceSpan;
 import ncd.driver.Compilation;
 import ncd.driver.StageTimes;
-import ncd.frontend.Program;
 import ncd.ir.Cost;
 import ncd.ir.Graph;
 import ncd.ir.TensorType;
@@ -128,13 +127,11 @@ final class BenchCommand implements Callable<Integer> {
             options = options.with("profile", "true");
         }
 
-        Optional<Program> prog = c.load(file);
-        if (prog.isEmpty()) return fail(err, diags, Main.USER_ERROR);
-        String name = Circuits.choose(prog.get(), circuit, file, "time", diags);
-        if (name == null) return fail(err, diags, Circuits.failure(diags));
-        if (!AxisSizes.check(sizes, prog.get(), name, diags)) return fail(err, diags, Main.USAGE);
+        Optional<Circuits.Chosen> chosen = Circuits.load(c, file, circuit, sizes, "time", diags);
+        if (chosen.isEmpty()) return fail(err, diags, Circuits.failure(diags));
+        String name = chosen.get().name();
         // FLOPs are counted on the lowered graph, as ncdc doc counts them
-        Optional<Graph> g = grad.apply(c.lower(prog.get(), name, sizes), c);
+        Optional<Graph> g = grad.apply(c.lower(chosen.get().program(), name, sizes), c);
         if (g.isEmpty()) return fail(err, diags, Main.USER_ERROR);
         Graph graph = g.get();
         Optional<Executable> built = c.instantiate(graph, be.get(), options);

@@ -5,7 +5,6 @@ import ncd.diag.Diagnostics;
 import ncd.diag.FileErrors;
 import ncd.diag.SourceSpan;
 import ncd.driver.Compilation;
-import ncd.frontend.Program;
 import ncd.ir.Graph;
 import ncd.jvm.AotJar;
 import ncd.jvm.JvmOptions;
@@ -98,12 +97,10 @@ final class BuildCommand implements Callable<Integer> {
             return fail(err, diags, Main.USAGE);
         }
         Compilation c = common.compilation(diags);
-        Optional<Program> prog = c.load(file);
-        if (prog.isEmpty()) return fail(err, diags, Main.USER_ERROR);
-        String name = Circuits.choose(prog.get(), circuit, file, "build", diags);
-        if (name == null) return fail(err, diags, Circuits.failure(diags));
-        if (!AxisSizes.check(sizes, prog.get(), name, diags)) return fail(err, diags, Main.USAGE);
-        Optional<Graph> g = c.backend(target).flatMap(be -> c.lower(prog.get(), name, sizes).flatMap(l -> c.prepare(l, be, options, 0)));
+        Optional<Circuits.Chosen> chosen = Circuits.load(c, file, circuit, sizes, "build", diags);
+        if (chosen.isEmpty()) return fail(err, diags, Circuits.failure(diags));
+        String name = chosen.get().name();
+        Optional<Graph> g = c.backend(target).flatMap(be -> c.lower(chosen.get().program(), name, sizes).flatMap(l -> c.prepare(l, be, options, 0)));
         common.reportTimings(err, c);
         if (g.isEmpty()) return fail(err, diags, Circuits.failure(diags));
 

@@ -3,12 +3,15 @@ package ncd.cli;
 import ncd.diag.DiagCode;
 import ncd.diag.Diagnostics;
 import ncd.diag.SourceSpan;
+import ncd.driver.Compilation;
 import ncd.frontend.Program;
 import ncd.runtime.Executable;
 import ncd.runtime.RunException;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the commands that execute a circuit (run, bench, build, test) do the same way around the driver
@@ -43,6 +46,22 @@ final class Circuits {
      */
     static void dataError(Executable exec, RunException e, Diagnostics diags) {
         diags.error(SourceSpan.NONE, DiagCode.E0806, "at step " + exec.steps() + ": " + e.getMessage(), null);
+    }
+
+    /** A checked program and the circuit of it a command acts on. */
+    record Chosen(Program program, String name) {}
+
+    /**
+     * What run, bench and build do first: load and check {@code file}, choose the circuit ({@link #choose}) and check
+     * that each {@code --axis} sizes one of its axes. Empty after errors in {@code diags}; {@link #failure} gives the
+     * exit code (every one of these is the program's, except a bad {@code --circuit}/{@code --axis}: E0803).
+     */
+    static Optional<Chosen> load(Compilation c, Path file, String requested, Map<String, Integer> sizes, String verb, Diagnostics diags) {
+        Optional<Program> prog = c.load(file);
+        if (prog.isEmpty()) return Optional.empty();
+        String name = choose(prog.get(), requested, file, verb, diags);
+        if (name == null || !AxisSizes.check(sizes, prog.get(), name, diags)) return Optional.empty();
+        return Optional.of(new Chosen(prog.get(), name));
     }
 
     /** The exit code for a failed compilation: a bad command line when any error is one (E0803), else the program's. */

@@ -119,14 +119,13 @@ final class RunCommand implements Callable<Integer> {
         if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
         if (out != null && !OutDir.check(out, diags)) return fail(err, diags, Main.USER_ERROR);
         Compilation c = common.compilation(diags);
-        Optional<Program> prog = c.load(file);
-        if (prog.isEmpty()) return fail(err, diags, Main.USER_ERROR);
-        String name = Circuits.choose(prog.get(), circuit, file, "run", diags);
-        if (name == null) return fail(err, diags, Circuits.failure(diags));
-        if (!AxisSizes.check(sizes, prog.get(), name, diags)) return fail(err, diags, Main.USAGE);
+        Optional<Circuits.Chosen> chosen = Circuits.load(c, file, circuit, sizes, "run", diags);
+        if (chosen.isEmpty()) return fail(err, diags, Circuits.failure(diags));
+        Program prog = chosen.get().program();
+        String name = chosen.get().name();
         // with --out and several steps, every step's outputs are kept, stacked
         long kept = out != null && steps > 1 ? steps : 0;
-        Optional<Executable> built = c.backend(backend).flatMap(be -> grad.apply(c.lower(prog.get(), name, sizes), c)
+        Optional<Executable> built = c.backend(backend).flatMap(be -> grad.apply(c.lower(prog, name, sizes), c)
                 .flatMap(g -> c.instantiate(g, be, options, kept)));
         common.reportTimings(err, c);
         if (built.isEmpty()) return fail(err, diags, Circuits.failure(diags));

@@ -190,4 +190,16 @@ final class Fused {
         g.toStore(k, dt);
         return MethodGen.kindOf(dt);
     }
+
+    /**
+     * The offsets (one per reduced window axis, {@code j[a] < size[a]}) of combination {@code combo} of a stencil's
+     * offsets, row-major: the last axis fastest, as the interpreter accumulates them.
+     */
+    static void offsetDigits(long combo, int[] size, int[] j) {
+        long rest = combo;
+        for (int a = size.length - 1; a >= 0; a--) {
+            j[a] = (int) (rest % size[a]);
+            rest /= size[a];
+        }
+    }
 }

@@ -469,11 +469,7 @@ final class FusedBytes {
         int[] size = new int[k], j = new int[k];
         for (int a = 0; a < k; a++) size[a] = dims.get(outer.get(a)).offset().size();
         for (long combo = lo; combo < hi; combo++) {
-            long rest = combo;
-            for (int a = k - 1; a >= 0; a--) {
-                j[a] = (int) (rest % size[a]);
-                rest /= size[a];
-            }
+            Fused.offsetDigits(combo, size, j);
             Label zero = new Label(), join = new Label();
             boolean checked = false;
             if (!wrap) {

@@ -192,11 +192,7 @@ final class FusedStencil {
         }
         int[] j = new int[k];
         for (long combo = 0; combo < total; combo++) {
-            long rest = combo;
-            for (int a = k - 1; a >= 0; a--) {
-                j[a] = (int) (rest % size[a]);
-                rest /= size[a];
-            }
+            Fused.offsetDigits(combo, size, j);
             Label zero = new Label(), join = new Label();
             boolean checked = false;
             if (!wrap) {
