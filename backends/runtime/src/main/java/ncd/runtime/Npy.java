@@ -30,7 +30,8 @@ import java.util.Map;
  * {@code {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }}, latin-1 in 1.0/2.0 and UTF-8 in 3.0,
  * padded with spaces and a newline — and then the raw elements in C order.
  *
- * <p>Read: versions 1.0, 2.0 and 3.0; dtypes {@code <f4 <f8 <i4 <i8 |b1} (little-endian only; one-byte bool in any
+ * <p>Read: versions 1.0, 2.0 and 3.0; dtypes {@code <f4 <f8 <i4 <i8 |b1}, and the narrower integers {@code |i1 |u1 <i2 <u2}
+ * (read into {@code int[]}) and {@code <u4} (into {@code long[]}) (little-endian only; one-byte types in any
  * byte order); C order only; shapes of any rank including {@code ()}. Anything else is an {@link NpyException}
  * whose message names the file. Write: version 1.0 (2.0 when the header would exceed 65535 bytes), the header
  * padded so the data starts at a multiple of 64 bytes, as numpy does.
@@ -105,7 +106,9 @@ public final class Npy {
 
     /** The element kinds this reader supports. */
     private enum Kind {
-        F4(4, "float32"), F8(8, "float64"), I4(4, "int32"), I8(8, "int64"), B1(1, "bool");
+        F4(4, "float32"), F8(8, "float64"), I4(4, "int32"), I8(8, "int64"), B1(1, "bool"),
+        // the narrower integers read into int[] (and uint32 into long[]), losing nothing: training data is often int8/uint8
+        I1(1, "int8"), I2(2, "int16"), U1(1, "uint8"), U2(2, "uint16"), U4(4, "uint32");
 
         final int bytes;
         final String numpy;
@@ -122,10 +125,15 @@ public final class Npy {
             case "i4" -> Kind.I4;
             case "i8" -> Kind.I8;
             case "b1" -> Kind.B1;
+            case "i1" -> Kind.I1;
+            case "u1" -> Kind.U1;
+            case "i2" -> Kind.I2;
+            case "u2" -> Kind.U2;
+            case "u4" -> Kind.U4;
             default -> null;
         };
         if (k == null) return null;
-        if (k == Kind.B1) return order == '|' || order == '<' || order == '>' || order == '=' ? k : null;
+        if (k.bytes == 1) return order == '|' || order == '<' || order == '>' || order == '=' ? k : null;
         return order == '<' || order == '|' ? k : null;
     }
 
@@ -153,7 +161,7 @@ public final class Npy {
         Object descr = m.get("descr");
         if (!(descr instanceof String d)) {
             throw new NpyException(name + ": unsupported dtype " + PyLiteral.repr(descr)
-                    + " (structured arrays are not supported; supported: <f4, <f8, <i4, <i8, |b1)");
+                    + " (structured arrays are not supported; supported: <f4, <f8, <i4, <i8, |b1, |i1, |u1, <i2, <u2, <u4)");
         }
         Kind kind = kindOf(d);
         if (kind == null) {
@@ -162,7 +170,7 @@ public final class Npy {
                         + " with arr.astype(arr.dtype.newbyteorder('<'))");
             }
             throw new NpyException(name + ": unsupported dtype '" + d + "' (supported: <f4 float32, <f8 float64,"
-                    + " <i4 int32, <i8 int64, |b1 bool)");
+                    + " <i4 int32, <i8 int64, |b1 bool, |i1 int8, |u1 uint8, <i2 int16, <u2 uint16, <u4 uint32)");
         }
         Object fo = m.get("fortran_order");
         if (!(fo instanceof Boolean)) {
@@ -214,8 +222,9 @@ public final class Npy {
             case F4 -> new float[n];
             case F8 -> new double[n];
             case I4 -> new int[n];
-            case I8 -> new long[n];
+            case I8, U4 -> new long[n];
             case B1 -> new boolean[n];
+            case I1, I2, U1, U2 -> new int[n];
         };
         byte[] buf = new byte[(int) Math.min(total, CHUNK)];
         long done = 0;
@@ -240,6 +249,11 @@ public final class Npy {
                     boolean[] b = (boolean[]) out;
                     for (int i = 0; i < m; i++) b[elem + i] = buf[i] != 0;
                 }
+                case I1 -> { for (int i = 0; i < m; i++) ((int[]) out)[elem + i] = buf[i]; }
+                case U1 -> { for (int i = 0; i < m; i++) ((int[]) out)[elem + i] = buf[i] & 0xff; }
+                case I2 -> { for (int i = 0; i < m; i++) ((int[]) out)[elem + i] = bb.getShort(2 * i); }
+                case U2 -> { for (int i = 0; i < m; i++) ((int[]) out)[elem + i] = bb.getShort(2 * i) & 0xffff; }
+                case U4 -> { for (int i = 0; i < m; i++) ((long[]) out)[elem + i] = Integer.toUnsignedLong(bb.getInt(4 * i)); }
             }
             elem += m;
             done += want;
@@ -341,7 +355,8 @@ public final class Npy {
     /**
      * The array as a tensor of type {@code expected}: its shape must equal the expected axes' sizes in order, and
      * its dtype must match exactly ({@code <f4} for f32, {@code <f8} f64, {@code <i4} i32, {@code |b1} bool) —
-     * except that {@code <i8} (numpy's default int) is accepted for i32 when every value fits. The unit and axis
+     * except that the other integer dtypes are accepted for i32: int8, uint8, int16 and uint16 always, int64 (numpy's
+     * default int) and uint32 when every value fits. The unit and axis
      * names are the expected type's. {@code what} names the value for messages ({@code "input I"}); the file is
      * named by {@link NpyArray#source()}. The data is shared with the array where no conversion is needed.
      */
@@ -369,11 +384,12 @@ public final class Npy {
         String have = a.descr();
         Object data = a.data();
         if (kindOf(have) == kindOf(wantDescr)) return tensorOf(expected, data);
+        if (want == DType.I32 && data instanceof int[] narrow) return Tensor.of(expected, narrow); // int8..uint16
         if (want == DType.I32 && data instanceof long[] l) {
             int[] out = new int[l.length];
             for (int i = 0; i < l.length; i++) {
                 if (l[i] < Integer.MIN_VALUE || l[i] > Integer.MAX_VALUE) {
-                    throw new NpyException(what + " is i32 but " + src + " holds int64 (" + have + ") values outside"
+                    throw new NpyException(what + " is i32 but " + src + " holds " + numpyName(have) + " (" + have + ") values outside"
                             + " the i32 range (" + l[i] + " at flat index " + i + ")");
                 }
                 out[i] = (int) l[i];

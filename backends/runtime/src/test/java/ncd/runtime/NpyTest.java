@@ -231,8 +231,8 @@ class NpyTest {
     }
 
     @Test void unsupportedDtypes() throws Exception {
-        contains(fails(npy(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (1,), }", new byte[1]), "u1.npy"),
-                "unsupported dtype", "|u1");
+        contains(fails(npy(1, "{'descr': '<u8', 'fortran_order': False, 'shape': (1,), }", new byte[8]), "u8.npy"),
+                "unsupported dtype", "<u8");
         contains(fails(npy(1, "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", new byte[8]), "c8.npy"),
                 "unsupported dtype", "<c8");
         contains(fails(npy(1, "{'descr': [('x', '<f4'), ('y', '<f4')], 'fortran_order': False, 'shape': (1,), }",
@@ -320,6 +320,22 @@ class NpyTest {
         NpyArray f = new NpyArray("<i8", new int[] {3}, new long[3], "k.npy");
         contains(assertThrows(NpyException.class, () -> Npy.toTensor(f, type(DType.F32, A3), "input k")),
                 "holds int64 (<i8)", "np.float32");
+    }
+
+    @Test void narrowIntegersReadLosslessly() throws Exception {
+        NpyArray i1 = read(npy(1, "{'descr': '|i1', 'fortran_order': False, 'shape': (3,), }", new byte[] {-128, 0, 127}), "a.npy");
+        assertArrayEquals(new int[] {-128, 0, 127}, Npy.toTensor(i1, type(DType.I32, A3), "input a").ints());
+        NpyArray u2 = read(npy(1, "{'descr': '<u2', 'fortran_order': False, 'shape': (3,), }",
+                new byte[] {(byte) 0xff, (byte) 0xff, 1, 0, 0, (byte) 0x80}), "b.npy");
+        assertArrayEquals(new int[] {65535, 1, 32768}, (int[]) u2.data());
+        NpyArray i2 = read(npy(1, "{'descr': '<i2', 'fortran_order': False, 'shape': (3,), }",
+                new byte[] {(byte) 0xff, (byte) 0xff, 1, 0, 0, (byte) 0x80}), "c.npy");
+        assertArrayEquals(new int[] {-1, 1, -32768}, (int[]) i2.data());
+        NpyArray u4 = read(npy(1, "{'descr': '<u4', 'fortran_order': False, 'shape': (3,), }",
+                new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 5, 0, 0, 0, 0, 0, 0, 0}), "d.npy");
+        assertArrayEquals(new long[] {4294967295L, 5, 0}, (long[]) u4.data());
+        contains(assertThrows(NpyException.class, () -> Npy.toTensor(u4, type(DType.I32, A3), "input d")),
+                "holds uint32 (<u4) values outside the i32 range (4294967295 at flat index 0)");
     }
 
     @Test void toTensorOfAScalar() throws Exception {

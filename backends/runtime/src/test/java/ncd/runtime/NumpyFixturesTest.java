@@ -82,12 +82,18 @@ class NumpyFixturesTest {
     @Test void refusedLayouts() throws Exception {
         for (String[] c : new String[][] {
                 {"fortran.npy", "Fortran order not supported; save with np.ascontiguousarray"},
-                {"big_endian.npy", "big-endian"},
-                {"u1.npy", "unsupported dtype '|u1'"}}) {
+                {"big_endian.npy", "big-endian"}}) {
             Path p = fixture(c[0]);
             NpyException e = assertThrows(NpyException.class, () -> Npy.read(p));
             assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains(c[1]), e.getMessage());
         }
+    }
+
+    @Test void uint8ReadsAsI32() throws Exception {
+        NpyArray a = read("u1.npy", "|u1", 3);
+        assertArrayEquals(new int[] {1, 2, 3}, (int[]) a.data());
+        TensorType t = new TensorType(DType.I32, List.of(new Axis("i", 3)), Unit.NONE);
+        assertArrayEquals(new int[] {1, 2, 3}, Npy.toTensor(a, t, "input c").ints());
     }
 
     @Test void savez() throws Exception {
