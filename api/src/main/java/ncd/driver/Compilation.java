@@ -264,7 +264,7 @@ public final class Compilation {
         return build(prog, name, sizes, backend, options, 0);
     }
 
-    private void verify(Graph g, String stage) {
+    void verify(Graph g, String stage) {
         times.time(stage, () -> {
             List<String> problems = Verifier.check(g);
             if (!problems.isEmpty()) {

@@ -23,6 +23,9 @@ public interface Program {
     /** Laws of the root module, in source order. */
     List<String> lawNames();
 
+    /** The root module's train declarations, checked, in source order; each is also a circuit of its name. */
+    default List<TrainSpec> trains() { return List.of(); }
+
     /** Axes whose size the caller must give to lower {@code name} (generic and sized-later axes), in order. */
     List<String> unsizedAxes(String name);
 

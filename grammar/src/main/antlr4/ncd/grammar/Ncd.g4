@@ -18,9 +18,9 @@ qualifiedName : pathStart ('.' pathSegment)* ;
 // (ModulePathKeywordTest tries them all).
 pathStart   : ID | DTYPE | 'after' | 'and' | 'by' | 'false' | 'for' | 'in' | 'let' | 'next' | 'not' | 'or' | 'param'
             | 'return' | 'state' | 'true' | 'within' ;
-pathSegment : pathStart | 'axis' | 'circuit' | 'const' | 'expect' | 'import' | 'law' | 'module' | 'unit' ;
+pathSegment : pathStart | 'axis' | 'circuit' | 'const' | 'expect' | 'import' | 'law' | 'module' | 'train' | 'unit' ;
 
-topDecl     : axisDecl | unitDecl | constDecl | circuitDecl | lawDecl ;
+topDecl     : axisDecl | unitDecl | constDecl | circuitDecl | lawDecl | trainDecl ;
 
 // axis d_model = 64, heads = 4      axis seq   (sized later: at the call site or by the driver)
 axisDecl    : 'axis' axisDef (',' axisDef)* ';'? ;
@@ -58,6 +58,14 @@ comp        : comp '||' comp                         # parComp
 // law normalizes<A>(x: f32[A]): sum[A](softmax<A>(x)) == 1 within 1e-6
 // expect glides after 4 steps: Glider() == roll[row, 1](roll[col, 1](glider))
 lawDecl     : kind=('law' | 'expect') ID genericParams? ('(' paramList? ')')? ('after' count=NUMBER word=ID)? ':' expr ('within' tol=NUMBER)? ';'? ;
+
+// train Fit = Objective { optimizer = adam, lr = 3e-4, batch = 64, freeze = [net.l1.W, net.l1.b] }
+trainDecl   : 'train' ID '=' ID '{' (setting (',' | ';')?)* '}' ';'? ;
+setting     : ID '=' settingValue ;
+settingValue : sign='-'? NUMBER                      # numberSetting
+             | ID ('.' ID)*                          # pathSetting
+             | '[' (ID ('.' ID)* (',' ID ('.' ID)*)*)? ']'   # listSetting
+             ;
 
 block       : '{' stmt* '}' ;
 stmt        : 'let' ID (':' type)? '=' expr ';'?                                  # letStmt

@@ -3,7 +3,7 @@ package ncd.diag;
 /**
  * Every user-facing error has a stable code. Tests match codes and lines, never wording, so messages can improve
  * freely; a code, once published in docs/errors.md, keeps its meaning. Ranges: E01 syntax, E02 names, E03 axes,
- * E04 dtypes, E05 units, E06 calls and operations, E07 parameters, state and dynamics, E08 the driver.
+ * E04 dtypes, E05 units, E06 calls and operations, E07 parameters, state and dynamics, E08 the driver, E09 training.
  */
 public enum DiagCode {
     // --- E01: syntax
@@ -78,7 +78,12 @@ public enum DiagCode {
     E0805("no such input"),
     E0806("run-time error"),
     E0807("too large to run"),
-    E0808("no gradient as asked");
+    E0808("no gradient as asked"),
+
+    // --- E09: training
+    E0901("the train declaration does not fit its objective"),
+    E0902("the training data does not fit the circuit"),
+    E0903("training stopped: a loss or gradient is not finite");
 
     private final String title;
 

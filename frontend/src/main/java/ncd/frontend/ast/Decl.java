@@ -52,6 +52,21 @@ public sealed interface Decl {
         public Law { generics = List.copyOf(generics); params = List.copyOf(params); }
     }
 
+    /**
+     * {@code train Fit = Objective { optimizer = adam, lr = 1e-3, batch = 64 }}: how to fit the parameters of the
+     * circuit {@code objective} (scalar outputs: a loss and metrics, per sample) to data. Settings are checked, and
+     * the declaration is made into a batched circuit, by {@link ncd.frontend.resolve.TrainDecls}.
+     */
+    record Train(SourceSpan span, Name name, Name objective, List<Setting> settings) implements Decl {
+        public Train { settings = List.copyOf(settings); }
+    }
+    /** {@code key = value} or {@code key = [path, path]} ({@code list}): a number (with its sign) or dotted paths. */
+    record Setting(SourceSpan span, Name key, List<SettingValue> values, boolean list) {
+        public Setting { values = List.copyOf(values); }
+    }
+    /** One value of a setting: {@code number} when written as one, else {@code path}. */
+    record SettingValue(SourceSpan span, Double number, boolean integral, String path) {}
+
     /** Circuit composition. */
     sealed interface Comp {
         SourceSpan span();

@@ -167,6 +167,10 @@ public final class CheckedProgram implements Program {
         return root == null ? List.of() : new ArrayList<>(root.circuits().keySet());
     }
 
+    @Override public List<ncd.frontend.TrainSpec> trains() {
+        return root == null ? List.of() : new ArrayList<>(root.trains().values());
+    }
+
     @Override public List<String> lawNames() {
         return root == null ? List.of() : new ArrayList<>(root.laws().keySet());
     }
@@ -243,6 +247,7 @@ public final class CheckedProgram implements Program {
             if (s.path().equals(span.path()) && s.start() <= span.start() && span.start() < Math.max(s.end(), s.start() + 1)) {
                 if (d instanceof Decl.Circuit c) return Optional.of(c.name().text());
                 if (d instanceof Decl.Law l) return Optional.of(l.name().text());
+                if (d instanceof Decl.Train t && root.trains().containsKey(t.name().text())) return Optional.of(t.name().text());
             }
         }
         return Optional.empty();

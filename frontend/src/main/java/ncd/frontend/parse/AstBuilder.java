@@ -76,6 +76,7 @@ final class AstBuilder {
         if (t.constDecl() != null) return consts(t.constDecl());
         if (t.circuitDecl() != null) return circuit(t.circuitDecl());
         if (t.lawDecl() != null) return law(t.lawDecl());
+        if (t.trainDecl() != null) return train(t.trainDecl());
         return null;
     }
 
@@ -178,6 +179,40 @@ final class AstBuilder {
         }
         return new Decl.Law(span(c), name(c.ID(0)), generics(c.genericParams()), params(c.paramList()), b.left(), b.right(), tol,
                 c.kind.getText().equals("expect"), steps);
+    }
+
+    private Decl.Train train(TrainDeclContext c) {
+        List<Decl.Setting> settings = new ArrayList<>();
+        for (SettingContext s : c.setting()) {
+            List<Decl.SettingValue> values = new ArrayList<>();
+            SettingValueContext v = s.settingValue();
+            if (v instanceof NumberSettingContext n) {
+                double x = number(n.NUMBER().getSymbol());
+                String text = n.NUMBER().getText();
+                boolean integral = !text.contains(".") && !text.contains("e") && !text.contains("E");
+                values.add(new Decl.SettingValue(span(v), n.sign != null ? -x : x, integral, null));
+            } else if (v instanceof ListSettingContext l) {
+                // the paths between the brackets: IDs joined by the dots that follow them
+                StringBuilder path = new StringBuilder();
+                Token first = null;
+                for (int i = 1; i < l.getChildCount() - 1; i++) {
+                    String t = l.getChild(i).getText();
+                    if (t.equals(",")) {
+                        values.add(new Decl.SettingValue(span(first), null, false, path.toString()));
+                        path.setLength(0);
+                        first = null;
+                    } else {
+                        if (first == null && l.getChild(i) instanceof TerminalNode tn) first = tn.getSymbol();
+                        path.append(t);
+                    }
+                }
+                if (first != null) values.add(new Decl.SettingValue(span(first), null, false, path.toString()));
+            } else {
+                values.add(new Decl.SettingValue(span(v), null, false, v.getText()));
+            }
+            settings.add(new Decl.Setting(span(s), name(s.ID()), values, v instanceof ListSettingContext));
+        }
+        return new Decl.Train(span(c), name(c.ID(0)), name(c.ID(1)), settings);
     }
 
     private List<Name> generics(GenericParamsContext g) {

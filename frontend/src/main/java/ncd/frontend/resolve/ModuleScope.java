@@ -41,6 +41,8 @@ public final class ModuleScope {
     final Map<String, Decl.ConstDef> consts = new LinkedHashMap<>();
     final Map<String, Decl.Circuit> circuits = new LinkedHashMap<>();
     final Map<String, Decl.Law> laws = new LinkedHashMap<>();
+    /** Checked train declarations; each also declares a circuit of its name ({@link TrainDecls}). */
+    final Map<String, ncd.frontend.TrainSpec> trains = new LinkedHashMap<>();
     /** Modules whose every name is visible here (full imports and the prelude). */
     final List<ModuleScope> openImports = new ArrayList<>();
     /** Names imported one by one: name to the module that declares it. */
@@ -60,6 +62,7 @@ public final class ModuleScope {
     public Map<String, Decl.Circuit> circuits() { return circuits; }
     public Map<String, Decl.Law> laws() { return laws; }
     public Map<String, Decl.AxisDef> axes() { return axes; }
+    public Map<String, ncd.frontend.TrainSpec> trains() { return trains; }
 
     /**
      * Whether {@code n} might have come from an import that failed. An unknown-name error about it would repeat that
@@ -125,6 +128,19 @@ public final class ModuleScope {
                 if (values.putIfAbsent(l.name().text(), l.name().span()) != null) dup(diags, l.name(), "name");
                 else laws.put(l.name().text(), l);
             }
+        }
+        // after every circuit is known: a train declaration names its objective anywhere in the module
+        for (Decl d : ast.decls()) {
+            if (!(d instanceof Decl.Train t)) continue;
+            if (values.putIfAbsent(t.name().text(), t.name().span()) != null) {
+                dup(diags, t.name(), "name");
+                continue;
+            }
+            List<Decl.Circuit> made = new ArrayList<>();
+            ncd.frontend.TrainSpec spec = TrainDecls.check(t, circuits, axes, diags, made);
+            if (spec == null) continue;
+            trains.put(spec.name(), spec);
+            for (Decl.Circuit c : made) circuits.put(c.name().text(), c);
         }
     }
 
