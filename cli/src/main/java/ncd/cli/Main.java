@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
             "The ncd compiler: checks .ncd programs (named axes, units, dtypes, dynamics) and prints their typed IR,"
                 + " runs circuits compiled to JVM bytecode (or on the reference interpreter), builds jars that run"
                 + " without ncdc, tests laws on random inputs, times circuits, and draws circuit diagrams and HTML docs."},
-        subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, BuildCommand.class, TestCommand.class, BenchCommand.class, DiagramCommand.class, DocCommand.class,
+        subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, BuildCommand.class, TestCommand.class, BenchCommand.class, TrainCommand.class, DiagramCommand.class, DocCommand.class,
                 CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nExamples:%n",

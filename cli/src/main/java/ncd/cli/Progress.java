@@ -54,6 +54,19 @@ final class Progress {
         }, on);
     }
 
+    /**
+     * Progress through {@code total} steps with a line of the caller's: {@code text} gets the steps done, the total and
+     * the seconds so far ({@code ncdc train}: epoch, loss, samples/s, time left).
+     */
+    static Progress custom(PrintWriter err, long total, TriFunction text) {
+        return new Progress(err, total, text::apply, onTerminal());
+    }
+
+    /** The text of a custom progress line. */
+    interface TriFunction {
+        String apply(long done, long total, double secs);
+    }
+
     /** Progress of {@code what} ("Driven warm-up") through {@code seconds} of time: "Driven warm-up: 1.2 s of 2 s". */
     static Progress timed(PrintWriter err, String what, double seconds) {
         return new Progress(err, Math.round(seconds * 1e9), (done, all, secs) ->
