@@ -60,6 +60,11 @@ final class TrainDecls {
         KEYS.put("seed", "the seed of initialisation and shuffling");
     }
 
+    /** What other tools call some settings, for the hint. */
+    private static final Map<String, String> SYNONYMS = Map.of("learning_rate", "lr", "optimiser", "optimizer", "batch_size", "batch",
+            "num_epochs", "epochs", "n_epochs", "epochs", "wd", "weight_decay", "grad_clip", "clip", "clip_norm", "clip", "max_norm", "clip",
+            "lr_schedule", "schedule");
+
     /** The checked spec, or null after reporting; on success {@code synthesized} receives the batched circuit. */
     static TrainSpec check(Decl.Train t, Map<String, Decl.Circuit> circuits, Map<String, Decl.AxisDef> axes,
                            Diagnostics diags, List<Decl.Circuit> synthesized) {
@@ -225,7 +230,7 @@ final class TrainDecls {
             for (Decl.Setting s : t.settings()) {
                 String k = s.key().text();
                 if (!KEYS.containsKey(k)) {
-                    String close = CloseNames.closest(k, KEYS.keySet());
+                    String close = SYNONYMS.containsKey(k) ? SYNONYMS.get(k) : CloseNames.closest(k, KEYS.keySet());
                     diags.error(s.key().span(), DiagCode.E0901, "unknown setting `" + k + "` in train " + t.name().text(),
                             close != null ? "did you mean `" + close + "`? (" + KEYS.get(close) + ")" : "settings: " + String.join(", ", KEYS.keySet()));
                     ok = false;
