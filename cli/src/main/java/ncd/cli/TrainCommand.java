@@ -206,7 +206,7 @@ final class TrainCommand implements Callable<Integer> {
                     line.append(" | val");
                     e.validation().forEach((k, v) -> {
                         line.append(' ').append(k).append(' ').append(fmt(v));
-                        valCurves.computeIfAbsent("val " + k, x -> new ArrayList<>()).add(new double[]{e.step(), v});
+                        valCurves.computeIfAbsent(k, x -> new ArrayList<>()).add(new double[]{e.step(), v});
                     });
                 }
                 line.append(String.format(Locale.ROOT, " | %.1f s, %.0f samples/s", secs, steps * trainer.batch() / Math.max(secs, 1e-9)));
@@ -247,7 +247,16 @@ final class TrainCommand implements Callable<Integer> {
                 (trainer.stepsDone() - startStep) * trainer.batch() / Math.max(secs, 1e-9));
         if (checkpointDir != null) {
             List<String> wrote = new ArrayList<>(List.of("checkpoint.safetensors", "params.safetensors"));
-            // PLOT
+            try {
+                if (!lossCurve.isEmpty()) {
+                    for (String ext : List.of("png", "svg")) {
+                        LossPlot.write(checkpointDir.resolve("loss." + ext), s.name() + ": training loss", lossCurve, valCurves);
+                        wrote.add("loss." + ext);
+                    }
+                }
+            } catch (IOException | RuntimeException x) {
+                diags.warning(SourceSpan.NONE, DiagCode.E0802, "cannot write the loss plot in " + checkpointDir + ": " + FileErrors.reason(x), null);
+            }
             o.println("wrote " + checkpointDir + "/{" + String.join(", ", wrote) + "}");
         }
         Report.diagnostics(err, common.diagnostics, diags.sorted());
