@@ -249,11 +249,16 @@ public final class Trainer {
     private static Tensor f32(double v) { return Tensor.scalar(v); }
 
     private Diverged diverged(double loss, double norm) {
+        // the parameters first, in graph order, then the optimiser's moments
         String where = null;
-        for (Map.Entry<String, Tensor> s : step.state().entrySet()) {
-            Tensor.Stats st = s.getValue().stats();
+        Map<String, Tensor> state = step.state();
+        List<String> order = new ArrayList<>();
+        for (String p : trained) order.add(names.get(p));
+        for (String k : state.keySet()) if (!order.contains(k)) order.add(k);
+        for (String k : order) {
+            Tensor.Stats st = state.get(k).stats();
             if (st.nanCount() > 0 || !Double.isFinite(st.min()) || !Double.isFinite(st.max())) {
-                where = s.getKey();
+                where = k;
                 break;
             }
         }
