@@ -2,6 +2,7 @@ package ncd.api;
 
 import ncd.diag.Diagnostics;
 import ncd.driver.Compilation;
+import ncd.driver.Trainer;
 import ncd.frontend.Program;
 import ncd.ir.Graph;
 import ncd.runtime.Backend;
@@ -25,6 +26,31 @@ public final class Compiled {
 
     /** The laws of the file's module, in source order. */
     public List<String> laws() { return program.lawNames(); }
+
+    /** The train declarations of the file's module, in source order (each is also a circuit of its name). */
+    public List<String> trainings() { return program.trains().stream().map(ncd.frontend.TrainSpec::name).toList(); }
+
+    /**
+     * A trainer for the train declaration {@code name}: its training step compiled for {@code backend}, parameters drawn
+     * from the declaration's seed (or {@code overrides.seed()}). Feed it data with {@code fit(TrainData.load(...), ...)};
+     * {@code checkpoint()} and {@code restore} save and resume it exactly (docs/training.md).
+     *
+     * @throws IllegalArgumentException when no such backend is on the class path or it cannot run here
+     */
+    public Trainer trainer(String name, Trainer.Overrides overrides, String backend, BackendOptions options) throws CompileException {
+        Diagnostics diags = new Diagnostics();
+        Compilation c = new Compilation(diags);
+        Backend b = c.backend(backend).orElseThrow(() -> new IllegalArgumentException(diags.sorted().get(0).message()
+                + "; " + diags.sorted().get(0).hint()));
+        Optional<Trainer> t = Trainer.spec(c, program, name).flatMap(s -> Trainer.create(c, program, s, b, options, overrides));
+        if (t.isEmpty()) throw new CompileException(diags.sorted());
+        return t.get();
+    }
+
+    /** {@link #trainer(String, Trainer.Overrides, String, BackendOptions)} as declared, on the default backend. */
+    public Trainer trainer(String name) throws CompileException {
+        return trainer(name, Trainer.Overrides.none(), DEFAULT_BACKEND, BackendOptions.defaults());
+    }
 
     /** The generic and sized-later axes that {@code name} needs sizes for. */
     public List<String> axesToSize(String name) { return program.unsizedAxes(name); }
