@@ -370,9 +370,12 @@ public final class Trainer {
     /**
      * Sets the parameters (and moments, when present) from {@code c} and, when it records one, the step training had
      * reached. Names are the objective's; a tensor the circuit does not have is an error, as is a trained parameter the
-     * checkpoint lacks when it records a step (a resumed run must start from all of them).
+     * checkpoint lacks when it records a step (a resumed run must start from all of them). A tensor without axis names
+     * (a PyTorch state dict saved as safetensors) is matched to its parameter by position.
+     *
+     * @throws ncd.runtime.NpyException when a tensor's dtype or shape is not its parameter's
      */
-    public void restore(Checkpoint c) {
+    public void restore(Checkpoint c) throws ncd.runtime.NpyException {
         Map<String, String> byName = new HashMap<>();
         names.forEach((path, n) -> byName.put(n, path));
         Map<String, Tensor> params = step.params();
@@ -383,7 +386,9 @@ public final class Trainer {
                 throw new IllegalArgumentException("the checkpoint has `" + k + "`, which train " + spec.name() + " does not have; its parameters: "
                         + String.join(", ", names.values()));
             }
-            step.setParam(path, t.getValue());
+            // a tensor from elsewhere (PyTorch) has positional axes: matched in order, as run --params does
+            Tensor v = ncd.runtime.SafeTensors.toType(t.getValue(), params.get(path).type(), "parameter " + k, "the checkpoint's " + k);
+            step.setParam(path, v);
         }
         String s = c.metadata().get("step");
         if (s != null) {

@@ -83,6 +83,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--params", paramLabel = "FILE", description = "Start from these parameters (.safetensors, named as in the objective).")
     Path params;
 
+    @Option(names = "--name-map", paramLabel = "FILE",
+            description = "Rename the tensors of --params first: lines `torch.name = ncd.path` (`= -` drops one), as docs/training.md shows for PyTorch state dicts.")
+    Path nameMap;
+
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "Write checkpoints, the parameters and the loss plot here.")
     Path checkpointDir;
 
@@ -115,6 +119,7 @@ final class TrainCommand implements Callable<Integer> {
         if (lr != null && !(lr > 0 && Double.isFinite(lr))) diags.error(SourceSpan.NONE, DiagCode.E0803, "--lr must be a positive number, got " + lr, null);
         if (limit != null && limit < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--limit must be at least 1, got " + limit, null);
         if (params != null && resume != null) diags.error(SourceSpan.NONE, DiagCode.E0803, "--params and --resume both set the parameters", "give one");
+        if (nameMap != null && params == null) diags.error(SourceSpan.NONE, DiagCode.E0803, "--name-map renames the tensors of --params, and there is none", "give --params FILE.safetensors");
         BackendOptions options = target.options(seed == null ? 0 : seed, diags);
         if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
 
@@ -151,7 +156,11 @@ final class TrainCommand implements Callable<Integer> {
             return fail(err, diags, Main.USER_ERROR);
         }
         try {
-            if (params != null) trainer.restore(readCheckpoint(params));
+            if (params != null) {
+                Checkpoint start = readCheckpoint(params);
+                if (nameMap != null) start = new Checkpoint(Checkpoint.renamed(start.tensors(), Checkpoint.parseNameMap(nameMap)), Map.of());
+                trainer.restore(start);
+            }
             if (resume != null) trainer.restore(readCheckpoint(resume));
         } catch (NpyException | IllegalArgumentException | RunException e) {
             diags.error(SourceSpan.NONE, DiagCode.E0902, e.getMessage(), null);

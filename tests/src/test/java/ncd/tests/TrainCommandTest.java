@@ -151,6 +151,48 @@ class TrainCommandTest {
         assertArrayEquals(before, Files.readAllBytes(ck.resolve("checkpoint.safetensors")), "the last checkpoint is intact");
     }
 
+    @Test void aPyTorchStateDictStartsTrainingThroughANameMap() throws Exception {
+        Path train = data("train.npz", 64, 2);
+        // PyTorch's names and positional axes (what safetensors.torch.save_file writes), with ncd's shapes
+        Map<String, Tensor> torch = new LinkedHashMap<>();
+        Map<String, Tensor> ours = new LinkedHashMap<>();
+        Random r = new Random(5);
+        String[][] names = {{"fc1.weight", "logits.l1.W", "16", "8"}, {"fc1.bias", "logits.l1.b", "16"},
+                {"fc2.weight", "logits.Linear_1.W", "3", "16"}, {"fc2.bias", "logits.Linear_1.b", "3"}};
+        for (String[] n : names) {
+            int rows = Integer.parseInt(n[2]), cols = n.length > 3 ? Integer.parseInt(n[3]) : 1;
+            float[] v = new float[rows * cols];
+            for (int k = 0; k < v.length; k++) v[k] = (float) r.nextGaussian();
+            List<Axis> pos = n.length > 3 ? List.of(new Axis("0", rows), new Axis("1", cols)) : List.of(new Axis("0", rows));
+            torch.put(n[0], Tensor.of(new TensorType(DType.F32, pos, Unit.NONE), v));
+            ours.put(n[1], Tensor.of(new TensorType(DType.F32, pos, Unit.NONE), v.clone()));
+        }
+        torch.put("num_batches_tracked", Tensor.zeros(new TensorType(DType.I32, List.of(), Unit.NONE)));
+        ncd.runtime.SafeTensors.write(dir.resolve("torch.safetensors"), torch, Map.of());
+        ncd.runtime.SafeTensors.write(dir.resolve("ours.safetensors"), ours, Map.of());
+        Files.writeString(dir.resolve("map.txt"), """
+                # PyTorch name = ncd instance path
+                fc1.weight = logits.l1.W
+                fc1.bias = logits.l1.b
+                fc2.weight = logits.Linear_1.W
+                fc2.bias = logits.Linear_1.b
+                num_batches_tracked = -
+                """);
+        Ncdc.Result a = Ncdc.run("train", file.toString(), "--data", train.toString(), "--epochs", "1", "--params", dir.resolve("torch.safetensors").toString(),
+                "--name-map", dir.resolve("map.txt").toString(), "--checkpoint", dir.resolve("a").toString());
+        assertEquals(0, a.exit(), a.describe());
+        Ncdc.Result b = Ncdc.run("train", file.toString(), "--data", train.toString(), "--epochs", "1", "--params", dir.resolve("ours.safetensors").toString(),
+                "--checkpoint", dir.resolve("b").toString());
+        assertEquals(0, b.exit(), b.describe());
+        Ncdc.Result seeded = Ncdc.run("train", file.toString(), "--data", train.toString(), "--epochs", "1", "--checkpoint", dir.resolve("c").toString());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("b/params.safetensors")), Files.readAllBytes(dir.resolve("a/params.safetensors")));
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(dir.resolve("c/params.safetensors")), Files.readAllBytes(dir.resolve("a/params.safetensors"))),
+                "the given parameters, not the seed's, started training");
+        Ncdc.Result unmapped = Ncdc.run("train", file.toString(), "--data", train.toString(), "--params", dir.resolve("torch.safetensors").toString());
+        assertEquals(1, unmapped.exit(), unmapped.describe());
+        assertTrue(unmapped.err().contains("fc1.weight"), unmapped.describe());
+    }
+
     @Test void badCommandLinesAreExitCode2() {
         assertEquals(2, Ncdc.run("train", file.toString()).exit(), "--data is required");
         assertEquals(2, Ncdc.run("train", file.toString(), "--data", "x.npz", "--epochs", "0").exit());
