@@ -120,6 +120,61 @@ class CircuitGradientsTest {
         }));
     }
 
+    /** Each estimator of std.ste under a weighted sum {@code sum(w * f(x))}, w an input: the loss's gradient in x is known. */
+    static final String STE = """
+            import std.ste
+
+            axis n = 6, A = 5, K = 4, D = 3
+
+            circuit RoundSt(x: f32[n], w: f32[n]) -> f32 { return sum[n](w * round_st(3 * x)) }
+            circuit SignSt(x: f32[n], w: f32[n]) -> f32 { return sum[n](w * sign_st(x)) }
+            circuit OnehotSt(x: f32[A], w: f32[A]) -> f32 { return sum[A](w * onehot_argmax_st<A>(x)) }
+            circuit QuantizeSt(x: f32[D], codebook: f32[K, D], w: f32[D]) -> f32 {
+              return sum[D](w * quantize_st<K, D>(x, codebook))
+            }
+            """;
+
+    /**
+     * The straight-through estimators of std.ste, differentiated: round_st and sign_st pass the output's gradient
+     * through as the identity would (3w for round_st(3x)); onehot_argmax_st passes softmax's, {@code s (w - sum(w s))}
+     * computed here; quantize_st passes the output's gradient to z unchanged and none to the codebook. The forward
+     * value is the hard one exactly (std.ste's laws); interpreter and JVM agree on the gradient graphs.
+     */
+    @TestFactory
+    Stream<DynamicTest> theStraightThroughEstimatorsPassTheirStandInsGradient() {
+        return Stream.of("RoundSt", "SignSt", "OnehotSt", "QuantizeSt").map(c -> DynamicTest.dynamicTest(c, () -> {
+            Graph g = toF64(Ncd.compile(Repo.root().resolve("tests/inline/grad_ste.ncd"), STE).graph(c, Map.of()));
+            boolean vq = c.equals("QuantizeSt");
+            Autodiff.Request r = vq ? new Autodiff.Request("out", List.of(), List.of("x", "codebook")) : new Autodiff.Request("out", List.of(), List.of("x"));
+            Graph grad = ncd.passes.PassManager.standard().run(Autodiff.gradient(g, r), ncd.passes.PassContext.verifying());
+            Map<String, Tensor> in = inputs(g);
+            Map<String, Tensor> out = new Interpreter(grad, SEED).step(in);
+            Tensor x = in.get("x"), w = in.get("w"), gx = out.get(Autodiff.gradName("x"));
+            double[] want = new double[x.size()];
+            if (c.equals("OnehotSt")) {
+                double max = Double.NEGATIVE_INFINITY, z = 0, ws = 0;
+                for (int i = 0; i < x.size(); i++) max = Math.max(max, x.get(i));
+                double[] sm = new double[x.size()];
+                for (int i = 0; i < x.size(); i++) z += sm[i] = Math.exp(x.get(i) - max);
+                for (int i = 0; i < x.size(); i++) ws += w.get(i) * (sm[i] /= z);
+                for (int i = 0; i < x.size(); i++) want[i] = sm[i] * (w.get(i) - ws);
+            } else {
+                for (int i = 0; i < x.size(); i++) want[i] = (c.equals("RoundSt") ? 3 : 1) * w.get(i);
+            }
+            boolean anyNonzero = false;
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], gx.get(i), 1e-12 * (1 + Math.abs(want[i])), c + ": the gradient in x at " + i);
+                anyNonzero |= gx.get(i) != 0;
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(anyNonzero, c + ": a gradient flows");
+            if (vq) {
+                Tensor gc = out.get(Autodiff.gradName("codebook"));
+                for (int i = 0; i < gc.size(); i++) assertEquals(0.0, gc.get(i), c + ": no gradient to the codebook through the lookup");
+            }
+            GradientCheck.jvmAgrees(c, Autodiff.gradient(g, r), in, SEED);
+        }));
+    }
+
     static final String RNN = """
             axis n = 3, k = 3, m = 2
 
