@@ -219,6 +219,53 @@ class CircuitGradientsTest {
         Agreement.exact("h after 3 steps", stepped.state().get("h"), all.get(Unroll.atStep("h", 3)));
     }
 
+    /**
+     * Truncated BPTT: two chunks of 3 steps ({@link Unroll#chunk}), the first from the initial state given as
+     * {@code h@0}, the second from the first's {@code h@3}, compute exactly what 6 steps of the interpreter do,
+     * output by output and the state after.
+     */
+    @Test void twoChunksComputeWhatSteppingComputes() throws Exception {
+        Graph rnn = Ncd.compile(Repo.root().resolve("tests/inline/grad_rnn.ncd"), RNN).graph("Rnn", Map.of());
+        Graph chunk = Unroll.chunk(rnn, 3, null);
+        assertEquals(List.of("h@0", "x@0", "x@1", "x@2"), chunk.inputs().stream().map(n -> ((Attr.Named) n.attr()).name()).toList());
+        Interpreter stepped = new Interpreter(rnn, SEED);
+        Tensor carried = stepped.state().get("h").copy();
+        Interpreter chunks = new Interpreter(chunk, SEED);
+        for (int c = 0; c < 2; c++) {
+            Map<String, Tensor> in = new LinkedHashMap<>();
+            in.put("h@0", carried);
+            for (int t = 0; t < 3; t++) in.put(Unroll.atStep("x", t), RandomInputs.draw("x", rnn.inputs().get(0).type(), 10L * c + t));
+            Map<String, Tensor> out = chunks.step(in);
+            for (int t = 0; t < 3; t++) {
+                Tensor want = stepped.step(Map.of("x", in.get(Unroll.atStep("x", t)))).get("out");
+                Agreement.exact("out at step " + (3 * c + t), want, out.get(Unroll.atStep("out", t)));
+            }
+            carried = out.get(Unroll.atStep("h", 3));
+            Agreement.exact("h after " + (3 * c + 3) + " steps", stepped.state().get("h"), carried);
+        }
+    }
+
+    /**
+     * A chunk's gradient, in the parameters, the inputs and the state it starts from, against finite differences (the
+     * initial value's parameter h0 has none: the chunk does not read it); and the same gradient graph on the JVM.
+     */
+    @Test void aChunksGradientMatchesFiniteDifferences() throws Exception {
+        Graph rnn = Ncd.compile(Repo.root().resolve("tests/inline/grad_rnn.ncd"), RNN).graph("Rnn", Map.of());
+        Graph chunk = toF64(Unroll.chunk(rnn, 3, "out"));
+        Autodiff.Request r = Autodiff.Request.allParams(chunk, "out").andInputs("h@0", "x@0", "x@1", "x@2");
+        GradientCheck.check("Rnn, a chunk of 3 steps", chunk, r, inputs(chunk), SEED, 1e-5, 1e-6);
+        Map<String, Tensor> grads = new Interpreter(Autodiff.gradient(chunk, r), SEED).step(inputs(chunk));
+        Tensor gh = grads.get(Autodiff.gradName("h@0")), gh0 = grads.get(Autodiff.gradName("h0"));
+        boolean flows = false;
+        for (int i = 0; i < gh.size(); i++) {
+            flows |= gh.get(i) != 0;
+            assertEquals(0.0, gh0.get(i), "the initial value is not read by a chunk");
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(flows, "the gradient reaches the state the chunk starts from");
+        Graph f32 = Unroll.chunk(rnn, 3, "out");
+        GradientCheck.jvmAgrees("Rnn, a chunk of 3 steps", Autodiff.gradient(f32, r), inputs(f32), SEED);
+    }
+
     /** The outputs are the circuit's, then one gradient per parameter, each of exactly its parameter's type. */
     @Test void gradientsHaveTheirParametersTypes() throws Exception {
         Graph g = withSquaredError(lowered("examples/attention.ncd", "Head"));
