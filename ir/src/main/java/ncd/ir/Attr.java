@@ -17,9 +17,18 @@ public sealed interface Attr {
     record AxisRef(String axis) implements Attr {}
     /** A random distribution; its parameters are the node's inputs. */
     record Random(Dist dist, long seed) implements Attr {}
-    /** An elementwise function of one input; {@code exponent} is used by {@link UnaryFn#POW_CONST} only. */
-    record Unary(UnaryFn fn, double exponent) implements Attr {
-        public Unary(UnaryFn fn) { this(fn, 0); }
+    /**
+     * An elementwise function of one input; {@code exponent} is used by {@link UnaryFn#POW_CONST} only, and
+     * {@code surrogate} by {@link UnaryFn#SPIKE} only (which gets {@link Surrogate#DEFAULT} when none is given).
+     */
+    record Unary(UnaryFn fn, double exponent, Surrogate surrogate) implements Attr {
+        public Unary {
+            if (fn == UnaryFn.SPIKE && surrogate == null) surrogate = Surrogate.DEFAULT;
+            if (fn != UnaryFn.SPIKE && surrogate != null) throw new IllegalArgumentException(fn.word() + " takes no surrogate gradient");
+        }
+        public Unary(UnaryFn fn) { this(fn, 0, null); }
+        public Unary(UnaryFn fn, double exponent) { this(fn, exponent, null); }
+        public Unary(UnaryFn fn, Surrogate surrogate) { this(fn, 0, surrogate); }
     }
     /** An elementwise function of two inputs. */
     record Binary(BinaryFn fn) implements Attr {}
@@ -68,6 +77,39 @@ public sealed interface Attr {
     /** One-hot over {@code axis}. */
     record OneHot(Axis axis) implements Attr {}
 
+    /**
+     * What a {@link UnaryFn#SPIKE} (the Heaviside step, whose derivative is 0 wherever it exists) passes back in place
+     * of its derivative: a smooth bump of width about {@code 1 / slope} around 0 (docs/autodiff.md, "Surrogate
+     * gradients"). {@code slope} is in the reciprocal of the argument's unit, as stored (coherent SI).
+     */
+    record Surrogate(SurrogateKind kind, double slope) {
+        /** The fast sigmoid of SuperSpike (Zenke and Ganguli 2018) with snnTorch's default slope. */
+        public static final Surrogate DEFAULT = new Surrogate(SurrogateKind.FAST_SIGMOID, 25);
+
+        public Surrogate {
+            if (kind == null) throw new IllegalArgumentException("a surrogate needs a kind");
+            if (!(slope > 0) || Double.isInfinite(slope)) throw new IllegalArgumentException("a surrogate's slope must be positive and finite, got " + slope);
+        }
+    }
+
+    /** The shape of a surrogate gradient; {@code k} is the slope, {@code x} the argument of the spike. */
+    enum SurrogateKind {
+        /** {@code 1 / (1 + k|x|)^2} (SuperSpike; snnTorch's {@code fast_sigmoid}): 1 at 0, heavy tails. */
+        FAST_SIGMOID,
+        /** {@code k sigmoid(kx) (1 - sigmoid(kx))}: the derivative of {@code sigmoid(kx)}, k/4 at 0. */
+        SIGMOID,
+        /** {@code k max(0, 1 - k|x|)}: a triangle of height k and half-width 1/k, area 1 (Bellec et al. 2018's shape). */
+        TRIANGLE;
+
+        public String word() { return name().toLowerCase(java.util.Locale.ROOT); }
+
+        /** The kind the source names {@code word}, or null. */
+        public static SurrogateKind named(String word) {
+            for (SurrogateKind k : values()) if (k.word().equals(word)) return k;
+            return null;
+        }
+    }
+
     /** A window along {@code axis} of {@code offset.size()} elements, centered: offset j reads i + j - size/2. */
     record WindowDim(String axis, Axis offset) {}
 
@@ -108,7 +150,12 @@ public sealed interface Attr {
         /** {@code x ^ p} for a constant {@code p} ({@link Unary#exponent()}). */
         POW_CONST(false, Domain.FLOAT, UnitRule.POWER, Accuracy.TRANSCENDENTAL),
         /** {@code x} itself, through which no gradient flows (docs/autodiff.md); simplify removes it after autodiff. */
-        STOP_GRADIENT(true, Domain.NUMERIC, UnitRule.KEEP, Accuracy.EXACT);
+        STOP_GRADIENT(true, Domain.NUMERIC, UnitRule.KEEP, Accuracy.EXACT),
+        /**
+         * The Heaviside step, 1 where {@code x > 0} else 0, in x's float dtype: a spike of {@code x = v - v_th}. Its
+         * gradient is a surrogate ({@link Unary#surrogate()}), not its derivative (docs/autodiff.md).
+         */
+        SPIKE(true, Domain.FLOAT, UnitRule.DROP, Accuracy.EXACT);
 
         /** The dtypes a function accepts; its result has the argument's dtype. */
         public enum Domain { BOOL, NUMERIC, FLOAT }

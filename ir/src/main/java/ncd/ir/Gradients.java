@@ -115,6 +115,8 @@ public final class Gradients {
             case RELU -> unary((x, y, g, e) -> e.maskOrZero(e.binary(BinaryFn.GT, x, e.scalarLike(0, x)), g));
             case SIN -> unary((x, y, g, e) -> e.mul(g, e.unary(UnaryFn.COS, x)));
             case COS -> unary((x, y, g, e) -> e.neg(e.mul(g, e.unary(UnaryFn.SIN, x))));
+            // not the derivative (0 wherever it exists) but a surrogate: the reason a spiking net trains at all
+            case SPIKE -> new Vjp((y, g, need, e) -> new Node[] {e.mul(g, surrogate(((Attr.Unary) y.attr()).surrogate(), y.input(0), e))});
             case POW_CONST -> new Vjp((y, g, need, e) -> {
                 double p = ((Attr.Unary) y.attr()).exponent();
                 Node x = y.input(0);
@@ -177,6 +179,26 @@ public final class Gradients {
     @FunctionalInterface
     private interface BinaryPart {
         Node apply(Node a, Node b, Node y, Node g, NodeEmitter e);
+    }
+
+    /**
+     * The surrogate derivative of a spike at {@code x}, in the unit {@code 1 / x} (docs/autodiff.md, "Surrogate
+     * gradients"): the slope k is a constant in that unit, so {@code k|x|} is dimensionless. The fast sigmoid's peak
+     * is 1 per unit of x whatever k is, as in SuperSpike and snnTorch.
+     */
+    public static Node surrogate(Attr.Surrogate s, Node x, NodeEmitter e) {
+        DType d = x.type().dtype();
+        Unit perX = x.type().unit().inverse();
+        Node k = e.scalar(s.slope(), d, perX);
+        Node one = e.number(1, x);
+        return switch (s.kind()) {
+            case FAST_SIGMOID -> e.mul(e.scalar(1, d, perX), e.pow(e.add(one, e.mul(k, e.unary(UnaryFn.ABS, x))), -2));
+            case SIGMOID -> {
+                Node sg = e.unary(UnaryFn.SIGMOID, e.mul(k, x));
+                yield e.mul(k, e.mul(sg, e.sub(one, sg)));
+            }
+            case TRIANGLE -> e.mul(k, e.binary(BinaryFn.MAX, e.number(0, x), e.sub(one, e.mul(k, e.unary(UnaryFn.ABS, x)))));
+        };
     }
 
     private static Rule unary(UnaryPart part) {

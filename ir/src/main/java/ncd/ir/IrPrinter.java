@@ -105,7 +105,8 @@ public final class IrPrinter {
             case RANDOM -> "seed=" + ((Attr.Random) a).seed();
             case UNARY -> {
                 Attr.Unary x = (Attr.Unary) a;
-                yield x.fn() == Attr.UnaryFn.POW_CONST ? number(x.exponent()) : "";
+                yield x.fn() == Attr.UnaryFn.POW_CONST ? number(x.exponent())
+                        : x.fn() == Attr.UnaryFn.SPIKE ? "surrogate=" + x.surrogate().kind().word() + " " + number(x.surrogate().slope()) : "";
             }
             case CAST -> "to " + ((Attr.Cast) a).to().word();
             case REDUCE -> ((Attr.Reduce) a).axes().toString();

@@ -42,6 +42,7 @@ public final class Scalars {
             case ROUND -> Math.rint(v);
             case NOT -> v != 0 ? 0 : 1;
             case POW_CONST -> Math.pow(v, u.exponent());
+            case SPIKE -> v > 0 ? 1 : 0;
         };
     }
 

@@ -120,6 +120,61 @@ class CircuitGradientsTest {
         }));
     }
 
+    /** Each estimator of std.ste under a weighted sum {@code sum(w * f(x))}, w an input: the loss's gradient in x is known. */
+    static final String STE = """
+            import std.ste
+
+            axis n = 6, A = 5, K = 4, D = 3
+
+            circuit RoundSt(x: f32[n], w: f32[n]) -> f32 { return sum[n](w * round_st(3 * x)) }
+            circuit SignSt(x: f32[n], w: f32[n]) -> f32 { return sum[n](w * sign_st(x)) }
+            circuit OnehotSt(x: f32[A], w: f32[A]) -> f32 { return sum[A](w * onehot_argmax_st<A>(x)) }
+            circuit QuantizeSt(x: f32[D], codebook: f32[K, D], w: f32[D]) -> f32 {
+              return sum[D](w * quantize_st<K, D>(x, codebook))
+            }
+            """;
+
+    /**
+     * The straight-through estimators of std.ste, differentiated: round_st and sign_st pass the output's gradient
+     * through as the identity would (3w for round_st(3x)); onehot_argmax_st passes softmax's, {@code s (w - sum(w s))}
+     * computed here; quantize_st passes the output's gradient to z unchanged and none to the codebook. The forward
+     * value is the hard one exactly (std.ste's laws); interpreter and JVM agree on the gradient graphs.
+     */
+    @TestFactory
+    Stream<DynamicTest> theStraightThroughEstimatorsPassTheirStandInsGradient() {
+        return Stream.of("RoundSt", "SignSt", "OnehotSt", "QuantizeSt").map(c -> DynamicTest.dynamicTest(c, () -> {
+            Graph g = toF64(Ncd.compile(Repo.root().resolve("tests/inline/grad_ste.ncd"), STE).graph(c, Map.of()));
+            boolean vq = c.equals("QuantizeSt");
+            Autodiff.Request r = vq ? new Autodiff.Request("out", List.of(), List.of("x", "codebook")) : new Autodiff.Request("out", List.of(), List.of("x"));
+            Graph grad = ncd.passes.PassManager.standard().run(Autodiff.gradient(g, r), ncd.passes.PassContext.verifying());
+            Map<String, Tensor> in = inputs(g);
+            Map<String, Tensor> out = new Interpreter(grad, SEED).step(in);
+            Tensor x = in.get("x"), w = in.get("w"), gx = out.get(Autodiff.gradName("x"));
+            double[] want = new double[x.size()];
+            if (c.equals("OnehotSt")) {
+                double max = Double.NEGATIVE_INFINITY, z = 0, ws = 0;
+                for (int i = 0; i < x.size(); i++) max = Math.max(max, x.get(i));
+                double[] sm = new double[x.size()];
+                for (int i = 0; i < x.size(); i++) z += sm[i] = Math.exp(x.get(i) - max);
+                for (int i = 0; i < x.size(); i++) ws += w.get(i) * (sm[i] /= z);
+                for (int i = 0; i < x.size(); i++) want[i] = sm[i] * (w.get(i) - ws);
+            } else {
+                for (int i = 0; i < x.size(); i++) want[i] = (c.equals("RoundSt") ? 3 : 1) * w.get(i);
+            }
+            boolean anyNonzero = false;
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], gx.get(i), 1e-12 * (1 + Math.abs(want[i])), c + ": the gradient in x at " + i);
+                anyNonzero |= gx.get(i) != 0;
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(anyNonzero, c + ": a gradient flows");
+            if (vq) {
+                Tensor gc = out.get(Autodiff.gradName("codebook"));
+                for (int i = 0; i < gc.size(); i++) assertEquals(0.0, gc.get(i), c + ": no gradient to the codebook through the lookup");
+            }
+            GradientCheck.jvmAgrees(c, Autodiff.gradient(g, r), in, SEED);
+        }));
+    }
+
     static final String RNN = """
             axis n = 3, k = 3, m = 2
 
@@ -162,6 +217,53 @@ class CircuitGradientsTest {
             Agreement.exact("out at step " + t, out, all.get(Unroll.atStep("out", t)));
         }
         Agreement.exact("h after 3 steps", stepped.state().get("h"), all.get(Unroll.atStep("h", 3)));
+    }
+
+    /**
+     * Truncated BPTT: two chunks of 3 steps ({@link Unroll#chunk}), the first from the initial state given as
+     * {@code h@0}, the second from the first's {@code h@3}, compute exactly what 6 steps of the interpreter do,
+     * output by output and the state after.
+     */
+    @Test void twoChunksComputeWhatSteppingComputes() throws Exception {
+        Graph rnn = Ncd.compile(Repo.root().resolve("tests/inline/grad_rnn.ncd"), RNN).graph("Rnn", Map.of());
+        Graph chunk = Unroll.chunk(rnn, 3, null);
+        assertEquals(List.of("h@0", "x@0", "x@1", "x@2"), chunk.inputs().stream().map(n -> ((Attr.Named) n.attr()).name()).toList());
+        Interpreter stepped = new Interpreter(rnn, SEED);
+        Tensor carried = stepped.state().get("h").copy();
+        Interpreter chunks = new Interpreter(chunk, SEED);
+        for (int c = 0; c < 2; c++) {
+            Map<String, Tensor> in = new LinkedHashMap<>();
+            in.put("h@0", carried);
+            for (int t = 0; t < 3; t++) in.put(Unroll.atStep("x", t), RandomInputs.draw("x", rnn.inputs().get(0).type(), 10L * c + t));
+            Map<String, Tensor> out = chunks.step(in);
+            for (int t = 0; t < 3; t++) {
+                Tensor want = stepped.step(Map.of("x", in.get(Unroll.atStep("x", t)))).get("out");
+                Agreement.exact("out at step " + (3 * c + t), want, out.get(Unroll.atStep("out", t)));
+            }
+            carried = out.get(Unroll.atStep("h", 3));
+            Agreement.exact("h after " + (3 * c + 3) + " steps", stepped.state().get("h"), carried);
+        }
+    }
+
+    /**
+     * A chunk's gradient, in the parameters, the inputs and the state it starts from, against finite differences (the
+     * initial value's parameter h0 has none: the chunk does not read it); and the same gradient graph on the JVM.
+     */
+    @Test void aChunksGradientMatchesFiniteDifferences() throws Exception {
+        Graph rnn = Ncd.compile(Repo.root().resolve("tests/inline/grad_rnn.ncd"), RNN).graph("Rnn", Map.of());
+        Graph chunk = toF64(Unroll.chunk(rnn, 3, "out"));
+        Autodiff.Request r = Autodiff.Request.allParams(chunk, "out").andInputs("h@0", "x@0", "x@1", "x@2");
+        GradientCheck.check("Rnn, a chunk of 3 steps", chunk, r, inputs(chunk), SEED, 1e-5, 1e-6);
+        Map<String, Tensor> grads = new Interpreter(Autodiff.gradient(chunk, r), SEED).step(inputs(chunk));
+        Tensor gh = grads.get(Autodiff.gradName("h@0")), gh0 = grads.get(Autodiff.gradName("h0"));
+        boolean flows = false;
+        for (int i = 0; i < gh.size(); i++) {
+            flows |= gh.get(i) != 0;
+            assertEquals(0.0, gh0.get(i), "the initial value is not read by a chunk");
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(flows, "the gradient reaches the state the chunk starts from");
+        Graph f32 = Unroll.chunk(rnn, 3, "out");
+        GradientCheck.jvmAgrees("Rnn, a chunk of 3 steps", Autodiff.gradient(f32, r), inputs(f32), SEED);
     }
 
     /** The outputs are the circuit's, then one gradient per parameter, each of exactly its parameter's type. */

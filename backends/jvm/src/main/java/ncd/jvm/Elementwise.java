@@ -105,6 +105,23 @@ final class Elementwise {
                 g.rt("sigmoid", "(D)D");
                 yield Kind.D;
             }
+            case SPIKE -> {
+                // without a branch: FCMPL/DCMPL give 1 above 0, 0 at ±0, -1 below 0 and for NaN; (r + 1) >> 1 is
+                // then 1 only above 0, as the interpreter's v > 0
+                if (k == Kind.F) {
+                    g.mv.visitInsn(FCONST_0);
+                    g.mv.visitInsn(FCMPL);
+                } else {
+                    g.mv.visitInsn(DCONST_0);
+                    g.mv.visitInsn(DCMPL);
+                }
+                g.iconst(1);
+                g.mv.visitInsn(IADD);
+                g.iconst(1);
+                g.mv.visitInsn(ISHR);
+                g.mv.visitInsn(k == Kind.F ? I2F : I2D);
+                yield k;
+            }
             case EXP -> inDouble(g, k, "exp");
             case LOG -> inDouble(g, k, "log");
             case SQRT -> inDouble(g, k, "sqrt");
@@ -251,7 +268,7 @@ final class Elementwise {
             case NEG, ABS, RELU, SQRT -> u.fn().word();
             case POW_CONST -> u.exponent() == 2.0 ? "square" : null;
             case EXP, LOG, TANH, SIN, COS, SIGMOID -> exactMath ? null : u.fn().word();
-            case SIGN, FLOOR, CEIL, ROUND, NOT, STOP_GRADIENT -> null;
+            case SIGN, FLOOR, CEIL, ROUND, NOT, STOP_GRADIENT, SPIKE -> null;
         };
     }
 
@@ -273,7 +290,7 @@ final class Elementwise {
         return switch (fn) {
             case NOT -> new ByteLanes("not", 0, 1);
             case NEG -> d == DType.I32 ? new ByteLanes("neg", -a[1], -a[0]) : null;
-            case ABS, SIGN, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SIN, COS, FLOOR, CEIL, ROUND, POW_CONST, STOP_GRADIENT -> null;
+            case ABS, SIGN, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SIN, COS, FLOOR, CEIL, ROUND, POW_CONST, STOP_GRADIENT, SPIKE -> null;
         };
     }
 

@@ -63,12 +63,12 @@ final class Builtins {
                 if (!(lo instanceof Value.Tensor l)) return lo;
                 return el.exprs.apply(Attr.BinaryFn.MIN, l, xs.get(2), c.span(), env);
             }
-            default -> { return unaryFn(name, xs.get(0), c.span(), env); }
+            case "spike" -> { return spike(xs.get(0), Attr.Surrogate.DEFAULT, null, c.span(), env); }
+            default -> { return unaryFn(new Attr.Unary(Attr.UnaryFn.builtin(name)), xs.get(0), c.span(), env); }
         }
     }
 
-    private Value unaryFn(String name, Value.Tensor x, SourceSpan span, Env env) {
-        Attr.Unary u = new Attr.Unary(Attr.UnaryFn.builtin(name));
+    private Value unaryFn(Attr.Unary u, Value.Tensor x, SourceSpan span, Env env) {
         if (x.weak()) {
             // fold, after checking the unit rule on a stand-in
             TensorType folded;
@@ -81,6 +81,68 @@ final class Builtins {
             return new Value.Tensor(folded, null, 0, true, Scalars.unary(u, x.constant()));
         }
         return el.emit(Op.UNARY, u, List.of(x), null, span, env, 0);
+    }
+
+    /**
+     * {@code spike(x)} and {@code spike[kind, slope](x)}: the Heaviside step with a surrogate gradient. The slope is
+     * per unit of x, so x with a unit needs a slope written with the inverse unit: no default slope fits every unit.
+     * {@code slope} is the slope's expression, or null when none was written.
+     */
+    private Value spike(Value.Tensor x, Attr.Surrogate s, Expr slope, SourceSpan span, Env env) {
+        if (slope == null && !x.type().unit().isNone()) {
+            String u = el.unit(x.type().unit());
+            el.diags.error(span, DiagCode.E0502, "spike of a quantity in " + u + " needs a slope in " + perUnit(x.type().unit())
+                    + ": the default " + ncd.ir.IrPrinter.number(s.slope()) + " is per unit of a dimensionless argument",
+                    "give the slope with its unit, e.g. spike[" + s.kind().word() + ", 1 / (1 " + u + ")](x), or divide x by a reference quantity first");
+            return Value.ERROR;
+        }
+        return unaryFn(new Attr.Unary(Attr.UnaryFn.SPIKE, s), x, span, env);
+    }
+
+    /** {@code 1/V}, {@code 1/(V/s)}: the inverse of a unit, as the source would read it. */
+    private String perUnit(Unit u) {
+        String s = el.unit(u);
+        return "1/" + (s.matches("[A-Za-z]+") ? s : "(" + s + ")");
+    }
+
+    /** {@code spike[kind](x)}, {@code spike[kind, slope](x)}: kind is fast_sigmoid, sigmoid or triangle. */
+    private Value spikeOp(Expr.AxisOp a, Env env) {
+        String kinds = java.util.Arrays.stream(Attr.SurrogateKind.values()).map(Attr.SurrogateKind::word).collect(java.util.stream.Collectors.joining(", "));
+        List<OpArg> args = a.opArgs();
+        if (args.isEmpty() || args.size() > 2 || !(args.get(0) instanceof OpArg.Plain p0) || !(p0.value() instanceof Expr.Ref r)
+                || (args.size() == 2 && !(args.get(1) instanceof OpArg.Plain))) {
+            el.diags.error(a.span(), DiagCode.E0604, "spike takes a surrogate gradient and optionally its slope: spike[fast_sigmoid, 25](x)",
+                    "the surrogates: " + kinds + "; or write spike(x) for fast_sigmoid with slope 25");
+            return Value.ERROR;
+        }
+        Attr.SurrogateKind kind = Attr.SurrogateKind.named(r.name().text());
+        if (kind == null) {
+            el.diags.error(r.span(), DiagCode.E0605, "spike has no surrogate gradient `" + r.name().text() + "`", "the surrogates: " + kinds);
+            return Value.ERROR;
+        }
+        Value.Tensor x = oneInput(a, env);
+        if (x == null) return Value.ERROR;
+        if (args.size() == 1) return spike(x, new Attr.Surrogate(kind, Attr.Surrogate.DEFAULT.slope()), null, a.span(), env);
+        Expr slopeExpr = ((OpArg.Plain) args.get(1)).value();
+        Value v = el.exprs.eval(slopeExpr, env, null, false);
+        if (v instanceof Value.Error) return Value.ERROR;
+        if (!(v instanceof Value.Tensor t) || !t.weak()) {
+            el.diags.error(slopeExpr.span(), DiagCode.E0705, "the slope of a surrogate gradient must be a constant number", null);
+            return Value.ERROR;
+        }
+        Unit want = x.type().unit().inverse();
+        if (!t.type().unit().equals(want)) {
+            String have = t.type().unit().isNone() ? "a plain number" : "a quantity in " + el.unit(t.type().unit());
+            el.diags.error(slopeExpr.span(), DiagCode.E0502, "the slope of spike is per unit of its argument: it must be "
+                    + (want.isNone() ? "dimensionless" : "in " + perUnit(x.type().unit())) + ", got " + have,
+                    want.isNone() ? null : "e.g. 1 / (1 " + el.unit(x.type().unit()) + ")");
+            return Value.ERROR;
+        }
+        if (!(t.constant() > 0) || Double.isInfinite(t.constant())) {
+            el.diags.error(slopeExpr.span(), DiagCode.E0604, "the slope of a surrogate gradient must be positive and finite, got " + t.constant(), null);
+            return Value.ERROR;
+        }
+        return spike(x, new Attr.Surrogate(kind, t.constant()), slopeExpr, a.span(), env);
     }
 
     private Value where(List<Value.Tensor> xs, SourceSpan span, Env env) {
@@ -132,9 +194,10 @@ final class Builtins {
             case "expand" -> { return expand(a, env); }
             case "iota" -> { return iota(a, env); }
             case "uniform", "normal", "bernoulli" -> { return random(a, env); }
+            case "spike" -> { return spikeOp(a, env); }
             default -> {
                 el.diags.error(a.op().span(), DiagCode.E0203, "unknown axis operation `" + op + "[...]`",
-                        "axis operations: sum mean max min prod any all argmax argmin roll shift window split merge slice concat repeat onehot gather expand iota uniform normal bernoulli");
+                        "axis operations: sum mean max min prod any all argmax argmin roll shift window split merge slice concat repeat onehot gather expand iota uniform normal bernoulli spike");
                 return Value.ERROR;
             }
         }

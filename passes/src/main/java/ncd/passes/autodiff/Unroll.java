@@ -18,7 +18,8 @@ import java.util.Set;
  * start from their initial values (as after {@code reset}) and step t reads what step t-1's {@code next} computed;
  * each state's value after the last step is the output {@code s@T}. Nodes that depend on no input and no state
  * (parameters, constants, initial values) are built once and shared by every step, so a parameter is one value
- * whose gradient sums over the steps.
+ * whose gradient sums over the steps. {@link #chunk} starts the states from inputs {@code s@0} instead, for
+ * truncated backpropagation through time.
  *
  * <p>Random sources are refused: the unrolled circuit is one step of the interpreter, so every copy would draw the
  * numbers of step 0 instead of its own step's (and initial values those of step 0 instead of the reset stream).
@@ -31,13 +32,25 @@ public final class Unroll {
 
     /** {@link #unroll(Graph, int)} with one more output, {@code summed}: the sum over the steps of that scalar output. */
     public static Graph unroll(Graph g, int steps, String summed) {
-        return build(g, steps, summed);
+        return build(g, steps, summed, false);
     }
 
     /** The {@code steps} steps of {@code g} from its initial state, as one stateless circuit (see the class comment). */
-    public static Graph unroll(Graph g, int steps) { return build(g, steps, null); }
+    public static Graph unroll(Graph g, int steps) { return build(g, steps, null, false); }
 
-    private static Graph build(Graph g, int steps, String summed) {
+    /**
+     * One chunk of truncated backpropagation through time: {@link #unroll(Graph, int, String)}, but the states start
+     * from inputs, {@code s@0} for state {@code s} (of its type), instead of their initial values. A trainer runs the
+     * first chunk from the initial values (or feeds them as {@code s@0}), then feeds each chunk's outputs {@code s@T}
+     * as the next chunk's {@code s@0} and differentiates each chunk on its own: no gradient crosses a chunk boundary,
+     * so memory grows with T, not with the length of the sequence. The graph has the same parameters as the circuit
+     * (an initial value's parameters among them, whose gradient in a chunk is then 0). {@code summed} may be null.
+     */
+    public static Graph chunk(Graph g, int steps, String summed) {
+        return build(g, steps, summed, true);
+    }
+
+    private static Graph build(Graph g, int steps, String summed, boolean statesFromInputs) {
         if (g.kind() != Graph.Kind.CIRCUIT) throw new GradientException(g.name() + " is a law, not a circuit");
         if (steps < 1) throw new GradientException("unrolling needs at least one step, got " + steps);
         for (Node n : g.nodes()) {
@@ -65,7 +78,12 @@ public final class Unroll {
             }
         }
         Map<String, Node> state = new HashMap<>();
-        for (State s : g.states()) state.put(s.name(), shared.get(s.init()));
+        for (State s : g.states()) {
+            Node first = statesFromInputs
+                    ? b.addChecked(Op.INPUT, new Attr.Named(atStep(s.name(), 0)), List.of(), s.type(), s.init().span(), s.init().scope())
+                    : shared.get(s.init());
+            state.put(s.name(), first);
+        }
         Node sum = null;
         for (int t = 0; t < steps; t++) {
             Map<Node, Node> m = new HashMap<>(shared);
