@@ -60,6 +60,7 @@ class MainTest {
         SAYS.put("build", List.of("ahead of time", "runs without ncdc"));
         SAYS.put("test", List.of("law", "on the reference interpreter"));
         SAYS.put("bench", List.of("compiled to JVM bytecode (the default)", "--backend interp", "E0806"));
+        SAYS.put("train", List.of("train` declaration", "--resume", "E0903"));
         SAYS.put("diagram", List.of("neural circuit diagram", "SVG"));
         SAYS.put("doc", List.of("static HTML site"));
     }
@@ -103,12 +104,12 @@ class MainTest {
     }
 
     @Test void anUnknownCommandIsAUsageErrorThatListsTheCommands() {
-        for (String[] args : new String[][] {{"train"}, {"train", "--help"}, {"train", "x.ncd"}, {"help", "train"}, {"--verbose", "train"}}) {
+        for (String[] args : new String[][] {{"serve"}, {"serve", "--help"}, {"serve", "x.ncd"}, {"help", "serve"}, {"--verbose", "serve"}}) {
             Run r = run(args);
             assertEquals(Main.USAGE, r.exit(), String.join(" ", args) + ": " + r.err());
             assertEquals("", r.out(), "no help on stdout for " + String.join(" ", args));
-            assertEquals("ncdc: unknown command 'train'\n"
-                    + "commands: check, ir, run, build, test, bench, diagram, doc, help\n"
+            assertEquals("ncdc: unknown command 'serve'\n"
+                    + "commands: check, ir, run, build, test, bench, train, diagram, doc, help\n"
                     + "Try 'ncdc --help' for more information.\n", r.err(), "nothing close to suggest");
         }
     }
@@ -121,7 +122,7 @@ class MainTest {
             assertTrue(r.err().startsWith("ncdc: unknown command '" + c[0] + "'\ncommands: "), r.err());
             assertTrue(r.err().contains("Did you mean: ncdc " + c[1] + "?\n"), r.err());
         }
-        assertTrue(CloseNames.close("ri", "ir") && !CloseNames.close("train", "diagram") && !CloseNames.close("train", "ir") && !CloseNames.close("x", "ir"));
+        assertTrue(CloseNames.close("ri", "ir") && !CloseNames.close("serve", "diagram") && !CloseNames.close("serve", "test") && !CloseNames.close("x", "ir"));
     }
 
     @Test void noCommandIsAUsageError() {
