@@ -15,6 +15,7 @@ import ncd.passes.PassContext;
 import ncd.passes.PassManager;
 import ncd.passes.autodiff.Autodiff;
 import ncd.passes.autodiff.GradientException;
+import ncd.passes.autodiff.LawGradients;
 import ncd.passes.autodiff.Unroll;
 import ncd.runtime.Backend;
 import ncd.runtime.BackendOptions;
@@ -118,7 +119,25 @@ public final class Compilation {
         if (own.hasErrors()) return Optional.empty();
         if (g.isEmpty()) throw new CompilerBug("lower", new IllegalStateException("lowering " + name + " gave no graph and reported no error"));
         verify(g.get(), "verify");
-        return g;
+        return g.get().gradients().isEmpty() ? g : lawGradients(g.get());
+    }
+
+    /**
+     * A lowered law with the gradients it states ({@code grad[x](e)}) computed and in place of the inputs that stood
+     * for them ({@link LawGradients}), verified. Empty after E0808 at the {@code grad} when one cannot be taken.
+     */
+    private Optional<Graph> lawGradients(Graph law) {
+        try {
+            Graph g = times.time("law gradients", () -> LawGradients.resolve(law));
+            verify(g, "verify gradient");
+            return Optional.of(g);
+        } catch (LawGradients.Failure e) {
+            diags.error(e.span(), DiagCode.E0808, e.getMessage(), "a law's gradient is of one step of stateless circuits without random sources; "
+                    + "pass noise as an input, and state a law about a stateful circuit's step as a circuit of its state");
+            return Optional.empty();
+        } catch (IrInvariantError e) {
+            throw new CompilerBug("law gradients", e);
+        }
     }
 
     // ---- between stages 2 and 3: the gradient circuit (reverse-mode autodiff, docs/autodiff.md)
