@@ -132,8 +132,7 @@ public final class Compilation {
             verify(g, "verify gradient");
             return Optional.of(g);
         } catch (LawGradients.Failure e) {
-            diags.error(e.span(), DiagCode.E0808, e.getMessage(), "a law's gradient is of one step of stateless circuits without random sources; "
-                    + "pass noise as an input, and state a law about a stateful circuit's step as a circuit of its state");
+            diags.error(e.span(), DiagCode.E0808, e.getMessage(), e.hint());
             return Optional.empty();
         } catch (IrInvariantError e) {
             throw new CompilerBug("law gradients", e);

@@ -29,13 +29,18 @@ public final class LawGradients {
     /** A gradient the law states that cannot be taken: the message says why, {@code span} is its {@code grad[x](e)}. */
     public static final class Failure extends RuntimeException {
         private final transient SourceSpan span;
+        private final String hint;
 
-        Failure(SourceSpan span, String message) {
+        Failure(SourceSpan span, String message, String hint) {
             super(message);
             this.span = span;
+            this.hint = hint;
         }
 
         public SourceSpan span() { return span; }
+
+        /** What to do instead, or null. */
+        public String hint() { return hint; }
     }
 
     /**
@@ -54,7 +59,8 @@ public final class LawGradients {
         Graph.PendingGradient pg = law.gradients().get(0);
         if (!law.states().isEmpty()) {
             throw new Failure(pg.span(), "grad[" + pg.wrt() + "] in a law whose circuits have state (" + law.states().get(0).name()
-                    + "): a gradient is taken of one stateless step");
+                    + "): a law's gradient is taken through stateless circuits",
+                    "write the step as a circuit without state that takes the state as an input, and state the gradient of that");
         }
         // differentiate a circuit copy of the law (Autodiff takes circuits) in the pending gradient's loss
         Graph circuit = rebuild(law, Graph.Kind.CIRCUIT, null, null, Set.of(), List.of());
@@ -62,7 +68,7 @@ public final class LawGradients {
         try {
             withGrad = Autodiff.gradient(circuit, new Autodiff.Request(pg.loss(), List.of(), List.of(pg.wrt())));
         } catch (GradientException e) {
-            throw new Failure(pg.span(), e.getMessage());
+            throw new Failure(pg.span(), e.getMessage(), "draw the noise with fixed parameters and shift or scale it (x + normal[...](0, 1)), or take it as an input of the law");
         }
         Node grad = output(withGrad, Autodiff.gradName(pg.wrt()));
         Node stand = null;
