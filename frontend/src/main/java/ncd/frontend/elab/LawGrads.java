@@ -40,13 +40,16 @@ final class LawGrads {
 
     Value grad(Expr.AxisOp a, Env env) {
         if (law == null || env != law) {
-            // inside a circuit (or a `for` of a law): a gradient of a circuit is a whole-circuit transform
-            el.diags.error(a.op().span(), DiagCode.E0608, law == null
-                            ? "grad[...] is only for laws, where `ncdc test` checks it"
-                            : "grad[...] is only for a law's own expressions, not inside a circuit or a `for`",
-                    law == null
-                            ? "to train a circuit, declare `train`, or take its gradient with `ncdc run --grad LOSS` (docs/autodiff.md)"
-                            : "state the gradient in the law: grad[x](e) with x one of its inputs");
+            boolean inFor = false;
+            for (Env e = env; e != null && law != null; e = e.parent) inFor |= e == law;
+            // in a circuit (checked on its own, and again where a law calls it: one message for both) or a `for`
+            el.diags.error(a.op().span(), DiagCode.E0608, inFor
+                            ? "grad[...] inside a `for` of a law: it is for the law's own expressions"
+                            : "grad[...] is only for laws, where `ncdc test` checks it",
+                    inFor
+                            ? "state the gradient outside the `for`: grad[x](e) with x one of the law's inputs"
+                            : "a circuit's gradient is a transform of the whole circuit: `ncdc run --grad LOSS` runs it, "
+                                    + "and training uses it through `train` (docs/autodiff.md)");
             return Value.ERROR;
         }
         if (a.opArgs().size() != 1 || !(a.opArgs().get(0) instanceof OpArg.Plain p) || !(p.value() instanceof Expr.Ref r)) {
@@ -60,7 +63,8 @@ final class LawGrads {
         }
         Env.Binding b = law.bindings.get(r.name().text());
         if (b == null) {
-            el.diags.error(r.span(), DiagCode.E0609, "`" + r.name().text() + "` is not an input of law " + lawName
+            boolean axis = law.axes.containsKey(r.name().text()) || law.module.axis(r.name().text()) != null;
+            el.diags.error(r.span(), DiagCode.E0609, "`" + r.name().text() + "` is " + (axis ? "an axis, " : "") + "not an input of law " + lawName
                     + ": grad differentiates in one of the law's inputs", inputsHint());
             return Value.ERROR;
         }
