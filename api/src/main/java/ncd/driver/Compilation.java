@@ -109,8 +109,10 @@ public final class Compilation {
 
     /**
      * Lowers the circuit or law {@code name} of {@code prog} with {@code sizes} for its generic and sized-later axes,
-     * and verifies the graph. Empty after errors of this lowering (E0801 unknown name, E0305 missing size, and the
-     * errors only known sizes reveal); errors reported earlier in the sink do not make it fail.
+     * and verifies the graph. A law's {@code grad[x](e)} is computed here ({@link #lawGradients}), so what comes back
+     * runs as it is. Empty after errors of this lowering (E0801 unknown name, E0305 missing size, the errors only
+     * known sizes reveal, E0808 for a law's gradient that cannot be taken); errors reported earlier in the sink do not
+     * make it fail.
      */
     public Optional<Graph> lower(Program prog, String name, Map<String, Integer> sizes) {
         Diagnostics own = new Diagnostics();
