@@ -15,6 +15,7 @@ import ncd.passes.PassContext;
 import ncd.passes.PassManager;
 import ncd.passes.autodiff.Autodiff;
 import ncd.passes.autodiff.GradientException;
+import ncd.passes.autodiff.LawGradients;
 import ncd.passes.autodiff.Unroll;
 import ncd.runtime.Backend;
 import ncd.runtime.BackendOptions;
@@ -108,8 +109,10 @@ public final class Compilation {
 
     /**
      * Lowers the circuit or law {@code name} of {@code prog} with {@code sizes} for its generic and sized-later axes,
-     * and verifies the graph. Empty after errors of this lowering (E0801 unknown name, E0305 missing size, and the
-     * errors only known sizes reveal); errors reported earlier in the sink do not make it fail.
+     * and verifies the graph. A law's {@code grad[x](e)} is computed here ({@link #lawGradients}), so what comes back
+     * runs as it is. Empty after errors of this lowering (E0801 unknown name, E0305 missing size, the errors only
+     * known sizes reveal, E0808 for a law's gradient that cannot be taken); errors reported earlier in the sink do not
+     * make it fail.
      */
     public Optional<Graph> lower(Program prog, String name, Map<String, Integer> sizes) {
         Diagnostics own = new Diagnostics();
@@ -118,7 +121,24 @@ public final class Compilation {
         if (own.hasErrors()) return Optional.empty();
         if (g.isEmpty()) throw new CompilerBug("lower", new IllegalStateException("lowering " + name + " gave no graph and reported no error"));
         verify(g.get(), "verify");
-        return g;
+        return g.get().gradients().isEmpty() ? g : lawGradients(g.get());
+    }
+
+    /**
+     * A lowered law with the gradients it states ({@code grad[x](e)}) computed and in place of the inputs that stood
+     * for them ({@link LawGradients}), verified. Empty after E0808 at the {@code grad} when one cannot be taken.
+     */
+    private Optional<Graph> lawGradients(Graph law) {
+        try {
+            Graph g = times.time("law gradients", () -> LawGradients.resolve(law));
+            verify(g, "verify gradient");
+            return Optional.of(g);
+        } catch (LawGradients.Failure e) {
+            diags.error(e.span(), DiagCode.E0808, e.getMessage(), e.hint());
+            return Optional.empty();
+        } catch (IrInvariantError e) {
+            throw new CompilerBug("law gradients", e);
+        }
     }
 
     // ---- between stages 2 and 3: the gradient circuit (reverse-mode autodiff, docs/autodiff.md)

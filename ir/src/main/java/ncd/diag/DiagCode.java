@@ -58,6 +58,8 @@ public enum DiagCode {
     E0605("unknown option"),
     E0606("composed circuits do not fit"),
     E0607("not callable"),
+    E0608("`grad` outside a law"),
+    E0609("no gradient as written"),
 
     // --- E07: parameters, state and dynamics
     E0701("state has no `next`"),

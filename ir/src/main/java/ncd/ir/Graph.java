@@ -20,6 +20,14 @@ public final class Graph {
     /** A named graph output. */
     public record Output(String name, Node node) {}
 
+    /**
+     * A gradient a law states and the lowered graph does not compute yet: the input {@code value} stands for the
+     * derivative of the scalar output {@code loss} in the input {@code wrt} (of {@code wrt}'s type, in the unit
+     * {@code loss / wrt}). The driver computes it (reverse mode) and puts it in place of the input before the passes;
+     * {@code span} is the {@code grad[x](e)} it came from.
+     */
+    public record PendingGradient(String value, String loss, String wrt, SourceSpan span) {}
+
     private final String name;
     private final Kind kind;
     private final List<Node> nodes;
@@ -28,6 +36,7 @@ public final class Graph {
     private final List<Output> outputs;
     private final double tolerance;
     private final int steps;
+    private final List<PendingGradient> gradients;
     private final SourceSpan span;
     private final Map<Unit, String> unitNames;
     private final Schedule schedule;
@@ -41,6 +50,7 @@ public final class Graph {
         outputs = List.copyOf(b.outputs);
         tolerance = b.tolerance;
         steps = b.steps;
+        gradients = List.copyOf(b.gradients);
         span = b.span;
         unitNames = Map.copyOf(b.unitNames);
         schedule = null;
@@ -55,6 +65,7 @@ public final class Graph {
         outputs = g.outputs;
         tolerance = g.tolerance;
         steps = g.steps;
+        gradients = g.gradients;
         span = g.span;
         unitNames = g.unitNames;
         this.schedule = schedule;
@@ -80,6 +91,8 @@ public final class Graph {
     public double tolerance() { return tolerance; }
     /** For a law: the state updates to run before comparing its sides (0: compare at the first step). */
     public int steps() { return steps; }
+    /** For a law: the gradients it states that are still inputs ({@link PendingGradient}), in the order to compute them. */
+    public List<PendingGradient> gradients() { return gradients; }
     public SourceSpan span() { return span; }
 
     /** Names for dimensions, as the program's unit table declares them (V for kg*m^2/(A*s^3)); for printing only. */
@@ -109,6 +122,7 @@ public final class Graph {
         private final List<Output> outputs = new ArrayList<>();
         private double tolerance;
         private int steps;
+        private final List<PendingGradient> gradients = new ArrayList<>();
         private final Map<Unit, String> unitNames = new LinkedHashMap<>();
 
         private Builder(String name, Kind kind, SourceSpan span) {
@@ -169,6 +183,12 @@ public final class Graph {
 
         public Builder steps(int n) {
             steps = n;
+            return this;
+        }
+
+        /** Declares a gradient still to compute ({@link PendingGradient}); its input and output are added as usual. */
+        public Builder gradient(PendingGradient g) {
+            gradients.add(g);
             return this;
         }
 

@@ -63,8 +63,34 @@ public final class Verifier {
         for (Graph.Output o : g.outputs()) {
             if (!seen.contains(o.node())) p.add("output " + o.name() + " is not in the graph");
         }
+        for (Graph.PendingGradient pg : g.gradients()) p.addAll(checkGradient(g, pg));
         if (p.isEmpty() && g.schedule() != null) p.addAll(checkSchedule(g));
         return p;
+    }
+
+    /**
+     * A pending gradient's problems: it belongs to a law; its value and the input it differentiates in are inputs,
+     * its loss a scalar float output, and the value has the type of its gradient (the input's, in loss / input).
+     */
+    private static List<String> checkGradient(Graph g, Graph.PendingGradient pg) {
+        List<String> p = new ArrayList<>();
+        String what = "pending gradient " + pg.value();
+        if (g.kind() != Graph.Kind.LAW) p.add(what + " in a graph that is not a law");
+        Node value = input(g, pg.value()), wrt = input(g, pg.wrt());
+        Node loss = g.outputs().stream().filter(o -> o.name().equals(pg.loss())).map(Graph.Output::node).findFirst().orElse(null);
+        if (value == null || wrt == null || loss == null) {
+            p.add(what + ": its value, its input " + pg.wrt() + " or its loss " + pg.loss() + " is not in the graph");
+            return p;
+        }
+        if (!loss.type().dtype().isFloat() || loss.type().rank() != 0) p.add(what + ": the loss " + pg.loss() + " is " + loss.type() + ", not a scalar float");
+        TensorType want = wrt.type().withUnit(loss.type().unit().over(wrt.type().unit()));
+        if (!value.type().equals(want)) p.add(what + " has type " + value.type() + ", not " + want);
+        return p;
+    }
+
+    private static Node input(Graph g, String name) {
+        for (Node n : g.inputs()) if (((Attr.Named) n.attr()).name().equals(name)) return n;
+        return null;
     }
 
     /**

@@ -195,6 +195,7 @@ final class Builtins {
             case "iota" -> { return iota(a, env); }
             case "uniform", "normal", "bernoulli" -> { return random(a, env); }
             case "spike" -> { return spikeOp(a, env); }
+            case "grad" -> { return el.lawGrads.grad(a, env); }
             default -> {
                 el.diags.error(a.op().span(), DiagCode.E0203, "unknown axis operation `" + op + "[...]`",
                         "axis operations: sum mean max min prod any all argmax argmin roll shift window split merge slice concat repeat onehot gather expand iota uniform normal bernoulli spike");

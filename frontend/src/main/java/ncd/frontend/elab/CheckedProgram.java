@@ -111,8 +111,14 @@ public final class CheckedProgram implements Program {
                     t == null ? Value.ERROR : Value.Tensor.strong(t.type(), null, Value.DEP_INPUT)));
         }
         el.calls.numberCallsIn(List.of(l.lhs(), l.rhs()), env);
-        Value.Tensor a = el.exprs.tensor(l.lhs(), env);
-        Value.Tensor b = el.exprs.tensor(l.rhs(), env);
+        el.lawGrads.enter(l.name().text(), env);
+        Value.Tensor a, b;
+        try {
+            a = el.exprs.tensor(l.lhs(), env);
+            b = el.exprs.tensor(l.rhs(), env);
+        } finally {
+            el.lawGrads.enter(null, null);
+        }
         if (a == null || b == null) return null;
         // the right side must have the left side's type; a number takes it
         if (a.weak() && b.weak()) {

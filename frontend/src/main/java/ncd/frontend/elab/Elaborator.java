@@ -67,6 +67,7 @@ final class Elaborator {
     final Builtins builtins;
     final UnknownNames unknown;
     final OperatorErrors operators;
+    final LawGrads lawGrads;
 
     record CallEdge(Decl.Circuit callee, SourceSpan span) {}
 
@@ -95,6 +96,7 @@ final class Elaborator {
         this.builtins = new Builtins(this);
         this.unknown = new UnknownNames(this);
         this.operators = new OperatorErrors(this);
+        this.lawGrads = new LawGrads(this);
     }
 
     // ---- the node factory
