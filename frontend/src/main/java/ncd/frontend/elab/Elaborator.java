@@ -124,6 +124,10 @@ final class Elaborator {
             ts.add(t);
             deps |= t.deps();
         }
+        if ((op == Op.BINARY || op == Op.WHERE) && env != null && !env.mapped().isEmpty() && !broadcasts(op, attr, ts, declared)) {
+            ts = alignMapped(ts, span, env, refusal);
+            if (ts == null) return Value.ERROR;
+        }
         List<TensorType> types = ts.stream().map(Value.Tensor::type).toList();
         TensorType type;
         try {
@@ -150,6 +154,45 @@ final class Elaborator {
         }
         for (Axis a : n.type().axes()) axisSizes.putIfAbsent(a.name(), a.size());
         return Value.Tensor.strong(n.type(), n, deps);
+    }
+
+    /**
+     * The operands of an elementwise op inside a mapped call, each expanded over the mapped axes another operand has
+     * and it lacks. A call mapped over {@code sample} gives its inputs that axis but not its parameters: {@code w * x}
+     * with {@code w: f32[hid]} and {@code x: f32} (so {@code f32[sample]}) is {@code [sample, hid]}, as the user's code,
+     * which sees no {@code sample}, says. Only where the operands do not broadcast as they are. Null after a refusal.
+     */
+    private static boolean broadcasts(Op op, Attr attr, List<Value.Tensor> ts, TensorType declared) {
+        try {
+            OpSpecs.infer(op, attr, ts.stream().map(Value.Tensor::type).toList(), declared);
+            return true;
+        } catch (TypeRuleException e) {
+            return false;
+        }
+    }
+
+    private List<Value.Tensor> alignMapped(List<Value.Tensor> ts, SourceSpan span, Env env, Refusal refusal) {
+        List<Axis> union = new ArrayList<>();
+        for (Axis m : env.mapped()) {
+            if (ts.stream().anyMatch(t -> t.type().hasAxis(m.name()))) {
+                union.add(ts.stream().filter(t -> t.type().hasAxis(m.name())).findFirst().orElseThrow().type().axis(m.name()));
+            }
+        }
+        if (union.isEmpty()) return ts;
+        List<Value.Tensor> out = new ArrayList<>();
+        for (Value.Tensor t : ts) {
+            List<Axis> missing = new ArrayList<>();
+            for (Axis m : union) if (!t.type().hasAxis(m.name())) missing.add(m);
+            // a scalar broadcasts by the op's own rule; only a tensor with other axes of its own needs the mapped ones
+            if (missing.isEmpty() || t.type().rank() == 0) {
+                out.add(t);
+                continue;
+            }
+            Value e = emit(Op.EXPAND, new Attr.None(), List.of(t), t.type().withLeadingAxes(missing), span, env, 0, refusal);
+            if (!(e instanceof Value.Tensor et)) return null;
+            out.add(et);
+        }
+        return out;
     }
 
     /** A type rule's refusal as a diagnostic; unit messages name dimensions the way the unit table does. */
