@@ -74,13 +74,15 @@ public final class Trainer {
     /** Instance path in the batched circuit to the name in the objective, for every parameter. */
     private final Map<String, String> names = new LinkedHashMap<>();
     private final List<String> trained;
+    /** The objective's states, carried from chunk to chunk under truncated BPTT (else none). */
+    private final List<String> carried;
     /** Per-sample input types of the data (with the step axis first for an objective with state). */
     private final Map<String, TensorType> dataTypes = new LinkedHashMap<>();
     private final Map<Integer, Executable> evaluators = new HashMap<>();
     private long stepsDone;
 
     private Trainer(Compilation c, Program program, TrainSpec spec, Backend backend, BackendOptions options, Overrides o,
-                    Graph forward, Executable step, List<String> trained) {
+                    Graph forward, Executable step, List<String> trained, List<String> carried) {
         this.compilation = c;
         this.program = program;
         this.spec = spec;
@@ -93,7 +95,38 @@ public final class Trainer {
         this.forward = forward;
         this.step = step;
         this.trained = trained;
+        this.carried = carried;
         for (Node p : forward.params()) names.put(name(p), strip(name(p), spec));
+    }
+
+    /** Steps of the objective per training step: the whole run, or one chunk of truncated BPTT (1 without state). */
+    private int chunkSteps() { return spec.bptt() > 0 ? spec.bptt() : Math.max(1, spec.steps()); }
+
+    /** Training steps per batch: the run's chunks under truncated BPTT, else 1. */
+    private int chunksPerBatch() { return spec.bptt() > 0 ? spec.steps() / spec.bptt() : 1; }
+
+    /** The objective's states carried from chunk to chunk (truncated BPTT), by the name of their chunk input. */
+    private Map<String, Tensor> initialState() {
+        Executable one = stateful();
+        for (Map.Entry<String, Tensor> p : params(false).entrySet()) {
+            for (Map.Entry<String, String> n : names.entrySet()) if (n.getValue().equals(p.getKey())) one.setParam(n.getKey(), p.getValue());
+        }
+        one.reset();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        one.state().forEach((k, v) -> out.put(Unroll.atStep(k, 0), v));
+        return out;
+    }
+
+    private Executable oneStep;
+
+    /** The batched objective as one step with its state, whose initial state starts each batch's first chunk. */
+    private Executable stateful() {
+        if (oneStep == null) {
+            Graph g = compilation.lower(program, spec.name(), Map.of(TrainSpec.SAMPLE_AXIS, batch))
+                    .orElseThrow(() -> new IllegalStateException("the objective did not lower again"));
+            oneStep = compilation.instantiate(g, backend, options).orElseThrow(() -> new IllegalStateException("the objective did not compile"));
+        }
+        return oneStep;
     }
 
     private static String name(Node param) { return ((ncd.ir.Attr.Param) param.attr()).name(); }
@@ -125,15 +158,22 @@ public final class Trainer {
         Graph g = lowered.get();
         try {
             List<String> kept = new ArrayList<>();
+            List<String> carried = new ArrayList<>();
             if (!g.states().isEmpty()) {
                 if (spec.steps() == 0) {
                     c.diagnostics().error(spec.span(), DiagCode.E0901, spec.objective() + " has state (" + g.states().get(0).name()
                             + "): its loss is over a run of steps", "say how many per sample: steps = T");
                     return Optional.empty();
                 }
-                g = Unroll.unroll(g, spec.steps(), spec.loss());
+                int chunk = spec.bptt() > 0 ? spec.bptt() : spec.steps();
+                Graph oneStep = g;
+                g = spec.bptt() > 0 ? Unroll.chunk(g, chunk, spec.loss()) : Unroll.unroll(g, chunk, spec.loss());
                 kept.add(spec.loss());
-                for (String m : spec.metrics()) for (int t = 0; t < spec.steps(); t++) kept.add(Unroll.atStep(m, t));
+                for (String m : spec.metrics()) for (int t = 0; t < chunk; t++) kept.add(Unroll.atStep(m, t));
+                if (spec.bptt() > 0) for (ncd.ir.State st : oneStep.states()) {
+                    kept.add(Unroll.atStep(st.name(), chunk));
+                    carried.add(st.name());
+                }
             } else {
                 if (spec.steps() > 0) {
                     c.diagnostics().warning(spec.span(), DiagCode.E0901, spec.objective() + " has no state; steps = " + spec.steps() + " changes nothing", null);
@@ -160,7 +200,7 @@ public final class Trainer {
             c.verify(stepGraph, "verify train step");
             Optional<Executable> exe = c.instantiate(stepGraph, backend, seeded);
             if (exe.isEmpty()) return Optional.empty();
-            return Optional.of(new Trainer(c, program, spec, backend, seeded, o, g, exe.get(), trained));
+            return Optional.of(new Trainer(c, program, spec, backend, seeded, o, g, exe.get(), trained, carried));
         } catch (GradientException e) {
             c.diagnostics().error(spec.span(), DiagCode.E0808, e.getMessage(), null);
             return Optional.empty();
@@ -183,8 +223,8 @@ public final class Trainer {
         if (!dataTypes.isEmpty()) return dataTypes;
         for (Node in : forward.inputs()) {
             String n = ((ncd.ir.Attr.Named) in.attr()).name();
-            String base = n.contains("@") ? n.substring(0, n.indexOf('@')) : n;
-            if (dataTypes.containsKey(base)) continue;
+            String base = n.contains("@") ? n.substring(0, n.lastIndexOf('@')) : n;
+            if (dataTypes.containsKey(base) || carried.contains(base)) continue;
             List<Axis> axes = new ArrayList<>();
             if (spec.steps() > 0 && n.contains("@")) axes.add(new Axis(STEP_AXIS, spec.steps()));
             for (Axis a : in.type().axes()) if (!a.name().equals(TrainSpec.SAMPLE_AXIS)) axes.add(a);
@@ -199,19 +239,26 @@ public final class Trainer {
     /** Trains for the remaining epochs from where training stands; returns the last epoch's figures. */
     public Epoch fit(TrainData train, TrainData validation, Listener listener, EpochEnd atEpochEnd) {
         Batches batches = new Batches(train.samples(), batch, seed, true);
-        int perEpoch = batches.batchesPerEpoch();
+        int chunks = chunksPerBatch();
+        int perEpoch = batches.batchesPerEpoch() * chunks;
         if (perEpoch == 0) {
             throw new IllegalArgumentException("the training data has " + train.samples() + " samples, fewer than one batch of " + batch);
         }
         long total = (long) perEpoch * epochs;
+        Map<String, Tensor> carry = Map.of();
         Epoch last = null;
         while (stepsDone < total) {
             int epoch = (int) (stepsDone / perEpoch);
             double lossSum = 0;
             Map<String, Double> metricSums = new LinkedHashMap<>();
             int counted = 0;
-            for (int bi = (int) (stepsDone % perEpoch); bi < perEpoch; bi++) {
-                Map<String, Tensor> in = inputs(train.batch(batches.indices(epoch, bi)));
+            Map<String, Tensor> data = null;
+            for (int si = (int) (stepsDone % perEpoch); si < perEpoch; si++) {
+                int bi = si / chunks, ci = si % chunks;
+                if (data == null || ci == 0) data = train.batch(batches.indices(epoch, bi));
+                if (spec.bptt() > 0 && ci == 0) carry = initialState();
+                Map<String, Tensor> in = inputs(data, ci * chunkSteps(), chunkSteps());
+                in.putAll(carry);
                 double rate = spec.schedule().lr(lr, stepsDone, total);
                 in.put(TrainGraph.LR, Tensor.scalar(rate));
                 if (spec.optimizer().kind() != TrainSpec.Kind.SGD) {
@@ -223,7 +270,15 @@ public final class Trainer {
                 double loss = out.get(spec.loss()).get(0);
                 double norm = out.get(TrainGraph.GRAD_NORM).get(0);
                 if (!Double.isFinite(loss) || !Double.isFinite(norm)) throw diverged(loss, norm);
-                Map<String, Double> metrics = metrics(out);
+                Map<String, Double> metrics = metrics(out, chunkSteps());
+                if (spec.bptt() > 0) {
+                    Map<String, Tensor> next = new LinkedHashMap<>();
+                    for (String k : carry.keySet()) {
+                        String base = k.substring(0, k.lastIndexOf('@'));
+                        next.put(k, out.get(Unroll.atStep(base, spec.bptt())));
+                    }
+                    carry = next;
+                }
                 stepsDone++;
                 lossSum += loss;
                 counted++;
@@ -266,12 +321,12 @@ public final class Trainer {
                 + (where != null ? "; the first parameter that is no longer finite after the update: " + where : ""));
     }
 
-    private Map<String, Double> metrics(Map<String, Tensor> out) {
+    private Map<String, Double> metrics(Map<String, Tensor> out, int count) {
         Map<String, Double> m = new LinkedHashMap<>();
         for (String k : spec.metrics()) {
             if (spec.steps() > 0 && !out.containsKey(k)) {
                 double s = 0;
-                for (int t = 0; t < spec.steps(); t++) s += out.get(Unroll.atStep(k, t)).get(0);
+                for (int t = 0; t < count; t++) s += out.get(Unroll.atStep(k, t)).get(0);
                 m.put(k, s);
             } else {
                 m.put(k, out.get(k).get(0));
@@ -280,15 +335,18 @@ public final class Trainer {
         return m;
     }
 
-    /** The circuit's inputs for a batch of data: as they are, or one per step for an objective with state. */
-    private Map<String, Tensor> inputs(Map<String, Tensor> data) {
+    /**
+     * The circuit's inputs for a batch of data: as they are, or for an objective with state one per step, {@code x@t}
+     * for t below {@code count} from the data's step {@code from + t}.
+     */
+    private Map<String, Tensor> inputs(Map<String, Tensor> data, int from, int count) {
         Map<String, Tensor> in = new LinkedHashMap<>();
-        if (spec.steps() == 0 || forward.inputs().stream().noneMatch(n -> ((ncd.ir.Attr.Named) n.attr()).name().contains("@"))) {
+        if (spec.steps() == 0) {
             in.putAll(data);
             return in;
         }
         for (Map.Entry<String, Tensor> e : data.entrySet()) {
-            for (int t = 0; t < spec.steps(); t++) in.put(Unroll.atStep(e.getKey(), t), atStep(e.getValue(), t));
+            for (int t = 0; t < count; t++) in.put(Unroll.atStep(e.getKey(), t), atStep(e.getValue(), from + t));
         }
         return in;
     }
@@ -319,10 +377,10 @@ public final class Trainer {
                 Tensor v = params.get(p.getValue());
                 if (v != null) ev.setParam(p.getKey(), v);
             }
-            Map<String, Tensor> out = ev.step(inputs(data.batch(idx)));
+            Map<String, Tensor> out = ev.step(inputs(data.batch(idx), 0, spec.steps()));
             double loss = out.get(spec.loss()).get(0);
             sums.merge(spec.loss(), loss * idx.length, Double::sum);
-            metrics(out).forEach((k, v) -> sums.merge(k, v * idx.length, Double::sum));
+            metrics(out, spec.steps()).forEach((k, v) -> sums.merge(k, v * idx.length, Double::sum));
         }
         Map<String, Double> mean = new LinkedHashMap<>();
         sums.forEach((k, v) -> mean.put(k, v / data.samples()));

@@ -201,6 +201,66 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("seed 0"), e.getMessage());
     }
 
+    private static final String RECURRENT = """
+            axis hid = 3
+            circuit Objective(x: f32, y: f32) -> (loss: f32) {
+              param w: f32[hid] ~ normal(0, 1)
+              param r: f32[hid] ~ normal(0, 0.5)
+              state h: f32[hid] = 0
+              let h_new = tanh(w * x + r * h)
+              next h = h_new
+              return (sum[hid](h_new) - y)^2
+            }
+            train Full = Objective { optimizer = sgd, lr = %s, batch = 4, epochs = 1, steps = 6 }
+            train Chunked = Objective { optimizer = sgd, lr = %s, batch = 4, epochs = 1, steps = 6, bptt = %d }
+            """;
+
+    private static Trainer recurrent(String name, String lr, int bptt) {
+        Compilation c = new Compilation(new Diagnostics());
+        Program p = c.load(Path.of("bptt_test.ncd"), RECURRENT.formatted(lr, lr, bptt)).orElseThrow(() -> new AssertionError(c.diagnostics().all()));
+        return Trainer.create(c, p, Trainer.spec(c, p, name).orElseThrow(), c.backend("jvm").orElseThrow(), BackendOptions.defaults(), Trainer.Overrides.none())
+                .orElseThrow(() -> new AssertionError(c.diagnostics().all()));
+    }
+
+    private TrainData sequences(Trainer t) throws Exception {
+        Random r = new Random(11);
+        float[] x = new float[8 * 6], y = new float[8 * 6];
+        for (int k = 0; k < x.length; k++) { x[k] = (float) r.nextGaussian(); y[k] = (float) r.nextGaussian(); }
+        Axis n = new Axis("n", 8), step = new Axis("t", 6);
+        Map<String, Tensor> arrays = new LinkedHashMap<>();
+        arrays.put("x", Tensor.of(new TensorType(DType.F32, List.of(n, step), Unit.NONE), x));
+        arrays.put("y", Tensor.of(new TensorType(DType.F32, List.of(n, step), Unit.NONE), y));
+        Path f = dir.resolve("seq.npz");
+        Npz.write(f, arrays);
+        return TrainData.load(f, t.dataTypes(), TrainSpec.SAMPLE_AXIS);
+    }
+
+    @Test void truncatedBackpropagationThroughTimeCarriesTheStateAcrossChunks() throws Exception {
+        // chunks as long as the run are full BPTT, bit for bit
+        Trainer full = recurrent("Full", "0.1", 6), whole = recurrent("Chunked", "0.1", 6);
+        full.fit(sequences(full), null, null, null);
+        whole.fit(sequences(whole), null, null, null);
+        assertEquals(2, full.stepsDone());
+        Map<String, Tensor> a = full.params(false), b = whole.params(false);
+        for (String k : a.keySet()) assertArrayEquals((float[]) a.get(k).data(), (float[]) b.get(k).data(), k);
+
+        // chunks of 2: three steps per batch, whose losses add up to the batch's loss over the run (with a learning
+        // rate too small to move a weight, the state carried into a chunk is the one the run reaches there)
+        Trainer still = recurrent("Full", "1e-30", 6), chunked = recurrent("Chunked", "1e-30", 2);
+        List<Double> runLoss = new java.util.ArrayList<>(), chunkLoss = new java.util.ArrayList<>();
+        still.fit(sequences(still), null, new Trainer.Listener() {
+            @Override public void step(Trainer.Step s) { runLoss.add(s.loss()); }
+        }, null);
+        chunked.fit(sequences(chunked), null, new Trainer.Listener() {
+            @Override public void step(Trainer.Step s) { chunkLoss.add(s.loss()); }
+        }, null);
+        assertEquals(6, chunked.stepsDone(), "3 chunks for each of 2 batches");
+        for (int batch = 0; batch < 2; batch++) {
+            double sum = chunkLoss.get(3 * batch) + chunkLoss.get(3 * batch + 1) + chunkLoss.get(3 * batch + 2);
+            assertEquals(runLoss.get(batch), sum, 1e-5 * Math.abs(runLoss.get(batch)), "batch " + batch + ": chunks " + chunkLoss);
+        }
+    }
+
     @Test void aLossThatIsNoLongerFiniteStopsNamingTheStepAndTheParameter() throws Exception {
         Trainer t = trainer("optimizer = sgd, lr = 1e30, batch = 8, epochs = 5", "jvm", Trainer.Overrides.none());
         Trainer.Diverged e = assertThrows(Trainer.Diverged.class, () -> t.fit(data(), null, null, null));
