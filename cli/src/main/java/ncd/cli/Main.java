@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
         description = {
             "The ncd compiler: checks .ncd programs (named axes, units, dtypes, dynamics) and prints their typed IR,"
                 + " runs circuits compiled to JVM bytecode (or on the reference interpreter), builds jars that run"
-                + " without ncdc, tests laws on random inputs, times circuits, and draws circuit diagrams and HTML docs."},
+                + " without ncdc, tests laws on random inputs, times circuits, trains their parameters on data, and draws circuit"
+                + " diagrams and HTML docs."},
         subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, BuildCommand.class, TestCommand.class, BenchCommand.class, TrainCommand.class, DiagramCommand.class, DocCommand.class,
                 CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
@@ -41,6 +42,7 @@ import java.util.concurrent.Callable;
             "  ncdc test examples/               check every law on random inputs",
             "  ncdc build examples/life.ncd --circuit Glider -o glider.jar",
             "  ncdc bench examples/mlp.ncd --circuit BatchClassifier --axis batch=256",
+            "  ncdc train examples/fashion_mlp.ncd --data train.npz --val test.npz",
             "  ncdc diagram examples/transformer.ncd --circuit Block -o block.svg",
             "  ncdc help run                     help for one command",
             "",

@@ -46,9 +46,10 @@ import java.util.concurrent.Callable;
                 + "A loss or gradient that is not finite stops training (E0903) and leaves the last checkpoint as it was."},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  ncdc train examples/fashion_mlp.ncd --data fashion_train.npz --val fashion_test.npz --checkpoint runs/fashion",
-            "  ncdc train examples/parity.ncd --train Parity4 --data parity4.npz --epochs 20",
-            "  ncdc train examples/fashion_mlp.ncd --data fashion_train.npz --resume runs/fashion/checkpoint.safetensors --epochs 10"})
+            "  ncdc train examples/fashion_mlp.ncd --data train.npz --val test.npz",
+            "  ncdc train examples/parity.ncd --train Parity4 --data parity4.npz",
+            "  ncdc train fit.ncd --data d.npz --checkpoint runs/fit --epochs 5",
+            "  ncdc train fit.ncd --data d.npz --resume runs/fit/checkpoint.safetensors"})
 final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
