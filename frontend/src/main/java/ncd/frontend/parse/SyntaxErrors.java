@@ -25,6 +25,8 @@ final class SyntaxErrors extends BaseErrorListener {
     private final SourceFile file;
     private final Diagnostics diags;
     private int reported;
+    /** The line of an import whose module path hit a keyword: the rest of it is that one mistake, not reported again. */
+    private int keywordPathLine = -1;
 
     SyntaxErrors(SourceFile file, Diagnostics diags) {
         this.file = file;
@@ -63,8 +65,16 @@ final class SyntaxErrors extends BaseErrorListener {
         boolean keyword = t.getType() != Token.EOF && t.getText().matches("[a-z]+") && voc.getLiteralName(t.getType()) != null;
         boolean dtype = t.getType() == NcdLexer.DTYPE;
         String decl = pathStartOf(recognizer, e, t);
+        if (t.getLine() == keywordPathLine || t.getType() == Token.EOF && keywordPathLine >= 0 && lineBefore(recognizer, t) == keywordPathLine) return;
+        if (keywordPathLine >= 0 && lineBefore(recognizer, t) == keywordPathLine && t.getCharPositionInLine() == 0) {
+            // the declaration the keyword began (`import train.x` read on as `train x ...`) ends where the next line
+            // begins one: the parser resynchronises there, and its complaint is the same mistake again
+            keywordPathLine = -1;
+            return;
+        }
         if (decl != null && (keyword || dtype) && ".".equals(next(recognizer, t))) {
             // `import circuit.x`: the grammar leaves declaration keywords out of a path's first segment
+            keywordPathLine = t.getLine();
             String[] why = reservedInModulePath(t);
             message = why[0];
             hint = why[1];
@@ -106,6 +116,12 @@ final class SyntaxErrors extends BaseErrorListener {
         if ("'import'".equals(before)) return "import";
         if ("'module'".equals(before)) return "module";
         return null;
+    }
+
+    /** The line of the token before {@code t}, or -1. */
+    private static int lineBefore(Recognizer<?, ?> recognizer, Token t) {
+        if (!(recognizer instanceof org.antlr.v4.runtime.Parser p) || t.getTokenIndex() < 1) return -1;
+        return p.getTokenStream().get(t.getTokenIndex() - 1).getLine();
     }
 
     /** The text of the token after {@code t}, or null at the end. */
