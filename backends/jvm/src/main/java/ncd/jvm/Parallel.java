@@ -1,6 +1,7 @@
 package ncd.jvm;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -15,6 +16,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The hand-off allocates nothing: the task is a set of fields published by a volatile sequence number; the
  * worker parks between tasks (after spinning briefly, so that back-to-back products in one step do not pay a
  * wake-up each). If another thread is already using the worker, the product runs on the calling thread alone.
+ *
+ * <p>A chunk is claimed from one atomic ticket that holds both the chunk count and the next chunk, and a thread
+ * reads the task's fields only after its claim succeeded. A successful claim means the product is still the
+ * current one, and its fields cannot change before the chunk is counted finished, since the caller writes the next
+ * product's fields only after every chunk of this one is. (A separate counter compared with the chunks field was
+ * racy: a worker leaving the previous product's loop could compare its stale count with the next product's larger
+ * chunk count while the caller was writing that product's fields, and compute a chunk from a mix of the two
+ * products, or from the nulled operands of the finished one. ncdc train on examples/lifegpt.ncd failed with
+ * "matrix product on the worker thread failed" after a few thousand steps, and runs from one seed differed.)
  */
 final class Parallel {
     private Parallel() {}
@@ -42,11 +52,10 @@ final class Parallel {
             w.byCols = byCols;
             w.tiles = tiles;
             w.tile = byCols ? tileN : tileM;
-            w.chunks = chunks;
-            // finished before next: a worker still in the previous product's loop may take a chunk of this one as soon
-            // as next is 0, and its count must not be wiped out by a later reset (the caller then waited forever)
+            // finished before the ticket: a worker may take a chunk of this product as soon as the ticket is set,
+            // and its count must not be wiped out by a later reset (the caller then waited forever)
             w.finished.set(0);
-            w.next.set(0);
+            w.ticket.set((long) chunks << 32);
             long seq = w.seq + 1;
             w.seq = seq;
             LockSupport.unpark(w.thread);
@@ -68,10 +77,12 @@ final class Parallel {
 
     private static final class Worker implements Runnable {
         final Thread thread;
-        final AtomicInteger next = new AtomicInteger(), finished = new AtomicInteger();
+        /** The current product's chunk count (high 32 bits) and its next unclaimed chunk (low 32 bits). */
+        final AtomicLong ticket = new AtomicLong();
+        final AtomicInteger finished = new AtomicInteger();
         volatile long seq;
         volatile Throwable error;
-        int m, n, k, aOff, bOff, cOff, tiles, tile, chunks;
+        int m, n, k, aOff, bOff, cOff, tiles, tile;
         float[] a, b, c;
         boolean transA, transB, byCols;
 
@@ -83,14 +94,18 @@ final class Parallel {
 
         /** Takes chunks until none is left (run by both threads). */
         void work() {
-            int i;
-            while ((i = next.getAndIncrement()) < chunks) {
+            while (true) {
+                long t = ticket.get();
+                int i = (int) t, chunks = (int) (t >>> 32);
+                if (i >= chunks) return;
+                if (!ticket.compareAndSet(t, t + 1)) continue;
+                // claimed: the fields are this product's until the chunk is counted in finished
                 int lo = (int) ((long) tiles * i / chunks) * tile, hi = Math.min((int) ((long) tiles * (i + 1) / chunks) * tile, byCols ? n : m);
                 try {
                     if (byCols) Gemm.range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, 0, m, lo, hi);
                     else Gemm.range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, lo, hi, 0, n);
-                } catch (Throwable t) {
-                    error = t;
+                } catch (Throwable e) {
+                    error = e;
                 } finally {
                     finished.incrementAndGet();
                 }
