@@ -55,6 +55,9 @@ final class DiagramCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
 
+    /** The most elements a rendered drawing gets without --depth. */
+    static final int DRAWN_LIMIT = 400;
+
     @Parameters(index = "0", paramLabel = "FILE", description = "The .ncd file whose circuit to draw.")
     Path file;
 
@@ -159,6 +162,15 @@ final class DiagramCommand implements Callable<Integer> {
         if (common.diagnostics == Report.Format.json || !ds.isEmpty()) Report.diagnostics(err, common.diagnostics, ds);
         DotWriter.Options opt = DotWriter.Options.defaults();
         if (depth != null) opt = opt.withDepth(depth);
+        if (depth == null && !format.equals("stdout")) {
+            // a graph too large to lay out in reasonable time (or to read) is drawn with its deeper calls as boxes
+            int fits = DotWriter.depthFitting(g.get(), DRAWN_LIMIT);
+            if (fits != Integer.MAX_VALUE) {
+                opt = opt.withDepth(fits);
+                err.println("note: " + g.get().name() + " has " + g.get().nodes().size() + " nodes; drawn with calls deeper than " + fits
+                        + " level" + (fits == 1 ? "" : "s") + " as boxes (" + DotWriter.drawnElements(g.get(), fits) + " elements): --depth N chooses");
+            }
+        }
         String dot = DotWriter.write(g.get(), opt);
         if (format.equals("stdout")) {
             out.print(dot);

@@ -121,6 +121,31 @@ public final class DotWriter {
         return w.emit();
     }
 
+    /** How many nodes and boxes a drawing of {@code g} at {@code depth} has (each collapsed sub-circuit one box). */
+    public static int drawnElements(Graph g, int depth) {
+        Set<String> boxes = new java.util.HashSet<>();
+        int nodes = 0;
+        for (Node n : g.nodes()) {
+            String[] parts = n.scope().isEmpty() ? new String[0] : n.scope().split("\\.");
+            if (parts.length <= depth) nodes++;
+            else boxes.add(String.join(".", java.util.Arrays.copyOf(parts, depth + 1)));
+        }
+        return nodes + boxes.size();
+    }
+
+    /**
+     * The deepest depth at which a drawing of {@code g} has at most {@code limit} elements ({@link Integer#MAX_VALUE}
+     * when the whole graph has; 0 when even the top level has more). A layout engine takes minutes over a few
+     * thousand clustered nodes, and such a drawing is unreadable anyway.
+     */
+    public static int depthFitting(Graph g, int limit) {
+        if (g.nodes().size() <= limit) return Integer.MAX_VALUE;
+        int deepest = 0;
+        for (Node n : g.nodes()) deepest = Math.max(deepest, n.scope().isEmpty() ? 0 : n.scope().split("\\.").length);
+        for (int d = deepest; d > 0; d--) if (drawnElements(g, d) <= limit) return d;
+        return 0;
+    }
+
     /** The DOT name (and id) of IR node {@code i}. */
     public static String nodeId(int i) { return "n" + i; }
 
