@@ -106,6 +106,19 @@ class VecFTest {
         }
     }
 
+    /** Sums and means over leading axes (a bias's gradient) take Rt.colSums: bit for bit the interpreter's, specials too. */
+    @Test void columnReductionsAreBitExact() {
+        Axis a = new Axis("a", 3), b = new Axis("b", 7), c = new Axis("c", 37);
+        G g = new G("columns");
+        Node x = g.input("x", t(DType.F32, a, b, c));
+        for (Attr.ReduceFn fn : new Attr.ReduceFn[] {Attr.ReduceFn.SUM, Attr.ReduceFn.MEAN}) {
+            g.out(g.add(Op.REDUCE, new Attr.Reduce(fn, List.of("a", "b")), x));   // [c]: 37 columns, 16 at a time and a tail
+            g.out(g.add(Op.REDUCE, new Attr.Reduce(fn, List.of("a")), x));        // [b, c]
+        }
+        JvmExecutable jvm = Graphs.same(g.build(), 2, JvmOptions.defaults());
+        assertTrue(jvm.asmText().contains("colSums"), "the column path");
+    }
+
     /** Values in [-20, 20) (log: (0, 20]), with a few specials: NaN, infinities, zeros of both signs. */
     private static Tensor moderate(TensorType type, boolean positive) { return moderate(type, positive, Integer.MAX_VALUE); }
 
