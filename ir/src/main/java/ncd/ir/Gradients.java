@@ -120,8 +120,9 @@ public final class Gradients {
             case POW_CONST -> new Vjp((y, g, need, e) -> {
                 double p = ((Attr.Unary) y.attr()).exponent();
                 Node x = y.input(0);
-                // d x^p = p x^(p-1); at p = 0 it is 0 (and 0 * x^-1 would be NaN at x = 0)
-                return new Node[] {p == 0 ? null : e.mul(g, e.mul(e.number(p, x), e.pow(x, p - 1)))};
+                // d x^p = p x^(p-1); at p = 0 it is 0 (and 0 * x^-1 would be NaN at x = 0). At p = 2 (every square:
+                // variances, mse) x^1 is x itself, bit for bit (Math.pow(x, 1) == x): no pow node for a backend to run
+                return new Node[] {p == 0 ? null : e.mul(g, e.mul(e.number(p, x), p == 2 ? x : e.pow(x, p - 1)))};
             });
         };
     }

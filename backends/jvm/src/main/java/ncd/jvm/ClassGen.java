@@ -313,6 +313,29 @@ final class ClassGen {
         return true;
     }
 
+    /**
+     * An f32 sum or mean over the leading axes of its input, the result keeping the trailing ones in order (a bias's
+     * gradient, {@code reduce.sum [sample, seq]} of {@code [sample, seq, d_ff]}): {@link Rt#colSums}, which adds the
+     * same numbers in the same order as the generic loop but walks the rows, not one strided column at a time.
+     */
+    private static boolean columnReduce(MethodGen g, Attr.Reduce r, TensorType it, TensorType t, List<Integer> red, int out, int in, long count) {
+        if (r.fn() != Attr.ReduceFn.SUM && r.fn() != Attr.ReduceFn.MEAN) return false;
+        if (it.dtype() != DType.F32 || t.dtype() != DType.F32 || red.isEmpty() || t.rank() == 0) return false;
+        for (int i = 0; i < red.size(); i++) if (red.get(i) != i) return false;
+        if (!t.axes().equals(it.axes().subList(red.size(), it.rank()))) return false;
+        long cols = 1;
+        for (var a : t.axes()) cols *= a.size();
+        if (cols < 16 || count < 2) return false;
+        MethodVisitor mv = g.mv;
+        mv.visitVarInsn(ALOAD, in);
+        g.iconst((int) count);
+        g.iconst((int) cols);
+        mv.visitVarInsn(ALOAD, out);
+        g.dconst(r.fn() == Attr.ReduceFn.MEAN ? count : 1);
+        g.rt("colSums", "([FII[FD)V");
+        return true;
+    }
+
     private void reduce(MethodGen g, Node n) {
         Attr.Reduce r = (Attr.Reduce) n.attr();
         TensorType it = n.input(0).type(), t = n.type();
@@ -332,6 +355,7 @@ final class ClassGen {
         }
         MethodGen.Nest inner = MethodGen.Nest.of(rs, new int[][] {rst});
         if (rowReduce(g, n, r, it, t, outer, inner, out, in, count)) return;
+        if (columnReduce(g, r, it, t, red, out, in, count)) return;
         MethodVisitor mv = g.mv;
         int zero = g.intLocal(0);
         long total = count;

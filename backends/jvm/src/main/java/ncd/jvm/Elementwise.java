@@ -266,7 +266,7 @@ final class Elementwise {
     static String floatLanes(Attr.Unary u, boolean exactMath) {
         return switch (u.fn()) {
             case NEG, ABS, RELU, SQRT -> u.fn().word();
-            case POW_CONST -> u.exponent() == 2.0 ? "square" : null;
+            case POW_CONST -> u.exponent() == 2.0 ? "square" : u.exponent() == 3.0 && !exactMath ? "cube" : null;
             case EXP, LOG, TANH, SIN, COS, SIGMOID -> exactMath ? null : u.fn().word();
             case SIGN, FLOOR, CEIL, ROUND, NOT, STOP_GRADIENT, SPIKE -> null;
         };

@@ -38,6 +38,18 @@ public final class VecF {
     /** {@code v > 0 || v is NaN ? v : +0}, as {@link Rt#relu(float)}: Math.max semantics give exactly that. */
     public static FloatVector relu(FloatVector a) { return a.max(FloatVector.zero(S)); }
     public static FloatVector square(FloatVector a) { return a.mul(a); }
+    /**
+     * {@code a^3} within an ulp of the interpreter's {@code (float) Math.pow(a, 3)} (GELU's cube): {@code a*a*a} rounds
+     * twice (up to ~2.5 ulp off), so the rounding error of the square, {@code e = fma(a, a, -p)} (exact), is carried into
+     * the last product, {@code fma(p, a, e * a)}. Where {@code p * a} is infinite or NaN (overflow, inf or NaN input) the
+     * error term would be NaN, and the plain product is already what pow gives.
+     */
+    public static FloatVector cube(FloatVector a) {
+        FloatVector p = a.mul(a);
+        FloatVector c = p.mul(a);
+        FloatVector r = p.fma(a, a.fma(a, p.neg()).mul(a));
+        return c.blend(r, c.abs().compare(VectorOperators.LT, Float.POSITIVE_INFINITY));
+    }
     public static FloatVector sqrt(FloatVector a) { return a.lanewise(VectorOperators.SQRT); }
     public static FloatVector exp(FloatVector a) { return a.lanewise(VectorOperators.EXP); }
     public static FloatVector log(FloatVector a) { return a.lanewise(VectorOperators.LOG); }

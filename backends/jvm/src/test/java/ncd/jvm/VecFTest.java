@@ -63,6 +63,24 @@ class VecFTest {
         }
     }
 
+    /** x^3 (GELU's cube) on lanes carries the square's rounding error: within an ulp, overflow and specials as pow's. */
+    @Test void cubeIsWithinAnUlpOfPow() {
+        G g = new G("cube");
+        Node x = g.input("x", t(DType.F32, M, N));
+        g.out(g.add(Op.UNARY, new Attr.Unary(Attr.UnaryFn.POW_CONST, 3.0), x));
+        Graph graph = g.build();
+        Tensor xs = moderate(t(DType.F32, M, N), false);
+        // overflow to +-inf, the largest finite cubes, results in the subnormal range and below it
+        double[] edge = {1e13, -1e13, 6.98e12, -6.98e12, 1e-13, -3e-15, 1.17e-38, 3.4e38};
+        for (int i = 0; i < edge.length; i++) xs.set(20 + i, edge[i]);
+        Map<String, Tensor> in = Map.of("x", xs);
+        Tensor want = new Interpreter(graph, 3).step(in).get("o0");
+        JvmExecutable jvm = Graphs.compile(graph, 3, JvmOptions.defaults());
+        Graphs.verify(jvm);
+        Graphs.assertWithinUlps("x^3 of " + xs, want, jvm.step(in).get("o0"), 1);
+        if (lanes()) assertTrue(jvm.asmText().contains("ncd/jvm/VecF.cube"), "x^3 runs on float lanes");
+    }
+
     @Test void rowReductionsAgree() {
         for (Attr.ReduceFn fn : new Attr.ReduceFn[] {Attr.ReduceFn.SUM, Attr.ReduceFn.MEAN, Attr.ReduceFn.MAX, Attr.ReduceFn.MIN}) {
             G g = new G("reduce_" + fn.name());
@@ -86,6 +104,19 @@ class VecFTest {
             }
             if (lanes()) assertTrue(jvm.asmText().contains("ncd/jvm/VecF." + (fn == Attr.ReduceFn.MEAN ? "sum" : fn.name().toLowerCase())), fn.name());
         }
+    }
+
+    /** Sums and means over leading axes (a bias's gradient) take Rt.colSums: bit for bit the interpreter's, specials too. */
+    @Test void columnReductionsAreBitExact() {
+        Axis a = new Axis("a", 3), b = new Axis("b", 7), c = new Axis("c", 37);
+        G g = new G("columns");
+        Node x = g.input("x", t(DType.F32, a, b, c));
+        for (Attr.ReduceFn fn : new Attr.ReduceFn[] {Attr.ReduceFn.SUM, Attr.ReduceFn.MEAN}) {
+            g.out(g.add(Op.REDUCE, new Attr.Reduce(fn, List.of("a", "b")), x));   // [c]: 37 columns, 16 at a time and a tail
+            g.out(g.add(Op.REDUCE, new Attr.Reduce(fn, List.of("a")), x));        // [b, c]
+        }
+        JvmExecutable jvm = Graphs.same(g.build(), 2, JvmOptions.defaults());
+        assertTrue(jvm.asmText().contains("colSums"), "the column path");
     }
 
     /** Values in [-20, 20) (log: (0, 20]), with a few specials: NaN, infinities, zeros of both signs. */

@@ -60,6 +60,15 @@ class AutodiffTest {
         PassManager.standard().run(g, PassContext.verifying());
     }
 
+    /** d x^2 = 2 x: the gradient reads x itself, with no pow node left for a backend to run (x^1). */
+    @Test void theGradientOfASquareHasNoPower() {
+        Node p = param("p", f32(Unit.NONE, N), "");
+        b.output("loss", sum(op(Op.UNARY, new Attr.Unary(Attr.UnaryFn.POW_CONST, 2.0), "", p), ""));
+        Graph g = Autodiff.gradient(b.build(), "loss");
+        long powers = g.nodes().stream().filter(n -> n.op() == Op.UNARY && ((Attr.Unary) n.attr()).fn() == Attr.UnaryFn.POW_CONST).count();
+        assertEquals(1, powers, "only the forward x^2");
+    }
+
     @Test void aParameterTheLossDoesNotReadHasAZeroGradient() {
         Node p = param("p", f32(Unit.NONE, N), "");
         Node unused = param("q", f32(Unit.NONE, M), "");
