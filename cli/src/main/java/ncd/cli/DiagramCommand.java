@@ -55,8 +55,6 @@ final class DiagramCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
 
-    /** The most elements a rendered drawing gets without --depth. */
-    static final int DRAWN_LIMIT = 400;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The .ncd file whose circuit to draw.")
     Path file;
@@ -164,7 +162,7 @@ final class DiagramCommand implements Callable<Integer> {
         if (depth != null) opt = opt.withDepth(depth);
         if (depth == null && !format.equals("stdout")) {
             // a graph too large to lay out in reasonable time (or to read) is drawn with its deeper calls as boxes
-            int fits = DotWriter.depthFitting(g.get(), DRAWN_LIMIT);
+            int fits = DotWriter.depthFitting(g.get(), DotWriter.DRAWN_LIMIT);
             if (fits != Integer.MAX_VALUE) {
                 opt = opt.withDepth(fits);
                 err.println("note: " + g.get().name() + " has " + g.get().nodes().size() + " nodes; drawn with calls deeper than " + fits

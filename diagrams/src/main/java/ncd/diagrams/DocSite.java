@@ -184,12 +184,20 @@ public final class DocSite {
         int maxDepth = 0;
         for (Node n : g.nodes()) if (!n.scope().isEmpty()) maxDepth = Math.max(maxDepth, n.scope().split("\\.").length);
         b.append("<h2 id=\"diagram\">Diagram</h2>\n");
-        if (g.nodes().size() > OVERVIEW_NODES && maxDepth > 1) {
+        int fits = DotWriter.depthFitting(g, DotWriter.DRAWN_LIMIT);
+        if (g.nodes().size() > OVERVIEW_NODES && maxDepth > 1 && fits > 1) {
             b.append("<p class=\"muted\">Overview: calls below the first level collapsed into boxes.</p>\n");
             svg(b, DotWriter.write(g, DotWriter.Options.defaults().withDepth(1)), true);
             b.append("<p class=\"muted\">Every operation (scroll sideways on a narrow screen):</p>\n");
         }
-        svg(b, DotWriter.write(g), false);
+        if (fits == Integer.MAX_VALUE) {
+            svg(b, DotWriter.write(g), false);
+        } else {
+            // thousands of clustered nodes take a layout engine minutes and no reader can follow them
+            b.append("<p class=\"muted\">" + g.nodes().size() + " operations, more than one drawing shows: calls deeper than "
+                    + fits + " level" + (fits == 1 ? "" : "s") + " are boxes (<code>ncdc diagram --depth N</code> draws deeper).</p>\n");
+            svg(b, DotWriter.write(g, DotWriter.Options.defaults().withDepth(fits)), false);
+        }
         b.append("<p class=\"muted legend\">Reading the diagram: data flows left to right; each wire is labelled with its "
                 + "axes (<code>name:size</code>) and drawn with one line per axis; ⊗ contracts (Σ: the axes it sums, "
                 + "batch: shared axes it keeps); bold boxes hold or use learned parameters; ⇉ marks an operand "

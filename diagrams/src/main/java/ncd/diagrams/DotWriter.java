@@ -121,6 +121,12 @@ public final class DotWriter {
         return w.emit();
     }
 
+    /**
+     * The most nodes and boxes a drawing gets unless the user asks for more ({@code ncdc diagram --depth}, the doc
+     * site): LifeGPT's 10-generation rollout, 754 nodes, took dot over 120 s and the embedded engine longer.
+     */
+    public static final int DRAWN_LIMIT = 300;
+
     /** How many nodes and boxes a drawing of {@code g} at {@code depth} has (each collapsed sub-circuit one box). */
     public static int drawnElements(Graph g, int depth) {
         Set<String> boxes = new java.util.HashSet<>();
