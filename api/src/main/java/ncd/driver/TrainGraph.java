@@ -122,21 +122,21 @@ public final class TrainGraph {
                 case SGD -> {
                     Node step = gp;
                     if (opt.momentum() > 0) {
-                        Node mom = moment(b, e, "m", name, gp, initOf.get(p));
+                        Node mom = moment(b, "m", name, gp, initOf.get(p));
                         Node mNext = e.add(e.mul(e.number(opt.momentum(), gp), mom), gp);
-                        b.state(new State(moment("m", name), mNext.type(), momentInit(b, e, "m", name, gp, initOf.get(p)), mNext));
+                        b.state(new State(moment("m", name), mNext.type(), momentInit(b, "m", name, gp, initOf.get(p)), mNext));
                         step = mNext;
                     }
                     next = e.sub(w, inUnitOf(e, e.mul(lrP, step), w));
                 }
                 case ADAM, ADAMW -> {
-                    Node mom = moment(b, e, "m", name, gp, initOf.get(p));
+                    Node mom = moment(b, "m", name, gp, initOf.get(p));
                     Node g2 = e.mul(gp, gp);
-                    Node vel = moment(b, e, "v", name, g2, initOf.get(p));
+                    Node vel = moment(b, "v", name, g2, initOf.get(p));
                     Node mNext = e.add(e.mul(e.number(opt.beta1(), gp), mom), e.mul(e.number(1 - opt.beta1(), gp), gp));
                     Node vNext = e.add(e.mul(e.number(opt.beta2(), g2), vel), e.mul(e.number(1 - opt.beta2(), g2), g2));
-                    b.state(new State(moment("m", name), mNext.type(), momentInit(b, e, "m", name, gp, initOf.get(p)), mNext));
-                    b.state(new State(moment("v", name), vNext.type(), momentInit(b, e, "v", name, g2, initOf.get(p)), vNext));
+                    b.state(new State(moment("m", name), mNext.type(), momentInit(b, "m", name, gp, initOf.get(p)), mNext));
+                    b.state(new State(moment("v", name), vNext.type(), momentInit(b, "v", name, g2, initOf.get(p)), vNext));
                     Node mHat = e.mul(mNext, like(e, c1, gp));
                     Node vHat = e.mul(vNext, like(e, c2, gp));
                     Node root = e.unary(Attr.UnaryFn.SQRT, vHat);
@@ -154,12 +154,12 @@ public final class TrainGraph {
     }
 
     /** The state read of a moment of {@code like}'s type; its state is declared by the caller. */
-    private static Node moment(Graph.Builder b, NodeEmitter e, String which, String name, Node like, Node paramInit) {
+    private static Node moment(Graph.Builder b, String which, String name, Node like, Node paramInit) {
         return b.addChecked(Op.STATE_READ, new Attr.Named(moment(which, name)), List.of(), like.type(), paramInit.span(), "train");
     }
 
     /** A moment's initial value: a zero parameter of its own, so that a checkpoint can set it. */
-    private static Node momentInit(Graph.Builder b, NodeEmitter e, String which, String name, Node like, Node paramInit) {
+    private static Node momentInit(Graph.Builder b, String which, String name, Node like, Node paramInit) {
         return b.addChecked(Op.PARAM, new Attr.Param(moment(which, name), new Attr.Init(Attr.InitKind.ZEROS, List.of()), null),
                 List.of(), like.type(), paramInit.span(), "train");
     }

@@ -263,8 +263,8 @@ public final class Trainer {
                 in.put(TrainGraph.LR, Tensor.scalar(rate));
                 if (spec.optimizer().kind() != TrainSpec.Kind.SGD) {
                     long t = stepsDone + 1;
-                    in.put(TrainGraph.C1, f32(1 / (1 - Math.pow(spec.optimizer().beta1(), t))));
-                    in.put(TrainGraph.C2, f32(1 / (1 - Math.pow(spec.optimizer().beta2(), t))));
+                    in.put(TrainGraph.C1, Tensor.scalar(1 / (1 - Math.pow(spec.optimizer().beta1(), t))));
+                    in.put(TrainGraph.C2, Tensor.scalar(1 / (1 - Math.pow(spec.optimizer().beta2(), t))));
                 }
                 Map<String, Tensor> out = step.step(in);
                 double loss = out.get(spec.loss()).get(0);
@@ -300,8 +300,6 @@ public final class Trainer {
     public interface EpochEnd {
         void done(Epoch e);
     }
-
-    private static Tensor f32(double v) { return Tensor.scalar(v); }
 
     private Diverged diverged(double loss, double norm) {
         // the parameters first, in graph order, then the optimiser's moments
@@ -371,11 +369,15 @@ public final class Trainer {
     public Map<String, Double> evaluate(TrainData data) {
         Map<String, Double> sums = new LinkedHashMap<>();
         Map<String, Tensor> params = params(false);
+        java.util.Set<Executable> current = new java.util.HashSet<>();
         for (int[] idx : Batches.sequential(data.samples(), batch)) {
             Executable ev = evaluator(idx.length);
-            for (Map.Entry<String, String> p : names.entrySet()) {
-                Tensor v = params.get(p.getValue());
-                if (v != null) ev.setParam(p.getKey(), v);
+            // the parameters once per evaluate and evaluator, not once per batch
+            if (current.add(ev)) {
+                for (Map.Entry<String, String> p : names.entrySet()) {
+                    Tensor v = params.get(p.getValue());
+                    if (v != null) ev.setParam(p.getKey(), v);
+                }
             }
             Map<String, Tensor> out = ev.step(inputs(data.batch(idx), 0, spec.steps()));
             double loss = out.get(spec.loss()).get(0);

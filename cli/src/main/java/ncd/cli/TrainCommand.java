@@ -158,11 +158,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         try {
             if (params != null) {
-                Checkpoint start = readCheckpoint(params);
+                Checkpoint start = Checkpoint.read(params);
                 if (nameMap != null) start = new Checkpoint(Checkpoint.renamed(start.tensors(), Checkpoint.parseNameMap(nameMap)), Map.of());
                 trainer.restore(start);
             }
-            if (resume != null) trainer.restore(readCheckpoint(resume));
+            if (resume != null) trainer.restore(Checkpoint.read(resume));
         } catch (NpyException | IllegalArgumentException | RunException e) {
             diags.error(SourceSpan.NONE, DiagCode.E0902, e.getMessage(), null);
             return fail(err, diags, Main.USER_ERROR);
@@ -304,10 +304,6 @@ final class TrainCommand implements Callable<Integer> {
             out.add(k + ": " + t.dtype().word() + "[" + String.join(", ", axes) + "]");
         });
         return String.join(", ", out);
-    }
-
-    private static Checkpoint readCheckpoint(Path p) throws NpyException {
-        return Checkpoint.read(p);
     }
 
     static String fmt(double v) {
