@@ -2,6 +2,7 @@ package ncd.driver;
 
 import ncd.diag.DiagCode;
 import ncd.diag.SourceSpan;
+import ncd.frontend.CompilerBug;
 import ncd.frontend.Program;
 import ncd.frontend.TrainSpec;
 import ncd.ir.Axis;
@@ -160,11 +161,8 @@ public final class Trainer {
             List<String> kept = new ArrayList<>();
             List<String> carried = new ArrayList<>();
             if (!g.states().isEmpty()) {
-                if (spec.steps() == 0) {
-                    c.diagnostics().error(spec.span(), DiagCode.E0901, spec.objective() + " has state (" + g.states().get(0).name()
-                            + "): its loss is over a run of steps", "say how many per sample: steps = T");
-                    return Optional.empty();
-                }
+                // the frontend refuses a stateful objective without steps (CheckedProgram.checkSteps)
+                if (spec.steps() == 0) throw new CompilerBug("train", new IllegalStateException(spec.objective() + " has state " + g.states().get(0).name() + " but no steps"));
                 int chunk = spec.bptt() > 0 ? spec.bptt() : spec.steps();
                 Graph oneStep = g;
                 g = spec.bptt() > 0 ? Unroll.chunk(g, chunk, spec.loss()) : Unroll.unroll(g, chunk, spec.loss());
@@ -175,9 +173,6 @@ public final class Trainer {
                     carried.add(st.name());
                 }
             } else {
-                if (spec.steps() > 0) {
-                    c.diagnostics().warning(spec.span(), DiagCode.E0901, spec.objective() + " has no state; steps = " + spec.steps() + " changes nothing", null);
-                }
                 kept.add(spec.loss());
                 kept.addAll(spec.metrics());
             }

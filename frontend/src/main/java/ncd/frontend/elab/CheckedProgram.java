@@ -63,8 +63,26 @@ public final class CheckedProgram implements Program {
                 if (d instanceof Decl.Consts cs) for (Decl.ConstDef c : cs.defs()) el.bodies.moduleConstant(c, m, null);
             }
         }
+        for (ModuleScope m : modules) for (ncd.frontend.TrainSpec t : m.trains().values()) checkSteps(el, t, m, diags);
         reportRecursion(el, diags);
         return new CheckedProgram(root.name(), root, modules, units, !diags.hasErrors());
+    }
+
+    /**
+     * A stateful objective's loss is over a run of steps, so its train declaration must say how many; a stateless
+     * one's {@code steps} would change nothing. Checked here, where state is known, so that {@code ncdc check} says
+     * it rather than the first training run.
+     */
+    private static void checkSteps(Elaborator el, ncd.frontend.TrainSpec t, ModuleScope m, Diagnostics diags) {
+        Decl.Circuit obj = m.circuits().get(t.objective());
+        if (obj == null) return;
+        boolean stateful = el.isStateful(new CircuitRef(obj, m));
+        if (stateful && t.steps() == 0) {
+            diags.error(t.span(), DiagCode.E0901, t.objective() + " has state: its loss is over a run of steps, and train " + t.name()
+                    + " does not say how many", "say how many steps each sample runs: steps = T (its data then has a step axis after sample)");
+        } else if (!stateful && t.steps() > 0) {
+            diags.warning(t.span(), DiagCode.E0901, t.objective() + " has no state; steps = " + t.steps() + " changes nothing", "drop steps");
+        }
     }
 
     private static List<Decl.UnitDef> unitsOf(ModuleScope m) {
