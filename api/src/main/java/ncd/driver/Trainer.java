@@ -104,6 +104,8 @@ public final class Trainer {
     private int chunkSteps() { return spec.bptt() > 0 ? spec.bptt() : Math.max(1, spec.steps()); }
 
     /** Training steps per batch: the run's chunks under truncated BPTT, else 1. */
+    public int stepsPerBatch() { return chunksPerBatch(); }
+
     private int chunksPerBatch() { return spec.bptt() > 0 ? spec.steps() / spec.bptt() : 1; }
 
     /** The objective's states carried from chunk to chunk (truncated BPTT), by the name of their chunk input. */

@@ -193,6 +193,36 @@ class TrainerTest {
         for (String k : a.keySet()) assertArrayEquals((float[]) a.get(k).data(), (float[]) b.get(k).data(), k);
     }
 
+    @Test void aCheckpointTakenInsideAnEpochResumesBitForBit() throws Exception {
+        TrainData d = data();
+        String settings = "lr = 0.05, batch = 2, epochs = 2";
+        Trainer whole = trainer(settings, "jvm", Trainer.Overrides.none());
+        whole.fit(d, null, null, null);
+
+        // the process stops after step 3 of 8, in the first epoch of 4 steps, right after writing its checkpoint
+        final class Killed extends RuntimeException { }
+        Path ck = dir.resolve("mid.safetensors");
+        Trainer first = trainer(settings, "jvm", Trainer.Overrides.none());
+        assertThrows(Killed.class, () -> first.fit(d, null, new Trainer.Listener() {
+            @Override public void step(Trainer.Step s) {
+                if (s.step() < 3) return;
+                try {
+                    Checkpoint.write(ck, first.checkpoint());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                throw new Killed();
+            }
+        }, null));
+
+        Trainer rest = trainer(settings, "jvm", Trainer.Overrides.none());
+        rest.restore(Checkpoint.read(ck));
+        assertEquals(3, rest.stepsDone());
+        rest.fit(d, null, null, null);
+        Map<String, Tensor> a = whole.params(true), b = rest.params(true);
+        for (String k : a.keySet()) assertArrayEquals((float[]) a.get(k).data(), (float[]) b.get(k).data(), k);
+    }
+
     @Test void aCheckpointOfAnotherSeedIsRefused() throws Exception {
         Trainer first = trainer("batch = 2, epochs = 1", "jvm", Trainer.Overrides.none());
         first.fit(data(), null, null, null);

@@ -41,7 +41,7 @@ import java.util.concurrent.Callable;
             "Each epoch draws shuffled minibatches from --seed (the last partial batch is left out), takes one optimiser step per "
                 + "batch, and reports the mean loss and metrics, and those of --val. A progress line shows on a terminal. With "
                 + "--checkpoint DIR, after every epoch DIR/checkpoint.safetensors (parameters, optimiser moments, the step) and "
-                + "DIR/params.safetensors (the parameters alone, for `ncdc run --params`) are replaced atomically, and at the end "
+                + "DIR/params.safetensors (the parameters alone, for `ncdc run --params`) are replaced atomically (and every N steps with --checkpoint-every N), and at the end "
                 + "DIR/loss.png and DIR/loss.svg plot the loss. --resume continues a checkpoint bit for bit (same seed and batch). "
                 + "A loss or gradient that is not finite stops training (E0903) and leaves the last checkpoint as it was."},
         footerHeading = "%nExamples:%n",
@@ -91,6 +91,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "Write checkpoints, the parameters and the loss plot here.")
     Path checkpointDir;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "Also write the checkpoint every N training steps, not only after each epoch (with --checkpoint).")
+    Long checkpointEvery;
+
     @Option(names = "--resume", paramLabel = "CKPT", description = "Continue from a checkpoint written by --checkpoint.")
     Path resume;
 
@@ -120,6 +124,8 @@ final class TrainCommand implements Callable<Integer> {
         if (lr != null && !(lr > 0 && Double.isFinite(lr))) diags.error(SourceSpan.NONE, DiagCode.E0803, "--lr must be a positive number, got " + lr, null);
         if (limit != null && limit < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--limit must be at least 1, got " + limit, null);
         if (params != null && resume != null) diags.error(SourceSpan.NONE, DiagCode.E0803, "--params and --resume both set the parameters", "give one");
+        if (checkpointEvery != null && checkpointEvery < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--checkpoint-every must be at least 1, got " + checkpointEvery, null);
+        if (checkpointEvery != null && checkpointDir == null) diags.error(SourceSpan.NONE, DiagCode.E0803, "--checkpoint-every says how often to write a checkpoint, and there is no --checkpoint DIR", "give --checkpoint DIR");
         if (nameMap != null && params == null) diags.error(SourceSpan.NONE, DiagCode.E0803, "--name-map renames the tensors of --params, and there is none", "give --params FILE.safetensors");
         BackendOptions options = target.options(seed == null ? 0 : seed, diags);
         if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
@@ -167,6 +173,12 @@ final class TrainCommand implements Callable<Integer> {
             diags.error(SourceSpan.NONE, DiagCode.E0902, e.getMessage(), null);
             return fail(err, diags, Main.USER_ERROR);
         }
+        if (checkpointEvery != null && checkpointEvery % trainer.stepsPerBatch() != 0) {
+            // a checkpoint inside a batch would lose the state carried between its BPTT chunks
+            diags.error(SourceSpan.NONE, DiagCode.E0803, "--checkpoint-every " + checkpointEvery + " falls inside a batch: each batch is "
+                    + trainer.stepsPerBatch() + " training steps (steps / bptt)", "give a multiple of " + trainer.stepsPerBatch());
+            return fail(err, diags, Main.USAGE);
+        }
         if (checkpointDir != null) {
             try {
                 Files.createDirectories(checkpointDir);
@@ -177,8 +189,10 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         TrainSpec s = trainer.spec();
-        int perEpoch = trainData.samples() / trainer.batch();
+        // a training step per batch, or one per chunk of steps under truncated BPTT
+        int perEpoch = trainData.samples() / trainer.batch() * trainer.stepsPerBatch();
         long total = (long) perEpoch * trainer.epochs();
+        double samplesPerStep = (double) trainer.batch() / trainer.stepsPerBatch();
         o.printf(Locale.ROOT, "training %s (objective %s: minimising %s%s) on %d samples%s: batch %d, %d steps per epoch, %d epoch%s, %s, lr %s%s, %s backend%n",
                 s.name(), s.objective(), s.loss(), s.metrics().isEmpty() ? "" : "; " + String.join(", ", s.metrics()),
                 trainData.samples(), valData == null ? "" : " (validation: " + valData.samples() + ")", trainer.batch(), perEpoch,
@@ -197,13 +211,23 @@ final class TrainCommand implements Callable<Integer> {
             double rate = done / secs;
             long step = startStep + done;
             return String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %s  %.0f samples/s  %ss left", step / perEpoch + 1, trainer.epochs(),
-                    step, total, fmt(recent[0]), rate * trainer.batch(), rate > 0 ? Long.toString((long) Math.ceil((all - done) / rate)) : "?");
+                    step, total, fmt(recent[0]), rate * samplesPerStep, rate > 0 ? Long.toString((long) Math.ceil((all - done) / rate)) : "?");
         });
+        Trainer.EpochEnd save = e -> {
+            if (checkpointDir == null) return;
+            try {
+                Checkpoint.write(checkpointDir.resolve("checkpoint.safetensors"), trainer.checkpoint());
+                Checkpoint.write(checkpointDir.resolve("params.safetensors"), new Checkpoint(trainer.params(false), Map.of("train", s.name())));
+            } catch (IOException | RuntimeException x) {
+                throw new CheckpointFailed(checkpointDir + ": " + FileErrors.reason(x));
+            }
+        };
         Trainer.Listener listener = new Trainer.Listener() {
             @Override public void step(Trainer.Step st) {
                 lossCurve.add(new double[]{st.step(), st.loss()});
                 recent[0] = Double.isNaN(recent[0]) ? st.loss() : 0.9 * recent[0] + 0.1 * st.loss();
                 progress.tick(st.step() - startStep);
+                if (checkpointEvery != null && st.step() % checkpointEvery == 0 && st.step() % perEpoch != 0) save.done(null);
             }
 
             @Override public void epoch(Trainer.Epoch e) {
@@ -219,20 +243,11 @@ final class TrainCommand implements Callable<Integer> {
                         valCurves.computeIfAbsent(k, x -> new ArrayList<>()).add(new double[]{e.step(), v});
                     });
                 }
-                line.append(String.format(Locale.ROOT, " | %.1f s, %.0f samples/s", secs, steps * trainer.batch() / Math.max(secs, 1e-9)));
+                line.append(String.format(Locale.ROOT, " | %.1f s, %.0f samples/s", secs, steps * samplesPerStep / Math.max(secs, 1e-9)));
                 o.println(line);
                 o.flush();
                 epochStart[0] = System.nanoTime();
                 epochStart[1] = e.step();
-            }
-        };
-        Trainer.EpochEnd save = e -> {
-            if (checkpointDir == null) return;
-            try {
-                Checkpoint.write(checkpointDir.resolve("checkpoint.safetensors"), trainer.checkpoint());
-                Checkpoint.write(checkpointDir.resolve("params.safetensors"), new Checkpoint(trainer.params(false), Map.of("train", s.name())));
-            } catch (IOException | RuntimeException x) {
-                throw new CheckpointFailed(checkpointDir + ": " + FileErrors.reason(x));
             }
         };
         try {
@@ -254,7 +269,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         o.printf(Locale.ROOT, "trained %d steps in %.1f s (%.0f samples/s)%n", trainer.stepsDone() - startStep, secs,
-                (trainer.stepsDone() - startStep) * trainer.batch() / Math.max(secs, 1e-9));
+                (trainer.stepsDone() - startStep) * samplesPerStep / Math.max(secs, 1e-9));
         if (checkpointDir != null) {
             List<String> wrote = new ArrayList<>(List.of("checkpoint.safetensors", "params.safetensors"));
             try {
