@@ -1,12 +1,16 @@
 #!/usr/bin/python3
 """ncd's JVM backend against numpy/OpenBLAS and PyTorch, side by side on this machine.
 
-    /usr/bin/python3 benchmarks/jvm/compare.py [--reps 5]
+    python3 benchmarks/jvm/compare.py [--reps 5] [--python PY] [--only TEXT]
 
 For each case, ours and theirs run alternately --reps times (default 5). Ours is `bin/ncdc bench ... --loop`
 (the median latency of 30 timed steps in the generated step loop, after a 2 s warm-up); theirs is the median of
 its own timed runs (peers.py). The ratio is ours/theirs in throughput (above 1: ours is faster); the table shows
 the median over the repetitions and the range. Prints a Markdown table and the machine and versions.
+
+The peers run at their best: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which some machines set to pin an older
+OpenBLAS kernel, are removed from their environment (only theirs), and each reports the BLAS kernel it used
+(threadpoolctl for numpy's OpenBLAS; torch's build config for its MKL), printed in the machine line.
 """
 import argparse
 import json
@@ -19,7 +23,15 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NCDC = os.path.join(ROOT, "bin", "ncdc")
-PY = "/usr/bin/python3"   # Debian's python3: numpy with OpenBLAS, torch 1.13
+# Some machines set these to pin an older OpenBLAS kernel (Haswell, a smaller L2): the peers run without them, at
+# their best, and report the kernel they used. ncd's side and the tests keep the environment as it is.
+PEER_ENV_DROPPED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def default_python():
+    """Debian's python3 when it has numpy and torch (OpenBLAS numpy), else this interpreter."""
+    probe = subprocess.run(["/usr/bin/python3", "-c", "import numpy, torch"], capture_output=True)
+    return "/usr/bin/python3" if probe.returncode == 0 else sys.executable
 
 CASES = [
     # name, parameters, ours (bench args), peer (peers.py case), threads
@@ -55,10 +67,10 @@ def latency(bench_output):
     return float(m.group(1)) * {"s": 1, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}[m.group(2)]
 
 
-def theirs(case, threads):
-    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
-               OMP_WAIT_POLICY="PASSIVE")
-    out = subprocess.run([PY, os.path.join(ROOT, "benchmarks", "jvm", "peers.py"), case, str(threads)], env=env,
+def theirs(py, case, threads):
+    env = {k: v for k, v in os.environ.items() if k not in PEER_ENV_DROPPED}
+    env.update(OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads), OMP_WAIT_POLICY="PASSIVE")
+    out = subprocess.run([py, os.path.join(ROOT, "benchmarks", "jvm", "peers.py"), case, str(threads)], env=env,
                          capture_output=True, text=True, check=True).stdout
     return json.loads(out)
 
@@ -74,9 +86,12 @@ def fmt(secs):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--python", default=None, help="the peers' interpreter (needs numpy and torch; default: Debian's python3 if it has them, else this one)")
     ap.add_argument("--only", default=None, help="run only the cases whose name, parameters or peer contain this text (e.g. MLP, '2 threads')")
     a = ap.parse_args()
     reps = a.reps
+    py = a.python or default_python()
+    kernels = {}
     rows = []
     versions = set()
     for name, params, args, peer, threads in CASES:
@@ -85,17 +100,21 @@ def main():
         o, t = [], []
         for _ in range(reps):
             o.append(ours(args))
-            r = theirs(peer, threads)
+            r = theirs(py, peer, threads)
             t.append(r["seconds_per_step"])
             versions.add(r["version"])
+            kernels[r["version"]] = r.get("kernel", "?")
+            if r.get("overrides"):
+                sys.exit(f"{peer} still saw {r['overrides']}: the peer must run without them")
         ratios = [tt / oo for oo, tt in zip(o, t)]
         rows.append((name, params, peer.split("-")[1], statistics.median(o), statistics.median(t), statistics.median(ratios), min(ratios), max(ratios)))
         print(f"{name} ({params}) vs {peer}: ours {fmt(statistics.median(o))}, theirs {fmt(statistics.median(t))}, "
               f"ratio {statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})", file=sys.stderr)
     java = ", ".join(sorted(JAVAS)) or "Java (unknown)"
-    blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
-    print(f"Machine: {cpu}, {os.cpu_count()} vCPUs; {java}; peers: {', '.join(sorted(versions))}, BLAS {blas}; {reps} repetitions.\n")
+    print(f"Machine: {cpu}, {os.cpu_count()} vCPUs; {java}; peers ({py}): {'; '.join(v + ' [' + kernels[v] + ']' for v in sorted(versions))}; "
+          f"{', '.join(PEER_ENV_DROPPED)} removed from the peers' environment (here: {', '.join(k + '=' + os.environ[k] for k in PEER_ENV_DROPPED if k in os.environ) or 'not set'}); "
+          f"{reps} repetitions; load average {' '.join(open('/proc/loadavg').read().split()[:3])} at the end.\n")
     print("| case | parameters | peer | ours (median) | theirs (median) | ours/theirs (median, min-max) |")
     print("|---|---|---|---|---|---|")
     for name, params, peer, o, t, r, lo, hi in rows:

@@ -2,12 +2,31 @@
 """The peers' side of benchmarks/jvm/compare.py: one case, timed in this process, printed as JSON.
 
 Run by compare.py with OPENBLAS_NUM_THREADS / OMP_NUM_THREADS already set (they must be set before numpy or
-torch is imported). Usage: peers.py CASE THREADS, CASE one of sgemm-numpy, sgemm-torch, life-numpy, mlp-torch-b256,
+torch is imported) and OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed; the JSON names the BLAS kernel used and any
+override still present. Usage: peers.py CASE THREADS, CASE one of sgemm-numpy, sgemm-torch, life-numpy, mlp-torch-b256,
 mlp-torch-b1, transformer-torch, reservoir-numpy.
 """
 import json
+import os
+import re
 import sys
 import time
+
+
+def blas_kernels():
+    """The BLAS libraries loaded in this process and the kernel each picked (threadpoolctl's view), e.g.
+    "openblas 0.3.30 (SkylakeX)" or "mkl 2025.2 (avx512)"; with the environment's overrides, if any."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return ["(threadpoolctl not installed: kernel unknown)"]
+    out = []
+    for lib in threadpool_info():
+        if lib.get("user_api") != "blas":
+            continue
+        arch = lib.get("architecture") or lib.get("threading_layer") or "?"
+        out.append(f"{lib.get('internal_api')} {lib.get('version')} ({arch})")
+    return out or ["(no BLAS library loaded)"]
 
 
 def median(xs):
@@ -139,4 +158,14 @@ if __name__ == "__main__":
            "mlp-torch-b1": lambda: mlp_torch(1, threads),
            "transformer-torch": lambda: transformer_torch(threads),
            "reservoir-numpy": lambda: reservoir_numpy()}[case]()
+    kernels = blas_kernels()
+    if "torch" in sys.modules:
+        # torch links MKL statically (threadpoolctl does not see it): its build config names BLAS and the ISA it uses
+        import torch
+        cfg = torch.__config__.show()
+        blas = re.search(r"BLAS_INFO=(\w+)", cfg)
+        isa = re.search(r"CPU capability usage: (\w+)", cfg)
+        kernels = [f"torch: {blas.group(1) if blas else '?'} ({isa.group(1) if isa else '?'})"] + [k for k in kernels if not k.startswith("(")]
+    out["kernel"] = "; ".join(kernels)
+    out["overrides"] = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
     print(json.dumps(out))
