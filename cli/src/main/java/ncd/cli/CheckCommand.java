@@ -153,7 +153,7 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** A file as itself; a directory as its .ncd files, recursively, in sorted order. */
-    private static List<Path> expand(Path p, Diagnostics diags) {
+    static List<Path> expand(Path p, Diagnostics diags) {
         if (!Files.isDirectory(p)) return List.of(p);
         try (Stream<Path> s = Files.walk(p)) {
             // build output (target/) and hidden folders hold copies, not sources

@@ -63,6 +63,7 @@ class MainTest {
         SAYS.put("train", List.of("train` declaration", "--resume", "E0903"));
         SAYS.put("diagram", List.of("neural circuit diagram", "SVG"));
         SAYS.put("doc", List.of("static HTML site"));
+        SAYS.put("fmt", List.of("canonical layout", "--check", "Only whitespace changes"));
     }
 
     @Test void eachCommandsHelpSaysWhatItDoesNow() {
@@ -109,7 +110,7 @@ class MainTest {
             assertEquals(Main.USAGE, r.exit(), String.join(" ", args) + ": " + r.err());
             assertEquals("", r.out(), "no help on stdout for " + String.join(" ", args));
             assertEquals("ncdc: unknown command 'serve'\n"
-                    + "commands: check, ir, run, build, test, bench, train, diagram, doc, help\n"
+                    + "commands: check, ir, run, build, test, bench, train, diagram, doc, fmt, help\n"
                     + "Try 'ncdc --help' for more information.\n", r.err(), "nothing close to suggest");
         }
     }
