@@ -64,23 +64,32 @@ final class Builtins {
                 return el.exprs.apply(Attr.BinaryFn.MIN, l, xs.get(2), c.span(), env);
             }
             case "spike" -> { return spike(xs.get(0), Attr.Surrogate.DEFAULT, null, c.span(), env); }
-            default -> { return unaryFn(new Attr.Unary(Attr.UnaryFn.builtin(name)), xs.get(0), c.span(), env); }
+            default -> {
+                // the op table's "convert with f32(x)" said on the call as written: exp(f32(k))
+                Elaborator.Refusal refusal = (sp, e) -> el.report(sp, new ncd.ir.TypeRuleException(e.code(), e.getMessage(),
+                        OperatorErrors.callConversionHint(c, e.hint())));
+                return unaryFn(new Attr.Unary(Attr.UnaryFn.builtin(name)), xs.get(0), c.span(), env, refusal);
+            }
         }
     }
 
     private Value unaryFn(Attr.Unary u, Value.Tensor x, SourceSpan span, Env env) {
+        return unaryFn(u, x, span, env, el::report);
+    }
+
+    private Value unaryFn(Attr.Unary u, Value.Tensor x, SourceSpan span, Env env, Elaborator.Refusal refusal) {
         if (x.weak()) {
             // fold, after checking the unit rule on a stand-in
             TensorType folded;
             try {
                 folded = ncd.ir.OpSpecs.infer(Op.UNARY, u, List.of(x.type().withDType(DType.F32)), null);
             } catch (ncd.ir.TypeRuleException e) {
-                el.report(span, e);
+                refusal.report(span, e);
                 return Value.ERROR;
             }
             return new Value.Tensor(folded, null, 0, true, Scalars.unary(u, x.constant()));
         }
-        return el.emit(Op.UNARY, u, List.of(x), null, span, env, 0);
+        return el.emit(Op.UNARY, u, List.of(x), null, span, env, 0, refusal);
     }
 
     /**

@@ -9,6 +9,9 @@ import ncd.ir.DType;
 import ncd.ir.TypeRuleException;
 import ncd.ir.Unit;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A binary operator's operands refused by the op's type rule, said the way the user wrote the operation: the operator
  * as written ({@code +}, not {@code add}), the operands by their own text, units by the unit written where the operand
@@ -52,7 +55,47 @@ final class OperatorErrors {
         // any other refusal in the rule's words, naming the operator as written (`x ^ 2` is computed as pow_const)
         String message = asWritten(e.getMessage(), fn, op);
         String hint = e.hint() == null ? null : asWritten(e.hint(), fn, op);
+        if (e.code() == DiagCode.E0402 && hint != null) hint = conversionHint(b, l, r, hint);
         el.report(span, new TypeRuleException(e.code(), message, hint));
+    }
+
+    /**
+     * The op table's generic "convert with f32(x)" rewritten on the user's expression: each operand whose dtype the
+     * rule refuses (bool where numbers are needed, or a non-float where floats are) converted in place,
+     * `f32(spike) ^ 2`, once per conversion the rule offers. A power's exponent is a number, never converted.
+     */
+    private static String conversionHint(Expr.Binary b, Value.Tensor l, Value.Tensor r, String generic) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b(\\w+)\\(x\\)").matcher(generic);
+        List<String> words = new ArrayList<>();
+        while (m.find()) words.add(m.group(1));
+        if (words.isEmpty()) return generic;
+        boolean numbersNeeded = words.contains(DType.I32.word());
+        java.util.function.Predicate<DType> refused = d -> numbersNeeded ? d == DType.BOOL : !d.isFloat();
+        boolean left = refused.test(l.type().dtype());
+        boolean right = b.op() != Expr.BinOp.POW && refused.test(r.type().dtype());
+        if (!left && !right) return generic;
+        List<String> rewritten = new ArrayList<>();
+        for (String w : words) {
+            String lt = left ? w + "(" + text(b.left()) + ")" : operandText(b.left());
+            String rt = right ? w + "(" + text(b.right()) + ")" : operandText(b.right());
+            rewritten.add("`" + lt + " " + b.op().symbol() + " " + rt + "`");
+        }
+        String which = left && right ? "both" : name(left ? b.left() : b.right(), left ? "the left side" : "the right side");
+        return "convert " + which + ": " + String.join(" or ", rewritten);
+    }
+
+    /** A one-argument call's generic conversion hint, {@code convert with f32(x)}, as the call rewritten: {@code exp(f32(k))}. */
+    static String callConversionHint(Expr.Call c, String generic) {
+        if (generic == null || c.args().size() != 1) return generic;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b(\\w+)\\(x\\)").matcher(generic);
+        List<String> rewritten = new ArrayList<>();
+        SourceSpan call = c.span(), arg = c.args().get(0).span();
+        String src = call.file().text();
+        while (m.find()) {
+            rewritten.add("`" + (src.substring(call.start(), arg.start()) + m.group(1) + "(" + src.substring(arg.start(), arg.end()) + ")"
+                    + src.substring(arg.end(), call.end())).replaceAll("\\s+", " ") + "`");
+        }
+        return rewritten.isEmpty() ? generic : "convert the argument: " + String.join(" or ", rewritten);
     }
 
     private static String asWritten(String s, Attr.BinaryFn fn, String op) {
