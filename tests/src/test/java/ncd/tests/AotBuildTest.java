@@ -90,6 +90,16 @@ class AotBuildTest {
         compare(want, dir.resolve("plain"));
     }
 
+    /** Like `ncdc run`, the jar summarises every step of a run, not the last: LIF Driven fires 99 spikes in 1000 steps. */
+    @Test void aRunOfManyStepsIsSummarisedOverAllOfThem() throws Exception {
+        Path jar = build(Repo.root().resolve("examples/lif.ncd"), "Driven", Map.of());
+        Proc p = runJar(jar, VECTOR_HERE, "--steps", "1000");
+        assertEquals(0, p.exit, p::describe);
+        assertTrue(p.out.contains("events (true values): 99 in 1000 steps"), p::describe);
+        Ncdc.Result run = Ncdc.run("run", Repo.root().resolve("examples/lif.ncd").toString(), "--circuit", "Driven", "--steps", "1000");
+        assertTrue(run.out().contains("99 in 1000 steps"), "ncdc run says the same\n" + run.describe());
+    }
+
     /** The jar's interface from Java: a program compiled against the jar alone, run with only the jar and itself. */
     @Test void embeddingThroughTheApi() throws Exception {
         Path f = Repo.root().resolve("examples/mlp.ncd");

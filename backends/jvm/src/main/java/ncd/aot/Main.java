@@ -115,8 +115,13 @@ public final class Main {
         }
 
         long t0 = System.nanoTime();
+        Map<String, RunStats> overRun = new java.util.LinkedHashMap<>();
         try {
-            c.run(steps);
+            // step by step, so that the summary covers every step and not only the last
+            for (long s = 0; s < steps; s++) {
+                c.step();
+                if (steps > 1) for (Map.Entry<String, Tensor> e : c.outputs().entrySet()) overRun.computeIfAbsent(e.getKey(), k -> new RunStats()).add(e.getValue());
+            }
         } catch (RunException e) {
             err.println("error: at step " + c.steps() + ": " + e.getMessage());
             return 1;
@@ -127,8 +132,18 @@ public final class Main {
         for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
             Tensor t = e.getValue();
             Tensor.Stats st = t.stats();
-            out.printf("  %s: %s  min %s  mean %s  max %s%s%n", e.getKey(), t.type(), num(st.min()), num(st.mean()), num(st.max()),
-                    st.nanCount() > 0 ? "  (" + st.nanCount() + " NaN)" : "");
+            RunStats run = overRun.get(e.getKey());
+            if (run == null) {
+                out.printf("  %s: %s  min %s  mean %s  max %s%s%n", e.getKey(), t.type(), num(st.min()), num(st.mean()), num(st.max()),
+                        st.nanCount() > 0 ? "  (" + st.nanCount() + " NaN)" : "");
+            } else if (t.type().dtype() == ncd.ir.DType.BOOL) {
+                out.printf(Locale.ROOT, "  %s: %s  events (true values): %d in %d steps, %s per step; at the last step %d%n", e.getKey(), t.type(),
+                        run.trues, steps, num((double) run.trues / steps), Math.round(st.mean() * t.size()));
+            } else {
+                out.printf("  %s: %s  over %d steps: min %s  mean %s  max %s%s; at the last step: min %s  mean %s  max %s%n", e.getKey(), t.type(),
+                        steps, num(run.min), num(run.sum / Math.max(1, run.count)), num(run.max), run.nan > 0 ? "  (" + run.nan + " NaN)" : "",
+                        num(st.min()), num(st.mean()), num(st.max()));
+            }
             String pic = t.render(120);
             if (pic != null) for (String line : pic.split("\n")) out.println("    " + line);
         }
@@ -151,6 +166,25 @@ public final class Main {
         return 0;
     }
 
+    /** An output's figures over all the steps of a run: extremes, sum and count of the finite values, NaNs, true values. */
+    private static final class RunStats {
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY, sum;
+        long count, nan, trues;
+
+        void add(Tensor t) {
+            Tensor.Stats st = t.stats();
+            int finite = t.size() - st.nanCount();
+            if (finite > 0) {
+                min = Math.min(min, st.min());
+                max = Math.max(max, st.max());
+                sum += st.mean() * finite;
+                count += finite;
+            }
+            nan += st.nanCount();
+            if (t.type().dtype() == ncd.ir.DType.BOOL) trues += Math.round(st.mean() * t.size());
+        }
+    }
+
     private static String kernelText(Circuit c) {
         if (!Circuit.vectorMatrixProducts()) return "without the Vector API";
         return c.vectorLoops() ? "Vector API: matrix products and bool stencils" : "Vector API: matrix products";
@@ -170,7 +204,7 @@ public final class Main {
         out.println("usage: " + synopsis());
         out.println();
         out.println("Runs circuit " + c.name() + " (compiled by ncdc build, parameters drawn from seed " + c.seed() + ") for N steps");
-        out.println("(default 1) on the same inputs and prints each output's type, min/mean/max and, for a 2-D bool grid,");
+        out.println("(default 1) on the same inputs and prints each output's type, min/mean/max over the run and at the last step");
         out.println("a picture. Inputs not given are random, reproducible from --seed (default " + c.seed() + "), as ncdc run draws them.");
         out.println();
         out.println("  --steps N              steps to run");
