@@ -92,7 +92,9 @@ public final class Highlighter {
         String prevLiteral = "";
         int pathStart = -1;           // inside `module a.b` or `import a.b`: where its segments start in out
         StringBuilder path = new StringBuilder();
-        for (Token t : lexer.getAllTokens()) {
+        List<? extends Token> tokens = lexer.getAllTokens();
+        for (int k = 0; k < tokens.size(); k++) {
+            Token t = tokens.get(k);
             int start = t.getStartIndex();
             if (start < pos) continue;
             String gap = text.substring(pos, start);
@@ -120,10 +122,12 @@ public final class Highlighter {
                     out.add(new Seg(s, "def", null));
                 } else if (prevLiteral.equals(".")) {
                     out.add(new Seg(s, null, null));    // a field of a path (freeze = [net.l1.W]): not a circuit
+                } else if (brackets > 0 && !(k + 1 < tokens.size() && CALL.contains(tokens.get(k + 1).getText()))) {
+                    out.add(new Seg(s, "ax", null));     // sum[seq](x): an axis, unless called there
                 } else {
                     String href = linker.circuit(s);
                     if (href != null) out.add(new Seg(s, "call", href));
-                    else out.add(new Seg(s, brackets > 0 ? "ax" : null, null));
+                    else out.add(new Seg(s, null, null));
                 }
             } else if (isWord(lit)) {
                 out.add(new Seg(s, "kw", null));
@@ -184,6 +188,7 @@ public final class Highlighter {
         return !lit.isEmpty() && Character.isLetter(lit.charAt(0));
     }
 
+    private static final Set<String> CALL = Set.of("(", "<");
     private static final Set<String> DECLARES = Set.of("circuit", "law", "expect", "train", "unit", "axis", "const", "let", "param", "state");
     private static final Set<String> OPERATORS = Set.of("->", "=", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "^", "@", "~", "..");
 }

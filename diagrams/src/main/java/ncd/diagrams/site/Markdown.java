@@ -41,7 +41,7 @@ public final class Markdown {
      * a code block. Lines inside a fence, list items and pipe tables are left as written.
      */
     public static String comment(String text) {
-        return render(commentToMarkdown(text), UnaryOperator.identity()).html();
+        return render(commentToMarkdown(text), to -> to.matches("(?i)https?://.*") ? to : null, true).html();
     }
 
     static String commentToMarkdown(String text) {
@@ -66,11 +66,17 @@ public final class Markdown {
         return b.toString();
     }
 
-    /**
-     * Renders a page; {@code link} rewrites each link target (returning null drops the link and keeps its text).
-     * Headings get GitHub's ids ("Cost per call" as {@code cost-per-call}), so links written for GitHub work here.
-     */
+    /** A guide page: see {@link #render(String, UnaryOperator, boolean)}; a link going nowhere keeps its text. */
     public static Rendered render(String markdown, UnaryOperator<String> link) {
+        return render(markdown, link, false);
+    }
+
+    /**
+     * Renders a page; {@code link} rewrites each link target, or returns null for a link the site cannot follow: it
+     * becomes its text, or with {@code literal} the text as written ({@code grad[y](e)} in a comment is code, not a
+     * link). Headings get GitHub's ids ("Cost per call" as {@code cost-per-call}), so links written for GitHub work.
+     */
+    public static Rendered render(String markdown, UnaryOperator<String> link, boolean literal) {
         Node doc = PARSER.parse(markdown);
         List<Heading2> headings = new ArrayList<>();
         Map<Heading, String> ids = new HashMap<>();
@@ -94,12 +100,14 @@ public final class Markdown {
                     l.setDestination(to);
                     return;
                 }
+                if (literal) l.insertBefore(new Text("["));
                 Node child = l.getFirstChild();     // unlink: the text stays where the link was
                 while (child != null) {
                     Node next = child.getNext();
                     l.insertBefore(child);
                     child = next;
                 }
+                if (literal) l.insertBefore(new Text("](" + l.getDestination() + ")"));
                 l.unlink();
             }
         });
@@ -109,6 +117,8 @@ public final class Markdown {
                     if (node instanceof Link && attrs.getOrDefault("href", "").matches("(?i)https?:.*")) {
                         attrs.put("class", "external");
                         attrs.put("rel", "noopener");
+                    } else if (node instanceof Link) {
+                        attrs.remove("rel");        // sanitizeUrls' nofollow: meant for the web, not for our own pages
                     }
                     if (tag.equals("table")) attrs.put("class", "md");
                 })

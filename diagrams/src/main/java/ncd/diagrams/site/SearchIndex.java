@@ -45,7 +45,7 @@ public final class SearchIndex {
         int blank = s.indexOf("\n\n");
         if (blank >= 0) s = s.substring(0, blank);
         s = s.replaceAll("\\s+", " ");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*?[.:])(\\s|$)").matcher(s);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*?\\.)(\\s|$)").matcher(s);
         if (m.find()) s = m.group(1);
         s = s.replace("`", "").replace("**", "");
         return s.length() > 160 ? s.substring(0, 157) + "..." : s;

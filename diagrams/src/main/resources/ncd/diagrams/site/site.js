@@ -128,14 +128,17 @@
   }
 
   // ---- diagrams: zoom and pan ----------------------------------------------------------------------------------
-  // A diagram starts fitted to the width of its frame (never wider, so nothing is cut off); the buttons zoom, fit
+  // An overview starts fitted to the width of its frame; a full drawing too, unless that would shrink it below half
+  // its size (its text unreadable): then it starts at half and scrolls inside its frame. The buttons zoom, fit
   // and show it at its natural size; ctrl+wheel (or a pinch on a touchpad) zooms around the pointer, and dragging
   // pans. Zooming resizes the SVG itself, so text stays sharp at every level.
   function setupDiagram(frame) {
     var svg = frame.querySelector('svg');
     if (!svg) return;
+    // the size Graphviz gave it (width and height in pt), not the size CSS squeezed it to
     var box = svg.getBoundingClientRect();
-    var naturalW = box.width, naturalH = box.height;
+    var naturalW = (svg.width && svg.width.baseVal.value) || box.width;
+    var naturalH = (svg.height && svg.height.baseVal.value) || box.height;
     if (!(naturalW > 0 && naturalH > 0)) return;
     svg.style.maxWidth = 'none';
     var scale = 1;
@@ -175,7 +178,7 @@
     tools.appendChild(el('span', 'dz-hint', 'ctrl+wheel zooms, drag pans'));
     frame.parentNode.insertBefore(tools, frame);
     frame.classList.add('pannable');
-    zoom(fitScale());
+    zoom(frame.classList.contains('fit') ? fitScale() : Math.max(fitScale(), 0.5));
 
     frame.addEventListener('wheel', function (e) {
       if (!e.ctrlKey && !e.metaKey) return;     // a plain wheel scrolls the page as everywhere else
