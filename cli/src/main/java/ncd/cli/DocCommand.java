@@ -243,15 +243,16 @@ final class DocCommand implements Callable<Integer> {
             "ir", "passes", "jvm", "performance", "architecture");
 
     /**
-     * The guide: --guide DIR, or the docs/ of the checkout ncdc runs from (its jar is cli/target/ncdc.jar, its
-     * classes cli/target/classes), found by docs/language.md; none with --no-guide, or when there is no such folder
-     * (an installed jar), with a note. Null after an error (a --guide that is no folder of Markdown files).
+     * The guide: --guide DIR; else the docs/ of the ncd checkout that holds a PATH (documenting its stdlib or
+     * examples), or of the checkout ncdc runs from (its jar is cli/target/ncdc.jar), found by docs/language.md; none
+     * with --no-guide, or when there is no such folder (an installed jar on files elsewhere), with a note. Null after
+     * an error (a --guide that is no folder of Markdown files).
      */
     private List<DocSite.GuidePage> guide(PrintWriter err) throws IOException {
         if (noGuide) return List.of();
         Path dir = guideDir;
         if (dir == null) {
-            dir = checkoutDocs();
+            dir = checkoutDocs(paths);
             if (dir == null) {
                 err.println("note: no guide pages: ncdc runs outside an ncd checkout; give --guide DIR (the docs/ folder) to include them, or --no-guide");
                 return List.of();
@@ -279,15 +280,19 @@ final class DocCommand implements Callable<Integer> {
         return pages;
     }
 
-    /** docs/ of the checkout this class was loaded from, or null. */
-    private static Path checkoutDocs() {
+    /** docs/ of the checkout that holds one of {@code paths}, or of the one this class was loaded from, or null. */
+    private static Path checkoutDocs(List<Path> paths) {
+        List<Path> starts = new ArrayList<>();
+        for (Path p : paths) starts.add(p.toAbsolutePath().normalize());
         try {
-            Path p = Path.of(DocCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (int i = 0; i < 4 && p != null; i++, p = p.getParent()) {
-                if (Files.isRegularFile(p.resolve("docs/language.md"))) return p.resolve("docs");
-            }
+            starts.add(Path.of(DocCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
         } catch (Exception e) {
-            // no code source (an unusual class loader): no default guide
+            // no code source (an unusual class loader): only the paths
+        }
+        for (Path start : starts) {
+            for (Path p = start; p != null; p = p.getParent()) {
+                if (Files.isRegularFile(p.resolve("docs/language.md")) && Files.isDirectory(p.resolve("stdlib/std"))) return p.resolve("docs");
+            }
         }
         return null;
     }

@@ -62,6 +62,20 @@ public final class Highlighter {
         return b.append("</code></pre>\n").toString();
     }
 
+    /** {@code text} highlighted, without line numbers or links (a code block of the guide). */
+    public static String spans(String text) {
+        StringBuilder b = new StringBuilder();
+        for (Seg s : segments(text, new Linker() {
+            @Override public String circuit(String name) { return null; }
+
+            @Override public String module(String qualifiedName) { return null; }
+        })) {
+            if (s.cls() == null) b.append(Html.esc(s.text()));
+            else b.append("<span class=\"").append(s.cls()).append("\">").append(Html.esc(s.text())).append("</span>");
+        }
+        return b.toString();
+    }
+
     private static void openLine(StringBuilder b, int number) {
         b.append("<span class=\"line\" id=\"L").append(number).append("\"><a class=\"ln\" href=\"#L").append(number)
                 .append("\" aria-hidden=\"true\">").append(number).append("</a>");

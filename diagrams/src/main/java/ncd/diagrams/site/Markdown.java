@@ -4,18 +4,23 @@ import org.commonmark.Extension;
 import org.commonmark.ext.gfm.tables.TablesExtension;
 import org.commonmark.node.AbstractVisitor;
 import org.commonmark.node.Code;
+import org.commonmark.node.FencedCodeBlock;
 import org.commonmark.node.Heading;
 import org.commonmark.node.Link;
 import org.commonmark.node.Node;
 import org.commonmark.node.Text;
 import org.commonmark.parser.Parser;
+import org.commonmark.renderer.NodeRenderer;
+import org.commonmark.renderer.html.HtmlNodeRendererContext;
 import org.commonmark.renderer.html.HtmlRenderer;
+import org.commonmark.renderer.html.HtmlWriter;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -122,8 +127,28 @@ public final class Markdown {
                     }
                     if (tag.equals("table")) attrs.put("class", "md");
                 })
+                .nodeRendererFactory(CodeBlocks::new)
                 .build();
         return new Rendered(renderer.render(doc), headings, title[0]);
+    }
+
+    /** Fenced code blocks: those marked {@code ncd} highlighted by the language's lexer, the others as commonmark does. */
+    private record CodeBlocks(HtmlNodeRendererContext ctx) implements NodeRenderer {
+        @Override public Set<Class<? extends Node>> getNodeTypes() { return Set.of(FencedCodeBlock.class); }
+
+        @Override public void render(Node node) {
+            FencedCodeBlock f = (FencedCodeBlock) node;
+            String info = f.getInfo() == null ? "" : f.getInfo().strip().split("\\s+")[0];
+            HtmlWriter w = ctx.getWriter();
+            w.line();
+            w.tag("pre", info.equals("ncd") ? Map.of("class", "source ncd") : Map.of());
+            w.tag("code", info.isEmpty() ? Map.of() : Map.of("class", "language-" + info));
+            if (info.equals("ncd")) w.raw(Highlighter.spans(f.getLiteral()));
+            else w.text(f.getLiteral());
+            w.tag("/code");
+            w.tag("/pre");
+            w.line();
+        }
     }
 
     /** The text of a node, code spans included. */

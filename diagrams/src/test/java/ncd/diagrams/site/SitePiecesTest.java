@@ -85,6 +85,13 @@ class SitePiecesTest {
         assertTrue(html.contains("<li>a list item</li>"), html);
     }
 
+    @Test void ncdCodeBlocksAreHighlighted() {
+        String html = Markdown.render("```ncd\ncircuit A(x: f32[n]) -> f32[n] { return x }\n```\n\n```\nplain <b>\n```\n", to -> to).html();
+        assertTrue(html.contains("<pre class=\"source ncd\"><code class=\"language-ncd\"><span class=\"kw\">circuit</span> "
+                + "<span class=\"def\">A</span>(x: <span class=\"ty\">f32</span>[<span class=\"ax\">n</span>]"), html);
+        assertTrue(html.contains("<pre><code>plain &lt;b&gt;\n</code></pre>"), html);
+    }
+
     @Test void guideHeadingsGetGithubIds() {
         Markdown.Rendered r = Markdown.render("# Title\n\n## Cost per call\n\n### `ncdc doc` options\n\n## Cost per call\n\n"
                 + "[ir](ir.md#cost) [gone](../README.md) [web](https://example.org)\n", to -> to.startsWith("ir.md") ? "ir.html#cost" : to.startsWith("http") ? to : null);
