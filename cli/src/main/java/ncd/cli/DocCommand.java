@@ -80,8 +80,8 @@ final class DocCommand implements Callable<Integer> {
 
     @Option(names = "--guide", paramLabel = "DIR",
             description = "Include the Markdown files of DIR as the site's guide pages (default: the docs/ folder of the "
-                    + "ncd checkout this ncdc runs from, when there is one: the language reference, training, diagrams, "
-                    + "errors, ...).")
+                    + "ncd checkout that holds a PATH or that this ncdc runs from, when there is one: the language "
+                    + "reference, training, diagrams, errors, ...; else none, with a note).")
     Path guideDir;
 
     @Option(names = "--no-guide", description = "Leave the guide pages out.")
