@@ -52,7 +52,7 @@ import java.util.stream.Stream;
         footerHeading = "%nExamples:%n",
         footer = {
             "  ncdc doc stdlib/ -o site/",
-            "  ncdc doc examples/ stdlib/ -o site/          # calls into the stdlib link to its pages",
+            "  ncdc doc examples/ stdlib/ -o site/",
             "  ncdc doc examples/transformer.ncd -o site/ --axis batch=8 --no-guide"})
 final class DocCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
