@@ -279,7 +279,7 @@ class DocSiteTest {
         Map<?, ?> table = info(c, "{rows: document.querySelectorAll('.doc table tbody tr').length,"
                 + " head: [...document.querySelectorAll('.doc table th')].map(t => t.textContent),"
                 + " text: (document.querySelector('.doc table') || {}).textContent || ''}");
-        if (num(table, "rows") < 7 || !List.of("parameter", "shape", "PyTorch").equals(table.get("head"))
+        if (num(table, "rows") < 6 || !List.of("instance path", "shape", "PyTorch").equals(table.get("head"))
                 || !((String) table.get("text")).contains("self_attn.in_proj_weight")) {
             problems.add("examples.transformer.html: the parameter-mapping comment is not a table: " + table);
         }
