@@ -224,13 +224,23 @@ class DocSiteTest {
         for (int i = 0; i < 50 && !at.endsWith("/std.attention/EncoderBlock.html"); i++) {
             Thread.sleep(100);
             try {
-                at = (String) c.eval("location.href");
+                at = (String) c.eval("document.readyState === 'complete' ? location.href : ''");
             } catch (IllegalStateException navigating) {
                 // the old page is gone and the new one not there yet
             }
         }
         if (!at.endsWith("/std.attention/EncoderBlock.html")) problems.add("search: Enter opened " + at + ", not EncoderBlock's page");
+        // the load event of that page may still be on its way: navigate, then wait until the page is the one asked for
+        Thread.sleep(300);
         c.navigate(block);
+        for (int i = 0; i < 50; i++) {
+            try {
+                if (block.equals(c.eval("document.readyState === 'complete' ? location.href : ''"))) break;
+            } catch (IllegalStateException navigating) {
+                // between two pages
+            }
+            Thread.sleep(100);
+        }
         List<?> section = (List<?>) search(c, "broadcasting by name").get("links");
         if (section.stream().noneMatch(l -> ((String) l).endsWith("/guide/language.html#broadcasting-by-name"))) {
             problems.add("search: 'broadcasting by name' finds no guide section: " + section);
