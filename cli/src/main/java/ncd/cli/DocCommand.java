@@ -35,12 +35,16 @@ import java.util.stream.Stream;
 /** {@code ncdc doc}: a static HTML site with a page per module and per circuit, its diagram, cost and source. */
 @Command(name = "doc",
         description = {
-            "Write a static HTML site documenting the circuits and laws of PATH (a .ncd file, or a directory).",
+            "Write a static HTML site documenting the circuits and laws of PATH... (.ncd files, or directories).",
             "",
-            "Checks PATH (a .ncd file, or every .ncd file under a directory) and writes the site to OUT: an "
-                + "index of modules, and for each circuit and law its diagram (inline SVG), signature, inputs and "
-                + "outputs with their axes, parameter table, FLOPs and bytes per call estimated from the IR, the laws "
-                + "that mention it, and its source. Open OUT/index.html in a browser; no server is needed.",
+            "Checks each PATH (a .ncd file, or every .ncd file under a directory) and writes the site to OUT: a "
+                + "page per module (its circuits, what they call and what calls them, its highlighted source) and per "
+                + "circuit and law (its diagram as inline SVG with zoom and pan, signature, inputs and outputs with "
+                + "their axes, parameter table, FLOPs and bytes per call estimated from the IR, the laws that mention "
+                + "it, its source), doc comments rendered as Markdown, calls linked to the callee's page across the "
+                + "modules of the site, a sidebar and a search box on every page, and the guide (the Markdown files "
+                + "of ncd's docs/: the language reference and the rest). Open OUT/index.html in a browser; no server "
+                + "is needed.",
             "",
             "Generic and sized-later axes get small distinct sizes (2, 3, 4, ...) unless given with --axis; each "
                 + "page says which sizes it was drawn with. Diagrams are rendered by `dot` when installed, else by "
@@ -48,13 +52,14 @@ import java.util.stream.Stream;
         footerHeading = "%nExamples:%n",
         footer = {
             "  ncdc doc stdlib/ -o site/",
-            "  ncdc doc examples/transformer.ncd -o site/ --axis batch=8"})
+            "  ncdc doc examples/ stdlib/ -o site/",
+            "  ncdc doc examples/transformer.ncd -o site/ --axis batch=8 --no-guide"})
 final class DocCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
 
-    @Parameters(index = "0", paramLabel = "PATH", description = "A .ncd file, or a directory searched recursively for .ncd files.")
-    Path path;
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "A .ncd file, or a directory searched recursively for .ncd files.")
+    List<Path> paths = new ArrayList<>();
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true,
             description = "The directory to write the site into, whole or not at all: the site is written beside it and "
@@ -72,6 +77,15 @@ final class DocCommand implements Callable<Integer> {
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
             description = "Layout engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: dot when installed, else v8).")
     DiagramCommand.EngineChoice engine = DiagramCommand.EngineChoice.auto;
+
+    @Option(names = "--guide", paramLabel = "DIR",
+            description = "Include the Markdown files of DIR as the site's guide pages (default: the docs/ folder of the "
+                    + "ncd checkout that holds a PATH or that this ncdc runs from, when there is one: the language "
+                    + "reference, training, diagrams, errors, ...; else none, with a note).")
+    Path guideDir;
+
+    @Option(names = "--no-guide", description = "Leave the guide pages out.")
+    boolean noGuide;
 
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -92,12 +106,21 @@ final class DocCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         // a path that is no directory is read as a file: one that does not exist is E0802, as in every command
-        List<Path> files = files(path);
-        if (files.isEmpty()) {
-            diags.error(SourceSpan.NONE, DiagCode.E0803, "no .ncd files under " + path + " to document", "give a .ncd file or a directory that holds some");
-            Report.diagnostics(err, common.diagnostics, diags.sorted());
-            return Main.USAGE;
+        List<Path> files = new ArrayList<>();
+        Map<Path, String> shownAs = new LinkedHashMap<>();
+        for (Path path : paths) {
+            List<Path> found = files(path);
+            if (found.isEmpty()) {
+                diags.error(SourceSpan.NONE, DiagCode.E0803, "no .ncd files under " + path + " to document", "give a .ncd file or a directory that holds some");
+                Report.diagnostics(err, common.diagnostics, diags.sorted());
+                return Main.USAGE;
+            }
+            for (Path f : found) {
+                if (shownAs.putIfAbsent(f.toAbsolutePath().normalize(), display(path, f)) == null) files.add(f);
+            }
         }
+        List<DocSite.GuidePage> guide = guide(err);
+        if (guide == null) return Main.USAGE;
         if (!OutDir.check(outDir, diags)) {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
             return Main.USER_ERROR;
@@ -122,7 +145,7 @@ final class DocCommand implements Callable<Integer> {
         }
         List<DocSite.Module> modules = new ArrayList<>();
         Iterator<Program> prog = progs.keySet().iterator();
-        for (Path f : files) modules.add(module(prog.next(), f, display(path, f), given));
+        for (Path f : files) modules.add(module(prog.next(), f, shownAs.get(f.toAbsolutePath().normalize()), given));
         modules.sort(Comparator.comparing(DocSite.Module::name));
         Render.Engine e = Render.resolve(engine.engine);
         long t0 = System.nanoTime();
@@ -132,7 +155,7 @@ final class DocCommand implements Callable<Integer> {
         try {
             wrote = OutDir.write(outDir, "ncdc doc", (OutDir.Tree<Render.RenderException>) tmp -> {
                 List<String> rel = new ArrayList<>();
-                for (Path p : DocSite.write(tmp, title, modules, dot -> Render.svg(dot, e))) {
+                for (Path p : DocSite.write(tmp, title, modules, guide, dot -> Render.svg(dot, e))) {
                     rel.add(tmp.relativize(p).toString().replace('\\', '/'));
                 }
                 count.add(rel.size());
@@ -190,7 +213,7 @@ final class DocCommand implements Callable<Integer> {
                 g.orElse(null), g.isPresent() ? chosen : Map.of(), g.isPresent() ? null : problem);
     }
 
-    /** The // lines right above offset {@code start}, without the slashes, as one paragraph. */
+    /** The // lines right above offset {@code start}, without the slashes and one space, line by line (Markdown). */
     static String commentAbove(String source, int start) {
         List<String> lines = new ArrayList<>();
         int end = start;
@@ -201,7 +224,7 @@ final class DocCommand implements Callable<Integer> {
             lines.add(0, l.replaceFirst("^//+\\s?", ""));
             end = s;
         }
-        return String.join(" ", lines).strip();
+        return String.join("\n", lines).strip();
     }
 
     /** The comment lines at the top of a file, before its first declaration. */
@@ -212,7 +235,66 @@ final class DocCommand implements Callable<Integer> {
             if (t.startsWith("//")) lines.add(t.replaceFirst("^//+\\s?", ""));
             else if (!t.isEmpty() || !lines.isEmpty()) break;
         }
-        return String.join(" ", lines).strip();
+        return String.join("\n", lines).strip();
+    }
+
+    /** The guide pages a reader reads first; the other Markdown files of the guide follow by name. */
+    private static final List<String> GUIDE_ORDER = List.of("language", "semantics", "training", "autodiff", "diagrams", "errors",
+            "ir", "passes", "jvm", "performance", "architecture");
+
+    /**
+     * The guide: --guide DIR; else the docs/ of the ncd checkout that holds a PATH (documenting its stdlib or
+     * examples), or of the checkout ncdc runs from (its jar is cli/target/ncdc.jar), found by docs/language.md; none
+     * with --no-guide, or when there is no such folder (an installed jar on files elsewhere), with a note. Null after
+     * an error (a --guide that is no folder of Markdown files).
+     */
+    private List<DocSite.GuidePage> guide(PrintWriter err) throws IOException {
+        if (noGuide) return List.of();
+        Path dir = guideDir;
+        if (dir == null) {
+            dir = checkoutDocs(paths);
+            if (dir == null) {
+                err.println("note: no guide pages: ncdc runs outside an ncd checkout; give --guide DIR (the docs/ folder) to include them, or --no-guide");
+                return List.of();
+            }
+        }
+        List<Path> mds = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(f -> f.getFileName().toString().endsWith(".md") && Files.isRegularFile(f)).forEach(mds::add);
+            }
+        }
+        if (mds.isEmpty()) {
+            err.println("ncdc: --guide " + dir + ": no .md files there (give the folder that holds language.md, training.md, ...)");
+            return null;
+        }
+        mds.sort(Comparator.comparing((Path f) -> {
+            int k = GUIDE_ORDER.indexOf(f.getFileName().toString().replaceFirst("\\.md$", ""));
+            return k < 0 ? GUIDE_ORDER.size() : k;
+        }).thenComparing(f -> f.getFileName().toString()));
+        List<DocSite.GuidePage> pages = new ArrayList<>();
+        for (Path f : mds) {
+            pages.add(new DocSite.GuidePage(f.getFileName().toString().replaceFirst("\\.md$", ""),
+                    Files.readString(f).replace("\r\n", "\n")));
+        }
+        return pages;
+    }
+
+    /** docs/ of the checkout that holds one of {@code paths}, or of the one this class was loaded from, or null. */
+    private static Path checkoutDocs(List<Path> paths) {
+        List<Path> starts = new ArrayList<>();
+        for (Path p : paths) starts.add(p.toAbsolutePath().normalize());
+        try {
+            starts.add(Path.of(DocCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        } catch (Exception e) {
+            // no code source (an unusual class loader): only the paths
+        }
+        for (Path start : starts) {
+            for (Path p = start; p != null; p = p.getParent()) {
+                if (Files.isRegularFile(p.resolve("docs/language.md")) && Files.isDirectory(p.resolve("stdlib/std"))) return p.resolve("docs");
+            }
+        }
+        return null;
     }
 
     /** How a file is named on the site: relative to the folder above PATH ("stdlib/std/nn.ncd"), never absolute. */

@@ -1,5 +1,11 @@
 package ncd.diagrams;
 
+import ncd.diagrams.site.CallGraph;
+import ncd.diagrams.site.Highlighter;
+import ncd.diagrams.site.Html;
+import ncd.diagrams.site.Layout;
+import ncd.diagrams.site.Markdown;
+import ncd.diagrams.site.SearchIndex;
 import ncd.ir.Attr;
 import ncd.ir.Cost;
 import ncd.ir.Graph;
@@ -18,27 +24,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A static HTML site about the circuits of some modules: an index of modules, a page per module, and a page per
- * circuit and law with its diagram (inline SVG), signature, parameter table, cost of a step ({@link Cost}), the
- * laws that mention it, and its source. Plain HTML and one CSS file, no scripts, no external resources: it opens
- * from the file system, and the layout narrows to one column on a phone.
+ * A static HTML site about the circuits of some modules, read like rustdoc's: every page has a sidebar (the page's
+ * sections, the current module's circuits and laws, the guide, the modules) and a search box over a static index;
+ * a page per module (its circuits with what they call and what calls them, its highlighted source), a page per
+ * circuit and law with its diagram (inline SVG, zoom and pan), signature, parameter table, cost of a step
+ * ({@link Cost}), the laws that mention it, and its source, and optionally the guide (the Markdown files of docs/).
+ * Doc comments are Markdown. Calls link to the callee's page, across modules. No external resources: it opens
+ * from the file system, and on a phone the sidebar folds away behind a toggle.
  *
  * <p>The caller (the {@code ncdc doc} command) checks and lowers the programs; this class only lays out pages.
+ * Chrome, search, highlighting and Markdown live in {@code ncd.diagrams.site}.
  */
 public final class DocSite {
     /**
-     * A circuit or law: its declaration as written, the comment above it, its first line, the graph it lowers to
-     * with the axis sizes used (null graph and a {@code problem} when it could not be lowered).
+     * A circuit or law: its declaration as written, the comment above it (Markdown), its first line, the graph it
+     * lowers to with the axis sizes used (null graph and a {@code problem} when it could not be lowered).
      */
     public record Entry(String name, boolean law, String declaration, String doc, int line, Graph graph,
                         Map<String, Integer> sizes, String problem) {}
 
     /** A module: its name, the file it came from (as shown), its source, its header comment, circuits, laws. */
     public record Module(String name, String file, String source, String doc, List<Entry> circuits, List<Entry> laws) {}
+
+    /** A page of the guide: its file name without .md ("language") and its Markdown. */
+    public record GuidePage(String name, String markdown) {}
 
     /** Lays out DOT as SVG text; a failure stops the site. */
     @FunctionalInterface
@@ -53,6 +65,10 @@ public final class DocSite {
     private final SvgRenderer renderer;
     private final String title;
     private final List<Path> written = new ArrayList<>();
+    private final SearchIndex search = new SearchIndex();
+    private final Map<String, Map<String, String>> files = new LinkedHashMap<>();
+    private CallGraph calls;
+    private Layout.Nav nav;
     private int diagramCount;
 
     private DocSite(Path out, SvgRenderer renderer, String title) {
@@ -64,85 +80,153 @@ public final class DocSite {
     /** Writes the site into {@code out}; returns the files written (index.html first). */
     public static List<Path> write(Path out, String title, List<Module> modules, SvgRenderer renderer)
             throws IOException, Render.RenderException {
+        return write(out, title, modules, List.of(), renderer);
+    }
+
+    /** Writes the site with the guide's pages under {@code guide/}; returns the files written (index.html first). */
+    public static List<Path> write(Path out, String title, List<Module> modules, List<GuidePage> guide, SvgRenderer renderer)
+            throws IOException, Render.RenderException {
         DocSite s = new DocSite(out, renderer, title);
         Files.createDirectories(out);
-        s.index(modules);
-        s.file("style.css", CSS);
+        List<Markdown.Rendered> pages = new ArrayList<>();
+        for (GuidePage p : guide) pages.add(Markdown.render(p.markdown(), guideLinks(guide)));
+        s.plan(modules, guide, pages);
+        s.index(modules, guide, pages);
+        for (Layout.Link a : Layout.assets()) s.file(a.text(), a.href());
+        for (int i = 0; i < guide.size(); i++) s.guide(guide.get(i), pages.get(i));
         for (Module m : modules) {
             s.module(m);
-            Map<String, String> files = fileNames(m);
-            for (Entry e : m.circuits()) s.entry(m, e, files);
-            for (Entry e : m.laws()) s.entry(m, e, files);
+            for (Entry e : m.circuits()) s.entry(m, e);
+            for (Entry e : m.laws()) s.entry(m, e);
         }
+        s.file("search-index.js", s.search.script());
         return s.written;
+    }
+
+    /** File names, the sidebar, the call graph and the search index, before any page is written. */
+    private void plan(List<Module> modules, List<GuidePage> guide, List<Markdown.Rendered> pages) {
+        List<Layout.Link> guideLinks = new ArrayList<>();
+        for (int i = 0; i < guide.size(); i++) {
+            String href = "guide/" + guide.get(i).name() + ".html";
+            String t = pageTitle(guide.get(i), pages.get(i));
+            guideLinks.add(new Layout.Link(t, href));
+            search.add(t, "guide", "", SearchIndex.summary(firstParagraph(guide.get(i).markdown())), href);
+            for (Markdown.Heading2 h : pages.get(i).headings()) search.add(h.text(), "section", t, "", href + "#" + h.id());
+        }
+        List<Layout.NavModule> navModules = new ArrayList<>();
+        Map<String, Map<String, String>> circuitHrefs = new LinkedHashMap<>();
+        for (Module m : modules) {
+            Map<String, String> f = fileNames(m);
+            files.put(m.name(), f);
+            List<Layout.Link> cs = new ArrayList<>();
+            List<Layout.Link> ls = new ArrayList<>();
+            Map<String, String> hrefs = new LinkedHashMap<>();
+            for (Entry e : m.circuits()) {
+                String href = m.name() + "/" + f.get(e.name());
+                cs.add(new Layout.Link(e.name(), href));
+                hrefs.put(e.name(), href);
+            }
+            for (Entry e : m.laws()) ls.add(new Layout.Link(e.name(), m.name() + "/" + f.get(e.name())));
+            circuitHrefs.put(m.name(), hrefs);
+            navModules.add(new Layout.NavModule(m.name(), m.name() + ".html", cs, ls));
+            search.add(m.name(), "module", "", SearchIndex.summary(m.doc()), m.name() + ".html");
+            for (Entry e : m.circuits()) search.add(e.name(), "circuit", m.name(), SearchIndex.summary(e.doc()), hrefs.get(e.name()));
+            for (Entry e : m.laws()) search.add(e.name(), "law", m.name(), SearchIndex.summary(e.doc()), m.name() + "/" + f.get(e.name()));
+        }
+        nav = new Layout.Nav(title, guideLinks, navModules);
+        calls = new CallGraph(circuitHrefs);
+        for (Module m : modules) {
+            Map<String, String> f = files.get(m.name());
+            for (Entry e : m.circuits()) calls.add(m.name(), m.source(), e.name(), m.name() + "/" + f.get(e.name()), e.declaration());
+            for (Entry e : m.laws()) calls.add(m.name(), m.source(), e.name(), m.name() + "/" + f.get(e.name()), e.declaration());
+        }
     }
 
     // ---- pages --------------------------------------------------------------------------------------------------
 
-    private void index(List<Module> modules) throws IOException {
+    private void index(List<Module> modules, List<GuidePage> guide, List<Markdown.Rendered> pages) throws IOException {
         StringBuilder b = new StringBuilder();
-        head(b, title, "");
-        b.append("<header><nav class=\"crumbs\"><span>").append(esc(title)).append("</span></nav></header>\n<main>\n");
         b.append("<h1>").append(esc(title)).append("</h1>\n");
         b.append("<p class=\"lead\">Neural circuit diagrams drawn from the compiler's IR: every picture shows exactly "
                 + "what runs. Wires carry named axes with their sizes; bold boxes are learned; dotted frames are "
-                + "sub-circuits; z⁻¹ marks state fed back to the next step.</p>\n");
-        b.append("<ul class=\"entries\">\n");
-        for (Module m : modules) {
-            b.append("<li><a href=\"").append(esc(m.name())).append(".html\"><code>").append(esc(m.name()))
-                    .append("</code></a> <span class=\"muted\">").append(count(m.circuits().size(), "circuit")).append(" · ")
-                    .append(count(m.laws().size(), "law")).append("</span>");
-            String about = firstSentence(m.doc());
-            if (!about.isEmpty()) b.append("<p>").append(esc(about)).append("</p>");
-            b.append("</li>\n");
-        }
-        b.append("</ul>\n</main>\n");
-        foot(b);
-        file("index.html", b.toString());
-    }
-
-    private void module(Module m) throws IOException {
-        Map<String, String> files = fileNames(m);
-        StringBuilder b = new StringBuilder();
-        head(b, m.name() + " — " + title, "");
-        b.append("<header><nav class=\"crumbs\"><a href=\"index.html\">").append(esc(title)).append("</a> › <span>")
-                .append(esc(m.name())).append("</span></nav></header>\n<main>\n");
-        b.append("<h1>module <code>").append(esc(m.name())).append("</code></h1>\n");
-        if (!m.doc().isBlank()) b.append("<p class=\"lead\">").append(esc(m.doc())).append("</p>\n");
-        b.append("<p class=\"muted\">").append(esc(m.file())).append("</p>\n");
-        for (int pass = 0; pass < 2; pass++) {
-            List<Entry> es = pass == 0 ? m.circuits() : m.laws();
-            if (es.isEmpty()) continue;
-            b.append("<h2>").append(pass == 0 ? "Circuits" : "Laws").append("</h2>\n<ul class=\"entries\">\n");
-            for (Entry e : es) {
-                b.append("<li><a href=\"").append(esc(m.name())).append('/').append(esc(files.get(e.name())))
-                        .append("\"><code>").append(esc(e.name())).append("</code></a>");
-                b.append("<pre class=\"sig\">").append(esc(signature(e))).append("</pre>");
-                if (!e.doc().isBlank()) b.append("<p>").append(esc(e.doc())).append("</p>");
-                if (e.graph() != null && !e.law()) {
-                    b.append("<p class=\"muted\">").append(human(paramCount(e.graph()))).append(" parameters · ")
-                            .append(human(Cost.step(e.graph()).flops())).append(" FLOPs per call</p>");
-                }
+                + "sub-circuits; z⁻¹ marks state fed back to the next step. Press <kbd>/</kbd> to search.</p>\n");
+        List<Layout.Toc> toc = new ArrayList<>();
+        if (!guide.isEmpty()) {
+            toc.add(new Layout.Toc("guide", "Guide", 2));
+            b.append("<h2 id=\"guide\">Guide</h2>\n<ul class=\"entries\">\n");
+            for (int i = 0; i < guide.size(); i++) {
+                b.append("<li><a href=\"guide/").append(esc(guide.get(i).name())).append(".html\">")
+                        .append(esc(pageTitle(guide.get(i), pages.get(i)))).append("</a>");
+                String about = SearchIndex.summary(firstParagraph(guide.get(i).markdown()));
+                if (!about.isEmpty()) b.append("<p>").append(esc(about)).append("</p>");
                 b.append("</li>\n");
             }
             b.append("</ul>\n");
         }
-        b.append("<h2>Source</h2>\n").append(source(m.source(), 1));
-        b.append("</main>\n");
-        foot(b);
-        file(m.name() + ".html", b.toString());
+        toc.add(new Layout.Toc("modules", "Modules", 2));
+        b.append("<h2 id=\"modules\">Modules</h2>\n<ul class=\"entries\">\n");
+        for (Module m : modules) {
+            b.append("<li><a href=\"").append(esc(m.name())).append(".html\"><code>").append(esc(m.name()))
+                    .append("</code></a> <span class=\"muted\">").append(count(m.circuits().size(), "circuit")).append(" · ")
+                    .append(count(m.laws().size(), "law")).append("</span>");
+            String about = SearchIndex.summary(m.doc());
+            if (!about.isEmpty()) b.append("<p>").append(esc(about)).append("</p>");
+            b.append("</li>\n");
+        }
+        b.append("</ul>\n");
+        file("index.html", Layout.page(nav, title, "index.html", null, "<span>" + esc(title) + "</span>", toc, b.toString()));
     }
 
-    private void entry(Module m, Entry e, Map<String, String> files) throws IOException, Render.RenderException {
+    private void guide(GuidePage p, Markdown.Rendered r) throws IOException {
+        String here = "guide/" + p.name() + ".html";
+        List<Layout.Toc> toc = new ArrayList<>();
+        for (Markdown.Heading2 h : r.headings()) toc.add(new Layout.Toc(h.id(), h.text(), h.level()));
+        String crumbs = "<a href=\"../index.html\">" + esc(title) + "</a> › <span>" + esc(pageTitle(p, r)) + "</span>";
+        file(here, Layout.page(nav, pageTitle(p, r) + " — " + title, here, null, crumbs, toc,
+                "<article class=\"guide\">\n" + r.html() + "</article>\n"));
+    }
+
+    private void module(Module m) throws IOException {
+        Map<String, String> f = files.get(m.name());
+        StringBuilder b = new StringBuilder();
+        List<Layout.Toc> toc = new ArrayList<>();
+        b.append("<h1>module <code>").append(esc(m.name())).append("</code></h1>\n");
+        if (!m.doc().isBlank()) b.append("<div class=\"doc lead\">").append(Markdown.comment(m.doc())).append("</div>\n");
+        b.append("<p class=\"muted\">").append(esc(m.file())).append("</p>\n");
+        for (int pass = 0; pass < 2; pass++) {
+            List<Entry> es = pass == 0 ? m.circuits() : m.laws();
+            if (es.isEmpty()) continue;
+            String id = pass == 0 ? "circuits" : "laws";
+            toc.add(new Layout.Toc(id, pass == 0 ? "Circuits" : "Laws", 2));
+            b.append("<h2 id=\"").append(id).append("\">").append(pass == 0 ? "Circuits" : "Laws").append("</h2>\n<ul class=\"entries\">\n");
+            for (Entry e : es) {
+                b.append("<li id=\"").append(esc(anchor(e))).append("\"><a href=\"").append(esc(m.name())).append('/')
+                        .append(esc(f.get(e.name()))).append("\"><code>").append(esc(e.name())).append("</code></a>");
+                b.append("<pre class=\"sig\">").append(esc(signature(e))).append("</pre>");
+                if (!e.doc().isBlank()) b.append("<div class=\"doc\">").append(Markdown.comment(e.doc())).append("</div>");
+                if (e.graph() != null && !e.law()) {
+                    b.append("<p class=\"muted\">").append(human(paramCount(e.graph()))).append(" parameters · ")
+                            .append(human(Cost.step(e.graph()).flops())).append(" FLOPs per call</p>");
+                }
+                relations(b, m, e, "", true);
+                b.append("</li>\n");
+            }
+            b.append("</ul>\n");
+        }
+        toc.add(new Layout.Toc("source", "Source", 2));
+        b.append("<h2 id=\"source\">Source</h2>\n").append(Highlighter.html(m.source(), 1, linker(m, "")));
+        String crumbs = "<a href=\"index.html\">" + esc(title) + "</a> › <span>" + esc(m.name()) + "</span>";
+        file(m.name() + ".html", Layout.page(nav, m.name() + " — " + title, m.name() + ".html", m.name(), crumbs, toc, b.toString()));
+    }
+
+    private void entry(Module m, Entry e) throws IOException, Render.RenderException {
+        Map<String, String> f = files.get(m.name());
         StringBuilder b = new StringBuilder();
         String kind = e.law() ? "law" : "circuit";
-        head(b, e.name() + " — " + m.name(), "../");
-        b.append("<header><nav class=\"crumbs\"><a href=\"../index.html\">").append(esc(title)).append("</a> › <a href=\"../")
-                .append(esc(m.name())).append(".html\">").append(esc(m.name())).append("</a> › <span>").append(esc(e.name()))
-                .append("</span></nav></header>\n<main>\n");
         b.append("<h1>").append(kind).append(" <code>").append(esc(e.name())).append("</code></h1>\n");
-        if (!e.doc().isBlank()) b.append("<p class=\"lead\">").append(esc(e.doc())).append("</p>\n");
+        if (!e.doc().isBlank()) b.append("<div class=\"doc lead\">").append(Markdown.comment(e.doc())).append("</div>\n");
         b.append("<pre class=\"sig\">").append(esc(signature(e))).append("</pre>\n");
+        relations(b, m, e, "../", false);
         Graph g = e.graph();
         if (g == null) {
             b.append("<p class=\"problem\">Not drawn: ").append(esc(e.problem() == null ? "it does not lower" : e.problem())).append("</p>\n");
@@ -159,12 +243,56 @@ public final class DocSite {
             params(b, g);
             states(b, g);
         }
-        laws(b, m, e, files);
-        b.append("<h2 id=\"source\">Source</h2>\n<p class=\"muted\">").append(esc(m.file())).append(", line ")
-                .append(e.line()).append("</p>\n").append(source(e.declaration(), e.line()));
-        b.append("</main>\n");
-        foot(b);
-        file(m.name() + "/" + files.get(e.name()), b.toString());
+        laws(b, m, e, f);
+        b.append("<h2 id=\"source\">Source</h2>\n<p class=\"muted\">").append(esc(m.file())).append(", <a href=\"../")
+                .append(esc(m.name())).append(".html#L").append(e.line()).append("\">line ").append(e.line()).append("</a></p>\n")
+                .append(Highlighter.html(e.declaration(), e.line(), linker(m, "../")));
+        String body = b.toString();
+        List<Layout.Toc> toc = new ArrayList<>();
+        for (String[] s : SECTIONS) if (body.contains("<h2 id=\"" + s[0] + "\">")) toc.add(new Layout.Toc(s[0], s[1], 2));
+        String crumbs = "<a href=\"../index.html\">" + esc(title) + "</a> › <a href=\"../" + esc(m.name()) + ".html\">"
+                + esc(m.name()) + "</a> › <span>" + esc(e.name()) + "</span>";
+        String here = m.name() + "/" + f.get(e.name());
+        file(here, Layout.page(nav, e.name() + " — " + m.name(), here, m.name(), crumbs, toc, body));
+    }
+
+    /** The sections an entry page may have, in order, for its table of contents. */
+    private static final String[][] SECTIONS = {{"diagram", "Diagram"}, {"cost", "Cost per call"}, {"parameters", "Parameters"},
+            {"state", "State"}, {"laws", "Laws"}, {"source", "Source"}};
+
+    /** What a circuit calls and what calls it, as links ({@code up} leads from the page to the root). */
+    private void relations(StringBuilder b, Module m, Entry e, String up, boolean compact) {
+        List<CallGraph.Ref> callees = calls.callees(m.name(), e.name());
+        List<CallGraph.Ref> callers = calls.callers(m.name(), e.name());
+        if (!callees.isEmpty()) refs(b, e.law() ? "Checks" : "Calls", callees, m, up);
+        if (!callers.isEmpty()) refs(b, "Called by", callers, m, up);
+        if (!compact && callees.isEmpty() && callers.isEmpty() && !e.law()) {
+            b.append("<p class=\"rel\">Calls no other documented circuit, and none calls it.</p>\n");
+        }
+    }
+
+    private static void refs(StringBuilder b, String what, List<CallGraph.Ref> refs, Module m, String up) {
+        b.append("<p class=\"rel\">").append(what).append(": ");
+        for (int i = 0; i < refs.size(); i++) {
+            CallGraph.Ref r = refs.get(i);
+            b.append(i == 0 ? "" : ", ").append("<a href=\"").append(esc(up + r.href())).append("\"><code>")
+                    .append(esc(r.module().equals(m.name()) ? r.name() : r.module() + "." + r.name())).append("</code></a>");
+        }
+        b.append("</p>\n");
+    }
+
+    /** Links a listing's names: circuits in scope in module {@code m}, and module paths of the site. */
+    private Highlighter.Linker linker(Module m, String up) {
+        return new Highlighter.Linker() {
+            @Override public String circuit(String name) {
+                String href = calls.resolve(m.name(), name);
+                return href == null ? null : up + href;
+            }
+
+            @Override public String module(String qualifiedName) {
+                return files.containsKey(qualifiedName) ? up + qualifiedName + ".html" : null;
+            }
+        };
     }
 
     private void io(StringBuilder b, Graph g) {
@@ -331,38 +459,34 @@ public final class DocSite {
         return out;
     }
 
-    private static String source(String text, int firstLine) {
-        StringBuilder b = new StringBuilder("<pre class=\"source\"><code>");
-        String[] lines = text.split("\n", -1);
-        int n = lines.length;
-        while (n > 0 && lines[n - 1].isBlank()) n--;
-        int width = String.valueOf(firstLine + n - 1).length();
-        for (int i = 0; i < n; i++) {
-            b.append("<span class=\"ln\">").append(String.format(Locale.ROOT, "%" + width + "d", firstLine + i)).append("</span>")
-                    .append(esc(lines[i])).append('\n');
+    /** The id of an entry's item on its module page. */
+    private static String anchor(Entry e) { return (e.law() ? "law." : "circuit.") + e.name(); }
+
+    /** Guide links: another guide page's .md becomes its .html; the web stays; other files are not in the site. */
+    private static java.util.function.UnaryOperator<String> guideLinks(List<GuidePage> guide) {
+        Set<String> names = new HashSet<>();
+        for (GuidePage p : guide) names.add(p.name());
+        return to -> {
+            if (to.startsWith("#") || to.matches("(?i)(https?|mailto):.*")) return to;
+            java.util.regex.Matcher x = Pattern.compile("(?:\\./)?([\\w-]+)\\.md(#.*)?").matcher(to);
+            if (x.matches() && names.contains(x.group(1))) return x.group(1) + ".html" + (x.group(2) == null ? "" : x.group(2));
+            return null;
+        };
+    }
+
+    private static String pageTitle(GuidePage p, Markdown.Rendered r) {
+        return r.title() != null ? r.title() : p.name();
+    }
+
+    private static String firstParagraph(String markdown) {
+        for (String para : markdown.split("\n\\s*\n")) {
+            String t = para.strip();
+            if (!t.isEmpty() && !t.startsWith("#") && !t.startsWith("```") && !t.startsWith("|")) return t;
         }
-        return b.append("</code></pre>\n").toString();
+        return "";
     }
 
     private static String count(int n, String what) { return n + " " + what + (n == 1 ? "" : "s"); }
-
-    private static String firstSentence(String s) {
-        if (s == null) return "";
-        Matcher m = Pattern.compile("^(.*?\\.)(\\s|$)", Pattern.DOTALL).matcher(s.strip());
-        String t = m.find() ? m.group(1) : s.strip();
-        return t.length() > 160 ? t.substring(0, 157) + "..." : t;
-    }
-
-    private void head(StringBuilder b, String pageTitle, String up) {
-        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>").append(esc(pageTitle)).append("</title>\n")
-                .append("<link rel=\"stylesheet\" href=\"").append(up).append("style.css\">\n</head>\n<body>\n");
-    }
-
-    private static void foot(StringBuilder b) {
-        b.append("<footer>Generated by <code>ncdc doc</code>. Diagrams are drawn from the checked IR.</footer>\n</body>\n</html>\n");
-    }
 
     private void file(String rel, String text) throws IOException {
         Path p = out.resolve(rel);
@@ -371,52 +495,5 @@ public final class DocSite {
         written.add(p);
     }
 
-    static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    private static final String CSS = String.join("\n",
-            ":root { --fg: #1d232b; --muted: #5b6673; --line: #d9dee4; --accent: #2f5d9b; --bg: #ffffff; --code: #f4f6f8; }",
-            "* { box-sizing: border-box; }",
-            "html { -webkit-text-size-adjust: 100%; }",
-            "body { margin: 0; color: var(--fg); background: var(--bg); font: 16px/1.5 system-ui, -apple-system, \"Segoe UI\", Roboto, \"DejaVu Sans\", sans-serif; }",
-            "header { border-bottom: 1px solid var(--line); background: #f7f9fb; }",
-            ".crumbs { max-width: 75rem; margin: 0 auto; padding: .6rem 1rem; font-size: .95rem; }",
-            ".crumbs a { color: var(--accent); text-decoration: none; }",
-            ".crumbs a:hover { text-decoration: underline; }",
-            "main { max-width: 75rem; margin: 0 auto; padding: 1rem 1rem 3rem; }",
-            "h1 { font-size: 1.7rem; margin: .8rem 0 .4rem; overflow-wrap: anywhere; }",
-            "h2 { font-size: 1.2rem; margin: 2rem 0 .6rem; border-bottom: 1px solid var(--line); padding-bottom: .2rem; }",
-            "a { color: var(--accent); }",
-            "code, pre { font-family: ui-monospace, \"DejaVu Sans Mono\", Menlo, Consolas, monospace; font-size: .9em; }",
-            "p code, td code { background: var(--code); padding: 0 .2em; border-radius: 3px; }",
-            ".lead { font-size: 1.05rem; }",
-            ".muted { color: var(--muted); font-size: .92rem; }",
-            ".problem { color: #b00020; }",
-            "pre { background: var(--code); border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; overflow-x: auto; }",
-            "pre.sig { margin: .3rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }",
-            "pre.source .ln { display: inline-block; color: #9aa4ae; margin-right: 1em; user-select: none; text-align: right; }",
-            ".table-wrap { overflow-x: auto; }",
-            "table { border-collapse: collapse; margin: .4rem 0; min-width: 50%; }",
-            "th, td { text-align: left; padding: .3rem .7rem .3rem 0; border-bottom: 1px solid var(--line); vertical-align: top; }",
-            "td.num, th.num { text-align: right; }",
-            "tfoot td { font-weight: 600; border-bottom: none; }",
-            "ul.entries { list-style: none; padding: 0; }",
-            "ul.entries li { margin: 0 0 1.1rem; }",
-            "ul.entries li > p { margin: .2rem 0; }",
-            ".diagram { overflow: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; padding: .4rem; "
-                    + "margin: .4rem 0 .8rem; max-height: 80vh; -webkit-overflow-scrolling: touch; }",
-            ".diagram svg { display: block; max-width: none; height: auto; }",
-            ".diagram.fit svg { max-width: 100%; }",
-            "dl.cost { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1.2rem; margin: .4rem 0; }",
-            "dl.cost dt { color: var(--muted); }",
-            "dl.cost dd { margin: 0; font-variant-numeric: tabular-nums; }",
-            "footer { max-width: 75rem; margin: 0 auto; padding: 1rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); }",
-            "@media (max-width: 40rem) {",
-            "  body { font-size: 15px; }",
-            "  main { padding: .6rem .7rem 2rem; }",
-            "  h1 { font-size: 1.35rem; }",
-            "  th, td { padding-right: .5rem; }",
-            "}",
-            "");
+    static String esc(String s) { return Html.esc(s); }
 }
