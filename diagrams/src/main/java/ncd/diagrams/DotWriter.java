@@ -9,6 +9,7 @@ import ncd.ir.State;
 import ncd.ir.TensorType;
 
 import java.nio.file.Path;
+import java.util.function.Function;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,6 +17,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import static ncd.diagrams.DotText.attrs;
+import static ncd.diagrams.DotText.boldFirst;
+import static ncd.diagrams.DotText.map;
+import static ncd.diagrams.DotText.q;
+import static ncd.diagrams.DotText.style;
 
 /**
  * Draws one IR graph as a neural circuit diagram in Graphviz DOT (docs/diagrams.md has the notation). The steps:
@@ -38,19 +45,44 @@ import java.util.Set;
 public final class DotWriter {
     /**
      * How to draw: {@code depth} nested sub-circuit levels expanded (0: only the top level; deeper calls are
-     * boxes); {@code highlightNodes} and {@code highlightWires} (IR node ids, and "dst.slot" wires) drawn in red;
-     * {@code note} an extra line under the title.
+     * boxes), and besides those the scopes in {@code open} (with their enclosing scopes: the view of one
+     * sub-circuit); {@code highlightNodes} and {@code highlightWires} (IR node ids, and "dst.slot" wires) drawn in
+     * red; {@code note} an extra line under the title; {@code topDown} flow from top to bottom rather than left to
+     * right (for long chains); {@code foldConstants} constant subgraphs and state initializers as one box each
+     * ({@link Folds}); {@code link} the address of a collapsed sub-circuit's own diagram, by scope (null: none).
      */
-    public record Options(int depth, Set<Integer> highlightNodes, Set<String> highlightWires, String note) {
+    public record Options(int depth, Set<Integer> highlightNodes, Set<String> highlightWires, String note,
+                          boolean topDown, boolean foldConstants, Set<String> open, Function<String, String> link) {
         public Options {
             if (depth < 0) throw new IllegalArgumentException("depth must be >= 0");
             highlightNodes = Set.copyOf(highlightNodes);
             highlightWires = Set.copyOf(highlightWires);
+            open = Set.copyOf(open);
+        }
+
+        public Options(int depth, Set<Integer> highlightNodes, Set<String> highlightWires, String note) {
+            this(depth, highlightNodes, highlightWires, note, false, true, Set.of(), null);
         }
 
         public static Options defaults() { return new Options(Integer.MAX_VALUE, Set.of(), Set.of(), null); }
 
-        public Options withDepth(int d) { return new Options(d, highlightNodes, highlightWires, note); }
+        public Options withDepth(int d) { return new Options(d, highlightNodes, highlightWires, note, topDown, foldConstants, open, link); }
+
+        public Options withTopDown(boolean t) { return new Options(depth, highlightNodes, highlightWires, note, t, foldConstants, open, link); }
+
+        public Options withFoldConstants(boolean f) { return new Options(depth, highlightNodes, highlightWires, note, topDown, f, open, link); }
+
+        /** Also expand {@code scope} and the scopes enclosing it, whatever the depth. */
+        public Options withOpen(String scope) {
+            Set<String> o = new LinkedHashSet<>(open);
+            String[] parts = scope.split("\\.");
+            for (int k = 1; k <= parts.length; k++) o.add(String.join(".", java.util.Arrays.copyOf(parts, k)));
+            return new Options(depth, highlightNodes, highlightWires, note, topDown, foldConstants, o, link);
+        }
+
+        public Options withLink(Function<String, String> l) { return new Options(depth, highlightNodes, highlightWires, note, topDown, foldConstants, open, l); }
+
+        public Options withNote(String n) { return new Options(depth, highlightNodes, highlightWires, n, topDown, foldConstants, open, link); }
     }
 
     static final String FONT = "Helvetica";
@@ -60,16 +92,22 @@ public final class DotWriter {
     private static final String IO_FILL = "#dde8f6";
     private static final String STATE_FILL = "#fde6cc";
     private static final String PARAM_FILL = "#fff3c4";
+    private static final String LINK = "#2b5d9c";
 
-    /** A collapsed sub-circuit: one box for everything under {@code scope}. */
+    /**
+     * A collapsed sub-circuit: one box for everything under {@code scope}; or, with {@code fold} set, a folded
+     * constant subgraph of that scope.
+     */
     private static final class Box {
         final String name;
         final String scope;
+        final Folds.Fold fold;
         final List<Node> nodes = new ArrayList<>();
 
-        Box(String name, String scope) {
+        Box(String name, String scope, Folds.Fold fold) {
             this.name = name;
             this.scope = scope;
+            this.fold = fold;
         }
     }
 
@@ -161,30 +199,53 @@ public final class DotWriter {
         for (Node n : g.nodes()) num.put(n, num.size());
         for (Node n : g.nodes()) {
             String[] parts = n.scope().isEmpty() ? new String[0] : n.scope().split("\\.");
-            if (parts.length <= opt.depth()) {
+            int shown = expandedParts(parts);
+            if (shown == parts.length) {
                 cluster(parts, parts.length).members.add(n);
                 element.put(n, nodeId(num.get(n)));
             } else {
-                String prefix = String.join(".", java.util.Arrays.copyOf(parts, opt.depth() + 1));
+                String prefix = String.join(".", java.util.Arrays.copyOf(parts, shown + 1));
                 Box b = boxes.get(prefix);
                 if (b == null) {
-                    b = new Box("b" + boxes.size(), prefix);
+                    b = new Box("b" + boxByName.size(), prefix, null);
                     boxes.put(prefix, b);
                     boxByName.put(b.name, b);
-                    cluster(parts, opt.depth()).members.add(b);
+                    cluster(parts, shown).members.add(b);
                 }
                 b.nodes.add(n);
                 element.put(n, b.name);
+            }
+        }
+        if (opt.foldConstants()) {
+            for (Folds.Fold f : Folds.find(g, n -> element.get(n).equals(nodeId(num.get(n))))) {
+                Box b = new Box("b" + boxByName.size(), f.scope(), f);
+                boxByName.put(b.name, b);
+                b.nodes.addAll(f.nodes());
+                List<Object> members = cluster(f.scope().isEmpty() ? new String[0] : f.scope().split("\\."), f.scope().isEmpty() ? 0
+                        : f.scope().split("\\.").length).members;
+                members.set(members.indexOf(f.nodes().get(0)), b);
+                members.removeAll(f.nodes());
+                for (Node n : f.nodes()) element.put(n, b.name);
             }
         }
         for (int k = 0; k < g.states().size(); k++) {
             State st = g.states().get(k);
             int dot = st.name().lastIndexOf('.');
             String[] parts = dot < 0 ? new String[0] : st.name().substring(0, dot).split("\\.");
-            int depth = Math.min(parts.length, opt.depth());
+            int depth = expandedParts(parts);
             String scope = String.join(".", java.util.Arrays.copyOf(parts, depth));
             cluster(parts, depth).members.add(new Marker(k, st, scope));
         }
+    }
+
+    /**
+     * How many leading parts of a scope are drawn expanded: all up to the depth, and past it those whose prefix is
+     * open. The next part, if any, is the collapsed box that draws the rest.
+     */
+    private int expandedParts(String[] parts) {
+        int k = Math.min(parts.length, opt.depth());
+        while (k < parts.length && opt.open().contains(String.join(".", java.util.Arrays.copyOf(parts, k + 1)))) k++;
+        return k;
     }
 
     /** The cluster for the first {@code k} parts of a scope, created (with its parents) on first use. */
@@ -209,7 +270,7 @@ public final class DotWriter {
         boolean law = g.kind() == Graph.Kind.LAW;
         sb.append("digraph ").append(q(g.name())).append(" {\n");
         line(1, "graph [" + attrs(map(
-                "rankdir", "LR", "newrank", "true", "compound", "true", "nodesep", "0.22", "ranksep", "0.32",
+                "rankdir", opt.topDown() ? "TB" : "LR", "newrank", "true", "compound", "true", "nodesep", "0.22", "ranksep", "0.32",
                 "fontname", FONT, "fontsize", "12", "labelloc", "t", "labeljust", "l",
                 "label", title(law), "id", "graph_" + g.name(),
                 "ncd_kind", law ? "law" : "circuit", "ncd_name", g.name(),
@@ -288,6 +349,7 @@ public final class DotWriter {
         a.put("id", nodeId(i));
         boolean learned = Labels.learned(n);
         List<String> lines = Labels.opLines(n);
+        if (n.op() == Op.CONST) lines = List.of(Labels.constText(((Attr.Scalar) n.attr()).value(), n.type().unit(), g.unitNames()));
         a.put("label", learned ? boldFirst(lines, n.op() == Op.PARAM ? 1 : 0) : String.join("\n", lines));
         a.putAll(switch (n.op()) {
             case INPUT -> style("style", "rounded,filled", "fillcolor", IO_FILL, "color", "#4a6fa5");
@@ -321,6 +383,10 @@ public final class DotWriter {
     }
 
     private void emitBox(Box b, int indent) {
+        if (b.fold != null) {
+            emitFold(b, indent);
+            return;
+        }
         List<String> lines = new ArrayList<>();
         lines.add(b.scope.substring(b.scope.lastIndexOf('.') + 1));
         int ops = 0;
@@ -358,8 +424,66 @@ public final class DotWriter {
             a.put("fontcolor", RED);
             a.put("penwidth", "3");
         }
-        a.put("tooltip", b.scope + " (" + b.nodes.size() + " IR nodes)");
+        String url = opt.link() == null ? null : opt.link().apply(b.scope);
+        a.put("tooltip", b.scope + " (" + b.nodes.size() + " IR nodes)" + (url == null ? "" : ": click for its diagram"));
+        if (url != null) {
+            a.put("URL", url);
+            a.put("color", hot ? RED : LINK);
+        }
         a.put("ncd_scope", b.scope);
+        a.put("ncd_hides", String.join(" ", hides));
+        line(indent, b.name + " [" + attrs(a) + "];");
+    }
+
+    /**
+     * A folded constant subgraph ({@link Folds}): one box naming what it computes, e.g. {@code board (initial)},
+     * {@code bool[row:16 × col:16]}, {@code 15 ops folded}. It hides its nodes ({@code ncd_hides}) as a collapsed
+     * sub-circuit does; {@code ncdc diagram --unfold} draws them.
+     */
+    private void emitFold(Box b, int indent) {
+        Folds.Fold f = b.fold;
+        List<String> lines = new ArrayList<>();
+        if (f.initOf().isEmpty()) {
+            lines.add("constant");
+        } else {
+            List<String> names = new ArrayList<>();
+            for (State s : f.initOf()) {
+                String n = s.name();
+                names.add(!b.scope.isEmpty() && n.startsWith(b.scope + ".") ? n.substring(b.scope.length() + 1) : n);
+            }
+            lines.add(String.join(", ", new LinkedHashSet<>(names)) + " (initial)");
+        }
+        if (f.result() != null) {
+            TensorType t = f.result().type();
+            String unit = g.typeText(t);
+            int in = unit.lastIndexOf(" in ");
+            lines.add((t.dtype() == ncd.ir.DType.F32 ? "" : t.dtype().word() + " ") + "[" + (t.rank() == 0 ? "" : Labels.shape(t)) + "]"
+                    + (in < 0 ? "" : unit.substring(in)));
+        }
+        lines.add(f.ops() + " ops folded");
+        List<String> hides = new ArrayList<>();
+        boolean hot = false;
+        for (Node n : b.nodes) {
+            hides.add(nodeId(num.get(n)));
+            hot |= opt.highlightNodes().contains(num.get(n));
+        }
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("id", "fold_" + nodeId(num.get(b.nodes.get(0))));
+        a.put("label", boldFirst(lines, 1));
+        a.put("style", f.initOf().isEmpty() ? "rounded,filled" : "rounded,filled,dashed");
+        a.put("fillcolor", f.initOf().isEmpty() ? "#f2f2f2" : STATE_FILL);
+        if (hot) {
+            a.put("color", RED);
+            a.put("fontcolor", RED);
+            a.put("penwidth", "3");
+        }
+        StringBuilder tip = new StringBuilder(f.initOf().isEmpty() ? "constant subgraph" : "initial value");
+        tip.append(", computed once: ");
+        for (int k = 0; k < b.nodes.size(); k++) tip.append(k == 0 ? "" : ", ").append('%').append(num.get(b.nodes.get(k))).append(' ')
+                .append(IrPrinter.opText(b.nodes.get(k)));
+        a.put("tooltip", tip.toString());
+        a.put("ncd_scope", b.scope);
+        a.put("ncd_fold", f.initOf().isEmpty() ? "constant" : "initial");
         a.put("ncd_hides", String.join(" ", hides));
         line(indent, b.name + " [" + attrs(a) + "];");
     }
@@ -480,65 +604,8 @@ public final class DotWriter {
         return t.toString();
     }
 
-    // ---- DOT text -----------------------------------------------------------------------------------------------
-
     private void line(int indent, String s) {
         for (int k = 0; k < indent; k++) sb.append("  ");
         sb.append(s).append('\n');
-    }
-
-    private static Map<String, String> map(String... kv) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int k = 0; k < kv.length; k += 2) m.put(kv[k], kv[k + 1]);
-        return m;
-    }
-
-    private static String attrs(Map<String, ?> a) {
-        StringBuilder s = new StringBuilder();
-        for (Map.Entry<String, ?> e : a.entrySet()) {
-            if (s.length() > 0) s.append(", ");
-            Object v = e.getValue();
-            s.append(e.getKey()).append('=').append(v instanceof Html ? ((Html) v).text : q((String) v));
-        }
-        return s.toString();
-    }
-
-    /** An HTML-like label, written as {@code <...>}. */
-    private static final class Html {
-        final String text;
-
-        Html(String text) { this.text = text; }
-    }
-
-    /**
-     * A label of lines as an HTML table, one cell per line and one format run per cell (the JavaScript engines
-     * mis-place text of cells that mix formats): the first line bold, the last {@code small} lines small and grey.
-     */
-    private static Html boldFirst(List<String> lines, int small) {
-        StringBuilder h = new StringBuilder("<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\">");
-        for (int k = 0; k < lines.size(); k++) {
-            String t = esc(lines.get(k));
-            if (k == 0) t = "<B>" + t + "</B>";
-            else if (k >= lines.size() - small) t = "<FONT POINT-SIZE=\"8\" COLOR=\"#5a5a5a\">" + t + "</FONT>";
-            h.append("<TR><TD>").append(t).append("</TD></TR>");
-        }
-        return new Html(h.append("</TABLE>>").toString());
-    }
-
-    static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    /** A DOT double-quoted string; a newline becomes the centred line break {@code \n}. */
-    static String q(String s) {
-        StringBuilder o = new StringBuilder("\"");
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            if (c == '"') o.append("\\\"");
-            else if (c == '\\') o.append("\\\\");
-            else if (c == '\n') o.append("\\n");
-            else o.append(c);
-        }
-        return o.append('"').toString();
     }
 }
