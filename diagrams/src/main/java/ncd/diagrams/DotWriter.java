@@ -93,6 +93,7 @@ public final class DotWriter {
     private static final String STATE_FILL = "#fde6cc";
     private static final String PARAM_FILL = "#fff3c4";
     private static final String LINK = "#2b5d9c";
+    private static final String TUBE = "#6baed6a0";
 
     /**
      * A collapsed sub-circuit: one box for everything under {@code scope}; or, with {@code fold} set, a folded
@@ -271,7 +272,7 @@ public final class DotWriter {
         sb.append("digraph ").append(q(g.name())).append(" {\n");
         line(1, "graph [" + attrs(map(
                 "rankdir", opt.topDown() ? "TB" : "LR", "newrank", "true", "compound", "true", "nodesep", "0.22", "ranksep", "0.32",
-                "fontname", FONT, "fontsize", "12", "labelloc", "t", "labeljust", "l",
+                "fontname", FONT, "fontsize", "12", "forcelabels", "true", "labelloc", "t", "labeljust", "l",
                 "label", title(law), "id", "graph_" + g.name(),
                 "ncd_kind", law ? "law" : "circuit", "ncd_name", g.name(),
                 "ncd_depth", opt.depth() == Integer.MAX_VALUE ? "all" : String.valueOf(opt.depth()))) + "];");
@@ -363,6 +364,12 @@ public final class DotWriter {
                  WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> style();
         });
         if (learned) a.put("penwidth", "2");
+        if (junction(n)) {
+            // the paper's contraction: the operands' wires meet at a dot; the summed (and batch) axes beside it
+            a.putAll(style("shape", "point", "width", "0.13", "height", "0.13", "style", "filled", "color", WIRE, "fillcolor", WIRE,
+                    "label", ""));
+            a.put("xlabel", String.join("\n", lines.subList(1, lines.size())));
+        }
         if (opt.highlightNodes().contains(i)) {
             a.put("color", RED);
             a.put("fontcolor", RED);
@@ -375,12 +382,8 @@ public final class DotWriter {
         line(indent, nodeId(i) + " [" + attrs(a) + "];");
     }
 
-    /** DOT attributes from name, value pairs, in order. */
-    private static Map<String, Object> style(String... nameValue) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < nameValue.length; i += 2) m.put(nameValue[i], nameValue[i + 1]);
-        return m;
-    }
+    /** Whether {@code n} is drawn as a junction where wires meet: a contraction without learned weights. */
+    static boolean junction(Node n) { return n.op() == Op.CONTRACT && !Labels.learned(n); }
 
     private void emitBox(Box b, int indent) {
         if (b.fold != null) {
@@ -523,9 +526,13 @@ public final class DotWriter {
             Map<String, String> a = wireAttrs(e.src.type(), hot);
             String label = a.get("label");
             if (!bcast.isEmpty()) {
+                // a tube: the operand's lines inside a pale band, repeated along the axes it lacks
                 a.put("label", (label.isEmpty() ? "" : label + "\n") + "⇉ " + String.join(", ", bcast));
+                a.put("color", TUBE + ":" + a.get("color") + ":" + TUBE);
+                a.put("penwidth", hot ? "2.5" : "2");
                 a.put("ncd_bcast", String.join(",", bcast));
             }
+            if (direct && e.dsts.stream().allMatch(DotWriter::junction)) a.put("arrowhead", "none");
             if (!slotNames.isEmpty()) a.put("headlabel", String.join(",", slotNames));
             a.put("id", "e" + src + "_" + e.head);
             a.put("ncd_role", "wire");
