@@ -9,14 +9,13 @@ import ncd.ir.State;
 import ncd.ir.TensorType;
 
 import java.nio.file.Path;
-import java.util.function.Function;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import static ncd.diagrams.DotText.attrs;
 import static ncd.diagrams.DotText.boldFirst;
@@ -95,35 +94,6 @@ public final class DotWriter {
     private static final String LINK = "#2b5d9c";
     private static final String TUBE = "#6baed6a0";
 
-    /**
-     * A collapsed sub-circuit: one box for everything under {@code scope}; or, with {@code fold} set, a folded
-     * constant subgraph of that scope.
-     */
-    private static final class Box {
-        final String name;
-        final String scope;
-        final Folds.Fold fold;
-        final List<Node> nodes = new ArrayList<>();
-
-        Box(String name, String scope, Folds.Fold fold) {
-            this.name = name;
-            this.scope = scope;
-            this.fold = fold;
-        }
-    }
-
-    /** An expanded scope: its own nodes, collapsed boxes and sub-clusters, in order of first appearance. */
-    private static final class Cluster {
-        final String scope;
-        final List<Object> members = new ArrayList<>();
-        final Map<String, Cluster> children = new LinkedHashMap<>();
-
-        Cluster(String scope) { this.scope = scope; }
-    }
-
-    /** The one-step delay of state number {@code k}, drawn in the cluster of the scope the state belongs to. */
-    private record Marker(int k, State state, String scope) {}
-
     /** One drawn edge: the wires (consumer "n7.0" ids) of one source node into one drawn element. */
     private static final class Edge {
         final Node src;
@@ -139,25 +109,26 @@ public final class DotWriter {
 
     private final Graph g;
     private final Options opt;
-    private final Map<Node, Integer> num = new HashMap<>();
-    private final Map<Node, String> element = new HashMap<>();
-    private final Map<String, Box> boxes = new LinkedHashMap<>();
-    private final Map<String, Box> boxByName = new HashMap<>();
-    private final Cluster root = new Cluster("");
+    private final Placement placed;
+    private final Map<Node, Integer> num;
+    private final Map<Node, String> element;
+    private final Map<String, Placement.Box> boxByName;
     private final StringBuilder sb = new StringBuilder();
 
     private DotWriter(Graph g, Options opt) {
         this.g = g;
         this.opt = opt;
+        placed = new Placement(g, opt);
+        num = placed.num;
+        element = placed.element;
+        boxByName = placed.boxByName;
     }
 
     /** The diagram of {@code g} with every sub-circuit expanded. */
     public static String write(Graph g) { return write(g, Options.defaults()); }
 
     public static String write(Graph g, Options opt) {
-        DotWriter w = new DotWriter(g, opt);
-        w.place();
-        return w.emit();
+        return new DotWriter(g, opt).emit();
     }
 
     /**
@@ -194,84 +165,13 @@ public final class DotWriter {
     /** The DOT name (and id) of IR node {@code i}. */
     public static String nodeId(int i) { return "n" + i; }
 
-    // ---- 1-2: numbering and placement -----------------------------------------------------------------------------
-
-    private void place() {
-        for (Node n : g.nodes()) num.put(n, num.size());
-        for (Node n : g.nodes()) {
-            String[] parts = n.scope().isEmpty() ? new String[0] : n.scope().split("\\.");
-            int shown = expandedParts(parts);
-            if (shown == parts.length) {
-                cluster(parts, parts.length).members.add(n);
-                element.put(n, nodeId(num.get(n)));
-            } else {
-                String prefix = String.join(".", java.util.Arrays.copyOf(parts, shown + 1));
-                Box b = boxes.get(prefix);
-                if (b == null) {
-                    b = new Box("b" + boxByName.size(), prefix, null);
-                    boxes.put(prefix, b);
-                    boxByName.put(b.name, b);
-                    cluster(parts, shown).members.add(b);
-                }
-                b.nodes.add(n);
-                element.put(n, b.name);
-            }
-        }
-        if (opt.foldConstants()) {
-            for (Folds.Fold f : Folds.find(g, n -> element.get(n).equals(nodeId(num.get(n))))) {
-                Box b = new Box("b" + boxByName.size(), f.scope(), f);
-                boxByName.put(b.name, b);
-                b.nodes.addAll(f.nodes());
-                List<Object> members = cluster(f.scope().isEmpty() ? new String[0] : f.scope().split("\\."), f.scope().isEmpty() ? 0
-                        : f.scope().split("\\.").length).members;
-                members.set(members.indexOf(f.nodes().get(0)), b);
-                members.removeAll(f.nodes());
-                for (Node n : f.nodes()) element.put(n, b.name);
-            }
-        }
-        for (int k = 0; k < g.states().size(); k++) {
-            State st = g.states().get(k);
-            int dot = st.name().lastIndexOf('.');
-            String[] parts = dot < 0 ? new String[0] : st.name().substring(0, dot).split("\\.");
-            int depth = expandedParts(parts);
-            String scope = String.join(".", java.util.Arrays.copyOf(parts, depth));
-            cluster(parts, depth).members.add(new Marker(k, st, scope));
-        }
-    }
-
-    /**
-     * How many leading parts of a scope are drawn expanded: all up to the depth, and past it those whose prefix is
-     * open. The next part, if any, is the collapsed box that draws the rest.
-     */
-    private int expandedParts(String[] parts) {
-        int k = Math.min(parts.length, opt.depth());
-        while (k < parts.length && opt.open().contains(String.join(".", java.util.Arrays.copyOf(parts, k + 1)))) k++;
-        return k;
-    }
-
-    /** The cluster for the first {@code k} parts of a scope, created (with its parents) on first use. */
-    private Cluster cluster(String[] parts, int k) {
-        Cluster c = root;
-        for (int i = 0; i < k; i++) {
-            String path = String.join(".", java.util.Arrays.copyOf(parts, i + 1));
-            Cluster child = c.children.get(path);
-            if (child == null) {
-                child = new Cluster(path);
-                c.children.put(path, child);
-                c.members.add(child);
-            }
-            c = child;
-        }
-        return c;
-    }
-
     // ---- 3-4: emission ------------------------------------------------------------------------------------------
 
     private String emit() {
         boolean law = g.kind() == Graph.Kind.LAW;
         sb.append("digraph ").append(q(g.name())).append(" {\n");
         line(1, "graph [" + attrs(map(
-                "rankdir", opt.topDown() ? "TB" : "LR", "newrank", "true", "compound", "true", "nodesep", "0.22", "ranksep", "0.32",
+                "rankdir", opt.topDown() ? "TB" : "LR", "newrank", "true", "compound", "true", "nodesep", "0.22", "ranksep", opt.topDown() ? "0.16" : "0.32",
                 "fontname", FONT, "fontsize", "12", "forcelabels", "true", "labelloc", "t", "labeljust", "l",
                 "label", title(law), "id", "graph_" + g.name(),
                 "ncd_kind", law ? "law" : "circuit", "ncd_name", g.name(),
@@ -280,7 +180,7 @@ public final class DotWriter {
                 "height", "0.3", "margin", "0.1,0.04")) + "];");
         line(1, "edge [" + attrs(map("fontname", FONT, "fontsize", "8", "fontcolor", "#404040", "arrowsize", "0.5",
                 "color", WIRE)) + "];");
-        emitMembers(root, 1);
+        emitMembers(placed.root, 1);
         for (int j = 0; j < g.outputs().size(); j++) {
             Graph.Output o = g.outputs().get(j);
             line(1, "out" + j + " [" + attrs(map("id", "out" + j, "label", o.name(), "style", "rounded,filled",
@@ -323,16 +223,16 @@ public final class DotWriter {
         return t.toString();
     }
 
-    private void emitMembers(Cluster c, int indent) {
+    private void emitMembers(Placement.Cluster c, int indent) {
         for (Object m : c.members) {
             if (m instanceof Node) {
                 emitNode((Node) m, indent);
-            } else if (m instanceof Box) {
-                emitBox((Box) m, indent);
-            } else if (m instanceof Marker) {
-                emitDelay((Marker) m, indent);
+            } else if (m instanceof Placement.Box) {
+                emitBox((Placement.Box) m, indent);
+            } else if (m instanceof Placement.Marker) {
+                emitDelay((Placement.Marker) m, indent);
             } else {
-                Cluster child = (Cluster) m;
+                Placement.Cluster child = (Placement.Cluster) m;
                 String last = child.scope.substring(child.scope.lastIndexOf('.') + 1);
                 line(indent, "subgraph " + q("cluster_" + child.scope) + " {");
                 line(indent + 1, "graph [" + attrs(map("id", "scope_" + child.scope, "label", last,
@@ -385,7 +285,7 @@ public final class DotWriter {
     /** Whether {@code n} is drawn as a junction where wires meet: a contraction without learned weights. */
     static boolean junction(Node n) { return n.op() == Op.CONTRACT && !Labels.learned(n); }
 
-    private void emitBox(Box b, int indent) {
+    private void emitBox(Placement.Box b, int indent) {
         if (b.fold != null) {
             emitFold(b, indent);
             return;
@@ -400,7 +300,7 @@ public final class DotWriter {
             if (n.op() == Op.STATE_READ) states.add(((Attr.Named) n.attr()).name());
         }
         lines.add(ops + (ops == 1 ? " op" : " ops") + (states.isEmpty() ? "" : ", state " + String.join(", ", states)));
-        int shown = Math.min(params.size(), 6);
+        int shown = Math.min(params.size(), 3);
         for (int k = 0; k < shown; k++) {
             Node p = params.get(k);
             String path = ((Attr.Param) p.attr()).name();
@@ -443,7 +343,7 @@ public final class DotWriter {
      * {@code bool[row:16 × col:16]}, {@code 15 ops folded}. It hides its nodes ({@code ncd_hides}) as a collapsed
      * sub-circuit does; {@code ncdc diagram --unfold} draws them.
      */
-    private void emitFold(Box b, int indent) {
+    private void emitFold(Placement.Box b, int indent) {
         Folds.Fold f = b.fold;
         List<String> lines = new ArrayList<>();
         if (f.initOf().isEmpty()) {
@@ -558,7 +458,7 @@ public final class DotWriter {
         return a;
     }
 
-    private void emitDelay(Marker m, int indent) {
+    private void emitDelay(Placement.Marker m, int indent) {
         State s = m.state();
         String shown = !m.scope().isEmpty() && s.name().startsWith(m.scope() + ".") ? s.name().substring(m.scope().length() + 1) : s.name();
         line(indent, "z" + m.k() + " [" + attrs(map("id", "z" + m.k(), "label", "z⁻¹\n" + shown, "shape", "square",
@@ -577,8 +477,10 @@ public final class DotWriter {
         a.put("ncd_axes", Labels.axisNames(s.type()));
         line(1, element.get(s.next()) + " -> z" + k + " [" + attrs(a) + "];");
         int init = num.get(s.init());
+        // an initial value used for nothing else is laid out next to its delay, so its dashed wire stays short
+        // (through the whole step, it crossed every wire of LIF Driven)
         line(1, element.get(s.init()) + " -> z" + k + " [" + attrs(map("id", "init" + k, "label", "init",
-                "style", "dashed", "constraint", "false", "color", SCALAR_WIRE,
+                "style", "dashed", "constraint", initOnly(s.init()) ? "true" : "false", "color", SCALAR_WIRE,
                 "ncd_role", "init", "ncd_src", nodeId(init), "ncd_dst", "z" + k,
                 "ncd_axes", Labels.axisNames(s.init().type()))) + "];");
         for (Node n : g.nodes()) {
@@ -594,6 +496,18 @@ public final class DotWriter {
             b.put("ncd_axes", Labels.axisNames(s.type()));
             line(1, "z" + k + " -> " + element.get(n) + " [" + attrs(b) + "];");
         }
+    }
+
+    /**
+     * Whether {@code n} is only a state's initial value: no op, output or next value uses it, and it is drawn by
+     * itself or by a folded initializer (not by a sub-circuit box, which has other wires).
+     */
+    private boolean initOnly(Node n) {
+        for (Node v : g.nodes()) if (v.inputs().contains(n)) return false;
+        for (Graph.Output o : g.outputs()) if (o.node() == n) return false;
+        for (State st : g.states()) if (st.next() == n) return false;
+        Placement.Box b = boxByName.get(element.get(n));
+        return b == null || b.fold != null;
     }
 
     private String tooltip(Node n) {

@@ -64,7 +64,8 @@ public final class Readable {
     /**
      * The view of {@code scope} ("" for the whole circuit): {@code base} with the scope opened and its calls
      * expanded as many levels deep as stays {@link Choice#readable()} and within {@link DotWriter#DRAWN_LIMIT} elements,
-     * left to right when that fits, else top to bottom; with no candidate within the aspect, the least elongated.
+     * left to right when that fits, else top to bottom; when even the scope's own level does not fit, its least
+     * elongated drawing.
      * The whole circuit's view uses {@code base.depth()} as the most levels to expand; a sub-circuit's view keeps
      * the other calls as {@code base} has them.
      */
@@ -73,20 +74,31 @@ public final class Readable {
         int deepest = top;
         for (String s : scopes(g)) if (s.equals(scope) || s.startsWith(scope + ".") || scope.isEmpty()) deepest = Math.max(deepest, level(s));
         if (scope.isEmpty()) deepest = Math.min(deepest, base.depth());
+        // shallow to deep, stopping at the first depth that reads in neither direction: drawings grow with depth, and
+        // the deep candidates are the slow layouts (a fully expanded transformer block takes V8 seconds)
+        Choice last = null;
         Choice best = null;
-        for (int d = deepest; d >= top; d--) {
+        for (int d = top; d <= deepest; d++) {
             DotWriter.Options o = open(g, base, scope, d);
-            if (elements(g, o) > DotWriter.DRAWN_LIMIT && d > top) continue;
+            if (d > top && elements(g, o) > DotWriter.DRAWN_LIMIT) break;
+            // a view that is one box (Block is one call of EncoderBlock) says nothing: look inside, whatever its shape
+            if (d < deepest && steps(g, o) <= 1) continue;
+            Choice fits = null;
             for (boolean topDown : new boolean[] {false, true}) {
                 DotWriter.Options t = o.withTopDown(topDown);
                 String dot = DotWriter.write(g, t);
                 double[] wh = size(r.svg(dot));
                 Choice c = new Choice(t, dot, wh[0], wh[1]);
-                if (c.readable()) return c;
-                if (best == null || c.aspect() < best.aspect() - 0.5) best = c;
+                if (c.readable()) {
+                    fits = c;
+                    break;
+                }
+                if (last == null && (best == null || c.aspect() < best.aspect() - 0.5)) best = c;
             }
+            if (fits == null) break;
+            last = fits;
         }
-        return best;
+        return last != null ? last : best;
     }
 
     /** {@code base} with {@code scope} open and the calls under it expanded down to level {@code d}. */
@@ -109,6 +121,19 @@ public final class Readable {
             else boxes.add(String.join(".", java.util.Arrays.copyOf(parts, k + 1)));
         }
         return nodes + boxes.size();
+    }
+
+    /** How many ops and boxes a drawing with {@code o} shows (inputs, parameters and constants not counted). */
+    static int steps(Graph g, DotWriter.Options o) {
+        Placement p = new Placement(g, o);
+        int k = 0;
+        Set<String> boxes = new java.util.HashSet<>();
+        for (Node n : g.nodes()) {
+            String e = p.element.get(n);
+            if (p.boxByName.containsKey(e)) boxes.add(e);
+            else if (n.op() != ncd.ir.Op.INPUT && n.op() != ncd.ir.Op.PARAM && n.op() != ncd.ir.Op.CONST) k++;
+        }
+        return k + boxes.size();
     }
 
     /** A view: the scope it opens ("" for the whole circuit) and how it is drawn. */
