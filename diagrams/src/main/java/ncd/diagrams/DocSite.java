@@ -189,11 +189,11 @@ public final class DocSite {
         if (views.size() > 1) {
             b.append("<p class=\"muted\">Overview: sub-circuits are boxes; click one for its own diagram below.</p>\n");
         }
-        svg(b, views.get(0).choice().dot(), false);
-        for (int i = 1; i < views.size(); i++) {
+        for (int i = 0; i < views.size(); i++) {
             String scope = views.get(i).scope();
-            b.append("<h3 id=\"view-").append(esc(scope)).append("\">sub-circuit <code>").append(esc(scope)).append("</code></h3>\n");
-            svg(b, views.get(i).choice().dot(), false);
+            if (i > 0) b.append("<h3 id=\"view-").append(esc(scope)).append("\">sub-circuit <code>").append(esc(scope)).append("</code></h3>\n");
+            Readable.Choice c = views.get(i).choice();
+            svg(b, c.dot(), c.svg(), false);
         }
         b.append("<p class=\"muted legend\">Reading the diagram: data flows left to right or top to bottom; each wire is labelled with its "
                 + "axes (<code>name:size</code>) and drawn with one line per axis; ⊗ contracts (Σ: the axes it sums, "
@@ -204,8 +204,8 @@ public final class DocSite {
                 + "(state). Hover a box for its IR (<code>%12 = ...</code>).</p>\n");
     }
 
-    private void svg(StringBuilder b, String dot, boolean fit) throws Render.RenderException {
-        String svg = renderer.svg(dot);
+    private void svg(StringBuilder b, String dot, String drawn, boolean fit) throws Render.RenderException {
+        String svg = drawn != null ? drawn : renderer.svg(dot);
         int start = svg.indexOf("<svg");
         if (start < 0) throw new Render.RenderException("the renderer returned no SVG", null);
         svg = svg.substring(start).replaceAll("(?s)<!--.*?-->", "");

@@ -31,7 +31,8 @@ public final class Readable {
     public static final double MAX_SIDE_PT = 1500;
 
     /** The options chosen and the size (pt) of the drawing they give. */
-    public record Choice(DotWriter.Options options, String dot, double width, double height) {
+    /** {@code svg} is the drawing as laid out while choosing (null once links are added: the caller lays it out). */
+    public record Choice(DotWriter.Options options, String dot, String svg, double width, double height) {
         public double aspect() { return Math.max(width / height, height / width); }
 
         /** Within the aspect and the size a reader takes in at 100% zoom. */
@@ -87,8 +88,9 @@ public final class Readable {
             for (boolean topDown : new boolean[] {false, true}) {
                 DotWriter.Options t = o.withTopDown(topDown);
                 String dot = DotWriter.write(g, t);
-                double[] wh = size(r.svg(dot));
-                Choice c = new Choice(t, dot, wh[0], wh[1]);
+                String svg = r.svg(dot);
+                double[] wh = size(svg);
+                Choice c = new Choice(t, dot, svg, wh[0], wh[1]);
                 if (c.readable()) {
                     fits = c;
                     break;
@@ -167,7 +169,9 @@ public final class Readable {
             DotWriter.Options o = unlinked.get(i).options().withLink(only);
             String dot = DotWriter.write(g, o);
             Choice c = unlinked.get(i);
-            out.add(new View(todo.get(i), new Choice(o, dot, c.width(), c.height())));
+            // without a link in it, the drawing is the one measured
+            boolean linked = dot.contains("URL=");
+            out.add(new View(todo.get(i), new Choice(o, dot, linked ? null : c.svg(), c.width(), c.height())));
         }
         return out;
     }
