@@ -7,6 +7,7 @@ import ncd.diag.FileErrors;
 import ncd.diag.SourceSpan;
 import ncd.driver.Compilation;
 import ncd.diagrams.DotWriter;
+import ncd.diagrams.Readable;
 import ncd.diagrams.Render;
 import ncd.frontend.Program;
 import ncd.ir.Graph;
@@ -34,10 +35,13 @@ import java.util.concurrent.Callable;
         description = {
             "Draw a circuit or law of FILE as a neural circuit diagram: DOT text, or SVG or PNG.",
             "",
-            "Checks FILE, lowers the circuit or law to IR and draws it: data flows left to right, every wire is "
+            "Checks FILE, lowers the circuit or law to IR and draws it: data flows left to right (or top to bottom), every wire is "
                 + "labelled with its axes (name:size, one line and one drawn line per axis), learned operations are "
                 + "bold, sub-circuits are dotted clusters, and state feeds back through a one-step delay (z⁻¹). "
-                + "docs/diagrams.md describes the notation.",
+                + "Contractions are wires meeting at a dot, broadcast operands tubes, constants are shown in units (10 Mohm), "
+                + "and state initializers and constant subgraphs fold into one box (--unfold draws them). SVG and PNG are "
+                + "drawn at the most detail that reads at 100% zoom (aspect at most 3:1): deeper calls become boxes, and "
+                + "--split DIR writes one linked SVG per call. docs/diagrams.md describes the notation.",
             "",
             "Generic and sized-later axes without --axis are drawn with small sample sizes (2, 3, 4, ...), as ncdc doc "
                 + "draws them; a note on stderr names them.",
@@ -49,6 +53,7 @@ import java.util.concurrent.Callable;
         footer = {
             "  ncdc diagram examples/transformer.ncd --circuit Block -o block.svg",
             "  ncdc diagram examples/transformer.ncd --circuit Block --depth 1 -o block.png",
+            "  ncdc diagram examples/transformer.ncd --circuit Block --split block/     overview + one SVG per call",
             "  ncdc diagram stdlib/std/nn.ncd --circuit MLP --axis I=3,H=4,O=2 -o mlp.dot",
             "  ncdc diagram examples/lif.ncd --circuit Driven        DOT on stdout"})
 final class DiagramCommand implements Callable<Integer> {
@@ -67,8 +72,20 @@ final class DiagramCommand implements Callable<Integer> {
 
     @Option(names = "--depth", paramLabel = "N",
             description = "Expand sub-circuits N levels deep; deeper calls are drawn as one box each "
-                    + "(default: everything expanded; 0: only the top level).")
+                    + "(default: for SVG and PNG the most that reads at 100% zoom, for DOT everything; 0: only the top level).")
     Integer depth;
+
+    @Option(names = "--unfold",
+            description = "Draw constant subgraphs and state initializers op by op (default: each folded into one box).")
+    boolean unfold;
+
+    @Option(names = "--top-down", description = "Flow from top to bottom rather than left to right (with --depth or .dot output).")
+    boolean topDown;
+
+    @Option(names = "--split", paramLabel = "DIR",
+            description = "Write the circuit as linked SVG files in DIR: NAME.svg, an overview that reads at 100% zoom, "
+                    + "and NAME.SCOPE.svg for each sub-circuit it draws as a box (click a box to open it).")
+    Path split;
 
     @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",",
             description = "Size a generic or sized-later axis (repeatable, or comma-separated).")
@@ -158,9 +175,26 @@ final class DiagramCommand implements Callable<Integer> {
         }
         if (sampled != null) err.println(sampled);
         if (common.diagnostics == Report.Format.json || !ds.isEmpty()) Report.diagnostics(err, common.diagnostics, ds);
-        DotWriter.Options opt = DotWriter.Options.defaults();
+        DotWriter.Options opt = DotWriter.Options.defaults().withFoldConstants(!unfold).withTopDown(topDown);
+        String drawn = null;   // the SVG laid out while choosing the depth, reused rather than laid out again
         if (depth != null) opt = opt.withDepth(depth);
-        if (depth == null && !format.equals("stdout")) {
+        if (split != null) return split(g.get(), opt, err);
+        if (depth == null && !format.equals("stdout") && !format.equals("dot")) {
+            // the most detail that still reads at 100% zoom (aspect <= 3:1); deeper calls are boxes
+            try {
+                Readable.Choice ch = Readable.choose(g.get(), opt.withDepth(DotWriter.depthFitting(g.get(), DotWriter.DRAWN_LIMIT)), "",
+                        d -> Render.svg(d, engine.engine));
+                opt = ch.options();
+                drawn = ch.svg();
+                if (ch.options().depth() != Integer.MAX_VALUE && ch.options().depth() < maxDepth(g.get())) {
+                    err.println("note: " + g.get().name() + " drawn with calls deeper than " + opt.depth() + " level"
+                            + (opt.depth() == 1 ? "" : "s") + " as boxes, to keep it readable (aspect <= 3:1): --depth N or --split DIR draws them");
+                }
+            } catch (Render.RenderException e) {
+                err.println("ncdc: " + e.getMessage());
+                return Main.TOOL;
+            }
+        } else if (depth == null && !format.equals("stdout")) {
             // a graph too large to lay out in reasonable time (or to read) is drawn with its deeper calls as boxes
             int fits = DotWriter.depthFitting(g.get(), DotWriter.DRAWN_LIMIT);
             if (fits != Integer.MAX_VALUE) {
@@ -180,7 +214,9 @@ final class DiagramCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         byte[] bytes;
         try {
-            bytes = draw(dot, format, used, dpi);
+            if (drawn != null && format.equals("svg")) bytes = drawn.getBytes(StandardCharsets.UTF_8);
+            else if (drawn != null && used == Render.Engine.V8) bytes = Render.rasterize(drawn, dpi / 72.0);
+            else bytes = draw(dot, format, used, dpi);
         } catch (Render.RenderException e) {
             err.println("ncdc: " + e.getMessage());
             return Main.TOOL;
@@ -198,6 +234,36 @@ final class DiagramCommand implements Callable<Integer> {
                     Render.describe(used), (System.nanoTime() - t0) / 1e9);
         }
         return Main.OK;
+    }
+
+    /** How many levels of calls nest in {@code g}. */
+    private static int maxDepth(Graph g) {
+        int d = 0;
+        for (ncd.ir.Node n : g.nodes()) if (!n.scope().isEmpty()) d = Math.max(d, n.scope().split("\\.").length);
+        return d;
+    }
+
+    /** --split DIR: the overview and one linked SVG per sub-circuit it (or a sub-view) draws as a box. */
+    private int split(Graph g, DotWriter.Options opt, PrintWriter err) {
+        String base = g.name();
+        if (depth == null) opt = opt.withDepth(DotWriter.depthFitting(g, DotWriter.DRAWN_LIMIT));
+        try {
+            java.nio.file.Files.createDirectories(split);
+            List<Readable.View> views = Readable.views(g, opt, s -> base + "." + s + ".svg", d -> Render.svg(d, engine.engine), 64);
+            for (Readable.View v : views) {
+                Path to = split.resolve(v.scope().isEmpty() ? base + ".svg" : base + "." + v.scope() + ".svg");
+                byte[] bytes = Render.svg(v.choice().dot(), engine.engine).getBytes(StandardCharsets.UTF_8);
+                AtomicFile.write(to, o -> o.write(bytes));
+            }
+            if (common.verbose) err.println("ncdc: wrote " + views.size() + " linked diagrams to " + split);
+            return Main.OK;
+        } catch (Render.RenderException e) {
+            err.println("ncdc: " + e.getMessage());
+            return Main.TOOL;
+        } catch (IOException e) {
+            err.println("ncdc: cannot write " + split + ": " + FileErrors.reason(e));
+            return Main.USER_ERROR;
+        }
     }
 
     /** The bytes of {@code dot} in {@code format} ("dot", "svg" or "png", as {@link #formatOf} names them). */

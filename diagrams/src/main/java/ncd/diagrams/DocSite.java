@@ -58,8 +58,8 @@ public final class DocSite {
         String svg(String dot) throws Render.RenderException;
     }
 
-    /** Graphs with more nodes than this and nested sub-circuits also get an overview with sub-circuits collapsed. */
-    static final int OVERVIEW_NODES = 40;
+    /** The most diagrams a page draws of one circuit: its overview and views of the sub-circuits it boxes. */
+    static final int MAX_VIEWS = 8;
 
     private final Path out;
     private final SvgRenderer renderer;
@@ -309,32 +309,31 @@ public final class DocSite {
     }
 
     private void diagrams(StringBuilder b, Graph g) throws Render.RenderException {
-        int maxDepth = 0;
-        for (Node n : g.nodes()) if (!n.scope().isEmpty()) maxDepth = Math.max(maxDepth, n.scope().split("\\.").length);
         b.append("<h2 id=\"diagram\">Diagram</h2>\n");
+        // an overview that reads at 100% zoom (Readable), its boxes linked to one view per sub-circuit below
         int fits = DotWriter.depthFitting(g, DotWriter.DRAWN_LIMIT);
-        if (g.nodes().size() > OVERVIEW_NODES && maxDepth > 1 && fits > 1) {
-            b.append("<p class=\"muted\">Overview: calls below the first level collapsed into boxes.</p>\n");
-            svg(b, DotWriter.write(g, DotWriter.Options.defaults().withDepth(1)), true);
-            b.append("<p class=\"muted\">Every operation (scroll sideways on a narrow screen):</p>\n");
+        List<Readable.View> views = Readable.views(g, DotWriter.Options.defaults().withDepth(fits), s -> "#view-" + s,
+                renderer::svg, MAX_VIEWS);
+        if (views.size() > 1) {
+            b.append("<p class=\"muted\">Overview: sub-circuits are boxes; click one for its own diagram below.</p>\n");
         }
-        if (fits == Integer.MAX_VALUE) {
-            svg(b, DotWriter.write(g), false);
-        } else {
-            // thousands of clustered nodes take a layout engine minutes and no reader can follow them
-            b.append("<p class=\"muted\">" + g.nodes().size() + " operations, more than one drawing shows: calls deeper than "
-                    + fits + " level" + (fits == 1 ? "" : "s") + " are boxes (<code>ncdc diagram --depth N</code> draws deeper).</p>\n");
-            svg(b, DotWriter.write(g, DotWriter.Options.defaults().withDepth(fits)), false);
+        for (int i = 0; i < views.size(); i++) {
+            String scope = views.get(i).scope();
+            if (i > 0) b.append("<h3 id=\"view-").append(esc(scope)).append("\">sub-circuit <code>").append(esc(scope)).append("</code></h3>\n");
+            Readable.Choice c = views.get(i).choice();
+            svg(b, c.dot(), c.svg(), false);
         }
-        b.append("<p class=\"muted legend\">Reading the diagram: data flows left to right; each wire is labelled with its "
+        b.append("<p class=\"muted legend\">Reading the diagram: data flows left to right or top to bottom; each wire is labelled with its "
                 + "axes (<code>name:size</code>) and drawn with one line per axis; ⊗ contracts (Σ: the axes it sums, "
-                + "batch: shared axes it keeps); bold boxes hold or use learned parameters; ⇉ marks an operand "
+                + "batch: shared axes it keeps); bold boxes hold or use learned parameters; "
+                + "3-D boxes are sub-circuits drawn on their own; an (initial) or constant box folds a value computed once; "
+                + "a wide pale band marks an operand "
                 + "broadcast along the axes it lacks; dotted frames are sub-circuits; z⁻¹ is a one-step delay "
                 + "(state). Hover a box for its IR (<code>%12 = ...</code>).</p>\n");
     }
 
-    private void svg(StringBuilder b, String dot, boolean fit) throws Render.RenderException {
-        String svg = renderer.svg(dot);
+    private void svg(StringBuilder b, String dot, String drawn, boolean fit) throws Render.RenderException {
+        String svg = drawn != null ? drawn : renderer.svg(dot);
         int start = svg.indexOf("<svg");
         if (start < 0) throw new Render.RenderException("the renderer returned no SVG", null);
         svg = svg.substring(start).replaceAll("(?s)<!--.*?-->", "");

@@ -10,12 +10,18 @@ import ncd.ir.TensorType;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+
+import static ncd.diagrams.DotText.attrs;
+import static ncd.diagrams.DotText.boldFirst;
+import static ncd.diagrams.DotText.map;
+import static ncd.diagrams.DotText.q;
+import static ncd.diagrams.DotText.style;
 
 /**
  * Draws one IR graph as a neural circuit diagram in Graphviz DOT (docs/diagrams.md has the notation). The steps:
@@ -38,19 +44,44 @@ import java.util.Set;
 public final class DotWriter {
     /**
      * How to draw: {@code depth} nested sub-circuit levels expanded (0: only the top level; deeper calls are
-     * boxes); {@code highlightNodes} and {@code highlightWires} (IR node ids, and "dst.slot" wires) drawn in red;
-     * {@code note} an extra line under the title.
+     * boxes), and besides those the scopes in {@code open} (with their enclosing scopes: the view of one
+     * sub-circuit); {@code highlightNodes} and {@code highlightWires} (IR node ids, and "dst.slot" wires) drawn in
+     * red; {@code note} an extra line under the title; {@code topDown} flow from top to bottom rather than left to
+     * right (for long chains); {@code foldConstants} constant subgraphs and state initializers as one box each
+     * ({@link Folds}); {@code link} the address of a collapsed sub-circuit's own diagram, by scope (null: none).
      */
-    public record Options(int depth, Set<Integer> highlightNodes, Set<String> highlightWires, String note) {
+    public record Options(int depth, Set<Integer> highlightNodes, Set<String> highlightWires, String note,
+                          boolean topDown, boolean foldConstants, Set<String> open, Function<String, String> link) {
         public Options {
             if (depth < 0) throw new IllegalArgumentException("depth must be >= 0");
             highlightNodes = Set.copyOf(highlightNodes);
             highlightWires = Set.copyOf(highlightWires);
+            open = Set.copyOf(open);
+        }
+
+        public Options(int depth, Set<Integer> highlightNodes, Set<String> highlightWires, String note) {
+            this(depth, highlightNodes, highlightWires, note, false, true, Set.of(), null);
         }
 
         public static Options defaults() { return new Options(Integer.MAX_VALUE, Set.of(), Set.of(), null); }
 
-        public Options withDepth(int d) { return new Options(d, highlightNodes, highlightWires, note); }
+        public Options withDepth(int d) { return new Options(d, highlightNodes, highlightWires, note, topDown, foldConstants, open, link); }
+
+        public Options withTopDown(boolean t) { return new Options(depth, highlightNodes, highlightWires, note, t, foldConstants, open, link); }
+
+        public Options withFoldConstants(boolean f) { return new Options(depth, highlightNodes, highlightWires, note, topDown, f, open, link); }
+
+        /** Also expand {@code scope} and the scopes enclosing it, whatever the depth. */
+        public Options withOpen(String scope) {
+            Set<String> o = new LinkedHashSet<>(open);
+            String[] parts = scope.split("\\.");
+            for (int k = 1; k <= parts.length; k++) o.add(String.join(".", java.util.Arrays.copyOf(parts, k)));
+            return new Options(depth, highlightNodes, highlightWires, note, topDown, foldConstants, o, link);
+        }
+
+        public Options withLink(Function<String, String> l) { return new Options(depth, highlightNodes, highlightWires, note, topDown, foldConstants, open, l); }
+
+        public Options withNote(String n) { return new Options(depth, highlightNodes, highlightWires, n, topDown, foldConstants, open, link); }
     }
 
     static final String FONT = "Helvetica";
@@ -60,30 +91,8 @@ public final class DotWriter {
     private static final String IO_FILL = "#dde8f6";
     private static final String STATE_FILL = "#fde6cc";
     private static final String PARAM_FILL = "#fff3c4";
-
-    /** A collapsed sub-circuit: one box for everything under {@code scope}. */
-    private static final class Box {
-        final String name;
-        final String scope;
-        final List<Node> nodes = new ArrayList<>();
-
-        Box(String name, String scope) {
-            this.name = name;
-            this.scope = scope;
-        }
-    }
-
-    /** An expanded scope: its own nodes, collapsed boxes and sub-clusters, in order of first appearance. */
-    private static final class Cluster {
-        final String scope;
-        final List<Object> members = new ArrayList<>();
-        final Map<String, Cluster> children = new LinkedHashMap<>();
-
-        Cluster(String scope) { this.scope = scope; }
-    }
-
-    /** The one-step delay of state number {@code k}, drawn in the cluster of the scope the state belongs to. */
-    private record Marker(int k, State state, String scope) {}
+    private static final String LINK = "#2b5d9c";
+    private static final String TUBE = "#6baed6a0";
 
     /** One drawn edge: the wires (consumer "n7.0" ids) of one source node into one drawn element. */
     private static final class Edge {
@@ -100,25 +109,26 @@ public final class DotWriter {
 
     private final Graph g;
     private final Options opt;
-    private final Map<Node, Integer> num = new HashMap<>();
-    private final Map<Node, String> element = new HashMap<>();
-    private final Map<String, Box> boxes = new LinkedHashMap<>();
-    private final Map<String, Box> boxByName = new HashMap<>();
-    private final Cluster root = new Cluster("");
+    private final Placement placed;
+    private final Map<Node, Integer> num;
+    private final Map<Node, String> element;
+    private final Map<String, Placement.Box> boxByName;
     private final StringBuilder sb = new StringBuilder();
 
     private DotWriter(Graph g, Options opt) {
         this.g = g;
         this.opt = opt;
+        placed = new Placement(g, opt);
+        num = placed.num;
+        element = placed.element;
+        boxByName = placed.boxByName;
     }
 
     /** The diagram of {@code g} with every sub-circuit expanded. */
     public static String write(Graph g) { return write(g, Options.defaults()); }
 
     public static String write(Graph g, Options opt) {
-        DotWriter w = new DotWriter(g, opt);
-        w.place();
-        return w.emit();
+        return new DotWriter(g, opt).emit();
     }
 
     /**
@@ -155,62 +165,14 @@ public final class DotWriter {
     /** The DOT name (and id) of IR node {@code i}. */
     public static String nodeId(int i) { return "n" + i; }
 
-    // ---- 1-2: numbering and placement -----------------------------------------------------------------------------
-
-    private void place() {
-        for (Node n : g.nodes()) num.put(n, num.size());
-        for (Node n : g.nodes()) {
-            String[] parts = n.scope().isEmpty() ? new String[0] : n.scope().split("\\.");
-            if (parts.length <= opt.depth()) {
-                cluster(parts, parts.length).members.add(n);
-                element.put(n, nodeId(num.get(n)));
-            } else {
-                String prefix = String.join(".", java.util.Arrays.copyOf(parts, opt.depth() + 1));
-                Box b = boxes.get(prefix);
-                if (b == null) {
-                    b = new Box("b" + boxes.size(), prefix);
-                    boxes.put(prefix, b);
-                    boxByName.put(b.name, b);
-                    cluster(parts, opt.depth()).members.add(b);
-                }
-                b.nodes.add(n);
-                element.put(n, b.name);
-            }
-        }
-        for (int k = 0; k < g.states().size(); k++) {
-            State st = g.states().get(k);
-            int dot = st.name().lastIndexOf('.');
-            String[] parts = dot < 0 ? new String[0] : st.name().substring(0, dot).split("\\.");
-            int depth = Math.min(parts.length, opt.depth());
-            String scope = String.join(".", java.util.Arrays.copyOf(parts, depth));
-            cluster(parts, depth).members.add(new Marker(k, st, scope));
-        }
-    }
-
-    /** The cluster for the first {@code k} parts of a scope, created (with its parents) on first use. */
-    private Cluster cluster(String[] parts, int k) {
-        Cluster c = root;
-        for (int i = 0; i < k; i++) {
-            String path = String.join(".", java.util.Arrays.copyOf(parts, i + 1));
-            Cluster child = c.children.get(path);
-            if (child == null) {
-                child = new Cluster(path);
-                c.children.put(path, child);
-                c.members.add(child);
-            }
-            c = child;
-        }
-        return c;
-    }
-
     // ---- 3-4: emission ------------------------------------------------------------------------------------------
 
     private String emit() {
         boolean law = g.kind() == Graph.Kind.LAW;
         sb.append("digraph ").append(q(g.name())).append(" {\n");
         line(1, "graph [" + attrs(map(
-                "rankdir", "LR", "newrank", "true", "compound", "true", "nodesep", "0.22", "ranksep", "0.32",
-                "fontname", FONT, "fontsize", "12", "labelloc", "t", "labeljust", "l",
+                "rankdir", opt.topDown() ? "TB" : "LR", "newrank", "true", "compound", "true", "nodesep", "0.22", "ranksep", opt.topDown() ? "0.16" : "0.32",
+                "fontname", FONT, "fontsize", "12", "forcelabels", "true", "labelloc", "t", "labeljust", "l",
                 "label", title(law), "id", "graph_" + g.name(),
                 "ncd_kind", law ? "law" : "circuit", "ncd_name", g.name(),
                 "ncd_depth", opt.depth() == Integer.MAX_VALUE ? "all" : String.valueOf(opt.depth()))) + "];");
@@ -218,7 +180,7 @@ public final class DotWriter {
                 "height", "0.3", "margin", "0.1,0.04")) + "];");
         line(1, "edge [" + attrs(map("fontname", FONT, "fontsize", "8", "fontcolor", "#404040", "arrowsize", "0.5",
                 "color", WIRE)) + "];");
-        emitMembers(root, 1);
+        emitMembers(placed.root, 1);
         for (int j = 0; j < g.outputs().size(); j++) {
             Graph.Output o = g.outputs().get(j);
             line(1, "out" + j + " [" + attrs(map("id", "out" + j, "label", o.name(), "style", "rounded,filled",
@@ -261,16 +223,16 @@ public final class DotWriter {
         return t.toString();
     }
 
-    private void emitMembers(Cluster c, int indent) {
+    private void emitMembers(Placement.Cluster c, int indent) {
         for (Object m : c.members) {
             if (m instanceof Node) {
                 emitNode((Node) m, indent);
-            } else if (m instanceof Box) {
-                emitBox((Box) m, indent);
-            } else if (m instanceof Marker) {
-                emitDelay((Marker) m, indent);
+            } else if (m instanceof Placement.Box) {
+                emitBox((Placement.Box) m, indent);
+            } else if (m instanceof Placement.Marker) {
+                emitDelay((Placement.Marker) m, indent);
             } else {
-                Cluster child = (Cluster) m;
+                Placement.Cluster child = (Placement.Cluster) m;
                 String last = child.scope.substring(child.scope.lastIndexOf('.') + 1);
                 line(indent, "subgraph " + q("cluster_" + child.scope) + " {");
                 line(indent + 1, "graph [" + attrs(map("id", "scope_" + child.scope, "label", last,
@@ -288,6 +250,7 @@ public final class DotWriter {
         a.put("id", nodeId(i));
         boolean learned = Labels.learned(n);
         List<String> lines = Labels.opLines(n);
+        if (n.op() == Op.CONST) lines = List.of(Labels.constText(((Attr.Scalar) n.attr()).value(), n.type().unit(), g.unitNames()));
         a.put("label", learned ? boldFirst(lines, n.op() == Op.PARAM ? 1 : 0) : String.join("\n", lines));
         a.putAll(switch (n.op()) {
             case INPUT -> style("style", "rounded,filled", "fillcolor", IO_FILL, "color", "#4a6fa5");
@@ -301,6 +264,12 @@ public final class DotWriter {
                  WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> style();
         });
         if (learned) a.put("penwidth", "2");
+        if (junction(n)) {
+            // the paper's contraction: the operands' wires meet at a dot; the summed (and batch) axes beside it
+            a.putAll(style("shape", "point", "width", "0.13", "height", "0.13", "style", "filled", "color", WIRE, "fillcolor", WIRE,
+                    "label", ""));
+            a.put("xlabel", String.join("\n", lines.subList(1, lines.size())));
+        }
         if (opt.highlightNodes().contains(i)) {
             a.put("color", RED);
             a.put("fontcolor", RED);
@@ -313,14 +282,14 @@ public final class DotWriter {
         line(indent, nodeId(i) + " [" + attrs(a) + "];");
     }
 
-    /** DOT attributes from name, value pairs, in order. */
-    private static Map<String, Object> style(String... nameValue) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < nameValue.length; i += 2) m.put(nameValue[i], nameValue[i + 1]);
-        return m;
-    }
+    /** Whether {@code n} is drawn as a junction where wires meet: a contraction without learned weights. */
+    static boolean junction(Node n) { return n.op() == Op.CONTRACT && !Labels.learned(n); }
 
-    private void emitBox(Box b, int indent) {
+    private void emitBox(Placement.Box b, int indent) {
+        if (b.fold != null) {
+            emitFold(b, indent);
+            return;
+        }
         List<String> lines = new ArrayList<>();
         lines.add(b.scope.substring(b.scope.lastIndexOf('.') + 1));
         int ops = 0;
@@ -331,7 +300,7 @@ public final class DotWriter {
             if (n.op() == Op.STATE_READ) states.add(((Attr.Named) n.attr()).name());
         }
         lines.add(ops + (ops == 1 ? " op" : " ops") + (states.isEmpty() ? "" : ", state " + String.join(", ", states)));
-        int shown = Math.min(params.size(), 6);
+        int shown = Math.min(params.size(), 3);
         for (int k = 0; k < shown; k++) {
             Node p = params.get(k);
             String path = ((Attr.Param) p.attr()).name();
@@ -358,8 +327,66 @@ public final class DotWriter {
             a.put("fontcolor", RED);
             a.put("penwidth", "3");
         }
-        a.put("tooltip", b.scope + " (" + b.nodes.size() + " IR nodes)");
+        String url = opt.link() == null ? null : opt.link().apply(b.scope);
+        a.put("tooltip", b.scope + " (" + b.nodes.size() + " IR nodes)" + (url == null ? "" : ": click for its diagram"));
+        if (url != null) {
+            a.put("URL", url);
+            a.put("color", hot ? RED : LINK);
+        }
         a.put("ncd_scope", b.scope);
+        a.put("ncd_hides", String.join(" ", hides));
+        line(indent, b.name + " [" + attrs(a) + "];");
+    }
+
+    /**
+     * A folded constant subgraph ({@link Folds}): one box naming what it computes, e.g. {@code board (initial)},
+     * {@code bool[row:16 × col:16]}, {@code 15 ops folded}. It hides its nodes ({@code ncd_hides}) as a collapsed
+     * sub-circuit does; {@code ncdc diagram --unfold} draws them.
+     */
+    private void emitFold(Placement.Box b, int indent) {
+        Folds.Fold f = b.fold;
+        List<String> lines = new ArrayList<>();
+        if (f.initOf().isEmpty()) {
+            lines.add("constant");
+        } else {
+            List<String> names = new ArrayList<>();
+            for (State s : f.initOf()) {
+                String n = s.name();
+                names.add(!b.scope.isEmpty() && n.startsWith(b.scope + ".") ? n.substring(b.scope.length() + 1) : n);
+            }
+            lines.add(String.join(", ", new LinkedHashSet<>(names)) + " (initial)");
+        }
+        if (f.result() != null) {
+            TensorType t = f.result().type();
+            String unit = g.typeText(t);
+            int in = unit.lastIndexOf(" in ");
+            lines.add((t.dtype() == ncd.ir.DType.F32 ? "" : t.dtype().word() + " ") + "[" + (t.rank() == 0 ? "" : Labels.shape(t)) + "]"
+                    + (in < 0 ? "" : unit.substring(in)));
+        }
+        lines.add(f.ops() + " ops folded");
+        List<String> hides = new ArrayList<>();
+        boolean hot = false;
+        for (Node n : b.nodes) {
+            hides.add(nodeId(num.get(n)));
+            hot |= opt.highlightNodes().contains(num.get(n));
+        }
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("id", "fold_" + nodeId(num.get(b.nodes.get(0))));
+        a.put("label", boldFirst(lines, 1));
+        a.put("style", f.initOf().isEmpty() ? "rounded,filled" : "rounded,filled,dashed");
+        a.put("fillcolor", f.initOf().isEmpty() ? "#f2f2f2" : STATE_FILL);
+        if (hot) {
+            a.put("color", RED);
+            a.put("fontcolor", RED);
+            a.put("penwidth", "3");
+        }
+        StringBuilder tip = new StringBuilder(f.initOf().isEmpty() ? "constant subgraph" : "initial value");
+        tip.append(", computed once: ");
+        for (int k = 0; k < b.nodes.size(); k++) tip.append(k == 0 ? "" : ", ").append('%').append(num.get(b.nodes.get(k))).append(' ')
+                .append(IrPrinter.opText(b.nodes.get(k)));
+        a.put("tooltip", tip.toString());
+        a.put("ncd_scope", b.scope);
+        a.put("ncd_fold", f.initOf().isEmpty() ? "constant" : "initial");
         a.put("ncd_hides", String.join(" ", hides));
         line(indent, b.name + " [" + attrs(a) + "];");
     }
@@ -399,9 +426,13 @@ public final class DotWriter {
             Map<String, String> a = wireAttrs(e.src.type(), hot);
             String label = a.get("label");
             if (!bcast.isEmpty()) {
+                // a tube: the operand's lines inside a pale band, repeated along the axes it lacks
                 a.put("label", (label.isEmpty() ? "" : label + "\n") + "⇉ " + String.join(", ", bcast));
+                a.put("color", TUBE + ":" + a.get("color") + ":" + TUBE);
+                a.put("penwidth", hot ? "2.5" : "2");
                 a.put("ncd_bcast", String.join(",", bcast));
             }
+            if (direct && e.dsts.stream().allMatch(DotWriter::junction)) a.put("arrowhead", "none");
             if (!slotNames.isEmpty()) a.put("headlabel", String.join(",", slotNames));
             a.put("id", "e" + src + "_" + e.head);
             a.put("ncd_role", "wire");
@@ -427,7 +458,7 @@ public final class DotWriter {
         return a;
     }
 
-    private void emitDelay(Marker m, int indent) {
+    private void emitDelay(Placement.Marker m, int indent) {
         State s = m.state();
         String shown = !m.scope().isEmpty() && s.name().startsWith(m.scope() + ".") ? s.name().substring(m.scope().length() + 1) : s.name();
         line(indent, "z" + m.k() + " [" + attrs(map("id", "z" + m.k(), "label", "z⁻¹\n" + shown, "shape", "square",
@@ -446,8 +477,10 @@ public final class DotWriter {
         a.put("ncd_axes", Labels.axisNames(s.type()));
         line(1, element.get(s.next()) + " -> z" + k + " [" + attrs(a) + "];");
         int init = num.get(s.init());
+        // an initial value used for nothing else is laid out next to its delay, so its dashed wire stays short
+        // (through the whole step, it crossed every wire of LIF Driven)
         line(1, element.get(s.init()) + " -> z" + k + " [" + attrs(map("id", "init" + k, "label", "init",
-                "style", "dashed", "constraint", "false", "color", SCALAR_WIRE,
+                "style", "dashed", "constraint", initOnly(s.init()) ? "true" : "false", "color", SCALAR_WIRE,
                 "ncd_role", "init", "ncd_src", nodeId(init), "ncd_dst", "z" + k,
                 "ncd_axes", Labels.axisNames(s.init().type()))) + "];");
         for (Node n : g.nodes()) {
@@ -465,6 +498,18 @@ public final class DotWriter {
         }
     }
 
+    /**
+     * Whether {@code n} is only a state's initial value: no op, output or next value uses it, and it is drawn by
+     * itself or by a folded initializer (not by a sub-circuit box, which has other wires).
+     */
+    private boolean initOnly(Node n) {
+        for (Node v : g.nodes()) if (v.inputs().contains(n)) return false;
+        for (Graph.Output o : g.outputs()) if (o.node() == n) return false;
+        for (State st : g.states()) if (st.next() == n) return false;
+        Placement.Box b = boxByName.get(element.get(n));
+        return b == null || b.fold != null;
+    }
+
     private String tooltip(Node n) {
         StringBuilder t = new StringBuilder("%").append(num.get(n)).append(" = ").append(IrPrinter.opText(n));
         if (!n.inputs().isEmpty()) {
@@ -480,65 +525,8 @@ public final class DotWriter {
         return t.toString();
     }
 
-    // ---- DOT text -----------------------------------------------------------------------------------------------
-
     private void line(int indent, String s) {
         for (int k = 0; k < indent; k++) sb.append("  ");
         sb.append(s).append('\n');
-    }
-
-    private static Map<String, String> map(String... kv) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int k = 0; k < kv.length; k += 2) m.put(kv[k], kv[k + 1]);
-        return m;
-    }
-
-    private static String attrs(Map<String, ?> a) {
-        StringBuilder s = new StringBuilder();
-        for (Map.Entry<String, ?> e : a.entrySet()) {
-            if (s.length() > 0) s.append(", ");
-            Object v = e.getValue();
-            s.append(e.getKey()).append('=').append(v instanceof Html ? ((Html) v).text : q((String) v));
-        }
-        return s.toString();
-    }
-
-    /** An HTML-like label, written as {@code <...>}. */
-    private static final class Html {
-        final String text;
-
-        Html(String text) { this.text = text; }
-    }
-
-    /**
-     * A label of lines as an HTML table, one cell per line and one format run per cell (the JavaScript engines
-     * mis-place text of cells that mix formats): the first line bold, the last {@code small} lines small and grey.
-     */
-    private static Html boldFirst(List<String> lines, int small) {
-        StringBuilder h = new StringBuilder("<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\">");
-        for (int k = 0; k < lines.size(); k++) {
-            String t = esc(lines.get(k));
-            if (k == 0) t = "<B>" + t + "</B>";
-            else if (k >= lines.size() - small) t = "<FONT POINT-SIZE=\"8\" COLOR=\"#5a5a5a\">" + t + "</FONT>";
-            h.append("<TR><TD>").append(t).append("</TD></TR>");
-        }
-        return new Html(h.append("</TABLE>>").toString());
-    }
-
-    static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    /** A DOT double-quoted string; a newline becomes the centred line break {@code \n}. */
-    static String q(String s) {
-        StringBuilder o = new StringBuilder("\"");
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            if (c == '"') o.append("\\\"");
-            else if (c == '\\') o.append("\\\\");
-            else if (c == '\n') o.append("\\n");
-            else o.append(c);
-        }
-        return o.append('"').toString();
     }
 }

@@ -259,9 +259,43 @@ public final class Labels {
     public static String compact(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) return String.valueOf(v);
         if (v == Math.rint(v) && Math.abs(v) < 1e6) return String.valueOf((long) v);
-        String s = new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toString();
-        return s.replace("E+", "e").replace("E", "e");
+        java.math.BigDecimal r = new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros();
+        // 99.99999999 rounds to 1E+2: plain digits while they are short
+        if (r.abs().compareTo(java.math.BigDecimal.valueOf(1e6)) < 0 && r.abs().compareTo(java.math.BigDecimal.valueOf(1e-3)) >= 0) {
+            return r.toPlainString();
+        }
+        return r.toString().replace("E+", "e").replace("E", "e");
     }
+
+    /** SI prefixes from pico to giga, by power of ten. */
+    private static final String[] PREFIXES = {"p", "n", "µ", "m", "", "k", "M", "G"};
+
+    /**
+     * A constant as a reader writes it: in the unit the program names its dimension by ({@code names}, the graph's
+     * unit table), with the SI prefix that puts the mantissa in [1, 1000): 1e7 in ohm is {@code 10 Mohm}, -0.065 V is
+     * {@code −65 mV}, 0.02 s is {@code 20 ms}. The IR stores base units and forgets how the source spelled a value,
+     * so the prefix is chosen by this rule, not copied from the source. A dimension without a plain name (kg, a
+     * product) keeps its base-unit number and names the unit as the type prints it; a dimensionless value is the
+     * number alone. Negative values get a real minus sign.
+     */
+    public static String constText(double v, ncd.ir.Unit unit, Map<ncd.ir.Unit, String> names) {
+        if (unit.isNone()) return minus(compact(v));
+        String name = names.get(unit);
+        if (name == null) return minus(compact(v)) + " " + unit;
+        boolean prefixable = name.matches("[A-Za-z]+") && !name.equals("kg") && !name.equals("cd") && !name.equals("mol");
+        if (!prefixable || v == 0 || Double.isNaN(v) || Double.isInfinite(v)) return minus(compact(v)) + " " + name;
+        int e3 = (int) Math.floor(Math.log10(Math.abs(v)) / 3);
+        e3 = Math.max(-4, Math.min(3, e3));
+        double m = v / Math.pow(10, 3 * e3);
+        // rounding may carry the mantissa to 1000 (999.9999 mV): move up one prefix
+        if (Math.abs(Double.parseDouble(compact(m))) >= 1000 && e3 < 3) {
+            e3++;
+            m = v / Math.pow(10, 3 * e3);
+        }
+        return minus(compact(m)) + " " + PREFIXES[e3 + 4] + name;
+    }
+
+    private static String minus(String s) { return s.startsWith("-") ? "−" + s.substring(1) : s; }
 
     private static String signed(int k) { return k >= 0 ? "+" + k : String.valueOf(k); }
 }

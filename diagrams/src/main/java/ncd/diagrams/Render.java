@@ -106,7 +106,7 @@ public final class Render {
     }
 
     /** Draws SVG text (as Graphviz writes it) into a PNG, scaled by {@code scale}. */
-    static byte[] rasterize(String svg, double scale) throws RenderException {
+    public static byte[] rasterize(String svg, double scale) throws RenderException {
         System.setProperty("java.awt.headless", "true");
         SALAMANDER_LOG.setLevel(Level.OFF);
         // svgSalamander knows neither "transparent" nor CSS font lists: give it what it can draw.

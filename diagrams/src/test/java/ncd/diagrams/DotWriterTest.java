@@ -110,4 +110,58 @@ class DotWriterTest {
         assertEquals("cluster_1", g.nodes().get("d").cluster().name());
         assertEquals("t", DotParser.labelText("<B>t</B>"));
     }
+
+    /**
+     * A state whose initial value is a 3-op constant subgraph (iota, compare, cast: a one-hot start) in scope "",
+     * a plain contraction of two inputs, and a scalar-broadcast-free broadcast of a vector into a matrix.
+     */
+    static Graph folded() {
+        Graph.Builder g = Graph.builder("Folded", Graph.Kind.CIRCUIT, SourceSpan.NONE);
+        Node x = g.addChecked(Op.INPUT, new Attr.Named("x"), List.of(), f32(B, I), SourceSpan.NONE, "");
+        Node y = g.addChecked(Op.INPUT, new Attr.Named("y"), List.of(), f32(I, O), SourceSpan.NONE, "");
+        Node c = g.addChecked(Op.CONTRACT, new Attr.Contract(List.of("i")), List.of(x, y), null, SourceSpan.NONE, "");
+        Node iota = g.addChecked(Op.IOTA, new Attr.AxisRef("o"), List.of(), new TensorType(DType.I32, List.of(O), Unit.NONE), SourceSpan.NONE, "");
+        Node zero = g.addChecked(Op.CONST, new Attr.Scalar(0), List.of(), new TensorType(DType.I32, List.of(), Unit.NONE), SourceSpan.NONE, "");
+        Node eq = g.addChecked(Op.BINARY, new Attr.Binary(Attr.BinaryFn.EQ), List.of(iota, zero), null, SourceSpan.NONE, "");
+        Node start = g.addChecked(Op.CAST, new Attr.Cast(DType.F32), List.of(eq), null, SourceSpan.NONE, "");
+        Node s = g.addChecked(Op.STATE_READ, new Attr.Named("s"), List.of(), f32(O), SourceSpan.NONE, "");
+        Node sum = g.addChecked(Op.BINARY, new Attr.Binary(Attr.BinaryFn.ADD), List.of(c, s), null, SourceSpan.NONE, "");
+        Node next = g.addChecked(Op.REDUCE, new Attr.Reduce(Attr.ReduceFn.SUM, List.of("batch")), List.of(sum), null, SourceSpan.NONE, "");
+        g.state(new State("s", f32(O), start, next));
+        g.output("y", sum);
+        return g.build();
+    }
+
+    @Test void initializersFoldIntoOneBoxThatStillAccountsForItsNodes() {
+        String dot = DotWriter.write(folded());
+        assertTrue(DotRoundTrip.check(folded(), dot).ok(), () -> DotRoundTrip.check(folded(), dot) + "\n" + dot);
+        assertTrue(dot.contains("ncd_fold=\"initial\""), dot);
+        assertTrue(dot.contains("<B>s (initial)</B>"), dot);
+        assertTrue(dot.contains("ncd_hides=\"n3 n4 n5 n6\""), dot);
+        assertTrue(dot.contains("constraint=\"true\""), "the initial value is laid out by its delay");
+        String unfolded = DotWriter.write(folded(), DotWriter.Options.defaults().withFoldConstants(false));
+        assertFalse(unfolded.contains("ncd_fold"), unfolded);
+        assertTrue(DotRoundTrip.check(folded(), unfolded).ok());
+    }
+
+    @Test void contractionsAreJunctionsAndBroadcastsAreTubes() {
+        String dot = DotWriter.write(folded());
+        assertTrue(dot.contains("n2 [id=\"n2\", label=\"\", shape=\"point\""), dot);
+        assertTrue(dot.contains("xlabel=\"Σ i:3\""), dot);
+        assertTrue(dot.contains("n0 -> n2 [label=\"batch:2\\ni:3\", color=\"#4d4d4d:#4d4d4d\", arrowhead=\"none\""), dot);
+        // the state (o) is broadcast along batch into the sum: a tube, still labelled with its axes
+        assertTrue(dot.contains("label=\"o:4\\n⇉ batch\", color=\"#6baed6a0:#4d4d4d:#6baed6a0\""), dot);
+        String layer = DotWriter.write(layer());
+        assertTrue(layer.contains("<B>⊗ W</B>"), "a learned contraction stays a bold box");
+    }
+
+    @Test void aViewOpensOneScopeAndBoxesLinkToTheirViews() {
+        DotWriter.Options o = DotWriter.Options.defaults().withDepth(0).withOpen("layer").withLink(s -> "#view-" + s);
+        String dot = DotWriter.write(layer(), o);
+        assertTrue(DotRoundTrip.check(layer(), dot).ok(), dot);
+        assertTrue(dot.contains("cluster_layer\""), "layer is open");
+        assertTrue(dot.contains("id=\"box_layer.act\""), "layer.act, one level deeper, is a box");
+        assertTrue(dot.contains("URL=\"#view-layer.act\""), dot);
+        assertTrue(DotWriter.write(layer(), o.withTopDown(true)).contains("rankdir=\"TB\""));
+    }
 }

@@ -51,11 +51,16 @@ class DiagramRoundTripTest {
 
     static void roundTrip(Program prog, Path file, String name) {
         Graph g = lower(prog, name).orElseGet(() -> fail(Repo.relative(file) + ": " + name + " does not lower with small sizes"));
-        for (DotWriter.Options o : List.of(DotWriter.Options.defaults(), DotWriter.Options.defaults().withDepth(0),
-                DotWriter.Options.defaults().withDepth(1))) {
+        List<DotWriter.Options> options = new ArrayList<>(List.of(DotWriter.Options.defaults(), DotWriter.Options.defaults().withDepth(0),
+                DotWriter.Options.defaults().withDepth(1), DotWriter.Options.defaults().withFoldConstants(false)));
+        // the views of the doc site and --split: the top level with one call opened, its calls boxed
+        java.util.Set<String> scopes = new java.util.TreeSet<>();
+        for (ncd.ir.Node n : g.nodes()) if (!n.scope().isEmpty()) scopes.add(n.scope());
+        for (String s : scopes) options.add(DotWriter.Options.defaults().withDepth(0).withOpen(s).withLink(x -> x + ".svg"));
+        for (DotWriter.Options o : options) {
             String dot = DotWriter.write(g, o);
             DotRoundTrip.Result r = DotRoundTrip.check(g, dot);
-            assertTrue(r.ok(), () -> Repo.relative(file) + " " + name + " at depth " + o.depth() + ": " + r + "\n" + dot);
+            assertTrue(r.ok(), () -> Repo.relative(file) + " " + name + " at depth " + o.depth() + " open " + o.open() + (o.foldConstants() ? "" : " unfolded") + ": " + r + "\n" + dot);
             assertEquals(dot, DotWriter.write(g, o), "the same graph must give the same DOT");
             assertEquals(g.nodes().size(), r.nodes());
         }
