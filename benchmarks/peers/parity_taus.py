@@ -3,7 +3,9 @@
 
     python3 benchmarks/peers/parity_taus.py runs/parity2/params.safetensors [...]
 
-prints, per file, tau = 1 + softplus(rnn.tau_raw) (in steps, as examples/parity.ncd defines it): mean, median, min, max.
+prints, per file, tau = 1 + softplus(rnn.tau_raw) (in steps, as examples/parity.ncd defines it): mean, median, min,
+max, the mean of the 4 largest (a few slow neurons would hold the memory) and the fraction of neurons above 2 steps
+(where every neuron starts).
 """
 import json
 import struct
@@ -29,12 +31,14 @@ def read_safetensors(path):
 
 
 def main():
-    print("| file | mean tau | median tau | min | max |")
-    print("|---|---|---|---|---|")
+    print("| file | mean tau | median tau | min | max | top-4 mean | tau > 2 |")
+    print("|---|---|---|---|---|---|---|")
     for path in sys.argv[1:]:
         raw = read_safetensors(path)["rnn.tau_raw"].astype(np.float64)
         tau = 1 + np.logaddexp(0, raw)
-        print(f"| {path} | {tau.mean():.2f} | {np.median(tau):.2f} | {tau.min():.2f} | {tau.max():.2f} |")
+        top = np.sort(tau)[-4:].mean()
+        print(f"| {path} | {tau.mean():.2f} | {np.median(tau):.2f} | {tau.min():.2f} | {tau.max():.2f} | {top:.2f} "
+              f"| {(tau > 2).mean():.0%} |")
 
 
 if __name__ == "__main__":
