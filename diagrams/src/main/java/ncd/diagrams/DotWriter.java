@@ -133,7 +133,7 @@ public final class DotWriter {
 
     /**
      * The most nodes and boxes a drawing gets unless the user asks for more ({@code ncdc diagram --depth}, the doc
-     * site): LifeGPT's 10-generation rollout, 754 nodes, took dot over 120 s and the embedded engine longer.
+     * site): an earlier LifeGPT's 10-generation rollout (ten model calls in one circuit), 754 nodes, took dot over 120 s and the embedded engine longer.
      */
     public static final int DRAWN_LIMIT = 300;
 
