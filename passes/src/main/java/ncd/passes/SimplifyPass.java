@@ -42,6 +42,11 @@ public final class SimplifyPass implements Pass {
             new Rule("x/1", (n, in, b) -> binaryWithConst(n, in, b, Attr.BinaryFn.DIV, false, SimplifyPass::isOne)),
             new Rule("neg(neg x)", SimplifyPass::negNeg),
             new Rule("transpose(transpose x)", SimplifyPass::transposeTranspose),
+            // autodiff's adjoint of a reduction broadcasts then transposes into the input's order (layer norm, softmax):
+            // an expand may produce any order, so one expand does both and fuses into its consumer, where the
+            // transpose was a copy of its own
+            new Rule("transpose(expand x)", (n, in, b) -> n.op() == Op.TRANSPOSE && in.get(0).op() == Op.EXPAND
+                    ? asType(in.get(0).input(0), n, b) : null),
             new Rule("transpose to the same order", (n, in, b) -> n.op() == Op.TRANSPOSE && in.get(0).type().equals(n.type()) ? in.get(0) : null),
             new Rule("rename(rename x)", SimplifyPass::renameRename),
             new Rule("expand of a full tensor", (n, in, b) -> n.op() == Op.EXPAND && in.get(0).type().equals(n.type()) ? in.get(0) : null),

@@ -76,6 +76,18 @@ class SimplifyPassTest {
         assertEquals(1, g.nodes().size());
     }
 
+    @Test void aTransposedExpandIsOneExpandInTheTransposedOrder() {
+        G t = new G();
+        Node x = t.in("x", f32(N));
+        Node ex = t.op(Op.EXPAND, new Attr.None(), f32(M, N), x);
+        t.out("y", t.op(Op.TRANSPOSE, new Attr.None(), f32(N, M), ex));
+        Graph g = simplify(t.build());
+        assertEquals(Op.EXPAND, result(g).op());
+        assertEquals(f32(N, M), result(g).type());
+        assertSame(g.inputs().get(0), result(g).input(0));
+        assertEquals(2, g.nodes().size());
+    }
+
     @Test void renamesCompose() {
         G t = new G();
         Node x = t.in("x", f32(N));

@@ -8,7 +8,8 @@ package ncd.jvm;
  * <p>Uses {@link VectorGemm} (jdk.incubator.vector) when the module is present at run time ({@code --add-modules
  * jdk.incubator.vector}), else a scalar kernel; the fallback is announced once on stderr. Products of at least
  * {@link #PARALLEL_MIN_MACS} multiply-adds are split between the calling thread and one persistent worker
- * (allocation-free hand-off) when {@code threads >= 2}.
+ * (allocation-free hand-off) when {@code threads >= 2}: each product of a batch by rows or columns, or, when each is
+ * below that size, the batch by whole products.
  */
 public final class Gemm {
     private Gemm() {}
@@ -30,6 +31,10 @@ public final class Gemm {
                              boolean transB, float[] c, int cOff, int threads) {
         long macs = (long) batch * m * n * k;
         boolean two = threads >= 2 && macs >= PARALLEL_MIN_MACS;
+        if (two && batch >= 2 && macs / batch < PARALLEL_MIN_MACS) {
+            Parallel.sgemmBatch(batch, m, n, k, a, aOff, transA, b, bOff, transB, c, cOff);
+            return;
+        }
         for (int i = 0; i < batch; i++) {
             int ao = aOff + i * m * k, bo = bOff + i * k * n, co = cOff + i * m * n;
             if (two) Parallel.sgemm(m, n, k, a, ao, transA, b, bo, transB, c, co);

@@ -52,26 +52,57 @@ final class Parallel {
             w.byCols = byCols;
             w.tiles = tiles;
             w.tile = byCols ? tileN : tileM;
-            // finished before the ticket: a worker may take a chunk of this product as soon as the ticket is set,
-            // and its count must not be wiped out by a later reset (the caller then waited forever)
-            w.finished.set(0);
-            w.ticket.set((long) chunks << 32);
-            long seq = w.seq + 1;
-            w.seq = seq;
-            LockSupport.unpark(w.thread);
-            w.work();
-            int spins = 0;
-            while (w.finished.get() != chunks) {
-                if (++spins < 1 << 14) Thread.onSpinWait(); else Thread.yield();
-            }
-            w.a = null; w.b = null; w.c = null;
-            Throwable err = w.error;
-            if (err != null) {
-                w.error = null;
-                throw new IllegalStateException("matrix product on the worker thread failed", err);
-            }
+            w.batch = 0;
+            run(w, chunks);
         } finally {
             LOCK.unlock();
+        }
+    }
+
+    /**
+     * A batch of products, each too small to split (attention's per-head products, 64 x 64 x 32): the threads take
+     * whole products, a few at a time. Cutting each small product into chunks instead paid a hand-off per product
+     * (128 per contraction) for a few microseconds of work each.
+     */
+    static void sgemmBatch(int batch, int m, int n, int k, float[] a, int aOff, boolean transA, float[] b, int bOff,
+                           boolean transB, float[] c, int cOff) {
+        int chunks = Math.min(CHUNKS, batch);
+        if (chunks < 2 || !LOCK.tryLock()) {
+            for (int i = 0; i < batch; i++) {
+                Gemm.range(m, n, k, a, aOff + i * m * k, transA, b, bOff + i * k * n, transB, c, cOff + i * m * n, 0, m, 0, n);
+            }
+            return;
+        }
+        try {
+            Worker w = WORKER;
+            w.m = m; w.n = n; w.k = k; w.a = a; w.aOff = aOff; w.transA = transA; w.b = b; w.bOff = bOff;
+            w.transB = transB; w.c = c; w.cOff = cOff;
+            w.batch = batch;
+            run(w, chunks);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /** Publishes the task in {@code w}'s fields (set by the caller, which holds the lock) and works on it until done. */
+    private static void run(Worker w, int chunks) {
+        // finished before the ticket: a worker may take a chunk of this product as soon as the ticket is set,
+        // and its count must not be wiped out by a later reset (the caller then waited forever)
+        w.finished.set(0);
+        w.ticket.set((long) chunks << 32);
+        long seq = w.seq + 1;
+        w.seq = seq;
+        LockSupport.unpark(w.thread);
+        w.work();
+        int spins = 0;
+        while (w.finished.get() != chunks) {
+            if (++spins < 1 << 14) Thread.onSpinWait(); else Thread.yield();
+        }
+        w.a = null; w.b = null; w.c = null;
+        Throwable err = w.error;
+        if (err != null) {
+            w.error = null;
+            throw new IllegalStateException("matrix product on the worker thread failed", err);
         }
     }
 
@@ -82,7 +113,8 @@ final class Parallel {
         final AtomicInteger finished = new AtomicInteger();
         volatile long seq;
         volatile Throwable error;
-        int m, n, k, aOff, bOff, cOff, tiles, tile;
+        /** Above 0, a batch of products of that many, chunked by whole products ({@link #sgemmBatch}). */
+        int m, n, k, aOff, bOff, cOff, tiles, tile, batch;
         float[] a, b, c;
         boolean transA, transB, byCols;
 
@@ -100,6 +132,18 @@ final class Parallel {
                 if (i >= chunks) return;
                 if (!ticket.compareAndSet(t, t + 1)) continue;
                 // claimed: the fields are this product's until the chunk is counted in finished
+                if (batch > 0) {
+                    try {
+                        for (int p = (int) ((long) batch * i / chunks), end = (int) ((long) batch * (i + 1) / chunks); p < end; p++) {
+                            Gemm.range(m, n, k, a, aOff + p * m * k, transA, b, bOff + p * k * n, transB, c, cOff + p * m * n, 0, m, 0, n);
+                        }
+                    } catch (Throwable e) {
+                        error = e;
+                    } finally {
+                        finished.incrementAndGet();
+                    }
+                    continue;
+                }
                 int lo = (int) ((long) tiles * i / chunks) * tile, hi = Math.min((int) ((long) tiles * (i + 1) / chunks) * tile, byCols ? n : m);
                 try {
                     if (byCols) Gemm.range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, 0, m, lo, hi);

@@ -37,6 +37,19 @@ class GemmTest {
         check(r, 1, 1000, 70, 100, true, false, 2);   // split by rows
     }
 
+    /** A batch of products each below PARALLEL_MIN_MACS, together above it: split by whole products, every layout. */
+    @Test void aBatchOfSmallProductsIsSplitByProducts() {
+        SplittableRandom r = new SplittableRandom(3);
+        assertTrue(41L * 37 * 45 * 33 >= Gemm.PARALLEL_MIN_MACS && 37L * 45 * 33 < Gemm.PARALLEL_MIN_MACS);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                check(r, 41, 37, 45, 33, ta, tb, 2);
+                check(r, 1, 256, 256, 256, ta, tb, 2);   // a split product right after: the worker drops the batch mode
+                check(r, 128, 64, 64, 32, ta, tb, 2);
+            }
+        }
+    }
+
     /**
      * Back-to-back two-thread products, each just big enough to be split: the worker may still be in one product's
      * loop when the next begins, and a hang fails the test by its timeout. (A reset done in the wrong order once lost

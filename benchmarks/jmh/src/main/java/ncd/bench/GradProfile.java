@@ -17,8 +17,10 @@ import java.util.Locale;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/jmh/target/benchmarks.jar ncd.bench.GradProfile \
- *     FILE.ncd BATCH THREADS INT_HI WARMUP_SECONDS STEPS
+ *     FILE.ncd BATCH THREADS INT_HI WARMUP_SECONDS STEPS [NODES]
  * </pre>
+ *
+ * With NODES, also the NODES slowest single nodes (with their types), to tell which transpose or sum is which.
  */
 public final class GradProfile {
     private GradProfile() {}
@@ -72,5 +74,13 @@ public final class GradProfile {
             System.out.printf(Locale.ROOT, "%6.1f%%  %7.2f ms  %s%n", 100.0 * r.getValue() / total, r.getValue() / 1e6 / steps, r.getKey());
         }
         System.out.printf(Locale.ROOT, "%6.1f%%  %7.2f ms  the rest%n", 100.0 * (total - shown) / total, (total - shown) / 1e6 / steps);
+        if (a.length > 6) {
+            List<Map.Entry<String, Long>> nodes = new ArrayList<>();
+            for (var en : e.nodeNanos().entrySet()) nodes.add(Map.entry(en.getKey(), en.getValue() - before.getOrDefault(en.getKey(), 0L)));
+            nodes.sort((x, y) -> Long.compare(y.getValue(), x.getValue()));
+            for (var r : nodes.subList(0, Math.min(Integer.parseInt(a[6]), nodes.size()))) {
+                System.out.printf(Locale.ROOT, "%7.3f ms  %s%n", r.getValue() / 1e6 / steps, r.getKey());
+            }
+        }
     }
 }
