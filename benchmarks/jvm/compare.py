@@ -21,11 +21,10 @@ import statistics
 import subprocess
 import sys
 
+from peer_env import DROPPED, dropped_here, peer_env
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NCDC = os.path.join(ROOT, "bin", "ncdc")
-# Some machines set these to pin an older OpenBLAS kernel (Haswell, a smaller L2): the peers run without them, at
-# their best, and report the kernel they used. ncd's side and the tests keep the environment as it is.
-PEER_ENV_DROPPED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 
 def default_python():
@@ -68,8 +67,7 @@ def latency(bench_output):
 
 
 def theirs(py, case, threads):
-    env = {k: v for k, v in os.environ.items() if k not in PEER_ENV_DROPPED}
-    env.update(OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads), OMP_WAIT_POLICY="PASSIVE")
+    env = peer_env(threads)
     out = subprocess.run([py, os.path.join(ROOT, "benchmarks", "jvm", "peers.py"), case, str(threads)], env=env,
                          capture_output=True, text=True, check=True).stdout
     return json.loads(out)
@@ -113,7 +111,7 @@ def main():
     java = ", ".join(sorted(JAVAS)) or "Java (unknown)"
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     print(f"Machine: {cpu}, {os.cpu_count()} vCPUs; {java}; peers ({py}): {'; '.join(v + ' [' + kernels[v] + ']' for v in sorted(versions))}; "
-          f"{', '.join(PEER_ENV_DROPPED)} removed from the peers' environment (here: {', '.join(k + '=' + os.environ[k] for k in PEER_ENV_DROPPED if k in os.environ) or 'not set'}); "
+          f"{', '.join(DROPPED)} removed from the peers' environment (here: {dropped_here()}); "
           f"{reps} repetitions; load average {' '.join(open('/proc/loadavg').read().split()[:3])} at the end.\n")
     print("| case | parameters | peer | ours (median) | theirs (median) | ours/theirs (median, min-max) |")
     print("|---|---|---|---|---|---|")

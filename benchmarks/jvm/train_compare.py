@@ -28,6 +28,8 @@ import tempfile
 
 import numpy as np
 
+from peer_env import peer_env
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 JAR = os.path.join(ROOT, "benchmarks", "jmh", "target", "benchmarks.jar")
 
@@ -79,9 +81,7 @@ def ours(jv, case, data, threads):
 
 def theirs(py, case, threads):
     _, _, _, w, k = CASES[case]
-    env = {k2: v for k2, v in os.environ.items() if k2 not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
-    # as compare.py: idle OpenMP workers sleep rather than spin (a spinning worker on a shared 2-vCPU machine costs 10x)
-    env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads), OMP_WAIT_POLICY="PASSIVE")
+    env = peer_env(threads)
     out = subprocess.run([py, os.path.join(ROOT, "benchmarks", "peers", "train_step.py"), case, str(threads), "--warmup", str(w), "--steps", str(k)],
                          env=env, capture_output=True, text=True)
     if out.returncode != 0:
