@@ -309,11 +309,8 @@ public final class DotWriter {
         }
         if (params.size() > shown) lines.add("+ " + (params.size() - shown) + " more parameters");
         List<String> hides = new ArrayList<>();
-        boolean hot = false;
-        for (Node n : b.nodes) {
-            hides.add(nodeId(num.get(n)));
-            hot |= opt.highlightNodes().contains(num.get(n));
-        }
+        for (Node n : b.nodes) hides.add(nodeId(num.get(n)));
+        boolean hot = highlighted(b.nodes);
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("id", "box_" + b.scope);
         a.put("label", boldFirst(lines, 0));
@@ -365,11 +362,8 @@ public final class DotWriter {
         }
         lines.add(f.ops() + " ops folded");
         List<String> hides = new ArrayList<>();
-        boolean hot = false;
-        for (Node n : b.nodes) {
-            hides.add(nodeId(num.get(n)));
-            hot |= opt.highlightNodes().contains(num.get(n));
-        }
+        for (Node n : b.nodes) hides.add(nodeId(num.get(n)));
+        boolean hot = highlighted(b.nodes);
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("id", "fold_" + nodeId(num.get(b.nodes.get(0))));
         a.put("label", boldFirst(lines, 1));
@@ -444,6 +438,12 @@ public final class DotWriter {
     }
 
     /** Label (one line per axis), parallel lines (one per axis) and highlight of a wire of type {@code t}. */
+    /** Whether one of the nodes a box or fold hides is highlighted (the refused operation of `ncdc check --diagram`). */
+    private boolean highlighted(List<Node> nodes) {
+        for (Node n : nodes) if (opt.highlightNodes().contains(num.get(n))) return true;
+        return false;
+    }
+
     private static Map<String, String> wireAttrs(TensorType t, boolean hot) {
         Map<String, String> a = new LinkedHashMap<>();
         a.put("label", String.join("\n", Labels.wireLines(t)));
