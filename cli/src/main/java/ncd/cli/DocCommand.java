@@ -274,10 +274,24 @@ final class DocCommand implements Callable<Integer> {
         }).thenComparing(f -> f.getFileName().toString()));
         List<DocSite.GuidePage> pages = new ArrayList<>();
         for (Path f : mds) {
-            pages.add(new DocSite.GuidePage(f.getFileName().toString().replaceFirst("\\.md$", ""),
-                    Files.readString(f).replace("\r\n", "\n")));
+            String md = Files.readString(f).replace("\r\n", "\n");
+            pages.add(new DocSite.GuidePage(f.getFileName().toString().replaceFirst("\\.md$", ""), md, images(dir, md)));
         }
         return pages;
+    }
+
+    /** The local images a guide page shows ({@code ![alt](showcase/x.png)}), read from below {@code dir}, by the path written. */
+    private static Map<String, byte[]> images(Path dir, String markdown) throws IOException {
+        Map<String, byte[]> out = new java.util.TreeMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("!\\[[^\\]]*\\]\\(([^)\\s]+)[^)]*\\)").matcher(markdown);
+        Path root = dir.toAbsolutePath().normalize();
+        while (m.find()) {
+            String rel = m.group(1);
+            if (rel.contains(":")) continue;   // a URL: not ours to copy
+            Path f = root.resolve(rel).normalize();
+            if (f.startsWith(root) && Files.isRegularFile(f)) out.put(rel, Files.readAllBytes(f));
+        }
+        return out;
     }
 
     /** docs/ of the checkout that holds one of {@code paths}, or of the one this class was loaded from, or null. */

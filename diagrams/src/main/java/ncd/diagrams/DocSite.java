@@ -49,8 +49,13 @@ public final class DocSite {
     /** A module: its name, the file it came from (as shown), its source, its header comment, circuits, laws. */
     public record Module(String name, String file, String source, String doc, List<Entry> circuits, List<Entry> laws) {}
 
-    /** A page of the guide: its file name without .md ("language") and its Markdown. */
-    public record GuidePage(String name, String markdown) {}
+    /**
+     * A page of the guide: its file name without .md ("language"), its Markdown, and the images it shows, by the
+     * relative path it gives them ("showcase/lif-driven.png"), written beside the page.
+     */
+    public record GuidePage(String name, String markdown, Map<String, byte[]> images) {
+        public GuidePage(String name, String markdown) { this(name, markdown, Map.of()); }
+    }
 
     /** Lays out DOT as SVG text; a failure stops the site. */
     @FunctionalInterface
@@ -178,6 +183,13 @@ public final class DocSite {
     }
 
     private void guide(GuidePage p, Markdown.Rendered r) throws IOException {
+        for (Map.Entry<String, byte[]> img : p.images().entrySet()) {
+            Path f = out.resolve("guide").resolve(img.getKey()).normalize();
+            if (!f.startsWith(out.resolve("guide"))) continue;   // only paths below the guide (the caller checks too)
+            Files.createDirectories(f.getParent());
+            Files.write(f, img.getValue());
+            written.add(f);
+        }
         String here = "guide/" + p.name() + ".html";
         List<Layout.Toc> toc = new ArrayList<>();
         for (Markdown.Heading2 h : r.headings()) toc.add(new Layout.Toc(h.id(), h.text(), h.level()));
