@@ -40,7 +40,7 @@ import java.util.concurrent.Callable;
                 + "bold, sub-circuits are dotted clusters, and state feeds back through a one-step delay (z⁻¹). "
                 + "Contractions are wires meeting at a dot, broadcast operands tubes, constants are shown in units (10 Mohm), "
                 + "and state initializers and constant subgraphs fold into one box (--unfold draws them). SVG and PNG are "
-                + "drawn at the most detail that reads at 100% zoom (aspect at most 3:1): deeper calls become boxes, and "
+                + "drawn at the most detail that reads at 100%% zoom (aspect at most 3:1): deeper calls become boxes, and "
                 + "--split DIR writes one linked SVG per call. docs/diagrams.md describes the notation.",
             "",
             "Generic and sized-later axes without --axis are drawn with small sample sizes (2, 3, 4, ...), as ncdc doc "
@@ -53,7 +53,7 @@ import java.util.concurrent.Callable;
         footer = {
             "  ncdc diagram examples/transformer.ncd --circuit Block -o block.svg",
             "  ncdc diagram examples/transformer.ncd --circuit Block --depth 1 -o block.png",
-            "  ncdc diagram examples/transformer.ncd --circuit Block --split block/     overview + one SVG per call",
+            "  ncdc diagram examples/transformer.ncd --circuit Block --split block/",
             "  ncdc diagram stdlib/std/nn.ncd --circuit MLP --axis I=3,H=4,O=2 -o mlp.dot",
             "  ncdc diagram examples/lif.ncd --circuit Driven        DOT on stdout"})
 final class DiagramCommand implements Callable<Integer> {
@@ -72,7 +72,7 @@ final class DiagramCommand implements Callable<Integer> {
 
     @Option(names = "--depth", paramLabel = "N",
             description = "Expand sub-circuits N levels deep; deeper calls are drawn as one box each "
-                    + "(default: for SVG and PNG the most that reads at 100% zoom, for DOT everything; 0: only the top level).")
+                    + "(default: for SVG and PNG the most that reads at 100%% zoom, for DOT everything; 0: only the top level).")
     Integer depth;
 
     @Option(names = "--unfold",
@@ -83,7 +83,7 @@ final class DiagramCommand implements Callable<Integer> {
     boolean topDown;
 
     @Option(names = "--split", paramLabel = "DIR",
-            description = "Write the circuit as linked SVG files in DIR: NAME.svg, an overview that reads at 100% zoom, "
+            description = "Write the circuit as linked SVG files in DIR: NAME.svg, an overview that reads at 100%% zoom, "
                     + "and NAME.SCOPE.svg for each sub-circuit it draws as a box (click a box to open it).")
     Path split;
 
