@@ -85,7 +85,8 @@ class RenderFailureTest {
                     List.of("diagram", Repo.root().resolve("examples/transformer.ncd").toString(), "--circuit", "Block",
                             "--engine", "dot", "-o", out.toString()), Map.of(), 120);
             assertEquals(0, r.exit(), r.printed());
-            assertTrue(r.printed().isEmpty(), r.printed());
+            // nothing but notes (the depth chosen to keep Block readable): no warning, no trace
+            assertTrue(r.printed().lines().allMatch(l -> l.startsWith("note: ")), r.printed());
             assertTrue(Files.size(out) > 1000, out + " written");
         }
     }
