@@ -1,5 +1,6 @@
 package ncd.diagrams.site;
 
+import ncd.grammar.Gaps;
 import ncd.grammar.NcdLexer;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.Token;
@@ -175,27 +176,7 @@ public final class Highlighter {
 
     /** Whitespace and comments between tokens. */
     private static void gaps(String gap, List<Seg> out) {
-        int i = 0;
-        while (i < gap.length()) {
-            int line = gap.indexOf("//", i);
-            int block = gap.indexOf("/*", i);
-            int c = line < 0 ? block : block < 0 ? line : Math.min(line, block);
-            if (c < 0) {
-                out.add(new Seg(gap.substring(i), null, null));
-                return;
-            }
-            if (c > i) out.add(new Seg(gap.substring(i, c), null, null));
-            int end;
-            if (c == line) {
-                end = gap.indexOf('\n', c);
-                if (end < 0) end = gap.length();
-            } else {
-                end = gap.indexOf("*/", c + 2);
-                end = end < 0 ? gap.length() : end + 2;
-            }
-            out.add(new Seg(gap.substring(c, end), "com", null));
-            i = end;
-        }
+        for (Gaps.Piece p : Gaps.split(gap, 0, gap.length())) out.add(new Seg(p.of(gap), p.comment() ? "com" : null, null));
     }
 
     private static boolean isWord(String lit) {

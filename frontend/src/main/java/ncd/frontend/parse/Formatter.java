@@ -2,6 +2,7 @@ package ncd.frontend.parse;
 
 import ncd.diag.Diagnostics;
 import ncd.diag.SourceFile;
+import ncd.grammar.Gaps;
 import ncd.grammar.NcdLexer;
 import ncd.grammar.NcdParser;
 import org.antlr.v4.runtime.CharStreams;
@@ -37,8 +38,8 @@ import java.util.Set;
  *   <li>no trailing spaces, no blank lines at the start or end, one newline at the end.</li>
  * </ul>
  *
- * The ANTLR lexer drops comments and whitespace, so comments are read from the text between consecutive tokens,
- * which holds nothing else. The parse tree says what a token is where its text is ambiguous (a unary or binary
+ * The ANTLR lexer drops comments and whitespace, so comments are read from the text between consecutive tokens
+ * ({@link Gaps}). The parse tree says what a token is where its text is ambiguous (a unary or binary
  * {@code -}, a generic or comparing {@code <}, a block or rename {@code {}).
  */
 public final class Formatter {
@@ -141,21 +142,13 @@ public final class Formatter {
                 // the gap before `next` holds whitespace and comments only: each comment with the line breaks before it
                 int breaks = 0;
                 boolean commented = false;
-                for (int p = from; p < to; ) {
-                    char c = src.charAt(p);
-                    if (c == '\n') {
-                        breaks++;
-                        p++;
-                    } else if (src.startsWith("//", p) || src.startsWith("/*", p)) {
-                        int end = src.startsWith("//", p) ? lineEnd(p, to) : src.indexOf("*/", p + 2) + 2;
-                        comment(src.substring(p, end), breaks, started, commented, next);
+                for (Gaps.Piece piece : Gaps.split(src, from, to)) {
+                    if (piece.comment()) {
+                        comment(piece.of(src), breaks, started, commented, next);
                         commented = true;
                         breaks = 0;
-                        p = end;
-                    } else if (Character.isWhitespace(c)) {
-                        p++;
                     } else {
-                        throw new IllegalStateException("text between tokens at offset " + p + ": " + c);
+                        for (int p = piece.start(); p < piece.end(); p++) if (src.charAt(p) == '\n') breaks++;
                     }
                 }
                 if (next == null) break;
@@ -188,11 +181,6 @@ public final class Formatter {
             if (breaks >= 2) addBlank();
             boolean beforeClose = next != null && roles.blockBrace(next) && next.getText().equals("}");
             lines.add(new Line(beforeClose ? "  ".repeat(blockDepth) : indentFor(next), "", comment));   // inside the block it ends
-        }
-
-        private int lineEnd(int p, int to) {
-            int e = src.indexOf('\n', p);
-            return e < 0 || e > to ? to : e;
         }
 
         private void track(Token t) {
