@@ -47,8 +47,7 @@ final class Parallel {
         }
         try {
             Worker w = WORKER;
-            w.m = m; w.n = n; w.k = k; w.a = a; w.aOff = aOff; w.transA = transA; w.b = b; w.bOff = bOff;
-            w.transB = transB; w.c = c; w.cOff = cOff;
+            w.operands(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff);
             w.byCols = byCols;
             w.tiles = tiles;
             w.tile = byCols ? tileN : tileM;
@@ -75,8 +74,7 @@ final class Parallel {
         }
         try {
             Worker w = WORKER;
-            w.m = m; w.n = n; w.k = k; w.a = a; w.aOff = aOff; w.transA = transA; w.b = b; w.bOff = bOff;
-            w.transB = transB; w.c = c; w.cOff = cOff;
+            w.operands(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff);
             w.batch = batch;
             run(w, chunks);
         } finally {
@@ -117,6 +115,12 @@ final class Parallel {
         int m, n, k, aOff, bOff, cOff, tiles, tile, batch;
         float[] a, b, c;
         boolean transA, transB, byCols;
+
+        /** The product (or each product of a batch) the task is about; the caller holds the lock. */
+        void operands(int m, int n, int k, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB, float[] c, int cOff) {
+            this.m = m; this.n = n; this.k = k; this.a = a; this.aOff = aOff; this.transA = transA; this.b = b; this.bOff = bOff;
+            this.transB = transB; this.c = c; this.cOff = cOff;
+        }
 
         Worker() {
             thread = new Thread(this, "ncd-gemm-worker");
