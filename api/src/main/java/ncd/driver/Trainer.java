@@ -104,9 +104,7 @@ public final class Trainer {
     private int chunkSteps() { return spec.bptt() > 0 ? spec.bptt() : Math.max(1, spec.steps()); }
 
     /** Training steps per batch: the run's chunks under truncated BPTT, else 1. */
-    public int stepsPerBatch() { return chunksPerBatch(); }
-
-    private int chunksPerBatch() { return spec.bptt() > 0 ? spec.steps() / spec.bptt() : 1; }
+    public int stepsPerBatch() { return spec.bptt() > 0 ? spec.steps() / spec.bptt() : 1; }
 
     /** The objective's states carried from chunk to chunk (truncated BPTT), by the name of their chunk input. */
     private Map<String, Tensor> initialState() {
@@ -236,7 +234,7 @@ public final class Trainer {
     /** Trains for the remaining epochs from where training stands; returns the last epoch's figures. */
     public Epoch fit(TrainData train, TrainData validation, Listener listener, EpochEnd atEpochEnd) {
         Batches batches = new Batches(train.samples(), batch, seed, true);
-        int chunks = chunksPerBatch();
+        int chunks = stepsPerBatch();
         int perEpoch = batches.batchesPerEpoch() * chunks;
         if (perEpoch == 0) {
             throw new IllegalArgumentException("the training data has " + train.samples() + " samples, fewer than one batch of " + batch);

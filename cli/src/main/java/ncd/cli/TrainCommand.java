@@ -213,7 +213,7 @@ final class TrainCommand implements Callable<Integer> {
             return String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %s  %.0f samples/s  %ss left", step / perEpoch + 1, trainer.epochs(),
                     step, total, fmt(recent[0]), rate * samplesPerStep, rate > 0 ? Long.toString((long) Math.ceil((all - done) / rate)) : "?");
         });
-        Trainer.EpochEnd save = e -> {
+        Runnable save = () -> {
             if (checkpointDir == null) return;
             try {
                 Checkpoint.write(checkpointDir.resolve("checkpoint.safetensors"), trainer.checkpoint());
@@ -227,7 +227,7 @@ final class TrainCommand implements Callable<Integer> {
                 lossCurve.add(new double[]{st.step(), st.loss()});
                 recent[0] = Double.isNaN(recent[0]) ? st.loss() : 0.9 * recent[0] + 0.1 * st.loss();
                 progress.tick(st.step() - startStep);
-                if (checkpointEvery != null && st.step() % checkpointEvery == 0 && st.step() % perEpoch != 0) save.done(null);
+                if (checkpointEvery != null && st.step() % checkpointEvery == 0 && st.step() % perEpoch != 0) save.run();
             }
 
             @Override public void epoch(Trainer.Epoch e) {
@@ -251,7 +251,7 @@ final class TrainCommand implements Callable<Integer> {
             }
         };
         try {
-            trainer.fit(trainData, valData, listener, save);
+            trainer.fit(trainData, valData, listener, e -> save.run());
         } catch (Trainer.Diverged d) {
             progress.done();
             diags.error(SourceSpan.NONE, DiagCode.E0903, d.getMessage(), checkpointDir == null
