@@ -55,7 +55,7 @@ final class IrCommand implements Callable<Integer> {
     List<String> axes = new ArrayList<>();
 
     @Option(names = "--after", paramLabel = "PASS",
-            description = "Print the IR after the standard pipeline up to and including PASS (fold, simplify, cse, dce, fuse, plan-memory), "
+            description = "Print the IR after the standard pipeline up to and including PASS (fold, simplify, cse, dce, hoist, fuse, plan-memory), "
                 + "or after all of it (all). Without it, the IR as lowered.")
     String after;
 

@@ -50,6 +50,7 @@ public final class IrPrinter {
 
     private static String scheduleText(Schedule s, Node n, Map<Node, Integer> num) {
         StringBuilder sb = new StringBuilder();
+        if (s.hoisted().contains(n)) sb.append(" [once]");
         Schedule.Stencil st = s.fusion().stencils().get(n);
         if (st != null) sb.append(" [stencil over ").append(String.join(", ", st.offsets())).append(']');
         Node root = s.fusion().roots().get(n);

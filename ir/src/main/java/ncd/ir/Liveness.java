@@ -18,13 +18,15 @@ import java.util.Set;
  * <ul>
  *   <li><b>Step order</b>: the nodes the step computes, each in its own loop, in graph order: the cones of the outputs
  *       and of the states' next values, without leaves ({@code input}, {@code param}, {@code state_read},
- *       {@code const}, {@code iota}), aliases ({@code rename}, {@code split}) and nodes computed in another's loop.
+ *       {@code const}, {@code iota}), aliases ({@code rename}, {@code split}), hoisted nodes (computed once per
+ *       instance, see {@link Schedule#hoisted()}) and nodes computed in another's loop.
  *   <li><b>Values</b>: what needs a buffer. Every input, parameter (one value per name) and state (one per name, with
  *       its reads); constants, iotas and computed nodes of the step or init cone; a {@code rename} or {@code split}
  *       holds its input's value (the data is unchanged).
  *   <li><b>Pinned</b> values live for the executable's whole life: inputs (written before the step), parameters,
  *       states, constants and iotas (filled once), outputs (read after the step), states' next values (swapped into
- *       the state), everything in the init cone (computed at reset, kept apart from the step), and the indices a
+ *       the state), everything in the init cone (computed at reset, kept apart from the step), hoisted values
+ *       (computed once, read by every step), and the indices a
  *       {@code onehot} reads (a backend may read that array to its end, so it must be exactly the value's size).
  *   <li><b>Live interval</b> of any other value: from the position of the node that writes it to the last position
  *       that reads it. A node reads its own inputs and, when other nodes are computed in its loop, theirs: a fused
@@ -78,11 +80,15 @@ public final class Liveness {
     private Liveness() {}
 
     /** The step order, values and intervals of {@code g} with {@code fusion}'s nodes computed in their roots' loops. */
-    public static Liveness of(Graph g, Schedule.Fusion fusion) {
+    public static Liveness of(Graph g, Schedule.Fusion fusion) { return of(g, fusion, Set.of()); }
+
+    /** As {@link #of(Graph, Schedule.Fusion)}, with {@code hoisted} nodes computed once per instance, not by the step. */
+    public static Liveness of(Graph g, Schedule.Fusion fusion, Set<Node> hoisted) {
         Liveness l = new Liveness();
         Set<Node> stepCone = stepCone(g), initCone = new HashSet<>();
         for (State s : g.states()) cone(s.init(), initCone);
         Set<Node> pinnedNodes = new HashSet<>(initCone);
+        pinnedNodes.addAll(hoisted);
         for (Graph.Output o : g.outputs()) pinnedNodes.add(o.node());
         for (State s : g.states()) pinnedNodes.add(s.next());
 
@@ -109,7 +115,7 @@ public final class Liveness {
             l.valueOf.put(n, v);
             if (isLeaf(n.op())) {
                 v.pinned = true;
-            } else if (n.op() != Op.RENAME && n.op() != Op.SPLIT && stepCone.contains(n)) {
+            } else if (n.op() != Op.RENAME && n.op() != Op.SPLIT && stepCone.contains(n) && !hoisted.contains(n)) {
                 v.def = v.last = l.stepOrder.size();
                 l.stepOrder.add(n);
             }

@@ -2,25 +2,48 @@ package ncd.ir;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * How a graph is to be executed, attached by {@link Graph#withSchedule}: which nodes are computed inside another
- * node's loop ({@link Fusion}, decided by the {@code fuse} pass) and which buffer holds each value of a step
- * ({@link Memory}, decided by {@code plan-memory}). A schedule refers to the nodes of the graph it is attached to;
- * a pass that rebuilds a graph drops it (so the two passes come last). Backends may follow it or ignore it: it never
- * changes what a graph computes. The {@link Verifier} checks it; the {@link IrPrinter} prints it.
+ * How a graph is to be executed, attached by {@link Graph#withSchedule}: which nodes are computed once per instance
+ * instead of every step ({@code hoisted}, decided by the {@code hoist} pass), which nodes are computed inside another
+ * node's loop ({@link Fusion}, decided by {@code fuse}) and which buffer holds each value of a step ({@link Memory},
+ * decided by {@code plan-memory}). A schedule refers to the nodes of the graph it is attached to; a pass that
+ * rebuilds a graph drops it (so these passes come last). Backends may follow it or ignore it: it never changes what a
+ * graph computes. The {@link Verifier} checks it; the {@link IrPrinter} prints it.
  *
- * @param fusion never null ({@link Fusion#NONE}: every node in its own loop)
- * @param memory null until memory is planned
+ * @param fusion  never null ({@link Fusion#NONE}: every node in its own loop)
+ * @param hoisted computed nodes whose value depends only on parameters, constants and iotas ({@link #invariantLeaf}),
+ *                so a backend may compute them when the instance is made and again only after a parameter changes,
+ *                never per step; in graph order
+ * @param memory  null until memory is planned
  */
-public record Schedule(Fusion fusion, Memory memory) {
+public record Schedule(Fusion fusion, Set<Node> hoisted, Memory memory) {
     public Schedule {
         if (fusion == null) throw new IllegalArgumentException("fusion is required (Fusion.NONE for none)");
+        hoisted = Collections.unmodifiableSet(new LinkedHashSet<>(hoisted));
     }
 
-    public Schedule withMemory(Memory m) { return new Schedule(fusion, m); }
+    /** A schedule that hoists nothing. */
+    public Schedule(Fusion fusion, Memory memory) { this(fusion, Set.of(), memory); }
+
+    public Schedule withMemory(Memory m) { return new Schedule(fusion, hoisted, m); }
+
+    /**
+     * Whether a node of {@code op} has the same value at every step without being computed: a parameter (it changes
+     * only when set from outside), a constant or an iota. Inputs and state reads change every step, and a random source
+     * draws anew every step, so nothing that reads one is invariant.
+     */
+    public static boolean invariantLeaf(Op op) {
+        return switch (op) {
+            case PARAM, CONST, IOTA -> true;
+            case INPUT, STATE_READ, RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> false;
+        };
+    }
 
     /**
      * A reduction over a window's offsets, computed from the window's input directly: {@code chain} are the unary or

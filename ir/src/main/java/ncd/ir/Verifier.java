@@ -169,13 +169,43 @@ public final class Verifier {
                 if (f.roots().get(c) != f.loopOf(red)) p.add("schedule: " + c + " of stencil " + red + " is not computed in its loop");
             }
         }
+        checkHoisted(g, s, pos, p);
         if (s.memory() != null) checkMemory(g, s, p);
         return p;
     }
 
+    /**
+     * Hoisted nodes are computed nodes of the graph whose inputs are hoisted or invariant (parameters, constants,
+     * iotas, and renames or splits of those), and a fused node is hoisted exactly when its loop's node is: one loop
+     * runs either once per instance or every step.
+     */
+    private static void checkHoisted(Graph g, Schedule s, Map<Node, Integer> pos, List<String> p) {
+        Set<Node> h = s.hoisted();
+        for (Node n : h) {
+            if (!pos.containsKey(n)) {
+                p.add("schedule: hoisted " + n + " is not in the graph");
+                continue;
+            }
+            if (Schedule.invariantLeaf(n.op()) || n.op() == Op.RENAME || n.op() == Op.SPLIT || n.op() == Op.RANDOM
+                    || n.op() == Op.INPUT || n.op() == Op.STATE_READ) {
+                p.add("schedule: hoisted " + n + " is not a node that computes an invariant value");
+            }
+            for (Node in : n.inputs()) {
+                Node src = in;
+                while (src.op() == Op.RENAME || src.op() == Op.SPLIT) src = src.input(0);
+                if (!h.contains(src) && !Schedule.invariantLeaf(src.op())) p.add("schedule: hoisted " + n + " reads " + in + ", which is not invariant");
+            }
+        }
+        for (Map.Entry<Node, Node> e : s.fusion().roots().entrySet()) {
+            if (h.contains(e.getKey()) != h.contains(e.getValue())) {
+                p.add("schedule: " + e.getKey() + " is fused into " + e.getValue() + " but only one of them is hoisted");
+            }
+        }
+    }
+
     private static void checkMemory(Graph g, Schedule s, List<String> p) {
         Schedule.Memory mem = s.memory();
-        Liveness live = Liveness.of(g, s.fusion());
+        Liveness live = Liveness.of(g, s.fusion(), s.hoisted());
         Set<Node> nodes = new HashSet<>(g.nodes());
         for (Node n : mem.bufferOf().keySet()) {
             if (!nodes.contains(n)) p.add("memory: " + n + " is not in the graph");

@@ -31,7 +31,8 @@ import java.util.Set;
  *       element, into a local, when it has several users there). Constants read by a fused loop are immediates.
  *       Every value is still rounded to its node's dtype, so results stay bit-exact.
  * </ul>
- * Graph outputs and states' initial and next values are never fused away (they need their buffers).
+ * Graph outputs and states' initial and next values are never fused away (they need their buffers), and a loop is
+ * either hoisted ({@link Schedule#hoisted()}, kept from the {@code hoist} pass) with all its nodes, or none of them is.
  */
 public final class FusePass implements Pass {
     /** Most offset combinations a fused stencil unrolls (the code of each is written out). */
@@ -39,10 +40,16 @@ public final class FusePass implements Pass {
 
     @Override public String name() { return "fuse"; }
 
-    @Override public Graph run(Graph g, PassContext ctx) { return g.withSchedule(new Schedule(analyze(g), null)); }
+    @Override public Graph run(Graph g, PassContext ctx) {
+        Set<Node> hoisted = g.schedule() == null ? Set.of() : g.schedule().hoisted();
+        return g.withSchedule(new Schedule(analyze(g, hoisted), hoisted, null));
+    }
 
-    /** The fusion decisions for {@code graph}; roots and stencils in graph order. */
-    public static Schedule.Fusion analyze(Graph graph) {
+    /** The fusion decisions for {@code graph} when nothing is hoisted. */
+    public static Schedule.Fusion analyze(Graph graph) { return analyze(graph, Set.of()); }
+
+    /** The fusion decisions for {@code graph}, whose {@code hoisted} nodes run once; roots and stencils in graph order. */
+    public static Schedule.Fusion analyze(Graph graph, Set<Node> hoisted) {
         Set<Node> inlined = new HashSet<>();
         Map<Node, Schedule.Stencil> stencils = new HashMap<>();
         Map<Node, Integer> uses = new HashMap<>();
@@ -67,7 +74,7 @@ public final class FusePass implements Pass {
                 chain.add(m);
                 m = m.input(0);
             }
-            if (m.op() != Op.WINDOW || !single.test(m)) continue;
+            if (m.op() != Op.WINDOW || !single.test(m) || hoisted.contains(m) != hoisted.contains(n)) continue;
             Attr.Window w = (Attr.Window) m.attr();
             Set<String> offs = new HashSet<>();
             long combos = 1;
@@ -112,7 +119,7 @@ public final class FusePass implements Pass {
                     }
                     r = ru;
                 }
-                if (ok) {
+                if (ok && hoisted.contains(n) == hoisted.contains(r)) {
                     root = r;
                     inlined.add(n);
                 }

@@ -24,9 +24,9 @@ public final class PassManager {
 
     /**
      * The standard pipeline: fold constants first (it makes the identities simplify looks for visible), then
-     * simplify, then merge what became equal, then drop what nothing reads any more; then decide fusion and plan
-     * memory, which attach a schedule to the final nodes (a pass that rebuilds the graph would drop it, so they come
-     * last).
+     * simplify, then merge what became equal, then drop what nothing reads any more; then decide what runs once per
+     * instance (hoist), decide fusion and plan memory, which attach a schedule to the final nodes (a pass that rebuilds
+     * the graph would drop it, so they come last).
      */
     public static PassManager standard() {
         return new PassManager(List.of(
@@ -34,6 +34,7 @@ public final class PassManager {
                 new SimplifyPass(),
                 new CsePass(),
                 new DcePass(),
+                new HoistPass(),
                 new FusePass(),
                 new PlanMemoryPass()));
     }

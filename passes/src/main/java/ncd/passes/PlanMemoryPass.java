@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Plans the buffers of a step, once, so that a backend allocates them when it compiles the graph and a step allocates
@@ -32,12 +33,16 @@ public final class PlanMemoryPass implements Pass {
 
     @Override public Graph run(Graph g, PassContext ctx) {
         Schedule.Fusion f = g.schedule() == null ? Schedule.Fusion.NONE : g.schedule().fusion();
-        return g.withSchedule(new Schedule(f, plan(g, f)));
+        Set<Node> hoisted = g.schedule() == null ? Set.of() : g.schedule().hoisted();
+        return g.withSchedule(new Schedule(f, hoisted, plan(g, f, hoisted)));
     }
 
     /** The memory plan of {@code g} with {@code fusion}'s nodes computed in their roots' loops. */
-    public static Schedule.Memory plan(Graph g, Schedule.Fusion fusion) {
-        Liveness live = Liveness.of(g, fusion);
+    public static Schedule.Memory plan(Graph g, Schedule.Fusion fusion) { return plan(g, fusion, Set.of()); }
+
+    /** The memory plan of {@code g} with {@code fusion}'s nodes computed in their roots' loops and {@code hoisted} once. */
+    public static Schedule.Memory plan(Graph g, Schedule.Fusion fusion, Set<Node> hoisted) {
+        Liveness live = Liveness.of(g, fusion, hoisted);
         List<DType> dtypes = new ArrayList<>();
         List<Long> counts = new ArrayList<>();
         List<Boolean> pinned = new ArrayList<>();

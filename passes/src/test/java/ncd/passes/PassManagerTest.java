@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PassManagerTest {
-    @Test void theStandardPipelineIsFoldSimplifyCseDceFusePlanMemory() {
-        assertEquals(List.of("fold", "simplify", "cse", "dce", "fuse", "plan-memory"), PassManager.standard().names());
+    @Test void theStandardPipelineIsFoldSimplifyCseDceHoistFusePlanMemory() {
+        assertEquals(List.of("fold", "simplify", "cse", "dce", "hoist", "fuse", "plan-memory"), PassManager.standard().names());
     }
 
     @Test void namesAreKebabCase() {
@@ -24,9 +24,9 @@ class PassManagerTest {
 
     @Test void upToCutsAfterTheNamedPass() {
         assertEquals(List.of("fold", "simplify"), PassManager.standard().upTo("simplify").names());
-        assertEquals(6, PassManager.standard().upTo("all").names().size());
+        assertEquals(7, PassManager.standard().upTo("all").names().size());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PassManager.standard().upTo("autodiff"));
-        assertTrue(e.getMessage().contains("fold, simplify, cse, dce, fuse, plan-memory"), e.getMessage());
+        assertTrue(e.getMessage().contains("fold, simplify, cse, dce, hoist, fuse, plan-memory"), e.getMessage());
     }
 
     @Test void runsEveryPassAndReportsEach() {
@@ -35,7 +35,7 @@ class PassManagerTest {
         t.out("y", t.mul(x, t.add(t.c(0.5, f32()), t.c(0.5, f32()))));
         List<String> seen = new ArrayList<>();
         Graph g = PassManager.standard().run(t.build(), PassContext.verifying(), (p, out) -> seen.add(p.name()));
-        assertEquals(List.of("fold", "simplify", "cse", "dce", "fuse", "plan-memory"), seen);
+        assertEquals(List.of("fold", "simplify", "cse", "dce", "hoist", "fuse", "plan-memory"), seen);
         assertEquals(1, g.nodes().size());
         assertTrue(g.schedule() != null && g.schedule().memory() != null, "the last passes attach a schedule");
     }

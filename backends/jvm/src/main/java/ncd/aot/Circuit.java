@@ -50,6 +50,8 @@ public final class Circuit {
     private final Object[] lastOutputs;
     private final int[] stateSlots, initSlots, stateLengths;
     private boolean stepped;
+    /** A parameter was set since {@code init()} last ran: the values computed once from parameters are stale. */
+    private boolean paramsSet;
 
     private Circuit(Descriptor d, Descriptor.Variant variant, Object[] buffers) throws ReflectiveOperationException {
         this.d = d;
@@ -215,6 +217,7 @@ public final class Circuit {
 
     /** One step: computes the outputs and the next state from the current inputs, then advances the state. */
     public void step() {
+        prepare();
         kernel.step();
         for (int i = 0; i < lastOutputs.length; i++) {
             Object out = lastOutputs[i];
@@ -228,6 +231,7 @@ public final class Circuit {
     public void run(long n) {
         if (n < 0) throw new IllegalArgumentException("cannot run " + n + " steps");
         if (n == 0) return;
+        prepare();
         kernel.run(n - 1);
         step();
     }
@@ -271,6 +275,14 @@ public final class Circuit {
         Descriptor.Port p = port(params, "parameter", path);
         Tensor t = value.conform(p.type(), "parameter " + path, IllegalArgumentException::new);
         System.arraycopy(t.data(), 0, kernel.buffer(p.slot()), 0, t.size());
+        paramsSet = true;
+    }
+
+    /** After {@link #setParam}, the values computed once from the parameters are recomputed before the next step. */
+    private void prepare() {
+        if (!paramsSet) return;
+        AotSupport.prepare(kernel);
+        paramsSet = false;
     }
 
     /** Steps taken since the circuit was loaded or reset. */
@@ -280,6 +292,7 @@ public final class Circuit {
     public void reset() {
         AotSupport.reset(kernel, stateSlots, initSlots, stateLengths);
         stepped = false;
+        paramsSet = false;
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

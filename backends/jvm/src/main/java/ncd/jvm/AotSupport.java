@@ -16,17 +16,25 @@ public final class AotSupport {
 
     /**
      * Puts every state at its initial value and the step counter at 0, as {@link JvmExecutable#reset} does:
-     * {@code init()} runs with {@code t = -1}, then each initial value is copied into its state's slot.
+     * {@code init()} runs with {@code t = -1} (it computes the initial values and the hoisted nodes), then each
+     * initial value is copied into its state's slot.
      */
     public static void reset(Kernel k, int[] stateSlots, int[] initSlots, int[] lengths) {
-        if (stateSlots.length == 0) {
-            k.setT(0);
-            return;
-        }
         k.setT(-1);
         k.init();
         for (int i = 0; i < stateSlots.length; i++) System.arraycopy(k.buffer(initSlots[i]), 0, k.buffer(stateSlots[i]), 0, lengths[i]);
         k.setT(0);
+    }
+
+    /**
+     * Recomputes what {@code init()} computes (the hoisted nodes, which read parameters) after a parameter was set,
+     * leaving the state and the step counter as they are.
+     */
+    public static void prepare(Kernel k) {
+        long t = k.t();
+        k.setT(-1);
+        k.init();
+        k.setT(t);
     }
 
     /**

@@ -32,6 +32,8 @@ public final class JvmExecutable implements Executable {
     private final byte[] classBytes;
     private final Kernel kernel;
     private final Map<String, Tensor> params = new LinkedHashMap<>();
+    /** A parameter was set since {@code init()} last ran: the hoisted values are stale. */
+    private boolean paramsSet;
 
     JvmExecutable(Graph graph, long seed, JvmOptions options) {
         this.graph = graph;
@@ -85,6 +87,7 @@ public final class JvmExecutable implements Executable {
         Tensor t = value.conform(plan.paramTypes.get(path), "parameter " + path, JvmRunException::new);
         Object buf = plan.buffers.get(slot);
         System.arraycopy(t.data(), 0, buf, 0, t.size());
+        paramsSet = true;
     }
 
     @Override public Map<String, Tensor> state() {
@@ -96,14 +99,23 @@ public final class JvmExecutable implements Executable {
     @Override public long steps() { return kernel.t(); }
 
     @Override public void reset() {
-        if (plan.states.isEmpty()) {
-            kernel.setT(0);
-            return;
+        int n = plan.states.size();
+        int[] slots = new int[n], inits = new int[n], lengths = new int[n];
+        for (int i = 0; i < n; i++) {
+            Plan.StatePlan s = plan.states.get(i);
+            slots[i] = s.slot();
+            inits[i] = s.init();
+            lengths[i] = s.length();
         }
-        kernel.setT(-1);
-        kernel.init();
-        for (Plan.StatePlan s : plan.states) System.arraycopy(kernel.buffer(s.init()), 0, kernel.buffer(s.slot()), 0, s.length());
-        kernel.setT(0);
+        AotSupport.reset(kernel, slots, inits, lengths);
+        paramsSet = false;
+    }
+
+    /** After {@link #setParam}, the hoisted nodes (which read parameters) are recomputed before the next step. */
+    private void prepare() {
+        if (!paramsSet) return;
+        AotSupport.prepare(kernel);
+        paramsSet = false;
     }
 
     @Override public Map<String, Tensor> step(Map<String, Tensor> inputs) {
@@ -117,6 +129,7 @@ public final class JvmExecutable implements Executable {
         for (String name : inputs.keySet()) {
             if (!plan.inputSlots.containsKey(name)) throw new JvmRunException("no input " + name + "; the circuit takes " + inputNames());
         }
+        prepare();
         kernel.step();
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Graph.Output o : graph.outputs()) out.put(o.name(), copy(o.node().type(), kernel.buffer(plan.slot(o.node()))));
@@ -126,12 +139,16 @@ public final class JvmExecutable implements Executable {
 
     /** One step on the inputs already in their buffers; allocates nothing. Read outputs before the next step. */
     public void stepInPlace() {
+        prepare();
         kernel.step();
         kernel.advance();
     }
 
     /** {@code n} steps in the generated loop, on the inputs already in their buffers; allocates nothing. */
-    public void run(long n) { kernel.run(n); }
+    public void run(long n) {
+        prepare();
+        kernel.run(n);
+    }
 
     /** The buffer of input {@code name} ({@code float[]}, ...), row-major in the input's declared axis order. */
     public Object inputBuffer(String name) {

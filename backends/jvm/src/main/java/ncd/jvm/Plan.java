@@ -33,7 +33,9 @@ import java.util.Set;
  *       constants, iotas, states, outputs, states' next values, the init cone) are never shared.
  *   <li>The nodes to compute are the cones of the outputs and of the states' next values (for {@link Kernel#step}) and
  *       of the states' initial values (for {@link Kernel#init}), without the nodes whose slot is filled otherwise and
- *       those computed in another node's loop.
+ *       those computed in another node's loop. Hoisted nodes ({@link Schedule#hoisted()}) move from the step to
+ *       {@code init}, which runs when the instance is made, at every reset and before the first step after a
+ *       parameter is set.
  *   <li>Advancing the state: when a state's next value is a computed node whose slot no other state's next shares, the
  *       state and that node swap arrays (no copy); otherwise the next value is first copied into a pending slot, and
  *       the state swaps with that. All copies happen before all swaps, so states may feed each other. Both slots are
@@ -112,8 +114,11 @@ final class Plan {
                 case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, TRANSPOSE, MERGE, SLICE,
                      SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> true;
             };
-            if (computed && stepCone.contains(n)) stepNodes.add(n);
-            if (computed && initCone.contains(n)) initNodes.add(n);
+            // a hoisted node is computed with the initial values (when the instance is made, and again after a
+            // parameter is set), never by the step
+            boolean once = schedule.hoisted().contains(n);
+            if (computed && stepCone.contains(n) && !once) stepNodes.add(n);
+            if (computed && (initCone.contains(n) || once)) initNodes.add(n);
         }
 
         Map<Integer, Integer> nextUses = new HashMap<>();
