@@ -178,11 +178,12 @@ public final class Compilation {
 
     /**
      * The pipeline's result for a lowered graph: folded, simplified, deduplicated, without dead nodes, and (with the
-     * standard pipeline) fused and memory-planned. With {@code options.fuse()} off the fuse pass is left out. Every
-     * pass is exact: the graph computes what it did.
+     * standard pipeline) hoisted, fused and memory-planned. With {@code options.fuse()} or {@code options.hoist()} off
+     * that pass is left out. Every pass is exact: the graph computes what it did.
      */
     public Graph optimize(Graph lowered, BackendOptions options) {
         PassManager pipeline = options.fuse() ? settings.pipeline() : settings.pipeline().without("fuse");
+        if (!options.hoist()) pipeline = pipeline.without("hoist");
         long[] since = {System.nanoTime()};
         Graph out;
         try {

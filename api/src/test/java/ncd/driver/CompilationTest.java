@@ -34,6 +34,10 @@ class CompilationTest {
               let y = tanh(x) * 2.0 + 0.0
               return y
             }
+            circuit Decay(x: f32[n]) -> f32[n] {
+              param tau: f32[n] = 2
+              return x * exp(-1 / tau)
+            }
             circuit Counter() -> f32[n] {
               state s: f32[n] = 0.0
               next s = s + 1.0
@@ -84,6 +88,15 @@ class CompilationTest {
         assertFalse(fused.schedule().fusion().isEmpty(), "tanh and the product share one loop");
         assertTrue(plain.schedule().fusion().isEmpty());
         assertTrue(plain.schedule().memory() != null, "memory is still planned");
+    }
+
+    @Test void hoistingOffLeavesTheHoistPassOut() {
+        Compilation c = new Compilation(new Diagnostics());
+        Graph lowered = c.lower(program(c), "Decay", Map.of()).orElseThrow();
+        Graph hoisted = c.optimize(lowered, BackendOptions.defaults());
+        Graph plain = c.optimize(lowered, BackendOptions.defaults().withHoisting(false));
+        assertEquals(2, hoisted.schedule().hoisted().size(), "-1 / tau and its exp are computed once");
+        assertTrue(plain.schedule().hoisted().isEmpty());
     }
 
     @Test void anUnknownBackendIsACommandLineErrorListingTheInstalledOnes() {

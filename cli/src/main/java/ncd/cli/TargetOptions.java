@@ -25,13 +25,16 @@ final class TargetOptions {
     @Option(names = "--no-fuse", description = "Leave the fuse pass out: every node in its own loop and buffer.")
     boolean noFuse;
 
+    @Option(names = "--no-hoist", description = "Leave the hoist pass out: values computed from parameters alone are recomputed every step.")
+    boolean noHoist;
+
     @Option(names = "--backend-option", paramLabel = "KEY=VALUE", split = ",",
             description = "A backend-specific option (repeatable); `--backend list` shows each backend's keys.")
     List<String> extra = new ArrayList<>();
 
     /** The options with {@code seed}; null after E0803 (a malformed value) in {@code diags}. */
     BackendOptions options(long seed, Diagnostics diags) {
-        BackendOptions o = BackendOptions.defaults().withSeed(seed).withFusion(!noFuse);
+        BackendOptions o = BackendOptions.defaults().withSeed(seed).withFusion(!noFuse).withHoisting(!noHoist);
         if (threads != null) {
             if (threads < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--threads must be at least 1, got " + threads, null);
             else o = o.withThreads(threads);
