@@ -55,30 +55,18 @@ public final class LossPlot {
 
     private LossPlot() {}
 
-    /** {@code "png"} or {@code "svg"} for a file LossPlot can write, from its extension; null for any other. */
-    public static String formatOf(Path out) {
-        String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".png") ? "png" : name.endsWith(".svg") ? "svg" : null;
-    }
-
     /**
      * Draws the curves and writes them to {@code out}, PNG or SVG by its extension.
      *
      * @param title the chart's title, with the circuit's name
      * @param trainLoss {@code {step, loss}} per training step, in step order
      * @param validation per metric name (in legend order), {@code {step, value}} per evaluation
-     * @throws IllegalArgumentException when the extension is neither {@code .png} nor {@code .svg} ({@link #formatOf})
+     * @throws IllegalArgumentException when the extension is neither {@code .png} nor {@code .svg} ({@link Charts#formatOf})
      * @throws IOException when the file cannot be written; it is then unchanged
      */
     public static void write(Path out, String title, List<double[]> trainLoss, Map<String, List<double[]>> validation)
             throws IOException {
-        String format = formatOf(out);
-        if (format == null) {
-            throw new IllegalArgumentException(out + ": a plot is written as .png or .svg, by its extension");
-        }
-        JFreeChart chart = chart(title, trainLoss, validation);
-        byte[] bytes = format.equals("png") ? png(chart) : svg(chart).getBytes(StandardCharsets.UTF_8);
-        AtomicFile.write(out, o -> o.write(bytes));
+        Charts.write(out, chart(title, trainLoss, validation), WIDTH, HEIGHT);
     }
 
     /** The chart: the training loss and its average on the loss axis, the metrics as markers. */
@@ -192,25 +180,5 @@ public final class LossPlot {
         NumberAxis lin = new NumberAxis("loss");
         lin.setAutoRangeIncludesZero(false);
         return lin;
-    }
-
-    static byte[] png(JFreeChart chart) throws IOException {
-        BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            chart.draw(g, new Rectangle2D.Double(0, 0, WIDTH, HEIGHT));
-        } finally {
-            g.dispose();
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", bytes);
-        return bytes.toByteArray();
-    }
-
-    static String svg(JFreeChart chart) {
-        SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
-        chart.draw(g, new Rectangle2D.Double(0, 0, WIDTH, HEIGHT));
-        return g.getSVGDocument();
     }
 }

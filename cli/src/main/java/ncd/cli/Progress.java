@@ -55,6 +55,19 @@ final class Progress {
     }
 
     /**
+     * Progress of a simulation of {@code total} steps of {@code dt} seconds each: "Net: 0.42 s of 1 s simulated (42%),
+     * 0.85x real time, 3s left".
+     */
+    static Progress simulated(PrintWriter err, String what, long total, double dt) {
+        return new Progress(err, total, (done, all, secs) -> {
+            double rate = done / secs;
+            return String.format(Locale.ROOT, "%s: %s of %s simulated (%.0f%%), %sx real time%s", what, Durations.text(done * dt),
+                    Durations.text(all * dt), 100.0 * done / all, RunCommand.num(Math.round(done * dt / secs * 100) / 100.0),
+                    rate > 0 ? ", " + (long) Math.ceil((all - done) / rate) + "s left" : "");
+        }, onTerminal());
+    }
+
+    /**
      * Progress through {@code total} steps with a line of the caller's: {@code text} gets the steps done, the total and
      * the seconds so far ({@code ncdc train}: epoch, loss, samples/s, time left).
      */

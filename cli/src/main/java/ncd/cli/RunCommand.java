@@ -1,6 +1,7 @@
 package ncd.cli;
 
 import ncd.diag.DiagCode;
+import ncd.diag.FileErrors;
 import ncd.diag.Diagnostics;
 import ncd.diag.SourceSpan;
 import ncd.driver.Compilation;
@@ -46,14 +47,24 @@ import java.util.concurrent.Callable;
                 + "its mean over time (long runs are binned into 100 columns). A progress line shows on a terminal for runs "
                 + "longer than a second. --out DIR saves the outputs as .npy "
                 + "(stacked over a leading `step` axis when --steps > 1), all or nothing. Bad data at run time (a gather "
-                + "index out of range) is error E0806, naming the step."},
+                + "index out of range) is error E0806, naming the step.",
+            "",
+            "Monitors, as in a simulator: --record NAME,... keeps states (e.g. pop.v) and outputs of the run. A bool "
+                + "one (spikes) keeps every spike's time and index and the population rate per step; any other keeps its "
+                + "value every --record-every steps. With --out they are written as NAME.spike_t.npy, NAME.spike_i.npy "
+                + "and NAME.rate.npy, or NAME.trace.npy (a leading `record` axis) and NAME.trace_t.npy, in SI base units. "
+                + "--plot FILE.png (or .svg) draws a raster and the rate of each spiking recording and the first "
+                + ActivityPlot.TRACED + " elements of each trace. --dt gives the simulated time of a step: times are then in "
+                + "seconds, rates in Hz, and the progress line shows simulated time and the real-time factor."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  ncdc run examples/life.ncd --circuit Glider --steps 8",
             "  ncdc run examples/life.ncd --circuit Glider --steps 8 --backend interp",
             "  ncdc run examples/lif.ncd --circuit Driven --steps 1000 --out spikes/",
+            "  ncdc run examples/lif.ncd --circuit Driven --steps 999 --dt 0.1ms --record out",
             "  ncdc run examples/mlp.ncd --circuit Classifier --input x=x.npy --params w.npz"})
 final class RunCommand implements Callable<Integer> {
+
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
 
@@ -85,6 +96,20 @@ final class RunCommand implements Callable<Integer> {
                 + "one holding other files is refused, never deleted.")
     Path out;
 
+    @Option(names = "--record", paramLabel = "NAME", split = ",",
+            description = "Record a state or output (repeatable, or comma-separated): spikes for a bool one, a trace for any other.")
+    List<String> record = new ArrayList<>();
+
+    @Option(names = "--record-every", paramLabel = "K", defaultValue = "1",
+            description = "Keep a trace every K steps (default: ${DEFAULT-VALUE}); spikes are kept at every step.")
+    int recordEvery = 1;
+
+    @Option(names = "--dt", paramLabel = "TIME", description = "The simulated time of one step, e.g. 0.1ms (s, ms, us, ns): recordings and the progress line in simulated time.")
+    String dt;
+
+    @Option(names = "--plot", paramLabel = "FILE", description = "Draw the recordings (--record) into FILE.png or FILE.svg.")
+    Path plot;
+
     @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",", description = "Size a generic or sized-later axis.")
     List<String> axes = new ArrayList<>();
 
@@ -115,6 +140,10 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Integer> sizes = AxisSizes.parse(axes, diags);
         if (steps < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--steps must be at least 1, got " + steps, null);
         if (paramsPartial && params == null) diags.error(SourceSpan.NONE, DiagCode.E0803, "--params-partial without --params", "give the parameters: --params FILE.npz");
+        double dtSeconds = dt == null ? Double.NaN : Durations.seconds("--dt", dt, diags);
+        if (recordEvery < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--record-every must be at least 1, got " + recordEvery, null);
+        if (plot != null && record.isEmpty()) diags.error(SourceSpan.NONE, DiagCode.E0803, "--plot draws recordings, but nothing is recorded", "name what to draw: --record NAME,...");
+        if (plot != null && Charts.formatOf(plot) == null) diags.error(SourceSpan.NONE, DiagCode.E0803, "--plot " + plot + ": a plot is written as .png or .svg", "end the file name with .png or .svg");
         BackendOptions options = target.options(seed, diags);
         if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
         if (out != null && !OutDir.check(out, diags)) return fail(err, diags, Main.USER_ERROR);
@@ -149,7 +178,9 @@ final class RunCommand implements Callable<Integer> {
             in.put(e.getKey(), t);
         }
 
-        Progress progress = Progress.counting(err, name, steps, "step");
+        Optional<Monitor> monitor = record.isEmpty() ? Optional.empty() : Monitor.of(record, recordEvery, dtSeconds, steps, graph, diags);
+        if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
+        Progress progress = Double.isNaN(dtSeconds) ? Progress.counting(err, name, steps, "step") : Progress.simulated(err, name, steps, dtSeconds);
         RunSummary summary = RunSummary.of(graph, steps);
         // with --out and several steps, each output is stacked as it comes into an array allocated up front (its size
         // was checked with the graph), rather than kept step by step and copied at the end
@@ -157,7 +188,9 @@ final class RunCommand implements Callable<Integer> {
         if (out != null && steps > 1) for (Graph.Output output : graph.outputs()) stacked.put(output.name(), Tensor.zeros(stackedType(output.node().type(), steps)));
         try {
             for (long s = 0; s < steps; s++) {
+                if (monitor.isPresent()) monitor.get().before(s, exec);
                 Map<String, Tensor> outputs = exec.step(in);
+                if (monitor.isPresent()) monitor.get().after(s, outputs);
                 summary.accept(s, outputs);
                 for (Map.Entry<String, Tensor> e : stacked.entrySet()) {
                     Tensor t = outputs.get(e.getKey());
@@ -181,10 +214,20 @@ final class RunCommand implements Callable<Integer> {
                 Tensor t = steps > 1 ? stacked.get(e.getKey()) : e.getValue();
                 files.put(e.getKey() + ".npy", f -> Npy.write(f, t));
             }
+            monitor.ifPresent(m -> files.putAll(m.files()));
             boolean wrote = OutDir.write(out, "ncdc run", files, diags);
             if (!diags.all().isEmpty()) Report.diagnostics(err, common.diagnostics, diags.sorted());
             if (!wrote) return Main.USER_ERROR;
             o.println("wrote " + files.size() + (files.size() == 1 ? " file" : " files") + " to " + out);
+        }
+        if (plot != null) {
+            try {
+                ActivityPlot.write(plot, name + ": " + steps + (steps == 1 ? " step" : " steps"), monitor.orElseThrow());
+            } catch (java.io.IOException e) {
+                diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot write the plot " + plot + ": " + FileErrors.reason(e), null);
+                return fail(err, diags, Main.USER_ERROR);
+            }
+            o.println("wrote " + plot);
         }
         return Main.OK;
     }

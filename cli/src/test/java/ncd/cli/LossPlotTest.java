@@ -85,6 +85,6 @@ class LossPlotTest {
 
     @Test void onlyPngAndSvg() {
         assertThrows(IllegalArgumentException.class, () -> LossPlot.write(dir.resolve("x.jpg"), "t", List.of(), Map.of()));
-        assertEquals("svg", LossPlot.formatOf(Path.of("a/B.SVG")));
+        assertEquals("svg", Charts.formatOf(Path.of("a/B.SVG")));
     }
 }

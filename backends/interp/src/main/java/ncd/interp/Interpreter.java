@@ -60,6 +60,12 @@ public final class Interpreter implements Executable {
         params.put(path, value.conform(old.type(), "parameter " + path, InterpreterException::new));
     }
 
+    @Override
+    public Tensor state(String name) {
+        for (State s : graph.states()) if (s.name().equals(name)) return tensor(s.type(), state.get(name));
+        return Executable.super.state(name);
+    }
+
     /** The current state, by name. */
     @Override
     public Map<String, Tensor> state() {

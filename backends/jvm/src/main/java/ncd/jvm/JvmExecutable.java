@@ -90,6 +90,11 @@ public final class JvmExecutable implements Executable {
         paramsSet = true;
     }
 
+    @Override public Tensor state(String name) {
+        for (Plan.StatePlan s : plan.states) if (s.state().name().equals(name)) return copy(s.state().type(), kernel.buffer(s.slot()));
+        return Executable.super.state(name);
+    }
+
     @Override public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Plan.StatePlan s : plan.states) out.put(s.state().name(), copy(s.state().type(), kernel.buffer(s.slot())));

@@ -29,6 +29,13 @@ public interface Executable {
     /** The current state by name. */
     Map<String, Tensor> state();
 
+    /** The current value of state {@code name} alone (a monitor reads one state every step: no copy of the others). */
+    default Tensor state(String name) {
+        Tensor t = state().get(name);
+        if (t == null) throw new IllegalArgumentException("no state " + name + "; the states: " + state().keySet());
+        return t;
+    }
+
     /** Steps since the state was initialised. */
     long steps();
 

@@ -286,6 +286,17 @@ public final class Npy {
         writeData(out, t.data());
     }
 
+    /**
+     * Writes a one-dimensional {@code double[]} or {@code int[]} in .npy format to {@code out} (not closed): for lists
+     * whose length may be 0 (spike times), which no tensor type can have.
+     */
+    public static void writeVector(OutputStream out, Object data) throws IOException {
+        String descr = data instanceof double[] ? descrOf(DType.F64) : data instanceof int[] ? descrOf(DType.I32) : null;
+        if (descr == null) throw new IllegalArgumentException("a vector is double[] or int[], not " + data.getClass().getSimpleName());
+        out.write(header(descr, new int[] {java.lang.reflect.Array.getLength(data)}));
+        writeData(out, data);
+    }
+
     static String descrOf(DType d) {
         return switch (d) {
             case F32 -> "<f4";
