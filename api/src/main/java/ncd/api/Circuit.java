@@ -46,7 +46,10 @@ public final class Circuit {
     /** Parameters by instance path (e.g. {@code MultiHead_0.Wq}). */
     public Map<String, Tensor> params() { return exec.params(); }
 
-    /** Replaces a parameter (axes matched by name). */
+    /**
+     * Replaces a parameter (axes matched by name). The next step computes with it; a state whose initial value is
+     * computed from it (`state s = s0`) keeps its current value until {@link #reset()}.
+     */
     public void setParam(String path, Tensor value) { exec.setParam(path, value); }
 
     /** The current state by name. */

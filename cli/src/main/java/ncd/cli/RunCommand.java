@@ -165,7 +165,12 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Tensor> given = Inputs.read(inputs, declared, diags);
         if (params != null) {
             Map<String, Tensor> ps = Inputs.params(params, exec.params(), paramsPartial, seed, diags, err);
-            if (!diags.hasErrors()) ps.forEach(exec::setParam);
+            if (!diags.hasErrors()) {
+                ps.forEach(exec::setParam);
+                // the state was initialised when the instance was made, from the parameters drawn from the seed: a
+                // state whose initial value is computed from a parameter (`state s = s0`) starts from the loaded one
+                exec.reset();
+            }
         }
         if (diags.hasErrors()) return fail(err, diags, Circuits.failure(diags));
         Map<String, Tensor> in = new LinkedHashMap<>();

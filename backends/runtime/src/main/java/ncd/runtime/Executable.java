@@ -23,7 +23,10 @@ public interface Executable {
     /** Parameters by instance path. */
     Map<String, Tensor> params();
 
-    /** Replaces a parameter (axes matched by name; sizes and dtype must agree). */
+    /**
+     * Replaces a parameter (axes matched by name; sizes and dtype must agree). The next step computes with it; a state
+     * whose initial value is computed from it keeps its current value until {@link #reset()}.
+     */
     void setParam(String path, Tensor value);
 
     /** The current state by name. */
