@@ -165,6 +165,7 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Tensor> given = Inputs.read(inputs, declared, diags);
         if (params != null) {
             Map<String, Tensor> ps = Inputs.params(params, exec.params(), paramsPartial, seed, diags, err);
+            checkBounds(ps, graph, params, diags);
             if (!diags.hasErrors()) {
                 ps.forEach(exec::setParam);
                 // the state was initialised when the instance was made, from the parameters drawn from the seed: a
@@ -235,6 +236,27 @@ final class RunCommand implements Callable<Integer> {
             o.println("wrote " + plot);
         }
         return Main.OK;
+    }
+
+    /**
+     * E0804 for a loaded parameter outside its declared bound ({@code param W: f32[post, pre] >= 0}): training keeps
+     * parameters within their bounds, and so must a file, or the circuit computes with values it excludes.
+     */
+    static void checkBounds(Map<String, Tensor> loaded, Graph graph, Path file, Diagnostics diags) {
+        for (ncd.ir.Node n : graph.params()) {
+            ncd.ir.Attr.Param p = (ncd.ir.Attr.Param) n.attr();
+            Tensor t = loaded.get(p.name());
+            if (p.bound() == null || t == null) continue;
+            for (int i = 0; i < t.size(); i++) {
+                double v = t.get(i);
+                if (p.bound().lower() ? v >= p.bound().value() : v <= p.bound().value()) continue;
+                String bound = (p.bound().lower() ? ">= " : "<= ") + num(p.bound().value());
+                diags.error(n.span(), DiagCode.E0804, "parameter " + p.name() + " in " + file + " has " + num(v) + " at flat index " + i
+                        + ", outside its declared bound " + bound,
+                        "the circuit declares " + p.name() + " " + bound + " (values in SI base units): clip the array to the bound before saving it");
+                break;
+            }
+        }
     }
 
     private int fail(PrintWriter err, Diagnostics diags, int code) {

@@ -18,10 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * A state initialised from a parameter ({@code state s = s0}) starts from the value {@code --params} loads, not from
- * the one drawn from the seed when the instance was made (issue 13 found it silently ignored), on every backend.
+ * What {@code ncdc run --params} does beyond reading the arrays: a state initialised from a parameter
+ * ({@code state s = s0}) starts from the loaded value, not from the one drawn from the seed when the instance was made
+ * (issue 13 found it silently ignored), on every backend; and a value outside a parameter's declared bound is refused.
  */
-class ParamsInitialiseStateTest {
+class RunParamsTest {
     @Test void aStateInitialisedFromAParameterStartsFromTheLoadedValue(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("s0.ncd"), """
                 axis n = 3
@@ -40,5 +41,20 @@ class ParamsInitialiseStateTest {
             assertEquals(0, r.exit(), r.err());
             assertArrayEquals(new float[] {5, 6, 7, 10, 12, 14}, (float[]) Npy.read(out.resolve("out.npy")).data(), backend);
         }
+    }
+
+    @Test void aLoadedValueOutsideTheDeclaredBoundIsRefusedAtTheDeclaration(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("b.ncd"), """
+                axis n = 3
+                circuit C(x: f32[n]) -> f32[n] {
+                  param W: f32[n] >= 0 ~ uniform(0, 1)
+                  return W * x
+                }
+                """);
+        Path params = dir.resolve("w.npz");
+        Npz.write(params, Map.of("W", Tensor.of(new TensorType(DType.F32, List.of(new Axis("n", 3)), null), new float[] {0.5f, -0.25f, 1})));
+        Ncdc.Result r = Ncdc.run("run", file.toString(), "--params", params.toString());
+        assertEquals(1, r.exit(), r.err());
+        org.junit.jupiter.api.Assertions.assertTrue(r.err().contains("b.ncd:3:3: error[E0804]: parameter W in " + params + " has -0.25 at flat index 1, outside its declared bound >= 0"), r.err());
     }
 }
