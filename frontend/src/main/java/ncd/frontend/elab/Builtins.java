@@ -579,11 +579,14 @@ final class Builtins {
     }
 
     /** A compile-time whole number (shift amounts, indices, seeds). */
-    Integer constInt(Expr e, Env env, String what) {
+    Integer constInt(Expr e, Env env, String what) { return constInt(e, env, what, null); }
+
+    /** As {@link #constInt(Expr, Env, String)}, with {@code hint} for a value computed at run time (null: none). */
+    Integer constInt(Expr e, Env env, String what, String hint) {
         Value v = el.exprs.eval(e, env, null, false);
         if (v instanceof Value.Error) return null;
         if (!(v instanceof Value.Tensor t) || !t.weak()) {
-            el.diags.error(e.span(), DiagCode.E0705, what + " must be a constant whole number", null);
+            el.diags.error(e.span(), DiagCode.E0705, what + " must be a constant whole number", hint);
             return null;
         }
         if (!t.type().unit().isNone()) {

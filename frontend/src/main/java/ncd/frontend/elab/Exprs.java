@@ -310,7 +310,9 @@ final class Exprs {
         Value.Tensor x = tensor(s.operand(), env);
         Axis a = logicalAxis(s.axis(), env);
         if (x == null || a == null) return Value.ERROR;
-        Integer i = el.builtins.constInt(s.index(), env, "an index");
+        // an index known only at run time (a step counter, an input) selects with gather, which takes a tensor of indices
+        Integer i = el.builtins.constInt(s.index(), env, "an index", "to pick a slice with an index computed at run time, gather it: gather["
+                + a.name() + "](" + OperatorErrors.text(s.operand()) + ", " + OperatorErrors.text(s.index()) + ")");
         if (i == null) return Value.ERROR;
         if (x.weak()) {
             el.diags.error(s.span(), DiagCode.E0302, "a number has no axis " + a.name(), null);

@@ -204,7 +204,8 @@ final class OperatorErrors {
         return atomic ? text(e) : "(" + text(e) + ")";
     }
 
-    private static String text(Expr e) { return text(e.span()); }
+    /** The source text of {@code e}, its whitespace runs as one space (for hints that rewrite the user's expression). */
+    static String text(Expr e) { return text(e.span()); }
 
     /** The source text of a span, its whitespace runs (line breaks among them) as one space. */
     private static String text(SourceSpan s) {
