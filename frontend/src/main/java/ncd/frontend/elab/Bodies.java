@@ -106,6 +106,21 @@ final class Bodies {
 
     private Value returned(Stmt.Return r, Env env, List<TensorType> outputs, List<String> names, String what) {
         if (outputs == null) return el.exprs.eval(r.value(), env, null, true);
+        if (outputs.size() > 1 && !(r.value() instanceof Expr.Tuple)) {
+            // `return Three(x)`: a call with as many outputs as this circuit declares returns them all, in order
+            Value v = el.exprs.eval(r.value(), env, null, true);
+            if (v instanceof Value.Error) return v;
+            int n = v instanceof Value.Tuple t ? t.items().size() : 1;
+            if (n != outputs.size()) {
+                el.diags.error(r.value().span(), DiagCode.E0602, what + " returns " + Plural.of(n, "value") + " but declares " + outputs.size(), null);
+                return Value.ERROR;
+            }
+            List<Value> vs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                vs.add(el.conform(((Value.Tuple) v).items().get(i), outputs.get(i), r.value().span(), env, "output " + names.get(i) + " of " + what));
+            }
+            return new Value.Tuple(vs);
+        }
         if (outputs.size() > 1 || r.value() instanceof Expr.Tuple) {
             List<Expr> items = r.value() instanceof Expr.Tuple t ? t.items() : List.of(r.value());
             if (items.size() != outputs.size()) {
