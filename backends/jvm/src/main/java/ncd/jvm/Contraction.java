@@ -81,6 +81,30 @@ final class Contraction {
         int as = aSlot, bs = bSlot;
         boolean tA = transA, tB = transB;
         int threads = plan.options.threads();
+        // a matrix times a vector of spikes goes by events (Gemm.eventsOrSgemm) when the spikes are few
+        boolean eventsB = batch == 1 && nn == 1 && spikes(n.input(1)), eventsA = !eventsB && batch == 1 && m == 1 && spikes(n.input(0));
+        if (eventsA || eventsB) {
+            parts.add(g -> {
+                MethodVisitor mv = g.mv;
+                int a = g.buffer(as, DType.F32), b = g.buffer(bs, DType.F32), c = g.buffer(cOut, DType.F32);
+                g.iconst((int) m);
+                g.iconst((int) nn);
+                g.iconst((int) kk);
+                mv.visitVarInsn(ALOAD, a);
+                g.iconst(0);
+                g.iconst(tA ? 1 : 0);
+                mv.visitVarInsn(ALOAD, b);
+                g.iconst(0);
+                g.iconst(tB ? 1 : 0);
+                mv.visitVarInsn(ALOAD, c);
+                g.iconst(0);
+                g.iconst(threads);
+                g.iconst(eventsB ? 1 : 0);
+                mv.visitMethodInsn(INVOKESTATIC, "ncd/jvm/Gemm", "eventsOrSgemm", "(III[FIZ[FIZ[FIIZ)V", false);
+            });
+            if (!direct) parts.add(g -> copy(g, cOut, cType, cSlot, t));
+            return parts;
+        }
         parts.add(g -> {
             MethodVisitor mv = g.mv;
             int a = g.buffer(as, DType.F32), b = g.buffer(bs, DType.F32), c = g.buffer(cOut, DType.F32);
@@ -101,6 +125,15 @@ final class Contraction {
         });
         if (!direct) parts.add(g -> copy(g, cOut, cType, cSlot, t));
         return parts;
+    }
+
+    /**
+     * Whether {@code x} holds spikes: a bool cast to f32 (0 or 1), possibly renamed or sliced. Such a vector is
+     * mostly 0 in a spiking network, which {@link Gemm#eventsOrSgemm} checks at run time.
+     */
+    static boolean spikes(Node x) {
+        while (x.op() == ncd.ir.Op.RENAME || x.op() == ncd.ir.Op.SLICE) x = x.input(0);
+        return x.op() == ncd.ir.Op.CAST && x.input(0).type().dtype() == DType.BOOL;
     }
 
     private static long size(TensorType t, List<String> names) {
