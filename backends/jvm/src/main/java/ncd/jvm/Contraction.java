@@ -83,32 +83,11 @@ final class Contraction {
         int threads = plan.options.threads();
         // a matrix times a vector of spikes goes by events (Gemm.eventsOrSgemm) when the spikes are few
         boolean eventsB = batch == 1 && nn == 1 && spikes(n.input(1)), eventsA = !eventsB && batch == 1 && m == 1 && spikes(n.input(0));
-        if (eventsA || eventsB) {
-            parts.add(g -> {
-                MethodVisitor mv = g.mv;
-                int a = g.buffer(as, DType.F32), b = g.buffer(bs, DType.F32), c = g.buffer(cOut, DType.F32);
-                g.iconst((int) m);
-                g.iconst((int) nn);
-                g.iconst((int) kk);
-                mv.visitVarInsn(ALOAD, a);
-                g.iconst(0);
-                g.iconst(tA ? 1 : 0);
-                mv.visitVarInsn(ALOAD, b);
-                g.iconst(0);
-                g.iconst(tB ? 1 : 0);
-                mv.visitVarInsn(ALOAD, c);
-                g.iconst(0);
-                g.iconst(threads);
-                g.iconst(eventsB ? 1 : 0);
-                mv.visitMethodInsn(INVOKESTATIC, "ncd/jvm/Gemm", "eventsOrSgemm", "(III[FIZ[FIZ[FIIZ)V", false);
-            });
-            if (!direct) parts.add(g -> copy(g, cOut, cType, cSlot, t));
-            return parts;
-        }
+        boolean events = eventsA || eventsB;
         parts.add(g -> {
             MethodVisitor mv = g.mv;
             int a = g.buffer(as, DType.F32), b = g.buffer(bs, DType.F32), c = g.buffer(cOut, DType.F32);
-            g.iconst((int) batch);
+            if (!events) g.iconst((int) batch);
             g.iconst((int) m);
             g.iconst((int) nn);
             g.iconst((int) kk);
@@ -121,7 +100,12 @@ final class Contraction {
             mv.visitVarInsn(ALOAD, c);
             g.iconst(0);
             g.iconst(threads);
-            mv.visitMethodInsn(INVOKESTATIC, "ncd/jvm/Gemm", "sgemm", "(IIII[FIZ[FIZ[FII)V", false);
+            if (events) {
+                g.iconst(eventsB ? 1 : 0);
+                mv.visitMethodInsn(INVOKESTATIC, "ncd/jvm/Gemm", "eventsOrSgemm", "(III[FIZ[FIZ[FIIZ)V", false);
+            } else {
+                mv.visitMethodInsn(INVOKESTATIC, "ncd/jvm/Gemm", "sgemm", "(IIII[FIZ[FIZ[FII)V", false);
+            }
         });
         if (!direct) parts.add(g -> copy(g, cOut, cType, cSlot, t));
         return parts;

@@ -180,6 +180,16 @@ final class Graphs {
         if (!bad.isEmpty()) fail(what + " (within " + ulps + " ulp): " + bad);
     }
 
+    /** {@code got} within the matrix-product tolerance of {@code want}: {@code 1e-5 + 1e-4 |want|}, naming up to 5 misses. */
+    static void assertProductClose(String what, Tensor want, Tensor got) {
+        List<String> bad = new java.util.ArrayList<>();
+        for (int i = 0; i < want.size(); i++) {
+            double a = want.get(i), b = got.get(i);
+            if (!(Math.abs(b - a) <= 1e-5 + 1e-4 * Math.abs(a)) && bad.size() < 5) bad.add("[" + i + "] interp " + a + ", jvm " + b);
+        }
+        if (!bad.isEmpty()) org.junit.jupiter.api.Assertions.fail(what + ": " + bad);
+    }
+
     static void assertBitEqual(String what, Tensor want, Tensor got) {
         assertEquals(want.type(), got.type(), what);
         List<String> bad = new ArrayList<>();
