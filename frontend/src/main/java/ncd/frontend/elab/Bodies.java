@@ -209,7 +209,7 @@ final class Bodies {
         Value v = el.exprs.eval(d.value(), env, null, false);
         if (v instanceof Value.Tensor t && !t.isConstant()) {
             el.diags.error(d.value().span(), DiagCode.E0705, what + " `" + d.name().text() + "` depends on "
-                    + dependsOn(t.deps()) + ", so it is not a compile-time constant", "use `let` for values computed from inputs");
+                    + dependsOn(t.deps()) + ", so it is not a compile-time constant", constantHint(d, t, env));
             return Value.ERROR;
         }
         if (v instanceof Value.Tensor && d.type() != null) {
@@ -218,6 +218,20 @@ final class Bodies {
             return el.conform(v, t.type(), d.value().span(), env, "`" + d.name().text() + "`");
         }
         return v;
+    }
+
+    /** What to write instead of a constant that is not one: it depends on what the value reads. */
+    private String constantHint(Decl.ConstDef d, Value.Tensor t, Env env) {
+        String name = d.name().text();
+        if ((t.deps() & (Value.DEP_INPUT | Value.DEP_STATE)) != 0) return "use `let` for values computed from inputs or states";
+        if ((t.deps() & Value.DEP_RANDOM) != 0) {
+            // a random source draws anew every step; a state's initial value is drawn once
+            TensorType ty = Elaborator.logical(t.type(), env);
+            String type = ty.dtype().word() + (ty.rank() == 0 ? "" : "[" + String.join(", ", ty.axisNames()) + "]");
+            return "a random source draws anew at every step; to draw it once, make it a state's initial value: `state " + name + ": "
+                    + type + " = ...` with `next " + name + " = " + name + "`";
+        }
+        return "use `let`: a value computed from parameters and constants alone is computed once per instance, not every step";
     }
 
     static String dependsOn(int deps) {
