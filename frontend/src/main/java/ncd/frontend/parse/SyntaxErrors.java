@@ -27,6 +27,11 @@ final class SyntaxErrors extends BaseErrorListener {
     private int reported;
     /** The line of an import whose module path hit a keyword: the rest of it is that one mistake, not reported again. */
     private int keywordPathLine = -1;
+    /**
+     * The line of a keyword written as a name (`axis unit = 4`): the parser's recovery from it complains about the
+     * rest of that line too, which is the same mistake; only another keyword written as a name there is reported.
+     */
+    private int keywordNameLine = -1;
 
     SyntaxErrors(SourceFile file, Diagnostics diags) {
         this.file = file;
@@ -84,6 +89,9 @@ final class SyntaxErrors extends BaseErrorListener {
         } else if (keyword && expected != null && expected.contains(tokenType(voc, null))) {
             message = "`" + t.getText() + "` is a keyword and cannot be used as a name";
             hint = "choose another name, e.g. " + t.getText() + "_";
+            keywordNameLine = t.getLine();
+        } else if (t.getLine() == keywordNameLine) {
+            return;
         } else if (t.getType() == Token.EOF) hint = "the file ends in the middle of a construct; is a `}` or `)` missing?";
         else if (t.getText().equals("=")) hint = "compare with `==`; `=` only binds names (let x = ..., next v = ..., const c = ...)";
         else if (t.getText().equals(":") ) hint = "a type annotation goes after a name: `let x: f32[N] = ...`";
