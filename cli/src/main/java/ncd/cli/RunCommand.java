@@ -249,7 +249,7 @@ final class RunCommand implements Callable<Integer> {
             if (p.bound() == null || t == null) continue;
             for (int i = 0; i < t.size(); i++) {
                 double v = t.get(i);
-                if (p.bound().lower() ? v >= p.bound().value() : v <= p.bound().value()) continue;
+                if (p.bound().admits(v)) continue;
                 String bound = (p.bound().lower() ? ">= " : "<= ") + num(p.bound().value());
                 diags.error(n.span(), DiagCode.E0804, "parameter " + p.name() + " in " + file + " has " + num(v) + " at flat index " + i
                         + ", outside its declared bound " + bound,

@@ -119,7 +119,13 @@ public sealed interface Attr {
     }
 
     /** A sign or range constraint on a parameter, part of its type: {@code >= 0}. */
-    record Bound(boolean lower, double value) {}
+    record Bound(boolean lower, double value) {
+        /** Whether {@code v} lies within the bound. */
+        public boolean admits(double v) { return lower ? v >= value : v <= value; }
+
+        /** {@code v} moved to the bound when it lies outside. */
+        public double clamp(double v) { return lower ? Math.max(v, value) : Math.min(v, value); }
+    }
 
     enum InitKind { ZEROS, ONES, CONST, NORMAL, UNIFORM, GLOROT, HE }
     enum Dist { UNIFORM, NORMAL, BERNOULLI }

@@ -35,7 +35,7 @@ public final class ParamInit {
                 }
                 case HE -> Math.sqrt(2.0 / fanIn) * Rng.normal(s, 0, i);
             };
-            if (p.bound() != null) v[i] = p.bound().lower() ? Math.max(v[i], p.bound().value()) : Math.min(v[i], p.bound().value());
+            if (p.bound() != null) v[i] = p.bound().clamp(v[i]);
         }
         return v;
     }

@@ -106,31 +106,21 @@ final class Bodies {
 
     private Value returned(Stmt.Return r, Env env, List<TensorType> outputs, List<String> names, String what) {
         if (outputs == null) return el.exprs.eval(r.value(), env, null, true);
-        if (outputs.size() > 1 && !(r.value() instanceof Expr.Tuple)) {
-            // `return Three(x)`: a call with as many outputs as this circuit declares returns them all, in order
-            Value v = el.exprs.eval(r.value(), env, null, true);
-            if (v instanceof Value.Error) return v;
-            int n = v instanceof Value.Tuple t ? t.items().size() : 1;
+        if (outputs.size() > 1 || r.value() instanceof Expr.Tuple) {
+            // `return (a, b)` gives one value per item; `return Three(x)`, a call with several outputs, gives them all
+            List<Expr> items = r.value() instanceof Expr.Tuple t ? t.items() : List.of(r.value());
+            Value call = items.size() == 1 && outputs.size() > 1 ? el.exprs.eval(r.value(), env, null, true) : null;
+            if (call instanceof Value.Error) return call;
+            int n = call instanceof Value.Tuple t ? t.items().size() : items.size();
             if (n != outputs.size()) {
                 el.diags.error(r.value().span(), DiagCode.E0602, what + " returns " + Plural.of(n, "value") + " but declares " + outputs.size(), null);
                 return Value.ERROR;
             }
             List<Value> vs = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                vs.add(el.conform(((Value.Tuple) v).items().get(i), outputs.get(i), r.value().span(), env, "output " + names.get(i) + " of " + what));
-            }
-            return new Value.Tuple(vs);
-        }
-        if (outputs.size() > 1 || r.value() instanceof Expr.Tuple) {
-            List<Expr> items = r.value() instanceof Expr.Tuple t ? t.items() : List.of(r.value());
-            if (items.size() != outputs.size()) {
-                el.diags.error(r.value().span(), DiagCode.E0602, what + " returns " + Plural.of(items.size(), "value") + " but declares " + outputs.size(), null);
-                return Value.ERROR;
-            }
-            List<Value> vs = new ArrayList<>();
-            for (int i = 0; i < items.size(); i++) {
-                Value v = el.exprs.eval(items.get(i), env, null, false);
-                vs.add(el.conform(v, outputs.get(i), items.get(i).span(), env, "output " + names.get(i) + " of " + what));
+                Expr item = call == null ? items.get(i) : r.value();
+                Value v = call == null ? el.exprs.eval(item, env, null, false) : ((Value.Tuple) call).items().get(i);
+                vs.add(el.conform(v, outputs.get(i), item.span(), env, "output " + names.get(i) + " of " + what));
             }
             return new Value.Tuple(vs);
         }
