@@ -52,14 +52,14 @@ class BackendDifferentialTest {
     private static final long LIT_MAX_BYTES = 4 << 20;
 
     /** One program to run: a graph (lowered, unoptimised), where it came from, and the seed. */
-    private record Case(String label, URI source, Graph lowered, long seed, String text) {}
+    record Case(String label, URI source, Graph lowered, long seed, String text) {}
 
     @TestFactory
     Stream<DynamicNode> everyBackendAgreesWithTheInterpreter() throws CompileException, IOException {
         List<Backend> backends = Backends.all().stream().filter(b -> !b.name().equals(ORACLE) && b.isAvailable()).toList();
         assertFalse(backends.isEmpty(), "no backend besides " + ORACLE + " can run here: nothing to compare (class path: "
                 + Backends.all().stream().map(Backend::name).toList() + ")");
-        List<Case> cases = cases();
+        List<Case> cases = cases(true, RANDOM_PROGRAMS);
         List<DynamicNode> out = new ArrayList<>();
         for (Backend b : backends) {
             out.add(DynamicContainer.dynamicContainer(b.name(), cases.stream().map(c -> DynamicTest.dynamicTest(c.label(), c.source(), () -> {
@@ -74,10 +74,10 @@ class BackendDifferentialTest {
     }
 
     /**
-     * The examples and the stdlib (each must lower and run), the lit programs that lower with small sizes and are
-     * small (the others test the checker and the driver), and the random programs.
+     * The examples and the stdlib (each must lower and run), with {@code lit} the lit programs that lower with small
+     * sizes and are small (the others test the checker and the driver), and {@code randomPrograms} random programs.
      */
-    private static List<Case> cases() throws CompileException, IOException {
+    static List<Case> cases(boolean lit, int randomPrograms) throws CompileException, IOException {
         List<Case> cases = new ArrayList<>();
         for (Path f : Repo.stdlibAndExamples()) {
             Compiled prog = Ncd.compile(f);
@@ -87,7 +87,7 @@ class BackendDifferentialTest {
         }
         int shipped = cases.size();
         assertTrue(shipped > 20, "found the stdlib and examples");
-        for (Path f : Repo.ncdFiles(Repo.root().resolve("tests/lit"))) {
+        for (Path f : lit ? Repo.ncdFiles(Repo.root().resolve("tests/lit")) : List.<Path>of()) {
             LitFile lf = LitFile.read(f);
             if (!lf.errors().isEmpty()) continue;
             Compiled prog;
@@ -107,8 +107,8 @@ class BackendDifferentialTest {
                 cases.add(new Case(Repo.relative(f) + ": " + name, f.toUri(), g, SEED, null));
             }
         }
-        assertTrue(cases.size() - shipped > 20, "found the lit programs that run: " + (cases.size() - shipped));
-        for (int i = 0; i < RANDOM_PROGRAMS; i++) {
+        assertTrue(!lit || cases.size() - shipped > 20, "found the lit programs that run: " + (cases.size() - shipped));
+        for (int i = 0; i < randomPrograms; i++) {
             String text = new ProgramGenerator(i).program();
             Path where = Repo.root().resolve("tests/target/random_" + i + ".ncd");
             Compiled prog;

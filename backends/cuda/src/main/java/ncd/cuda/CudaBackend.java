@@ -1,0 +1,103 @@
+package ncd.cuda;
+
+import ncd.diag.DiagCode;
+import ncd.diag.Diagnostics;
+import ncd.diag.SourceSpan;
+import ncd.ir.Graph;
+import ncd.runtime.Backend;
+import ncd.runtime.BackendOptions;
+import ncd.runtime.Executable;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The CUDA backend ("cuda"): the optimised graph lowered to CUDA C ({@link CudaGen}: a kernel per computed value of
+ * the memory plan, fused chains inline, tiled products, block reductions), compiled by nvcc to a cubin for the GPU's
+ * compute capability (cached by hash) and run through the CUDA driver ({@link DriverDevice}), with all values in one
+ * device allocation. It can run where the NVIDIA driver is installed; it is found without loading it (the
+ * presets take ~0.2 s to fail where there is none), so no other command pays for it. Generating the source
+ * ({@link #emit}, {@code ncdc build --target cuda}) needs neither a GPU nor nvcc.
+ */
+public final class CudaBackend implements Backend {
+    /** Where distributions put the driver library. */
+    private static final List<Path> DRIVER_PATHS = List.of(
+            Path.of("/usr/lib/x86_64-linux-gnu/libcuda.so.1"), Path.of("/usr/lib64/libcuda.so.1"), Path.of("/usr/lib/libcuda.so.1"),
+            Path.of("/usr/local/cuda/compat/libcuda.so.1"), Path.of("/usr/lib/wsl/lib/libcuda.so.1"));
+    private static volatile Boolean driver;
+
+    @Override public String name() { return "cuda"; }
+
+    @Override public String description() {
+        return "CUDA C generated for the circuit, compiled by nvcc and run on an NVIDIA GPU through the driver API";
+    }
+
+    @Override public boolean isAvailable() { return driverInstalled(); }
+
+    @Override public String unavailableReason() {
+        return "no NVIDIA driver (libcuda.so.1) is installed, so there is no CUDA device; `ncdc build --target cuda --emit=cuda` still writes the kernels";
+    }
+
+    @Override public Map<String, String> optionKeys() { return Map.of(); }
+
+    @Override public Optional<Executable> compile(Graph graph, BackendOptions options, Diagnostics diags) {
+        if (!options.extra().isEmpty()) {
+            diags.error(SourceSpan.NONE, DiagCode.E0803, "--backend-option: the cuda backend takes no options, got " + options.extra().keySet(), null);
+            return Optional.empty();
+        }
+        CudaProgram p = CudaGen.generate(graph);
+        DriverDevice device;
+        try {
+            device = DriverDevice.open(p);
+        } catch (CudaRunException e) {
+            diags.error(SourceSpan.NONE, DiagCode.E0806, e.getMessage(), "run on the jvm backend (--backend jvm), or on a machine with an NVIDIA GPU");
+            return Optional.empty();
+        }
+        return Optional.of(new CudaExecutable(p, options.seed(), device));
+    }
+
+    /** The generated CUDA C: kernels, the prelude they use and the host functions of the launch plan. */
+    @Override public String emit(Graph graph, BackendOptions options) { return CudaGen.generate(graph).source(); }
+
+    /**
+     * {@code graph} running on the CPU emulation of the generated code ({@link EmulatedDevice}; needs g++): how the tests
+     * check the generator against the interpreter on machines without a GPU.
+     */
+    public static CudaExecutable emulate(Graph graph, BackendOptions options) {
+        CudaProgram p = CudaGen.generate(graph);
+        return new CudaExecutable(p, options.seed(), new EmulatedDevice(p));
+    }
+
+    /** Whether the NVIDIA driver library is installed: known paths, then the linker cache. */
+    static boolean driverInstalled() {
+        Boolean d = driver;
+        if (d == null) {
+            d = DRIVER_PATHS.stream().anyMatch(Files::exists) || inLinkerCache();
+            driver = d;
+        }
+        return d;
+    }
+
+    private static boolean inLinkerCache() {
+        for (String ldconfig : List.of("/sbin/ldconfig", "/usr/sbin/ldconfig")) {
+            if (!Files.isExecutable(Path.of(ldconfig))) continue;
+            try {
+                Process p = new ProcessBuilder(ldconfig, "-p").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                p.waitFor(10, TimeUnit.SECONDS);
+                return out.contains("libcuda.so.1");
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,92 @@
+// ncd CUDA prelude: the scalar semantics of docs/semantics.md (Scalars.java, Rng.java) as device functions, so a
+// generated kernel computes what the reference interpreter computes. Also compiles as plain C++ (emu.h), which is
+// how the tests run generated kernels on machines without a GPU.
+#include <stdint.h>
+#include <math.h>
+#ifndef NCD_HD
+#define NCD_HD __host__ __device__ __forceinline__
+#endif
+
+// Java's (int) of a double: NaN -> 0, saturating.
+NCD_HD int ncd_jint(double v) {
+    if (v != v) return 0;
+    if (v >= 2147483647.0) return 2147483647;
+    if (v <= -2147483648.0) return (int)(-2147483647 - 1);
+    return (int)v;
+}
+// Rounding to i32 (Scalars.toI32): integral values wrap around, others truncate and saturate.
+NCD_HD int ncd_to_i32(double v) {
+    if (v == rint(v) && fabs(v) < 4.0e18) return (int)(uint32_t)(uint64_t)(int64_t)v;
+    return ncd_jint(v);
+}
+NCD_HD int ncd_iadd(int x, int y) { return (int)((uint32_t)x + (uint32_t)y); }
+NCD_HD int ncd_isub(int x, int y) { return (int)((uint32_t)x - (uint32_t)y); }
+NCD_HD int ncd_imul(int x, int y) { return (int)((uint32_t)x * (uint32_t)y); }
+NCD_HD int ncd_ineg(int x) { return (int)(0u - (uint32_t)x); }
+NCD_HD int ncd_iabs(int x) { return x < 0 ? ncd_ineg(x) : x; }
+NCD_HD int ncd_idiv(int x, int y) { return y == 0 ? 0 : y == -1 ? ncd_ineg(x) : x / y; }
+NCD_HD int ncd_imod(int x, int y) {
+    if (y == 0 || y == -1) return 0;
+    int r = x % y;
+    return (r != 0 && ((r ^ y) < 0)) ? r + y : r;
+}
+NCD_HD int ncd_isign(int x) { return (x > 0) - (x < 0); }
+// Math.max / Math.min with Scalars' NaN rule: a NaN operand gives NaN; max(-0, +0) is +0.
+NCD_HD double ncd_max(double x, double y) {
+    if (x != x || y != y) return NAN;
+    if (x == 0 && y == 0) return signbit(x) ? y : x;
+    return x >= y ? x : y;
+}
+NCD_HD double ncd_min(double x, double y) {
+    if (x != x || y != y) return NAN;
+    if (x == 0 && y == 0) return signbit(y) ? y : x;
+    return x <= y ? x : y;
+}
+NCD_HD float ncd_maxf(float x, float y) {
+    if (x != x || y != y) return NAN;
+    if (x == 0 && y == 0) return signbit(x) ? y : x;
+    return x >= y ? x : y;
+}
+NCD_HD float ncd_minf(float x, float y) {
+    if (x != x || y != y) return NAN;
+    if (x == 0 && y == 0) return signbit(y) ? y : x;
+    return x <= y ? x : y;
+}
+NCD_HD double ncd_sign(double x) { return x != x || x == 0 ? x : (x > 0 ? 1.0 : -1.0); }
+NCD_HD float ncd_signf(float x) { return x != x || x == 0 ? x : (x > 0 ? 1.0f : -1.0f); }
+// Floor modulo of floats, in double (Scalars.binary MOD).
+NCD_HD double ncd_fmod(double x, double y) { return x - floor(x / y) * y; }
+// reduceStep of max and min: a NaN sticks; otherwise the first of equal extremes stays.
+NCD_HD double ncd_rmax(double acc, double v) { return acc != acc || v != v ? NAN : v > acc ? v : acc; }
+NCD_HD double ncd_rmin(double acc, double v) { return acc != acc || v != v ? NAN : v < acc ? v : acc; }
+// argReplaces: the first extreme wins; a NaN counts as the extreme.
+NCD_HD bool ncd_argmax_replaces(double best, double v) { return best == best && (v != v || v > best); }
+NCD_HD bool ncd_argmin_replaces(double best, double v) { return best == best && (v != v || v < best); }
+
+// Rng.java, bit for bit: SplitMix64's finalizer, two rounds keyed by (seed, stream), uniform from the top 53 bits.
+NCD_HD uint64_t ncd_mix64(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+NCD_HD double ncd_uniform(uint64_t seed, long long stream, long long index) {
+    uint64_t key = ncd_mix64(seed * 0x9E3779B97F4A7C15ULL ^ (uint64_t)stream * 0xC2B2AE3D27D4EB4FULL);
+    uint64_t bits = ncd_mix64(key + ((uint64_t)index + 1) * 0x9E3779B97F4A7C15ULL);
+    return (double)(bits >> 11) * 0x1.0p-53;
+}
+NCD_HD double ncd_normal(uint64_t seed, long long stream, long long index) {
+    double u1 = ncd_uniform(seed, stream, 2 * index);
+    double u2 = ncd_uniform(seed, stream, 2 * index + 1);
+    double r = sqrt(-2.0 * log(1.0 - u1));
+    return r * cos(2.0 * 3.141592653589793 * u2);
+}
+
+// The error word at the start of the allocation: the first out-of-range gather (lowest gather number, then lowest
+// element), as (gather << 32 | element), and the index it read. 0 when none.
+struct ncd_error { unsigned long long key; int index; int pad; };
+__device__ __forceinline__ void ncd_fail(char* base, int gather, int element, int index) {
+    ncd_error* e = (ncd_error*)base;
+    unsigned long long key = ((unsigned long long)(gather + 1) << 32) | (unsigned)element;
+    unsigned long long old = atomicMin(&e->key, key);
+    if (old > key) e->index = index;
+}
