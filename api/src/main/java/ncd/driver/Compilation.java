@@ -220,6 +220,16 @@ public final class Compilation {
     }
 
     /**
+     * The installed backend {@code name} for generating code only ({@code ncdc ir --emit}, {@code ncdc build}), whether
+     * or not it can run here: CUDA source needs no GPU. Empty after E0803 when there is none.
+     */
+    public Optional<Backend> generator(String name) {
+        Optional<Backend> be = Backends.named(name);
+        if (be.isEmpty()) diags.error(SourceSpan.NONE, DiagCode.E0803, "no backend `" + name + "`", "installed backends: " + Backends.describeInstalled());
+        return be;
+    }
+
+    /**
      * A running instance of a lowered graph on {@code backend}: checked to fit in this JVM as the backend holds it,
      * with the outputs of {@code keptSteps} steps kept beside it (ncdc run --out; 0 for none) before anything is
      * allocated (E0807, {@link Footprint}), optimised ({@link #optimize}), then compiled by the backend. Empty after

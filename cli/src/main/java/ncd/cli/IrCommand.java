@@ -39,7 +39,8 @@ import java.util.concurrent.Callable;
             "  ncdc ir examples/attention.ncd --circuit Attention --axis seq=128",
             "  ncdc ir model.ncd --axis seq=16 --axis batch=4",
             "  ncdc ir examples/lif.ncd --after=fold",
-            "  ncdc ir examples/life.ncd --circuit Glider --emit jvm"})
+            "  ncdc ir examples/life.ncd --circuit Glider --emit jvm",
+            "  ncdc ir examples/life.ncd --circuit Glider --emit cuda"})
 final class IrCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
@@ -60,7 +61,7 @@ final class IrCommand implements Callable<Integer> {
     String after;
 
     @Option(names = "--emit", paramLabel = "BACKEND",
-            description = "Print what BACKEND generates for each circuit instead of the IR (jvm: the bytecode; interp: the optimised IR it runs); `list` lists the backends.")
+            description = "Print what BACKEND generates for each circuit instead of the IR (jvm: the bytecode; cuda: the CUDA C kernels and launch plan, with or without a GPU; interp: the optimised IR it runs); `list` lists the backends.")
     String emit;
 
     @Mixin TargetOptions target;
@@ -94,7 +95,7 @@ final class IrCommand implements Callable<Integer> {
         Map<String, Integer> sizes = AxisSizes.parse(axes, diags);
         BackendOptions options = target.options(0, diags);
         Compilation c = common.compilation(diags, settings);
-        Optional<Backend> backend = emit == null || diags.hasErrors() ? Optional.empty() : c.backend(emit);
+        Optional<Backend> backend = emit == null || diags.hasErrors() ? Optional.empty() : c.generator(emit);
         if (diags.hasErrors()) {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
             return Main.USAGE;

@@ -51,8 +51,10 @@ public final class Compilers {
         return Files.isExecutable(fallback) ? Optional.of(fallback) : Optional.empty();
     }
 
-    /** The cache directory. */
+    /** The cache directory: system property {@code ncd.cuda.cache}, else {@code $NCD_CUDA_CACHE}, else ~/.cache/ncd/cuda. */
     public static Path cacheDir() {
+        String p = System.getProperty("ncd.cuda.cache");
+        if (p != null && !p.isBlank()) return Path.of(p);
         String e = System.getenv("NCD_CUDA_CACHE");
         return e != null && !e.isBlank() ? Path.of(e) : Path.of(System.getProperty("user.home"), ".cache", "ncd", "cuda");
     }
@@ -63,26 +65,66 @@ public final class Compilers {
      * bit for bit; the tiled products call {@code fmaf} themselves.
      */
     public static byte[] cubin(String source, int arch) {
-        Path nvcc = nvcc().orElseThrow(() -> new CudaRunException("nvcc is not installed (set NCD_NVCC or put it on the PATH): the cuda backend compiles its kernels with it"));
+        Path nvcc = nvcc().orElseThrow(() -> new CudaDeviceException("nvcc is not installed (set NCD_NVCC or put it on the PATH): the cuda backend compiles its kernels with it"));
         return cached(nvcc, source, "cubin", List.of("-cubin", "-O3", "-fmad=false", "-arch=sm_" + arch), ".cu");
     }
 
     /** A fat binary of {@code source} with code for every architecture of {@code archs}: what the compile tests check. */
     public static byte[] fatbin(String source, List<Integer> archs) {
-        Path nvcc = nvcc().orElseThrow(() -> new CudaRunException("nvcc is not installed"));
+        Path nvcc = nvcc().orElseThrow(() -> new CudaDeviceException("nvcc is not installed"));
         List<String> flags = new ArrayList<>(List.of("-fatbin", "-O3", "-fmad=false"));
         for (int a : archs) flags.add("-gencode=arch=compute_" + a + ",code=sm_" + a);
         return cached(nvcc, source, "fatbin", flags, ".cu");
     }
 
-    /** An executable running {@code source} (C++20 with emu.h) on the CPU. */
-    static Path emulator(String source) {
-        Path gxx = gxx().orElseThrow(() -> new CudaRunException("g++ is not installed: the CPU emulation of generated CUDA needs it"));
-        List<String> flags = List.of("-std=c++20", "-O1", "-ffp-contract=off", "-fno-fast-math", "-pthread", "-w");
-        cached(gxx, source, "emu", flags, ".cpp");
-        Path exe = entry(gxx, source, "emu", flags);
+    /** The flags of the CPU emulation's compiles (C++20 for std::barrier; no contraction, as on the GPU). */
+    private static final List<String> EMU_FLAGS = List.of("-std=c++20", "-O1", "-ffp-contract=off", "-fno-fast-math", "-pthread", "-w");
+
+    /**
+     * An executable running {@code body} (generated source and emu_main.cpp) on the CPU, with emu.h included through a
+     * precompiled header kept in the cache: parsing the C++ headers emu.h needs takes most of a compile.
+     */
+    static Path emulator(String emuHeader, String body) {
+        Path gxx = gxx().orElseThrow(() -> new CudaDeviceException("g++ is not installed: the CPU emulation of generated CUDA needs it"));
+        Path header = precompiled(gxx, emuHeader);
+        List<String> flags = new ArrayList<>(EMU_FLAGS);
+        flags.add("-include");
+        flags.add(header.toString());
+        cached(gxx, body, "emu", flags, ".cpp");
+        Path exe = entry(gxx, body, "emu", flags);
         exe.toFile().setExecutable(true);
         return exe;
+    }
+
+    /**
+     * emu.h beside its precompiled form, in a directory of the cache named by their hash (made whole in a temporary
+     * directory, then renamed). g++ falls back to the header's text if the precompiled form does not fit.
+     */
+    private static Path precompiled(Path gxx, String emuHeader) {
+        Path dir = entry(gxx, emuHeader, "emu-pch", EMU_FLAGS);
+        Path header = dir.resolve("emu.h");
+        if (Files.isRegularFile(dir.resolve("emu.h.gch"))) return header;
+        try {
+            Files.createDirectories(dir.getParent());
+            Path tmp = Files.createTempDirectory(dir.getParent(), "pch");
+            Files.writeString(tmp.resolve("emu.h"), emuHeader, StandardCharsets.UTF_8);
+            List<String> cmd = new ArrayList<>(List.of(gxx.toString()));
+            cmd.addAll(EMU_FLAGS);
+            cmd.addAll(List.of("-x", "c++-header", tmp.resolve("emu.h").toString(), "-o", tmp.resolve("emu.h.gch").toString()));
+            run(cmd, tmp);
+            Files.deleteIfExists(tmp.resolve("log"));
+            try {
+                Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                // another process made it first: theirs is as good
+                try (var s = Files.walk(tmp)) {
+                    s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            return header;
+        } catch (IOException e) {
+            throw new CudaDeviceException("cannot precompile the CPU emulation's header: " + e.getMessage(), e);
+        }
     }
 
     /** The cache file of one compile (it may not exist yet). */
@@ -117,7 +159,7 @@ public final class Compilers {
                 }
             }
         } catch (IOException e) {
-            throw new CudaRunException("cannot compile the generated CUDA with " + compiler + ": " + e.getMessage(), e);
+            throw new CudaDeviceException("cannot compile the generated CUDA with " + compiler + ": " + e.getMessage(), e);
         }
     }
 
@@ -127,16 +169,16 @@ public final class Compilers {
         try {
             if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new CudaRunException(cmd.get(0) + " took longer than " + TIMEOUT_S + " s");
+                throw new CudaDeviceException(cmd.get(0) + " took longer than " + TIMEOUT_S + " s");
             }
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new CudaRunException("interrupted while compiling", e);
+            throw new CudaDeviceException("interrupted while compiling", e);
         }
         if (p.exitValue() != 0) {
             String out = Files.readString(log);
-            throw new CudaRunException("internal error in the cuda backend: " + Path.of(cmd.get(0)).getFileName() + " refused the generated code (exit "
+            throw new CudaDeviceException("internal error in the cuda backend: " + Path.of(cmd.get(0)).getFileName() + " refused the generated code (exit "
                     + p.exitValue() + "):\n" + (out.length() > 4000 ? out.substring(0, 4000) + "\n..." : out));
         }
     }

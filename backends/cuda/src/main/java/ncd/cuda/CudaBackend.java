@@ -54,7 +54,7 @@ public final class CudaBackend implements Backend {
         DriverDevice device;
         try {
             device = DriverDevice.open(p);
-        } catch (CudaRunException e) {
+        } catch (CudaDeviceException e) {
             diags.error(SourceSpan.NONE, DiagCode.E0806, e.getMessage(), "run on the jvm backend (--backend jvm), or on a machine with an NVIDIA GPU");
             return Optional.empty();
         }

@@ -1,8 +1,6 @@
 package ncd.cuda;
 
-/** A run-time error of a CUDA program: the program's data (a gather index out of range), or the device failing. */
-public final class CudaRunException extends RuntimeException {
+/** A run-time error caused by a CUDA program's data (a gather index out of range), with the interpreter's message. */
+public final class CudaRunException extends ncd.runtime.RunException {
     public CudaRunException(String message) { super(message); }
-
-    public CudaRunException(String message, Throwable cause) { super(message, cause); }
 }

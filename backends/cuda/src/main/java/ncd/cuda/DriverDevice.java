@@ -21,7 +21,7 @@ import static org.bytedeco.cuda.global.cudart.*;
  * the device's compute capability ({@link Compilers#cubin}, cached), loaded as a module; one {@code cuMemAlloc} for
  * the whole allocation; each phase's launches and device-to-device copies issued in order on the default stream,
  * then one synchronisation. Loading the presets fails (a catchable error) where the driver is missing; {@link #open}
- * turns that, and every driver error, into a {@link CudaRunException} that says what failed.
+ * turns that, and every driver error, into a {@link CudaDeviceException} that says what failed.
  */
 final class DriverDevice implements Device {
     private final CudaProgram program;
@@ -46,7 +46,7 @@ final class DriverDevice implements Device {
         try {
             Loader.load(cudart.class);
         } catch (Throwable t) {
-            throw new CudaRunException("no CUDA device: the CUDA driver (libcuda.so.1) did not load (" + t.getMessage() + ")", t);
+            throw new CudaDeviceException("no CUDA device: the CUDA driver (libcuda.so.1) did not load (" + t.getMessage() + ")", t);
         }
         check(cuInit(0), "cuInit");
         int[] dev = new int[1];
@@ -125,6 +125,6 @@ final class DriverDevice implements Device {
             BytePointer s = p.get(BytePointer.class, 0);
             text = s == null ? "error " + status : s.getString();
         }
-        throw new CudaRunException(what + " failed: " + text + " (CUDA error " + status + ")");
+        throw new CudaDeviceException(what + " failed: " + text + " (CUDA error " + status + ")");
     }
 }

@@ -19,12 +19,11 @@ final class EmulatedDevice implements Device {
     private final DataInputStream from;
 
     EmulatedDevice(CudaProgram program) {
-        String source = CudaGen.resource("emu.h") + "\n" + program.source() + "\n" + CudaGen.resource("emu_main.cpp");
-        Path exe = Compilers.emulator(source);
+        Path exe = Compilers.emulator(CudaGen.resource("emu.h"), program.source() + "\n" + CudaGen.resource("emu_main.cpp"));
         try {
             process = new ProcessBuilder(exe.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         } catch (IOException e) {
-            throw new CudaRunException("cannot start the CPU emulation " + exe + ": " + e.getMessage(), e);
+            throw new CudaDeviceException("cannot start the CPU emulation " + exe + ": " + e.getMessage(), e);
         }
         to = new java.io.BufferedOutputStream(process.getOutputStream(), 1 << 16);
         from = new DataInputStream(new java.io.BufferedInputStream(process.getInputStream(), 1 << 16));
@@ -97,7 +96,7 @@ final class EmulatedDevice implements Device {
         }
     }
 
-    private CudaRunException died(IOException e) {
+    private CudaDeviceException died(IOException e) {
         String how;
         try {
             how = process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) ? "exit " + process.exitValue() : "no answer";
@@ -105,7 +104,7 @@ final class EmulatedDevice implements Device {
             Thread.currentThread().interrupt();
             how = "interrupted";
         }
-        return new CudaRunException("internal error in the cuda backend: the CPU emulation of the generated code died (" + how + ")", e);
+        return new CudaDeviceException("internal error in the cuda backend: the CPU emulation of the generated code died (" + how + ")", e);
     }
 
 }
