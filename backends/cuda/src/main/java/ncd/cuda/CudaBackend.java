@@ -77,10 +77,17 @@ public final class CudaBackend implements Backend {
     static boolean driverInstalled() {
         Boolean d = driver;
         if (d == null) {
-            d = DRIVER_PATHS.stream().anyMatch(Files::exists) || inLinkerCache();
+            d = DRIVER_PATHS.stream().anyMatch(Files::exists) || onLibraryPath() || inLinkerCache();
             driver = d;
         }
         return d;
+    }
+
+    private static boolean onLibraryPath() {
+        String path = System.getenv("LD_LIBRARY_PATH");
+        if (path == null) return false;
+        for (String dir : path.split(":")) if (!dir.isEmpty() && Files.exists(Path.of(dir, "libcuda.so.1"))) return true;
+        return false;
     }
 
     private static boolean inLinkerCache() {

@@ -90,6 +90,21 @@ public final class CudaExecutable implements Executable, AutoCloseable {
         return out;
     }
 
+    /**
+     * {@code n} steps on the inputs of the last {@link #step}, their outputs not copied back: the device's own loop,
+     * which {@code ncdc bench --loop} times.
+     */
+    public void run(long n) {
+        if (paramsSet) {
+            run(Device.Phase.HOIST, -1);
+            paramsSet = false;
+        }
+        device.write(0, NO_ERROR);
+        device.steps(steps, n);
+        checkErrors();
+        steps += n;
+    }
+
     @Override public Map<String, Tensor> params() { return Collections.unmodifiableMap(params); }
 
     @Override public void setParam(String path, Tensor value) {
@@ -129,6 +144,10 @@ public final class CudaExecutable implements Executable, AutoCloseable {
     private void run(Device.Phase phase, long step) {
         device.write(0, NO_ERROR);
         device.run(phase, step);
+        checkErrors();
+    }
+
+    private void checkErrors() {
         ByteBuffer e = ByteBuffer.wrap(device.read(0, CudaProgram.ERROR_BYTES)).order(ByteOrder.LITTLE_ENDIAN);
         long key = e.getLong(0);
         if (key == -1L) return;

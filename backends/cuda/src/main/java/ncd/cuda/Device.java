@@ -17,6 +17,14 @@ interface Device extends AutoCloseable {
     /** Runs a phase's launches and copies, in order, and waits for them; {@code step} is the random stream of a step. */
     void run(Phase phase, long step);
 
+    /**
+     * {@code n} steps, with random streams {@code first}, {@code first + 1}, ...: the GPU issues them all and waits once
+     * at the end, so the host is out of the loop.
+     */
+    default void steps(long first, long n) {
+        for (long i = 0; i < n; i++) run(Phase.STEP, first + i);
+    }
+
     /** What runs it, for messages: the GPU's name, or "CPU emulation". */
     String describe();
 

@@ -91,6 +91,17 @@ final class DriverDevice implements Device {
     }
 
     @Override public void run(Phase phase, long step) {
+        issue(phase, step);
+        check(cuCtxSynchronize(), "running " + phase.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @Override public void steps(long first, long n) {
+        for (long i = 0; i < n; i++) issue(Phase.STEP, first + i);
+        check(cuCtxSynchronize(), "running " + n + " steps");
+    }
+
+    /** Queues a phase's launches and copies on the default stream (a launch copies its arguments when it is queued). */
+    private void issue(Phase phase, long step) {
         List<CudaProgram.Action> actions = switch (phase) {
             case HOIST -> program.hoist();
             case RESET -> program.reset();
@@ -103,10 +114,9 @@ final class DriverDevice implements Device {
                         (PointerPointer<?>) null), "cuLaunchKernel " + l.kernel());
             } else {
                 CudaProgram.Copy c = (CudaProgram.Copy) a;
-                check(cuMemcpyDtoD(base + c.to(), base + c.from(), c.bytes()), "cuMemcpyDtoD");
+                check(cuMemcpyDtoDAsync(base + c.to(), base + c.from(), c.bytes(), (CUstream_st) null), "cuMemcpyDtoDAsync");
             }
         }
-        check(cuCtxSynchronize(), "running " + phase.name().toLowerCase(java.util.Locale.ROOT));
     }
 
     @Override public String describe() { return name; }
