@@ -202,10 +202,11 @@ public final class Compilation {
     // ---- stage 4: a backend
 
     /**
-     * The installed backend {@code name}; empty after E0803 when there is none or it cannot run here (the message
-     * lists the installed ones).
+     * The installed backend {@code name} ({@code auto}: {@link Backends#autoName()}); empty after E0803 when there is
+     * none or it cannot run here (the message lists the installed ones).
      */
     public Optional<Backend> backend(String name) {
+        if (name.equals("auto")) name = Backends.autoName();
         Optional<Backend> be = Backends.named(name);
         if (be.isEmpty()) {
             diags.error(SourceSpan.NONE, DiagCode.E0803, "no backend `" + name + "`", "installed backends: " + Backends.describeInstalled());

@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--circuit", paramLabel = "NAME", description = "The circuit to time (needed when the file has several).")
     String circuit;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "jvm", description = "Where to run: jvm (bytecode generated for the circuit; default), interp (the reference interpreter) or another installed backend; `list` lists them.")
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "jvm", description = "Where to run: jvm (bytecode generated for the circuit; default), interp (the reference interpreter), cuda (an NVIDIA GPU), auto (cuda where an NVIDIA driver is installed, else jvm); `list` lists them.")
     String backend = "jvm";
 
     @Mixin TargetOptions target;

@@ -114,7 +114,7 @@ final class RunCommand implements Callable<Integer> {
     List<String> axes = new ArrayList<>();
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "jvm",
-            description = "Where to run: jvm (bytecode generated for the circuit; default), interp (the reference interpreter) or another installed backend; `list` lists them.")
+            description = "Where to run: jvm (bytecode generated for the circuit; default), interp (the reference interpreter), cuda (an NVIDIA GPU), auto (cuda where an NVIDIA driver is installed, else jvm); `list` lists them.")
     String backend = "jvm";
 
     @Mixin TargetOptions target;

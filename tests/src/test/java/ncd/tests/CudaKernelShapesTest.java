@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The kernel shapes the small sizes of {@link CudaEmulationTest} never reach, on the CPU emulation against the
  * interpreter: the shared-memory tiled product (sizes that are not multiples of its tiles, batch axes, an operand
- * read transposed), the block-per-element reduction (sum, max, mean over thousands of terms) and a gather whose index
+ * read transposed), the block-per-element reduction (sum, max, mean over thousands of terms, and a matrix times a
+ * vector) and a gather whose index
  * is out of range (the error word, reported with the interpreter's message).
  */
 class CudaKernelShapesTest {
@@ -42,6 +43,7 @@ class CudaKernelShapesTest {
             circuit Sums(x: f32[m, r]) -> (f32[m], f32[m], f32[m]) {
               return (sum[r](x), max[r](x), mean[r](exp(x)))
             }
+            circuit MatVec(w: f32[m, r], x: f32[r]) -> f32[m] { return w @[r] x }
             circuit Lookup(table: f32[v, n], ids: i32[t]) -> f32[t, n] { return gather[v](table, ids) }
             """;
     private static Compiled prog;
@@ -75,6 +77,7 @@ class CudaKernelShapesTest {
 
     @Test void blockReductionsAgreeWithTheInterpreter() throws Exception {
         agrees("Sums", "a block per element");
+        agrees("MatVec", "a block per element");
     }
 
     @Test void anOutOfRangeGatherFailsWithTheInterpretersMessage() throws Exception {

@@ -51,7 +51,7 @@ final class KernelWriter {
         String what = "%" + n.id() + " " + n.op().name().toLowerCase(Locale.ROOT) + " " + graph.typeText(n.type())
                 + (n.scope().isEmpty() ? "" : " (" + n.scope() + ")");
         if (n.op() == ncd.ir.Op.CONTRACT && Tiled.applies(n)) return new Tiled(this, n, name).write(what);
-        if (n.op() == ncd.ir.Op.REDUCE && blockReduce(n)) return blockReduction(n, name, what);
+        if ((n.op() == ncd.ir.Op.REDUCE || n.op() == ncd.ir.Op.CONTRACT) && blockReduce(n)) return blockReduction(n, name, what);
         return perElement(n, name, what);
     }
 
@@ -76,11 +76,21 @@ final class KernelWriter {
         return new Written(sb.toString(), CudaGen.elementwise(name, count), what);
     }
 
+    /**
+     * Whether {@code n} sums so many terms per element that a block should share each: a plain reduction, or a
+     * contraction that is not tiled (a matrix times a vector: consecutive threads then read consecutive terms of a row).
+     */
     private boolean blockReduce(Node n) {
-        Attr.Reduce r = (Attr.Reduce) n.attr();
-        if (!OpSpecs.isPlainReduction(r.fn())) return false;
+        List<String> summed;
+        if (n.op() == ncd.ir.Op.REDUCE) {
+            Attr.Reduce r = (Attr.Reduce) n.attr();
+            if (!OpSpecs.isPlainReduction(r.fn())) return false;
+            summed = r.axes();
+        } else {
+            summed = ((Attr.Contract) n.attr()).axes();
+        }
         long count = 1;
-        for (String a : r.axes()) count *= n.input(0).type().axis(a).size();
+        for (String a : summed) count *= n.input(0).type().axis(a).size();
         return count >= BLOCK_REDUCE_MIN;
     }
 
@@ -89,14 +99,16 @@ final class KernelWriter {
      * reduced axes, in the input's order), then the block adds the partial results in a tree in shared memory.
      */
     private Written blockReduction(Node n, String name, String what) {
-        Attr.Reduce r = (Attr.Reduce) n.attr();
+        boolean contract = n.op() == ncd.ir.Op.CONTRACT;
         Node in = n.input(0);
         TensorType t = n.type(), it = in.type();
+        List<String> summed = contract ? ((Attr.Contract) n.attr()).axes() : ((Attr.Reduce) n.attr()).axes();
         List<Axis> reduced = new ArrayList<>();
-        for (Axis a : it.axes()) if (r.axes().contains(a.name())) reduced.add(a);
+        for (Axis a : it.axes()) if (summed.contains(a.name())) reduced.add(a);
         long count = 1;
         for (Axis a : reduced) count *= a.size();
-        Reductions.Acc acc = Reductions.acc(r.fn(), it.dtype());
+        // a contraction sums products in double, as the element-per-thread loop does
+        Reductions.Acc acc = contract ? Reductions.acc(Attr.ReduceFn.SUM, DType.F64) : Reductions.acc(((Attr.Reduce) n.attr()).fn(), it.dtype());
         Expr e = new Expr(this);
         Expr.Scope outer = e.root("        ");
         Map<String, String> c = coords(t, "o", outer);
@@ -107,7 +119,7 @@ final class KernelWriter {
             stride /= a.size();
             ci.put(a.name(), inner.declare("int", "(int)((r / " + stride + "LL) % " + a.size() + ")"));
         }
-        String v = e.value(in, ci, inner);
+        String v = contract ? "(double)" + e.value(in, ci, inner) + " * (double)" + e.value(n.input(1), ci, inner) : e.value(in, ci, inner);
         StringBuilder sb = new StringBuilder();
         sb.append("// ").append(what).append(": a block per element, ").append(count).append(" terms each\n");
         sb.append("extern \"C\" __global__ void ").append(name).append("(char* base, long long step) {\n");

@@ -33,6 +33,11 @@ public final class Backends {
         return named("jvm").filter(Backend::isAvailable).isPresent() ? "jvm" : REFERENCE;
     }
 
+    /** What {@code --backend auto} means: "cuda" where it is installed and can run (an NVIDIA driver), else {@link #defaultName()}. */
+    public static String autoName() {
+        return named("cuda").filter(Backend::isAvailable).isPresent() ? "cuda" : defaultName();
+    }
+
     /** Installed backends as {@code name (available|not available here)}, for messages. */
     public static String describeInstalled() {
         List<String> out = new ArrayList<>();
