@@ -45,8 +45,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -86,8 +88,8 @@ class LanguageServerTest {
     private final BlockingQueue<PublishDiagnosticsParams> published = new LinkedBlockingQueue<>();
     private LanguageServer server;
     private CompletableFuture<Integer> exitCode;
-    private PipedOutputStream toServer;
-    private PipedOutputStream toClient;
+    private OutputStream toServer;
+    private OutputStream toClient;
 
     /** An editor: it keeps what the server publishes and shows nothing. */
     private final class Editor implements LanguageClient {
@@ -99,10 +101,13 @@ class LanguageServerTest {
     }
 
     @BeforeEach void start() throws Exception {
-        PipedInputStream serverIn = new PipedInputStream(1 << 20);
-        toServer = new PipedOutputStream(serverIn);
-        PipedInputStream clientIn = new PipedInputStream(1 << 20);
-        toClient = new PipedOutputStream(clientIn);
+        // java.nio pipes: java.io's PipedInputStream fails a read once the thread that last wrote has ended
+        Pipe clientToServer = Pipe.open();
+        Pipe serverToClient = Pipe.open();
+        InputStream serverIn = Channels.newInputStream(clientToServer.source());
+        toServer = Channels.newOutputStream(clientToServer.sink());
+        InputStream clientIn = Channels.newInputStream(serverToClient.source());
+        toClient = Channels.newOutputStream(serverToClient.sink());
         exitCode = CompletableFuture.supplyAsync(() -> {
             try {
                 return NcdLanguageServer.serve(serverIn, toClient);
@@ -190,6 +195,27 @@ class LanguageServerTest {
         assertEquals(1, actions.size(), actions.toString());
         List<TextEdit> edits = actions.get(0).getRight().getEdit().getChanges().get(uri);
         assertEquals(List.of(new TextEdit(new Range(new Position(8, 9), new Position(8, 13)), "Leak")), edits);
+    }
+
+    @Test void anImportHintIsAQuickFixThatAddsTheImport() throws Exception {
+        String text = """
+                module pop
+                axis n = 3
+
+                circuit Pop(i: f32[n] in nA) -> bool[n] {
+                  return LIF<n>(i)
+                }
+                """;
+        String uri = open("pop.ncd", text);
+        List<Diagnostic> ds = nextDiagnostics(uri);
+        assertEquals(1, ds.size(), ds.toString());
+        assertEquals("E0203", ds.get(0).getCode().getLeft());
+        List<Either<org.eclipse.lsp4j.Command, CodeAction>> actions = server.getTextDocumentService()
+                .codeAction(new CodeActionParams(doc(uri), ds.get(0).getRange(), new CodeActionContext(ds))).get(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(1, actions.size(), actions.toString());
+        // after the module line
+        assertEquals(List.of(new TextEdit(new Range(new Position(1, 0), new Position(1, 0)), "import std.lif.{LIF}\n")),
+                actions.get(0).getRight().getEdit().getChanges().get(uri));
     }
 
     @Test void completionOffersNamesInScopeStdlibCircuitsUnitsAndKeywords() throws Exception {
