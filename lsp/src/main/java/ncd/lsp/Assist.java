@@ -71,6 +71,10 @@ final class Assist {
      */
     static List<CompletionItem> completion(Analysis a, Analysis parsed, Position at) {
         Map<String, CompletionItem> items = new LinkedHashMap<>();
+        if (inImport(a, at)) {
+            for (String m : Stdlib.modules()) add(items, m, CompletionItemKind.Module, "stdlib module");
+            return new ArrayList<>(items.values());
+        }
         if (parsed != null && parsed.scope().isPresent()) {
             ModuleScope scope = parsed.scope().get();
             int offset = parsed.positions().offset(at);
@@ -103,6 +107,15 @@ final class Assist {
         }
         for (String k : Navigation.KEYWORDS.stream().sorted().toList()) add(items, k, CompletionItemKind.Keyword, "keyword");
         return new ArrayList<>(items.values());
+    }
+
+    /** Whether {@code at} is on an import line, after its {@code import}: there only module names make sense. */
+    private static boolean inImport(Analysis a, Position at) {
+        String text = a.positions().text();
+        int lineStart = text.offsetByCodePoints(0, a.positions().offset(new Position(at.getLine(), 0)));
+        int cursor = text.offsetByCodePoints(0, a.positions().offset(at));
+        String before = text.substring(lineStart, Math.max(lineStart, cursor));
+        return before.stripLeading().startsWith("import ") && !before.contains("{");
     }
 
     private static CompletionItem add(Map<String, CompletionItem> items, String label, CompletionItemKind kind, String detail) {

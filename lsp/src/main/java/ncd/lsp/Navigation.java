@@ -20,16 +20,21 @@ final class Navigation {
     /** An ncd identifier, as the grammar's ID token has it. */
     static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    /** The grammar's keywords (grammar/Ncd.g4): words that cannot be a name. */
-    static final List<String> GRAMMAR_KEYWORDS = List.of("after", "and", "axis", "bool", "by", "circuit", "const", "expect",
-            "false", "for", "import", "in", "law", "let", "module", "next", "not", "or", "param", "return", "state", "train",
-            "true", "unit", "within");
-
-    /** The keywords and the dtype names. */
+    /**
+     * Words that cannot be a name: the grammar's keywords (its literal tokens that look like names, from the generated
+     * lexer's vocabulary, so a new keyword needs no change here) and the dtype names.
+     */
     static final Set<String> KEYWORDS = keywords();
 
     private static Set<String> keywords() {
-        Set<String> out = new java.util.TreeSet<>(GRAMMAR_KEYWORDS);
+        Set<String> out = new java.util.TreeSet<>();
+        org.antlr.v4.runtime.Vocabulary v = ncd.grammar.NcdLexer.VOCABULARY;
+        for (int t = 0; t <= v.getMaxTokenType(); t++) {
+            String literal = v.getLiteralName(t);
+            if (literal == null || literal.length() < 3) continue;
+            String word = literal.substring(1, literal.length() - 1);
+            if (IDENTIFIER.matcher(word).matches()) out.add(word);
+        }
         for (ncd.ir.DType d : ncd.ir.DType.values()) out.add(d.word());
         return Set.copyOf(out);
     }

@@ -6,7 +6,10 @@ import ncd.ir.TensorType;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A type as hover shows it: {@code f32[batch, neuron:100] in V}: dtype, named axes with sizes where known, unit. */
+/**
+ * A type as hover shows it: {@code f32[batch, neuron:100] in V}: dtype, named axes with sizes where known, unit; a
+ * scalar as the language writes its type, {@code f32 in s}.
+ */
 final class TypeText {
     private TypeText() {}
 
@@ -14,7 +17,7 @@ final class TypeText {
     static String of(TensorType type, String unit) {
         List<String> axes = new ArrayList<>();
         for (Axis a : type.axes()) axes.add(a.toString());
-        String s = type.dtype().word() + "[" + String.join(", ", axes) + "]";
+        String s = axes.isEmpty() ? type.dtype().word() : type.dtype().word() + "[" + String.join(", ", axes) + "]";
         return unit == null || unit.equals("dimensionless") ? s : s + " in " + unit;
     }
 }

@@ -54,11 +54,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -154,6 +156,9 @@ class LanguageServerTest {
         assertNotNull(h, "a hover on an expression");
         assertTrue(h.getContents().getRight().getValue().contains("f32[neuron:4] in V"), h.getContents().getRight().getValue());
         assertEquals(new Range(new Position(3, 10), new Position(3, 17)), h.getRange());
+        // a scalar as the language writes its type: `1 mV` is an f32 voltage
+        Hover scalar = server.getTextDocumentService().hover(new HoverParams(doc(uri), new Position(4, 15))).get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(scalar.getContents().getRight().getValue().contains("f32 in V"), scalar.getContents().getRight().getValue());
     }
 
     @Test void definitionReferencesAndRenameOfACircuit() throws Exception {
@@ -171,6 +176,11 @@ class LanguageServerTest {
         List<TextEdit> edits = rename.getChanges().get(uri);
         assertEquals(3, edits.size(), edits.toString());
         assertTrue(edits.stream().allMatch(e -> e.getNewText().equals("Decay")));
+
+        // a keyword is not a name: the request fails with the reason
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> server.getTextDocumentService()
+                .rename(new RenameParams(doc(uri), outerLeak, "circuit")).get(WAIT_S, TimeUnit.SECONDS));
+        assertTrue(refused.getCause().getMessage().contains("keyword"), refused.getCause().toString());
     }
 
     @Test void documentSymbolsListCircuitsAxesAndBodyNames() throws Exception {
@@ -227,8 +237,19 @@ class LanguageServerTest {
         for (String want : List.of("x", "y", "Leak", "Twice", "neuron", "mV", "exp", "LIF", "circuit")) {
             assertTrue(labels.contains(want), want + " in " + labels);
         }
+        List<String> modules = server.getTextDocumentService().completion(new CompletionParams(doc(uri), new Position(0, 0)))
+                .get(WAIT_S, TimeUnit.SECONDS).getLeft().stream().map(CompletionItem::getLabel).toList();
+        assertTrue(modules.contains("circuit"), "on a line that is not an import, names and keywords: " + modules);
         CompletionItem lif = items.stream().filter(i -> i.getLabel().equals("LIF")).findFirst().orElseThrow();
         assertTrue(lif.getAdditionalTextEdits().get(0).getNewText().startsWith("import std."), "a stdlib circuit brings its import");
+    }
+
+    @Test void completionOnAnImportLineOffersModules() throws Exception {
+        String uri = open("imp.ncd", "import std.\naxis n = 2\n");
+        nextDiagnostics(uri);
+        List<String> labels = server.getTextDocumentService().completion(new CompletionParams(doc(uri), new Position(0, 11)))
+                .get(WAIT_S, TimeUnit.SECONDS).getLeft().stream().map(CompletionItem::getLabel).toList();
+        assertTrue(labels.contains("std.lif") && !labels.contains("circuit"), labels.toString());
     }
 
     @Test void definitionOfAStdlibCircuitOpensACopyOfItsModule() throws Exception {
