@@ -25,6 +25,7 @@ import java.util.Set;
  * and the names it writes. Immutable once made; every request about that version reads it.
  *
  * @param edit        which edit of the document was checked (counted by the server)
+ * @param version     the version the client gave that text (what its published diagnostics are of)
  * @param path        the file as the driver names it: spans of this document have {@code path.toString()} as path
  * @param positions   the checked text, with its offset and position conversions
  * @param diagnostics every diagnostic the check reported, this file's and its imports'
@@ -33,14 +34,14 @@ import java.util.Set;
  * @param names       the names this file writes with what they mean; null when the file did not parse
  * @param internalError what went wrong when the check failed by ncd's fault ({@link CompilerBug}); null when it did not
  */
-record Analysis(int edit, Path path, Positions positions, List<Diagnostic> diagnostics, List<Typed> types,
+record Analysis(int edit, int version, Path path, Positions positions, List<Diagnostic> diagnostics, List<Typed> types,
                 Optional<ModuleScope> scope, Occurrences names, String internalError) {
 
     /** An expression at ncd offsets [start, end) of this file and the types the checker gave it, as shown. */
     record Typed(int start, int end, List<String> types) {}
 
     /** Checks {@code text} as the file {@code path}; a compiler bug is kept as {@code internalError}, not thrown. */
-    static Analysis check(int edit, Path path, String text) {
+    static Analysis check(int edit, int version, Path path, String text) {
         Diagnostics diags = new Diagnostics();
         String self = path.toString();
         Map<Long, Set<String>> typesBySpan = new LinkedHashMap<>();
@@ -61,7 +62,7 @@ record Analysis(int edit, Path path, Positions positions, List<Diagnostic> diagn
         typesBySpan.forEach((k, v) -> types.add(new Typed((int) (k >>> 32), (int) (long) k, List.copyOf(v))));
         Optional<ModuleScope> scope = prog == null ? Optional.empty() : prog.rootScope();
         Occurrences names = scope.map(Occurrences::of).orElse(null);
-        return new Analysis(edit, path, new Positions(text), diags.sorted(), List.copyOf(types), scope, names, internalError);
+        return new Analysis(edit, version, path, new Positions(text), diags.sorted(), List.copyOf(types), scope, names, internalError);
     }
 
     /** Whether {@code span} lies in this document (rather than in a module it imports, or nowhere). */
@@ -75,6 +76,11 @@ record Analysis(int edit, Path path, Positions positions, List<Diagnostic> diagn
 
     /** A cache for {@link #positionsOf}, keyed by file identity (the check made each SourceFile once). */
     static Map<SourceFile, Positions> newCache() { return new IdentityHashMap<>(); }
+
+    /** The typed expression written exactly at ncd offsets [start, end), if the checker typed it. */
+    Optional<Typed> typed(int start, int end) {
+        return types.stream().filter(t -> t.start() == start && t.end() == end).findFirst();
+    }
 
     /** The innermost typed expression at {@code offset} (its end included), if any. */
     Optional<Typed> typedAt(int offset) {

@@ -42,6 +42,10 @@ final class Assist {
         int offset = a.positions().offset(at);
         Optional<Analysis.Typed> typed = a.typedAt(offset);
         Optional<Occurrences.Occurrence> name = a.names() == null ? Optional.empty() : a.names().at(offset);
+        if (typed.isEmpty() && name.isPresent()) {
+            // a let's or constant's name where it is declared: the type of what it binds
+            typed = a.names().valueOf(name.get().declaration()).flatMap(v -> a.typed(v.start(), v.end()));
+        }
         if (typed.isEmpty() && name.isEmpty()) return null;
         StringBuilder md = new StringBuilder();
         Range range;

@@ -185,7 +185,7 @@ public final class NcdLanguageServer implements LanguageServer, LanguageClientAw
             doc.publishedEdit = a.edit();
             if (a.internalError() != null) log(MessageType.Error, "ncdc lsp: " + a.internalError() + " (checking " + doc.path + ")");
             LanguageClient c = client;
-            if (c != null) c.publishDiagnostics(new PublishDiagnosticsParams(doc.uri, LspDiagnostics.of(a), doc.clientVersion));
+            if (c != null) c.publishDiagnostics(new PublishDiagnosticsParams(doc.uri, LspDiagnostics.of(a), a.version()));
         } catch (RuntimeException | StackOverflowError e) {
             log(MessageType.Error, "ncdc lsp: checking " + doc.path + " failed: " + e);
         }
@@ -194,13 +194,14 @@ public final class NcdLanguageServer implements LanguageServer, LanguageClientAw
     /** The analysis of the document's latest text, checked now if it is stale. Checker thread only. */
     private Analysis current(Document doc) {
         String text;
-        int edit;
+        int edit, version;
         synchronized (doc) {
             text = doc.text;
             edit = doc.edit;
+            version = doc.clientVersion;
         }
         if (doc.analysis == null || doc.analysis.edit() != edit) {
-            doc.analysis = Analysis.check(edit, doc.path, text);
+            doc.analysis = Analysis.check(edit, version, doc.path, text);
             if (doc.analysis.scope().isPresent()) doc.lastParsed = doc.analysis;
         }
         return doc.analysis;

@@ -36,17 +36,20 @@ final class Occurrences {
     record Occurrence(int start, int end, Declaration declaration, boolean declares) {}
 
     private final List<Occurrence> list;
+    /** The expression each let and constant of this file binds its name to: what its name's hover shows the type of. */
+    private final Map<Declaration, SourceSpan> values;
 
-    private Occurrences(List<Occurrence> list) {
+    private Occurrences(List<Occurrence> list, Map<Declaration, SourceSpan> values) {
         list.sort(Comparator.comparingInt(Occurrence::start));
         this.list = List.copyOf(list);
+        this.values = Map.copyOf(values);
     }
 
     /** The names of {@code root} (the AST of {@code scope}'s module) with what each means. */
     static Occurrences of(ModuleScope scope) {
         Walker w = new Walker(scope);
         w.module(scope.ast());
-        return new Occurrences(w.found);
+        return new Occurrences(w.found, w.values);
     }
 
     List<Occurrence> all() { return list; }
@@ -60,6 +63,9 @@ final class Occurrences {
         }
         return Optional.ofNullable(touching);
     }
+
+    /** The expression a let or constant of this file binds, if {@code d} is one. */
+    Optional<SourceSpan> valueOf(Declaration d) { return Optional.ofNullable(values.get(d)); }
 
     /** Every occurrence in the root file of {@code d}, its declaration among them when it is in this file. */
     List<Occurrence> of(Declaration d) { return list.stream().filter(o -> o.declaration().equals(d)).toList(); }
@@ -87,6 +93,7 @@ final class Occurrences {
         final ModuleScope module;
         final String path;
         final List<Occurrence> found = new ArrayList<>();
+        final Map<Declaration, SourceSpan> values = new HashMap<>();
 
         Walker(ModuleScope module) {
             this.module = module;
@@ -115,7 +122,7 @@ final class Occurrences {
                 if (u.definition() != null) unit(u.definition());
             } else if (d instanceof Decl.Consts cs) {
                 for (Decl.ConstDef c : cs.defs()) {
-                    declare(c.name(), Kind.CONST, null);
+                    bound(declare(c.name(), Kind.CONST, null), c.value());
                     if (c.type() != null) type(c.type(), top);
                     if (c.value() != null) expr(c.value(), top);
                 }
@@ -155,10 +162,10 @@ final class Occurrences {
         /** A body's statements: its names first (a let may be used above it), then what each statement says. */
         private void body(List<Stmt> stmts, Scope s) {
             for (Stmt st : stmts) {
-                if (st instanceof Stmt.Let l) declare(l.name(), Kind.LET, s.values);
+                if (st instanceof Stmt.Let l) bound(declare(l.name(), Kind.LET, s.values), l.value());
                 else if (st instanceof Stmt.LetTuple lt) for (Name n : lt.names()) declare(n, Kind.LET, s.values);
                 else if (st instanceof Stmt.Param p) for (Name n : p.names()) declare(n, Kind.PARAM, s.values);
-                else if (st instanceof Stmt.Const c) declare(c.def().name(), Kind.CONST, s.values);
+                else if (st instanceof Stmt.Const c) bound(declare(c.def().name(), Kind.CONST, s.values), c.def().value());
                 else if (st instanceof Stmt.State st2) declare(st2.name(), Kind.STATE, s.values);
             }
             for (Stmt st : stmts) {
@@ -330,10 +337,15 @@ final class Occurrences {
         // ---- recording
 
         /** {@code n} declares a name of {@code kind} here; {@code into} is the body scope that sees it (null: the module's). */
-        private void declare(Name n, Kind kind, Map<String, Declaration> into) {
+        private Declaration declare(Name n, Kind kind, Map<String, Declaration> into) {
             Declaration d = new Declaration(kind, n.text(), n.span());
             if (into != null) into.putIfAbsent(n.text(), d);
             record(n, d, true);
+            return d;
+        }
+
+        private void bound(Declaration d, Expr value) {
+            if (value != null) values.put(d, value.span());
         }
 
         private void use(Name n, Declaration d) {

@@ -148,6 +148,21 @@ class LanguageServerTest {
         assertEquals(List.of(), nextDiagnostics(uri), "the fix clears the diagnostics");
     }
 
+    @Test void editsInQuickSuccessionEndWithTheDiagnosticsOfTheLastText() throws Exception {
+        String uri = open("leak.ncd", FIXED);
+        assertEquals(List.of(), nextDiagnostics(uri));
+        change(uri, BROKEN, 2);
+        change(uri, FIXED.replace("Leak(Leak", "Laek(Leak"), 3);
+        change(uri, BROKEN, 4);
+        // whichever versions were checked on the way (the edits may come within one debounce or not), the last is of version 4
+        PublishDiagnosticsParams last;
+        do {
+            last = published.poll(WAIT_S, TimeUnit.SECONDS);
+            assertNotNull(last, "no diagnostics of version 4 within " + WAIT_S + " s");
+        } while (last.getVersion() == null || last.getVersion() != 4);
+        assertEquals(List.of("E0501"), last.getDiagnostics().stream().map(d -> d.getCode().getLeft()).toList());
+    }
+
     @Test void hoverShowsAnExpressionsFullType() throws Exception {
         String uri = open("leak.ncd", FIXED);
         nextDiagnostics(uri);
@@ -156,6 +171,10 @@ class LanguageServerTest {
         assertNotNull(h, "a hover on an expression");
         assertTrue(h.getContents().getRight().getValue().contains("f32[neuron:4] in V"), h.getContents().getRight().getValue());
         assertEquals(new Range(new Position(3, 10), new Position(3, 17)), h.getRange());
+        // a let's name where it is declared: the type of what it binds
+        Hover let = server.getTextDocumentService().hover(new HoverParams(doc(uri), new Position(3, 6))).get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(let.getContents().getRight().getValue().startsWith("let `y`") && let.getContents().getRight().getValue().contains("f32[neuron:4] in V"),
+                let.getContents().getRight().getValue());
         // a scalar as the language writes its type: `1 mV` is an f32 voltage
         Hover scalar = server.getTextDocumentService().hover(new HoverParams(doc(uri), new Position(4, 15))).get(WAIT_S, TimeUnit.SECONDS);
         assertTrue(scalar.getContents().getRight().getValue().contains("f32 in V"), scalar.getContents().getRight().getValue());
