@@ -212,7 +212,9 @@ final class Occurrences {
             if (e instanceof Expr.Num n) {
                 if (n.unit() != null) use(n.unit(), moduleUnit(n.unit().text()));
             } else if (e instanceof Expr.Ref r) {
-                use(r.name(), value(r.name().text(), s));
+                // a value, else an axis where a builtin takes one (size(neuron))
+                Declaration d = value(r.name().text(), s);
+                use(r.name(), d != null ? d : axis(r.name().text(), s));
             } else if (e instanceof Expr.Inst i) {
                 use(i.name(), value(i.name().text(), s));
                 generics(i.generics(), s);
