@@ -305,4 +305,12 @@ public final class Compilation {
             return null;
         });
     }
+
+    /**
+     * {@link #frontend(Path, String)}, telling {@code types} the type of each tensor expression as the checker computes
+     * it: an editor's hover (ncdc lsp) from the same check as ncdc check.
+     */
+    public Program frontend(Path path, String text, ncd.frontend.TypeSink types) {
+        return times.time("frontend", () -> Frontend.loadText(path, text, diags, types));
+    }
 }

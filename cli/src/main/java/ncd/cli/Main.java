@@ -30,8 +30,8 @@ import java.util.concurrent.Callable;
             "The ncd compiler: checks .ncd programs (named axes, units, dtypes, dynamics) and prints their typed IR,"
                 + " runs circuits compiled to JVM bytecode (or on the reference interpreter), builds jars that run"
                 + " without ncdc, tests laws on random inputs, times circuits, trains their parameters on data, and draws circuit"
-                + " diagrams and HTML docs."},
-        subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, BuildCommand.class, TestCommand.class, BenchCommand.class, TrainCommand.class, DiagramCommand.class, DocCommand.class, FmtCommand.class,
+                + " diagrams and HTML docs, and serves editors as a language server."},
+        subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, BuildCommand.class, TestCommand.class, BenchCommand.class, TrainCommand.class, DiagramCommand.class, DocCommand.class, FmtCommand.class, LspCommand.class,
                 CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nExamples:%n",
@@ -44,6 +44,7 @@ import java.util.concurrent.Callable;
             "  ncdc bench examples/mlp.ncd --circuit BatchClassifier --axis batch=256",
             "  ncdc train examples/fashion_mlp.ncd --data train.npz --val test.npz",
             "  ncdc diagram examples/transformer.ncd --circuit Block -o block.svg",
+            "  ncdc lsp                          a language server, for editors",
             "  ncdc help run                     help for one command",
             "",
             "Exit codes: 0 ok, 1 errors in the program, 2 bad command line,",

@@ -64,6 +64,7 @@ class MainTest {
         SAYS.put("diagram", List.of("neural circuit diagram", "SVG"));
         SAYS.put("doc", List.of("static HTML site"));
         SAYS.put("fmt", List.of("canonical layout", "--check", "Only whitespace changes"));
+        SAYS.put("lsp", List.of("Language Server Protocol", "stdin and stdout", "hover", "docs/editor.md"));
     }
 
     @Test void eachCommandsHelpSaysWhatItDoesNow() {
@@ -110,7 +111,7 @@ class MainTest {
             assertEquals(Main.USAGE, r.exit(), String.join(" ", args) + ": " + r.err());
             assertEquals("", r.out(), "no help on stdout for " + String.join(" ", args));
             assertEquals("ncdc: unknown command 'serve'\n"
-                    + "commands: check, ir, run, build, test, bench, train, diagram, doc, fmt, help\n"
+                    + "commands: check, ir, run, build, test, bench, train, diagram, doc, fmt, lsp, help\n"
                     + "Try 'ncdc --help' for more information.\n", r.err(), "nothing close to suggest");
         }
     }

@@ -13,11 +13,16 @@ public final class Frontend {
      * User errors go to {@code diags}; a compiler bug is thrown as {@link CompilerBug} naming its phase.
      */
     public static Program load(Path file, Diagnostics diags) {
-        return ncd.frontend.resolve.Loader.load(file, null, diags);
+        return ncd.frontend.resolve.Loader.load(file, null, diags, TypeSink.NONE);
     }
 
     /** Like {@link #load}, for source text that is not (or not yet) in a file; imports resolve from {@code path}'s directory. */
     public static Program loadText(Path path, String text, Diagnostics diags) {
-        return ncd.frontend.resolve.Loader.load(path, text, diags);
+        return ncd.frontend.resolve.Loader.load(path, text, diags, TypeSink.NONE);
+    }
+
+    /** {@link #loadText}, telling {@code types} the type of each tensor expression the checker elaborates. */
+    public static Program loadText(Path path, String text, Diagnostics diags, TypeSink types) {
+        return ncd.frontend.resolve.Loader.load(path, text, diags, types);
     }
 }

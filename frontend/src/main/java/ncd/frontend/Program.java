@@ -2,6 +2,7 @@ package ncd.frontend;
 
 import ncd.diag.Diagnostics;
 import ncd.diag.SourceSpan;
+import ncd.frontend.resolve.ModuleScope;
 import ncd.ir.Graph;
 import ncd.ir.Node;
 
@@ -16,6 +17,12 @@ import java.util.Optional;
 public interface Program {
     /** The root module's name (its declared module name, or the file name without .ncd). */
     String moduleName();
+
+    /**
+     * The root module's names and what it sees through its imports, as the checker resolved them: for editor tooling
+     * (definitions, references, completion). Empty when the root module could not be read or parsed.
+     */
+    default Optional<ModuleScope> rootScope() { return Optional.empty(); }
 
     /** Circuits of the root module, in source order. */
     List<String> circuitNames();

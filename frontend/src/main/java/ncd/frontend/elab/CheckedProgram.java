@@ -5,6 +5,7 @@ import ncd.diag.Diagnostics;
 import ncd.diag.SourceSpan;
 import ncd.frontend.CompilerBug;
 import ncd.frontend.Program;
+import ncd.frontend.TypeSink;
 import ncd.frontend.ast.Decl;
 import ncd.frontend.ast.Name;
 import ncd.frontend.resolve.ModuleScope;
@@ -49,10 +50,10 @@ public final class CheckedProgram implements Program {
     /** A program that failed before checking (unreadable or unparsable root): it has no circuits. */
     public static Program empty(String name) { return new CheckedProgram(name, null, List.of(), null, false); }
 
-    /** Checks every module; errors go to {@code diags}. */
-    public static Program check(ModuleScope root, List<ModuleScope> modules, Diagnostics diags) {
+    /** Checks every module; errors go to {@code diags}, the type of each tensor expression to {@code types}. */
+    public static Program check(ModuleScope root, List<ModuleScope> modules, Diagnostics diags, TypeSink types) {
         UnitTable units = new UnitTable(diags);
-        Elaborator el = new Elaborator(diags, units, null);
+        Elaborator el = new Elaborator(diags, units, null, types);
         for (ModuleScope m : modules) {
             for (Decl.UnitDef u : unitsOf(m)) units.lookup(u.name(), m);
         }
@@ -187,6 +188,8 @@ public final class CheckedProgram implements Program {
 
     @Override public String moduleName() { return name; }
 
+    @Override public Optional<ModuleScope> rootScope() { return Optional.ofNullable(root); }
+
     @Override public List<String> circuitNames() {
         return root == null ? List.of() : new ArrayList<>(root.circuits().keySet());
     }
@@ -309,7 +312,7 @@ public final class CheckedProgram implements Program {
     }
 
     private Elaborator lowering(String graphName, Graph.Kind kind, SourceSpan span, Map<String, Integer> sizes, Diagnostics diags) {
-        Elaborator el = new Elaborator(diags, units, Graph.builder(graphName, kind, span).unitNames(units.coherentNames()));
+        Elaborator el = new Elaborator(diags, units, Graph.builder(graphName, kind, span).unitNames(units.coherentNames()), TypeSink.NONE);
         el.axisSizes.putAll(sizes);
         return el;
     }

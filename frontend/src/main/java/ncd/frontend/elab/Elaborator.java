@@ -3,6 +3,7 @@ package ncd.frontend.elab;
 import ncd.diag.DiagCode;
 import ncd.diag.Diagnostics;
 import ncd.diag.SourceSpan;
+import ncd.frontend.TypeSink;
 import ncd.frontend.ast.Decl;
 import ncd.frontend.ast.Expr;
 import ncd.frontend.ast.Name;
@@ -68,6 +69,8 @@ final class Elaborator {
     final UnknownNames unknown;
     final OperatorErrors operators;
     final LawGrads lawGrads;
+    /** Sees each tensor expression's type ({@link Exprs#eval}): an editor's hover. */
+    final TypeSink types;
 
     record CallEdge(Decl.Circuit callee, SourceSpan span) {}
 
@@ -85,8 +88,9 @@ final class Elaborator {
         }
     }
 
-    Elaborator(Diagnostics diags, UnitTable units, Graph.Builder graph) {
+    Elaborator(Diagnostics diags, UnitTable units, Graph.Builder graph, TypeSink types) {
         this.diags = diags;
+        this.types = types;
         this.units = units;
         this.graph = graph;
         this.lowering = graph != null;

@@ -2,6 +2,7 @@ package ncd.frontend.elab;
 
 import ncd.diag.DiagCode;
 import ncd.diag.SourceSpan;
+import ncd.frontend.TypeSink;
 import ncd.frontend.ast.Decl;
 import ncd.frontend.ast.Expr;
 import ncd.frontend.ast.Name;
@@ -50,6 +51,7 @@ final class Exprs {
             return new Value.Tuple(items);
         }
         Value v = evalInner(e, env, letName);
+        if (v instanceof Value.Tensor t && el.types != TypeSink.NONE) el.types.type(e.span(), t.type(), el.units.display(t.type().unit()));
         if (!tupleOk && v instanceof Value.Tuple tu) {
             el.diags.error(e.span(), DiagCode.E0602, "this gives " + tu.items().size() + " values where one is needed",
                     "bind them first: let (a, b) = ...");

@@ -8,6 +8,7 @@ import ncd.diag.SourceFile;
 import ncd.diag.SourceSpan;
 import ncd.frontend.CompilerBug;
 import ncd.frontend.Program;
+import ncd.frontend.TypeSink;
 import ncd.frontend.ast.Module;
 import ncd.frontend.ast.Name;
 import ncd.frontend.elab.CheckedProgram;
@@ -43,8 +44,11 @@ public final class Loader {
         this.diags = diags;
     }
 
-    /** Loads and checks {@code file}; {@code text} replaces the file's contents when non-null. */
-    public static Program load(Path file, String text, Diagnostics diags) {
+    /**
+     * Loads and checks {@code file}; {@code text} replaces the file's contents when non-null. {@code types} sees the
+     * type of each tensor expression the checker elaborates ({@link TypeSink#NONE} for none).
+     */
+    public static Program load(Path file, String text, Diagnostics diags, TypeSink types) {
         String display = file.toString();
         if (text == null) {
             try {
@@ -73,7 +77,7 @@ public final class Loader {
             throw new CompilerBug("resolve", e);
         }
         try {
-            return CheckedProgram.check(rootScope, new ArrayList<>(loader.modules.values()), diags);
+            return CheckedProgram.check(rootScope, new ArrayList<>(loader.modules.values()), diags, types);
         } catch (CompilerBug e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
