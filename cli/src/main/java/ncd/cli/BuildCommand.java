@@ -30,16 +30,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code ncdc build}: compile a circuit ahead of time into a jar that runs without the compiler (docs/jvm.md). */
+/**
+ * {@code ncdc build}: compile a circuit ahead of time into a jar that runs without the compiler (docs/jvm.md), or into
+ * CUDA kernels (docs/cuda.md).
+ */
 @Command(name = "build",
         description = {
             "Compile a circuit of FILE ahead of time.",
             "",
-            "--target jvm (the default) writes a jar: the class the JVM backend generates",
-            "for the circuit, the small runtime it needs, the parameters drawn from",
-            "--seed and the embedding API ncd.aot.Circuit; nothing else need be on the",
-            "class path. Run it with `java --add-modules jdk.incubator.vector -jar",
-            "OUT.jar --steps N` (without the module: scalar loops).",
+            "--target jvm (the default) writes a jar that runs without ncdc: the class the",
+            "JVM backend generates for the circuit, the small runtime it needs, the",
+            "parameters drawn from --seed and the embedding API ncd.aot.Circuit; nothing",
+            "else need be on the class path. Run it with",
+            "`java --add-modules jdk.incubator.vector -jar OUT.jar --steps N`",
+            "(without the module: scalar loops).",
             "",
             "--target cuda writes what the cuda backend generates (docs/cuda.md): with",
             "--emit=cuda (the default) the CUDA C source of the kernels and of the host",

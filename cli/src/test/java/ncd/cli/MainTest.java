@@ -57,7 +57,7 @@ class MainTest {
         SAYS.put("check", List.of("every .ncd file under a directory", "--diagnostics=json", "--diagram"));
         SAYS.put("ir", List.of("typed IR", "--after"));
         SAYS.put("run", List.of("compiled to JVM bytecode (the default)", "--backend interp", "E0806"));
-        SAYS.put("build", List.of("ahead of time", "runs without ncdc"));
+        SAYS.put("build", List.of("ahead of time", "runs without ncdc", "--target cuda", "needing no GPU"));
         SAYS.put("test", List.of("law", "on the reference interpreter"));
         SAYS.put("bench", List.of("compiled to JVM bytecode (the default)", "--backend interp", "E0806"));
         SAYS.put("train", List.of("train` declaration", "--resume", "E0903"));
