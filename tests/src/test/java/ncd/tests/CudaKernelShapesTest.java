@@ -44,6 +44,11 @@ class CudaKernelShapesTest {
               return (sum[r](x), max[r](x), mean[r](exp(x)))
             }
             circuit MatVec(w: f32[m, r], x: f32[r]) -> f32[m] { return w @[r] x }
+            circuit Counter() -> f32[v] {
+              state c: f32[v] = uniform[v, seed = 3](0, 1)
+              next c = c * 0.5 + uniform[v, seed = 4](0, 1)
+              return c
+            }
             circuit Lookup(table: f32[v, n], ids: i32[t]) -> f32[t, n] { return gather[v](table, ids) }
             """;
     private static Compiled prog;
@@ -78,6 +83,19 @@ class CudaKernelShapesTest {
     @Test void blockReductionsAgreeWithTheInterpreter() throws Exception {
         agrees("Sums", "a block per element");
         agrees("MatVec", "a block per element");
+    }
+
+    /** {@code run(n)} (what {@code ncdc bench --loop} times) issues n steps with their own random streams. */
+    @Test void theDevicesOwnLoopStepsAsStepDoes() throws Exception {
+        Graph g = prog.graph("Counter", Map.of());
+        Interpreter oracle = new Interpreter(g, 0);
+        for (int i = 0; i < 6; i++) oracle.step(Map.of());
+        try (CudaExecutable exe = emulate(g)) {
+            exe.step(Map.of());
+            exe.run(5);
+            assertEquals(6, exe.steps());
+            assertEquals(0.0, oracle.state().get("c").maxAbsDiff(exe.state().get("c")));
+        }
     }
 
     @Test void anOutOfRangeGatherFailsWithTheInterpretersMessage() throws Exception {

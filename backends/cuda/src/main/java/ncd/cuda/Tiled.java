@@ -94,21 +94,25 @@ final class Tiled {
         sb.append("    float acc[4][4];\n");
         sb.append("    for (int i = 0; i < 4; ++i) for (int j = 0; j < 4; ++j) acc[i][j] = 0.0f;\n");
         sb.append("    for (int k0 = 0; k0 < ").append(k).append("; k0 += ").append(BK).append(") {\n");
+        // consecutive threads read consecutive elements of an operand's innermost axis: K, or M (N) when that is innermost
+        boolean aKFast = kInnermost(n.input(0).type()), bKFast = kInnermost(n.input(1).type());
         sb.append("        for (int l = threadIdx.x; l < ").append(BM * BK).append("; l += blockDim.x) {\n");
-        sb.append("            int gm = m0 + l / ").append(BK).append(", gk = k0 + l % ").append(BK).append(";\n");
+        sb.append("            int am = ").append(aKFast ? "l / " + BK : "l % " + BM).append(", ak = ").append(aKFast ? "l % " + BK : "l / " + BM).append(";\n");
+        sb.append("            int gm = m0 + am, gk = k0 + ak;\n");
         sb.append("            float v = 0.0f;\n");
         sb.append("            if (gm < ").append(m).append(" && gk < ").append(k).append(") {\n");
         sb.append(loadA.text());
         sb.append("                v = ").append(va).append(";\n");
         sb.append("            }\n");
-        sb.append("            As[l % ").append(BK).append("][l / ").append(BK).append("] = v;\n");
-        sb.append("            int hk = k0 + l / ").append(BN).append(", hn = n0 + l % ").append(BN).append(";\n");
+        sb.append("            As[ak][am] = v;\n");
+        sb.append("            int bk = ").append(bKFast ? "l % " + BK : "l / " + BN).append(", bn = ").append(bKFast ? "l / " + BK : "l % " + BN).append(";\n");
+        sb.append("            int hk = k0 + bk, hn = n0 + bn;\n");
         sb.append("            v = 0.0f;\n");
         sb.append("            if (hk < ").append(k).append(" && hn < ").append(nn).append(") {\n");
         sb.append(loadB.text());
         sb.append("                v = ").append(vb).append(";\n");
         sb.append("            }\n");
-        sb.append("            Bs[l / ").append(BN).append("][l % ").append(BN).append("] = v;\n");
+        sb.append("            Bs[bk][bn] = v;\n");
         sb.append("        }\n");
         sb.append("        __syncthreads();\n");
         sb.append("        for (int kk = 0; kk < ").append(BK).append("; ++kk) {\n");
@@ -127,6 +131,12 @@ final class Tiled {
         sb.append("    }\n}\n");
         int gx = (int) ((nn + BN - 1) / BN), gy = (int) ((m + BM - 1) / BM);
         return new KernelWriter.Written(sb.toString(), new CudaProgram.Launch(name, gx, gy, (int) bt, 256, true), what);
+    }
+
+    /** Whether {@code t}'s innermost (contiguous) axis is one of the summed axes. */
+    private boolean kInnermost(TensorType t) {
+        String last = t.axes().get(t.rank() - 1).name();
+        return ks.stream().anyMatch(a -> a.name().equals(last));
     }
 
     /** Declares the coordinates of the axes {@code axes} from the flat index {@code flat} over them (row-major). */
