@@ -109,6 +109,16 @@ public final class Graph {
 
     public List<Node> params() { return nodes.stream().filter(n -> n.op() == Op.PARAM).toList(); }
 
+    /** Adds {@code n} and every node it reads, directly or not, to {@code into} (what computing {@code n} needs). */
+    public static void cone(Node n, java.util.Set<Node> into) {
+        java.util.ArrayDeque<Node> work = new java.util.ArrayDeque<>();
+        work.push(n);
+        while (!work.isEmpty()) {
+            Node x = work.pop();
+            if (into.add(x)) x.inputs().forEach(work::push);
+        }
+    }
+
     public static Builder builder(String name, Kind kind, SourceSpan span) { return new Builder(name, kind, span); }
 
     /** Builds a graph node by node; each node is checked by its op's type rule as it is added. */

@@ -1,9 +1,7 @@
 package ncd.ir;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -86,7 +84,7 @@ public final class Liveness {
     public static Liveness of(Graph g, Schedule.Fusion fusion, Set<Node> hoisted) {
         Liveness l = new Liveness();
         Set<Node> stepCone = stepCone(g), initCone = new HashSet<>();
-        for (State s : g.states()) cone(s.init(), initCone);
+        for (State s : g.states()) Graph.cone(s.init(), initCone);
         Set<Node> pinnedNodes = new HashSet<>(initCone);
         pinnedNodes.addAll(hoisted);
         for (Graph.Output o : g.outputs()) pinnedNodes.add(o.node());
@@ -165,17 +163,9 @@ public final class Liveness {
     /** The nodes a step needs: the cones of the outputs and of the states' next values. */
     public static Set<Node> stepCone(Graph g) {
         Set<Node> cone = new HashSet<>();
-        for (Graph.Output o : g.outputs()) cone(o.node(), cone);
-        for (State s : g.states()) cone(s.next(), cone);
+        for (Graph.Output o : g.outputs()) Graph.cone(o.node(), cone);
+        for (State s : g.states()) Graph.cone(s.next(), cone);
         return cone;
     }
 
-    private static void cone(Node n, Set<Node> into) {
-        Deque<Node> work = new ArrayDeque<>();
-        work.push(n);
-        while (!work.isEmpty()) {
-            Node x = work.pop();
-            if (into.add(x)) x.inputs().forEach(work::push);
-        }
-    }
 }

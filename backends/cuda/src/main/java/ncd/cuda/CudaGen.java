@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -59,9 +58,9 @@ public final class CudaGen {
         for (Map.Entry<Node, Integer> e : mem.bufferOf().entrySet()) offset.put(e.getKey(), offsetOf[e.getValue()]);
 
         Set<Node> stepCone = new HashSet<>(), initCone = new HashSet<>();
-        for (Graph.Output o : g.outputs()) cone(o.node(), stepCone);
-        for (State st : g.states()) cone(st.next(), stepCone);
-        for (State st : g.states()) cone(st.init(), initCone);
+        for (Graph.Output o : g.outputs()) Graph.cone(o.node(), stepCone);
+        for (State st : g.states()) Graph.cone(st.next(), stepCone);
+        for (State st : g.states()) Graph.cone(st.init(), initCone);
 
         Map<String, CudaProgram.Region> inputs = new LinkedHashMap<>(), params = new LinkedHashMap<>();
         List<Node> hoistNodes = new ArrayList<>(), resetNodes = new ArrayList<>(), stepNodes = new ArrayList<>();
@@ -221,14 +220,6 @@ public final class CudaGen {
         }
     }
 
-    private static void cone(Node n, Set<Node> into) {
-        ArrayDeque<Node> work = new ArrayDeque<>();
-        work.push(n);
-        while (!work.isEmpty()) {
-            Node x = work.pop();
-            if (into.add(x)) x.inputs().forEach(work::push);
-        }
-    }
 
     /** The launch of an element-per-thread kernel over {@code count} elements. */
     static CudaProgram.Launch elementwise(String kernel, long count) {

@@ -85,7 +85,7 @@ public final class Interpreter implements Executable {
         state.clear();
         if (graph.states().isEmpty()) return;
         Set<Node> need = new HashSet<>();
-        for (State s : graph.states()) cone(s.init(), need);
+        for (State s : graph.states()) Graph.cone(s.init(), need);
         double[][] v = evaluate(need, Map.of(), -1);
         for (State s : graph.states()) state.put(s.name(), v[s.init().id()].clone());
     }
@@ -107,8 +107,8 @@ public final class Interpreter implements Executable {
             if (!inputNames().contains(name)) throw new InterpreterException("no input " + name + "; the circuit takes " + inputNames());
         }
         Set<Node> need = new HashSet<>();
-        for (Graph.Output o : graph.outputs()) cone(o.node(), need);
-        for (State s : graph.states()) cone(s.next(), need);
+        for (Graph.Output o : graph.outputs()) Graph.cone(o.node(), need);
+        for (State s : graph.states()) Graph.cone(s.next(), need);
         double[][] v = evaluate(need, bound, step);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Graph.Output o : graph.outputs()) out.put(o.name(), tensor(o.node().type(), v[o.node().id()]));
@@ -151,14 +151,6 @@ public final class Interpreter implements Executable {
         return v;
     }
 
-    private static void cone(Node n, Set<Node> into) {
-        java.util.ArrayDeque<Node> work = new java.util.ArrayDeque<>();
-        work.push(n);
-        while (!work.isEmpty()) {
-            Node x = work.pop();
-            if (into.add(x)) x.inputs().forEach(work::push);
-        }
-    }
 
     static Tensor tensor(TensorType t, double[] v) {
         Tensor out = Tensor.zeros(t);

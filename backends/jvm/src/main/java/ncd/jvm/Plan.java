@@ -10,7 +10,6 @@ import ncd.ir.State;
 import ncd.ir.TensorType;
 import ncd.runtime.ParamInit;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -75,9 +74,9 @@ final class Plan {
         for (Schedule.Buffer b : mem.buffers()) addBuffer(zeros(b.dtype(), Sizes.arrayLength(b.count())));
 
         Set<Node> stepCone = new HashSet<>(), initCone = new HashSet<>();
-        for (Graph.Output o : graph.outputs()) cone(o.node(), stepCone);
-        for (State s : graph.states()) cone(s.next(), stepCone);
-        for (State s : graph.states()) cone(s.init(), initCone);
+        for (Graph.Output o : graph.outputs()) Graph.cone(o.node(), stepCone);
+        for (State s : graph.states()) Graph.cone(s.next(), stepCone);
+        for (State s : graph.states()) Graph.cone(s.init(), initCone);
 
         for (Node n : graph.nodes()) {
             Integer planned = mem.bufferOf().get(n);
@@ -211,12 +210,4 @@ final class Plan {
         else ((boolean[]) array)[i] = v != 0;
     }
 
-    private static void cone(Node n, Set<Node> into) {
-        ArrayDeque<Node> work = new ArrayDeque<>();
-        work.push(n);
-        while (!work.isEmpty()) {
-            Node x = work.pop();
-            if (into.add(x)) x.inputs().forEach(work::push);
-        }
-    }
 }
