@@ -32,7 +32,7 @@ public final class Compilers {
         return find("NCD_NVCC", "nvcc", Path.of("/usr/local/cuda/bin/nvcc"));
     }
 
-    /** {@code g++} (the emulation needs C++20 for std::barrier). */
+    /** {@code g++}, for the CPU emulation. */
     public static Optional<Path> gxx() {
         return find("NCD_CXX", "g++", Path.of("/usr/bin/g++"));
     }
@@ -77,8 +77,8 @@ public final class Compilers {
         return cached(nvcc, source, "fatbin", flags, ".cu");
     }
 
-    /** The flags of the CPU emulation's compiles (C++20 for std::barrier; no contraction, as on the GPU). */
-    private static final List<String> EMU_FLAGS = List.of("-std=c++20", "-O1", "-ffp-contract=off", "-fno-fast-math", "-pthread", "-w");
+    /** The flags of the CPU emulation's compiles (no contraction into FMAs, as on the GPU with -fmad=false). */
+    private static final List<String> EMU_FLAGS = List.of("-std=c++17", "-O1", "-ffp-contract=off", "-fno-fast-math", "-w");
 
     /**
      * An executable running {@code body} (generated source and emu_main.cpp) on the CPU, with emu.h included through a

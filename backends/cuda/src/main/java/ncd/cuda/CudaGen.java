@@ -62,6 +62,13 @@ public final class CudaGen {
         for (State st : g.states()) Graph.cone(st.next(), stepCone);
         for (State st : g.states()) Graph.cone(st.init(), initCone);
 
+        // buffers read as buffers: the outputs' and the states' (a rename shares its input's)
+        Set<Long> read = new HashSet<>();
+        for (Graph.Output o : g.outputs()) read.add(offset.get(o.node()));
+        for (State st : g.states()) {
+            read.add(offset.get(st.init()));
+            read.add(offset.get(st.next()));
+        }
         Map<String, CudaProgram.Region> inputs = new LinkedHashMap<>(), params = new LinkedHashMap<>();
         List<Node> hoistNodes = new ArrayList<>(), resetNodes = new ArrayList<>(), stepNodes = new ArrayList<>();
         for (Node n : g.nodes()) {
@@ -78,7 +85,8 @@ public final class CudaGen {
                 }
                 case STATE_READ, RENAME, SPLIT -> false;
                 case CONST, IOTA -> {
-                    hoistNodes.add(n);   // filled once: readers use the value inline, but outputs and states read the buffer
+                    // readers compute the value inline; only an output or a state's value is read from the buffer
+                    if (read.contains(off)) hoistNodes.add(n);
                     yield false;
                 }
                 case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, TRANSPOSE, MERGE, SLICE,

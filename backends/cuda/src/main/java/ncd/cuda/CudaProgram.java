@@ -53,7 +53,7 @@ public record CudaProgram(Graph graph, String source, long totalBytes, List<Kern
     /** One thing a phase does, in order. */
     public sealed interface Action {}
 
-    /** A kernel launch on a {@code grid} of blocks of {@code block} threads (x only), with {@code sharedBytes} static shared memory. */
+    /** A kernel launch on a {@code grid} of blocks of {@code block} threads (x only); {@code syncs}: its blocks synchronise (the kernel is written in phases, prelude.cuh). */
     public record Launch(String kernel, int gridX, int gridY, int gridZ, int block, boolean syncs) implements Action {}
 
     /** A device-to-device copy of {@code bytes} from offset {@code from} to offset {@code to}. */

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /**
  * The CPU stand-in for a GPU: the program's generated source, unchanged, compiled by g++ with {@code emu.h} (CUDA's
- * built-ins for one block after another, a thread per CUDA thread where a kernel synchronises) and
+ * built-ins for one block after another, a synchronising kernel's phases one after another) and
  * {@code emu_main.cpp} (the allocation, driven over pipes). It runs every kernel and copy of the launch plan, so the
  * tests check the generated CUDA against the interpreter on machines without a GPU. Slow: for checking, not for use.
  */

@@ -129,20 +129,22 @@ final class KernelWriter {
         sb.append("    __shared__ ").append(acc.ctype()).append(" part[").append(CudaGen.BLOCK).append("];\n");
         sb.append("    for (long long o = blockIdx.x; o < ").append(t.elementCount()).append("LL; o += gridDim.x) {\n");
         sb.append(outer.text());
-        sb.append("        ").append(acc.ctype()).append(" acc = ").append(acc.start()).append(";\n");
-        sb.append("        for (long long r = threadIdx.x; r < ").append(count).append("LL; r += blockDim.x) {\n");
-        sb.append(inner.text());
-        sb.append("            acc = ").append(acc.step("acc", v)).append(";\n");
+        sb.append("        NCD_THREADS {\n");
+        sb.append("            ").append(acc.ctype()).append(" acc = ").append(acc.start()).append(";\n");
+        sb.append("            for (long long r = threadIdx.x; r < ").append(count).append("LL; r += blockDim.x) {\n");
+        sb.append(inner.text().replaceAll("(?m)^", "    "));
+        sb.append("                acc = ").append(acc.step("acc", v)).append(";\n");
+        sb.append("            }\n");
+        sb.append("            part[threadIdx.x] = acc;\n");
         sb.append("        }\n");
-        sb.append("        part[threadIdx.x] = acc;\n");
-        sb.append("        __syncthreads();\n");
+        sb.append("        NCD_SYNC\n");
         sb.append("        for (int h = blockDim.x / 2; h > 0; h /= 2) {\n");
-        sb.append("            if (threadIdx.x < h) part[threadIdx.x] = ").append(acc.step("part[threadIdx.x]", "part[threadIdx.x + h]")).append(";\n");
-        sb.append("            __syncthreads();\n");
+        sb.append("            NCD_THREADS { if (threadIdx.x < h) part[threadIdx.x] = ").append(acc.step("part[threadIdx.x]", "part[threadIdx.x + h]")).append("; }\n");
+        sb.append("            NCD_SYNC\n");
         sb.append("        }\n");
-        sb.append("        if (threadIdx.x == 0) ").append(out).append("[o] = ")
-                .append(store(t.dtype(), Expr.round(t.dtype(), acc.end("part[0]", count)))).append(";\n");
-        sb.append("        __syncthreads();\n");
+        sb.append("        NCD_THREADS { if (threadIdx.x == 0) ").append(out).append("[o] = ")
+                .append(store(t.dtype(), Expr.round(t.dtype(), acc.end("part[0]", count)))).append("; }\n");
+        sb.append("        NCD_SYNC\n");
         sb.append("    }\n}\n");
         long blocks = Math.max(1, Math.min(CudaGen.MAX_BLOCKS, t.elementCount()));
         return new Written(sb.toString(), new CudaProgram.Launch(name, (int) blocks, 1, 1, CudaGen.BLOCK, true), what);

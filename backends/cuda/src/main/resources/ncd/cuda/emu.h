@@ -1,16 +1,12 @@
-// Runs generated CUDA on the CPU, for checking the generator where no GPU is (the cuda backend's `emulate`).
-// Blocks run one after another. A kernel that synchronises (__syncthreads) runs each of its blocks' threads on an OS
-// thread of its own, meeting at a barrier; the others run their threads in a loop. __shared__ arrays become statics:
-// shared by a block's threads, reused by the next block. Semantics that differ from a GPU: none that generated code
-// relies on (it never reads shared memory another block wrote, nor races within a block without a barrier).
+// Runs generated CUDA on the CPU, for checking the generator where no GPU is (CudaBackend.emulate). Blocks run one
+// after another on one thread. A kernel that synchronises is written in phases (prelude.cuh): here NCD_THREADS loops
+// over the block's threads, so each phase runs for every thread before the next begins, which is what __syncthreads
+// guarantees; per-thread values that cross phases get an array slot per thread. A kernel that does not synchronise
+// is called once per thread. __shared__ arrays become statics: shared by a block's threads, reused by the next block.
 #include <algorithm>
-#include <barrier>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <mutex>
-#include <thread>
-#include <vector>
 using std::max;
 using std::min;
 #define __host__
@@ -21,14 +17,14 @@ using std::min;
 #define NCD_HD inline
 
 struct dim3 { unsigned x, y, z; };
-static thread_local dim3 threadIdx, blockIdx;
-static dim3 blockDim, gridDim;
-static std::barrier<>* ncd_emu_barrier;
-static std::mutex ncd_emu_atomic;
+static dim3 threadIdx, blockIdx, blockDim, gridDim;
 
-inline void __syncthreads() { ncd_emu_barrier->arrive_and_wait(); }
+#define NCD_THREADS for (threadIdx.x = 0; threadIdx.x < blockDim.x; ++threadIdx.x)
+#define NCD_SYNC
+#define NCD_MINE(v) v[threadIdx.x]
+#define NCD_PER_THREAD(T, name, dims) static T name[1024] dims
+
 inline unsigned long long atomicMin(unsigned long long* p, unsigned long long v) {
-    std::lock_guard<std::mutex> g(ncd_emu_atomic);
     unsigned long long old = *p;
     if (v < old) *p = v;
     return old;
@@ -39,19 +35,13 @@ static void ncd_emu_launch(K kernel, unsigned gx, unsigned gy, unsigned gz, unsi
     gridDim = {gx, gy, gz};
     blockDim = {bx, 1, 1};
     for (unsigned z = 0; z < gz; ++z) for (unsigned y = 0; y < gy; ++y) for (unsigned x = 0; x < gx; ++x) {
-        dim3 b = {x, y, z};
-        if (!syncs) {
-            blockIdx = b;
+        blockIdx = {x, y, z};
+        if (syncs) {
+            threadIdx = {0, 0, 0};
+            kernel(base, step);   // it loops over its threads itself, phase by phase
+        } else {
             for (unsigned t = 0; t < bx; ++t) { threadIdx = {t, 0, 0}; kernel(base, step); }
-            continue;
         }
-        std::barrier<> bar(bx);
-        ncd_emu_barrier = &bar;
-        std::vector<std::thread> threads;
-        for (unsigned t = 0; t < bx; ++t) {
-            threads.emplace_back([=] { blockIdx = b; threadIdx = {t, 0, 0}; kernel(base, step); });
-        }
-        for (auto& th : threads) th.join();
     }
 }
 #define NCD_LAUNCH(k, gx, gy, gz, bx, syncs, base, step) ncd_emu_launch(k, gx, gy, gz, bx, syncs, base, step)

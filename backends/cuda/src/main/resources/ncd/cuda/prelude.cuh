@@ -7,6 +7,18 @@
 #define NCD_HD __host__ __device__ __forceinline__
 #endif
 
+// Kernels that synchronise a block are written in phases: code every thread of the block runs alike (uniform), and
+// per-thread code inside NCD_THREADS { ... }, with NCD_SYNC between phases. On a GPU NCD_THREADS is nothing (each
+// thread runs the block) and NCD_SYNC is __syncthreads(); emu.h makes NCD_THREADS a loop over the block's threads,
+// so the CPU runs a block's phases one after another without threads. A per-thread value that lives across phases
+// is NCD_PER_THREAD and read as NCD_MINE(name).
+#ifndef NCD_THREADS
+#define NCD_THREADS
+#define NCD_SYNC __syncthreads();
+#define NCD_MINE(v) v
+#define NCD_PER_THREAD(T, name, dims) T name dims
+#endif
+
 // Java's (int) of a double: NaN -> 0, saturating.
 NCD_HD int ncd_jint(double v) {
     if (v != v) return 0;
