@@ -55,6 +55,22 @@ class FormatterTest {
         }));
     }
 
+    /**
+     * The .ncd files people read and copy (examples, stdlib, benchmarks) are in the canonical layout, as
+     * {@code ncdc fmt --check examples stdlib benchmarks} checks. The lit files are not: many are about malformed
+     * or oddly spaced input, and their CHECK lines name columns.
+     */
+    @TestFactory
+    Stream<DynamicTest> theShippedFilesAreFormatted() {
+        List<Path> shipped = new ArrayList<>();
+        for (String d : List.of("examples", "stdlib", "benchmarks")) shipped.addAll(Repo.ncdFiles(Repo.root().resolve(d)));
+        return shipped.stream().map(f -> DynamicTest.dynamicTest(Repo.relative(f), f.toUri(), () -> {
+            String src = Files.readString(f);
+            String formatted = Formatter.format(new SourceFile(f.toString(), src), new Diagnostics()).orElseThrow();
+            assertEquals(formatted, src, Repo.relative(f) + " is not formatted: run bin/ncdc fmt " + Repo.relative(f));
+        }));
+    }
+
     @Test void aMessyFileComesOutInTheCanonicalLayout() throws Exception {
         Path in = Repo.root().resolve("tests/fmt/messy.ncd"), want = Repo.root().resolve("tests/fmt/messy.formatted.txt");
         String got = Formatter.format(new SourceFile(in.toString(), Files.readString(in)), new Diagnostics()).orElseThrow();
