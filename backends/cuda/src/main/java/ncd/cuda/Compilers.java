@@ -179,7 +179,7 @@ public final class Compilers {
         if (p.exitValue() != 0) {
             String out = Files.readString(log);
             throw new CudaDeviceException("internal error in the cuda backend: " + Path.of(cmd.get(0)).getFileName() + " refused the generated code (exit "
-                    + p.exitValue() + "):\n" + (out.length() > 4000 ? out.substring(0, 4000) + "\n..." : out));
+                    + p.exitValue() + "):\n" + (out.length() > 4000 ? out.substring(0, 4000) + "\n..." : out), null, true);
         }
     }
 

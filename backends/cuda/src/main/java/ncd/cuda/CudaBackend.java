@@ -55,6 +55,7 @@ public final class CudaBackend implements Backend {
         try {
             device = DriverDevice.open(p);
         } catch (CudaDeviceException e) {
+            if (e.compilerBug()) throw e;   // the driver reports it as an internal error of the backend
             diags.error(SourceSpan.NONE, DiagCode.E0806, e.getMessage(), "run on the jvm backend (--backend jvm), or on a machine with an NVIDIA GPU");
             return Optional.empty();
         }

@@ -47,7 +47,8 @@ final class Tiled {
         if (n.type().dtype() != DType.F32 || n.input(0).type().dtype() != DType.F32 || n.input(1).type().dtype() != DType.F32) return false;
         Tiled t = new Tiled(null, n, "");
         long m = product(t.ms), nn = product(t.ns), k = product(t.ks), bt = product(t.batch);
-        return !t.ms.isEmpty() && !t.ns.isEmpty() && k >= MIN_K && m * nn >= MIN_MN && bt <= 65535;
+        // grid y and z are at most 65535 blocks
+        return !t.ms.isEmpty() && !t.ns.isEmpty() && k >= MIN_K && m * nn >= MIN_MN && bt <= 65535 && (m + BM - 1) / BM <= 65535;
     }
 
     private static long product(List<Axis> axes) {
