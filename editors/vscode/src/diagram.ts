@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Declaration, declarationAt, declarations } from './circuits';
+import { html } from './diagramPage';
 
 const panels = new Map<string, vscode.WebviewPanel>();
 
@@ -80,23 +81,4 @@ function show(title: string, key: string, svg: string): void {
   }
   panel.title = title;
   panel.webview.html = html(svg);
-}
-
-/** The webview's page: the SVG inline, on white (Graphviz draws black on transparent), scrollable, no scripts. */
-export function html(svg: string): string {
-  const body = svg.replace(/^<\?xml[^>]*>\s*/, '').replace(/<!DOCTYPE[^>]*>\s*/i, '');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:;">
-<style>
-  body { margin: 0; padding: 12px; background: #ffffff; overflow: auto; }
-  svg { max-width: none; height: auto; }
-</style>
-</head>
-<body>
-${body}
-</body>
-</html>`;
 }

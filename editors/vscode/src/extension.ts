@@ -1,5 +1,6 @@
 // The ncd extension: starts `ncdc lsp` as the language server for .ncd files and adds "ncd: show diagram".
 // Highlighting is the TextMate grammar (syntaxes/ncd.tmLanguage.json), which needs no code.
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { showDiagram } from './diagram';
@@ -7,10 +8,16 @@ import { showDiagram } from './diagram';
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel | undefined;
 
-/** The `ncd.server.path` setting: the ncdc program, `ncdc` on the PATH unless set. */
+/**
+ * The `ncd.server.path` setting: the ncdc program, `ncdc` on the PATH unless set. A relative path with a folder
+ * (`bin/ncdc`) is taken from the first workspace folder, as a checkout of ncd opened in VS Code would write it.
+ */
 export function serverPath(): string {
   const configured = vscode.workspace.getConfiguration('ncd').get<string>('server.path', 'ncdc').trim();
-  return configured === '' ? 'ncdc' : configured;
+  if (configured === '') return 'ncdc';
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (folder && !path.isAbsolute(configured) && /[\\/]/.test(configured)) return path.join(folder.uri.fsPath, configured);
+  return configured;
 }
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {

@@ -125,6 +125,12 @@ test('stdlib: units, states and next, typed units', async () => {
   assertScope(lif, stateLine.trim(), name, 'variable.other.state.ncd');
   assertScope(lif, stateLine.trim(), 'in', 'keyword.other.in.ncd');
   assertScope(lif, stateLine.trim(), unit, 'keyword.other.unit.ncd');
+  // `-65 mV`: the minus is the unary operator (as in the ncd grammar), then a number and its unit.
+  assertScope(lif, 'const v_th = -50 mV, v_reset = -65 mV', '-', 'keyword.operator.arithmetic.ncd', 1);
+  assertScope(lif, 'const v_th = -50 mV, v_reset = -65 mV', '65', 'constant.numeric.ncd');
+  assertScope(lif, 'const v_th = -50 mV, v_reset = -65 mV', 'mV', 'keyword.other.unit.ncd', 1);
+  assertScope(lif, 'param W: f32[post, pre] >= 0 ~ uniform(0, 1)', 'uniform', 'support.function.initializer.ncd');
+  assertScope(lif, 'state refractory: f32[N] in ms = 0 ms', 'ms', 'keyword.other.unit.ncd', 1);
   const nextLine = lifText.split('\n').find(l => /^\s*next \w+ =/.test(l));
   assert.ok(nextLine, 'std/lif.ncd has a next');
   assertScope(lif, nextLine.trim(), 'next', 'keyword.other.next.ncd');
