@@ -168,3 +168,40 @@ for (const file of everyFile) {
     assert.ok(tokens.some(t => t.scopes.some(s => s.startsWith('comment.'))), `${name} has a comment`);
   });
 }
+
+// The language reference's ```ncd blocks, and the lit tests (files the checker reads: any that is no syntax error must
+// tokenise without an invalid scope; a bad character the lexer rejects must be invalid here too).
+test('every ncd block of docs/language.md tokenises without an invalid scope', async () => {
+  const doc = fs.readFileSync(path.join(repoRoot, 'docs', 'language.md'), 'utf8');
+  const blocks = [...doc.matchAll(/^```ncd\n([\s\S]*?)^```/gm)].map(m => m[1]);
+  assert.ok(blocks.length >= 20, `docs/language.md has only ${blocks.length} ncd blocks`);
+  const invalid: string[] = [];
+  for (const [i, block] of blocks.entries()) {
+    for (const t of await tokenize(block)) {
+      if (t.scopes.some(s => s.startsWith('invalid'))) invalid.push(`block ${i + 1}, line ${t.line + 1}: ${JSON.stringify(t.text)}`);
+    }
+  }
+  assert.deepEqual(invalid, []);
+});
+
+test('every lit test outside errors/syntax tokenises without an invalid scope', async () => {
+  const files = ncdFiles(path.join(repoRoot, 'tests', 'lit')).filter(f => !f.split(path.sep).join('/').includes('/errors/syntax/'));
+  assert.ok(files.length >= 100, `found only ${files.length} lit tests`);
+  const invalid: string[] = [];
+  for (const f of files) {
+    for (const t of await tokenize(fs.readFileSync(f, 'utf8'))) {
+      if (t.scopes.some(s => s.startsWith('invalid'))) invalid.push(`${path.relative(repoRoot, f)}:${t.line + 1}: ${JSON.stringify(t.text)}`);
+    }
+  }
+  assert.deepEqual(invalid, []);
+});
+
+test('the characters the lexer rejects in the lit tests are invalid', async () => {
+  for (const [file, bad] of [['unexpected_character_dollar.ncd', '$'], ['unexpected_character_backtick.ncd', '`']]) {
+    const f = path.join(repoRoot, 'tests', 'lit', 'errors', 'syntax', file);
+    const tokens = await tokenize(fs.readFileSync(f, 'utf8'));
+    const token = tokens.find(t => t.text === bad && !t.scopes.some(s => s.startsWith('comment')));
+    assert.ok(token, `${file} has ${bad} outside a comment`);
+    assert.ok(token.scopes.includes('invalid.illegal.character.ncd'), `${file}: ${bad} is ${token.scopes.join(' ')}`);
+  }
+});
