@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Declaration, declarationAt, declarations } from './circuits';
-import { html } from './diagramPage';
+import { diagramArgs, html } from './diagramPage';
 
 const panels = new Map<string, vscode.WebviewPanel>();
 
@@ -28,7 +28,7 @@ export async function showDiagram(context: vscode.ExtensionContext, ncdc: string
 
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ncd-diagram-'));
   const svg = path.join(folder, `${target.name}.svg`);
-  const args = ['diagram', document.uri.fsPath, '--circuit', target.name, '-o', svg];
+  const args = diagramArgs(document.uri.fsPath, target.name, svg);
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `ncdc diagram ${target.name}` },
     () => run(ncdc, args, path.dirname(document.uri.fsPath)));

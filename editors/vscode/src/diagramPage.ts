@@ -1,4 +1,10 @@
-// The page "ncd: show diagram" shows in its webview: plain HTML, so that it is tested without VS Code.
+// What "ncd: show diagram" runs and the page it shows in its webview: no VS Code API, so that it is tested without
+// VS Code.
+
+/** The arguments of `ncdc` that draw `circuit` (a circuit or law) of `file` as SVG into `svg`. */
+export function diagramArgs(file: string, circuit: string, svg: string): string[] {
+  return ['diagram', file, '--circuit', circuit, '-o', svg];
+}
 
 /** The webview's page: the SVG inline, on white (Graphviz draws black on transparent), scrollable, no scripts. */
 export function html(svg: string): string {

@@ -1,7 +1,13 @@
 // The webview page of "ncd: show diagram", on an SVG that ncdc diagram drew (Graphviz's prolog and doctype).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { html } from '../src/diagramPage';
+import * as cp from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { declarationAt } from '../src/circuits';
+import { diagramArgs, html } from '../src/diagramPage';
+import { repoRoot } from './tokenize';
 
 const svg = `<?xml version="1.0" encoding="UTF-8" standalone="no"?>
 <!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"
@@ -28,4 +34,28 @@ test('the page runs no script: its content security policy allows none', () => {
   assert.ok(csp, 'the page has a content security policy');
   assert.match(csp[1], /default-src 'none'/);
   assert.doesNotMatch(csp[1], /script-src/);
+});
+
+// The command's steps outside VS Code, with a real ncdc: the circuit at a cursor line, `ncdc diagram` with the
+// command's arguments, the page. NCDC names the ncdc to run (the Maven build's VscodeExtensionTest sets it to
+// bin/ncdc, built by then); without it this test is skipped.
+const ncdc = process.env.NCDC;
+test('ncdc diagram draws the circuit at the cursor, as the command runs it', { skip: ncdc ? false : 'NCDC is not set to an ncdc to run' }, () => {
+  const file = path.join(repoRoot, 'examples', 'attention.ncd');
+  const text = fs.readFileSync(file, 'utf8');
+  const cursorLine = text.split('\n').findIndex(l => l.includes('let q = Wq @[d_model] x'));
+  const target = declarationAt(text, cursorLine);
+  assert.equal(target?.name, 'Head');
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ncd-diagram-test-'));
+  try {
+    const out = path.join(folder, 'Head.svg');
+    cp.execFileSync(ncdc!, diagramArgs(file, target!.name, out), { stdio: ['ignore', 'pipe', 'pipe'], timeout: 5 * 60 * 1000 });
+    const drawn = fs.readFileSync(out, 'utf8');
+    assert.match(drawn, /<svg[\s>]/);
+    assert.match(drawn, /d_model/, 'the diagram labels wires with their axes');
+    const page = html(drawn);
+    assert.match(page.slice(page.indexOf('<body>')), /<svg[\s>]/);
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
 });

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,10 +25,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The VS Code extension (editors/vscode) builds where npm is installed: {@code npm ci} installs the locked
- * dependencies, {@code npm test} compiles it and runs its grammar tests (vscode-textmate tokenising every example
- * and stdlib module), and {@code npm run package} makes the .vsix, a zip that holds the grammar, the language
- * configuration and the compiled client with its runtime dependency. Skipped, with the reason, where npm is not
- * installed or the npm registry cannot be reached (so the Maven build needs neither).
+ * dependencies, {@code npm test} compiles it and runs its tests (vscode-textmate tokenising every example and
+ * stdlib module with its grammar; the diagram command's steps with this checkout's bin/ncdc), and
+ * {@code npm run package} makes the .vsix, a zip that holds the grammar, the language configuration and the compiled
+ * client with its runtime dependency. Skipped, with the reason, where npm is not installed or the npm registry
+ * cannot be reached (so the Maven build needs neither).
  */
 class VscodeExtensionTest {
     private static final long INSTALL_MINUTES = 10, TEST_MINUTES = 5, PACKAGE_MINUTES = 5;
@@ -48,10 +50,11 @@ class VscodeExtensionTest {
         assertNotNull(install, "npm ci ran past " + INSTALL_MINUTES + " minutes");
         assertEquals(0, install.code, "npm ci failed in editors/vscode:\n" + install.output);
 
-        Run test = run(dir, TEST_MINUTES, npm, "test");
+        // NCDC: the diagram test runs `ncdc diagram` as the extension's command does, with this checkout's ncdc.
+        Run test = run(dir, TEST_MINUTES, Map.of("NCDC", Repo.root().resolve("bin/ncdc").toString()), npm, "test");
         assertNotNull(test, "npm test ran past " + TEST_MINUTES + " minutes");
         assertEquals(0, test.code, "npm test failed in editors/vscode:\n" + test.output);
-        assertTrue(test.output.contains("fail 0"), "npm test reported no result:\n" + test.output);
+        assertTrue(test.output.contains("fail 0") && test.output.contains("skipped 0"), "npm test failed or skipped tests:\n" + test.output);
 
         String packageJson = Files.readString(dir.resolve("package.json"));
         Path vsix = dir.resolve("ncd-" + field(packageJson, "version") + ".vsix");
@@ -97,11 +100,17 @@ class VscodeExtensionTest {
      * past the timeout (it and its children are killed).
      */
     private static Run run(Path dir, long minutes, String... command) throws IOException, InterruptedException {
+        return run(dir, minutes, Map.of(), command);
+    }
+
+    private static Run run(Path dir, long minutes, Map<String, String> env, String... command) throws IOException, InterruptedException {
         Path log = Files.createTempFile("ncd-vscode-", ".log");
         try {
             Process p;
             try {
-                p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                ProcessBuilder b = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+                b.environment().putAll(env);
+                p = b.start();
             } catch (IOException notFound) {
                 return new Run(-1, "cannot run " + command[0] + ": " + notFound.getMessage());
             }
