@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The VS Code extension (editors/vscode) builds where npm is installed: {@code npm ci} installs the locked
  * dependencies, {@code npm test} compiles it and runs its tests (vscode-textmate tokenising every example and
- * stdlib module with its grammar; the diagram command's steps with this checkout's bin/ncdc), and
+ * stdlib module with its grammar; the diagram command's steps with this build's ncdc), and
  * {@code npm run package} makes the .vsix, a zip that holds the grammar, the language configuration and the compiled
  * client with its runtime dependency. Skipped, with the reason, where npm is not installed or the npm registry
  * cannot be reached (so the Maven build needs neither).
@@ -50,8 +50,8 @@ class VscodeExtensionTest {
         assertNotNull(install, "npm ci ran past " + INSTALL_MINUTES + " minutes");
         assertEquals(0, install.code, "npm ci failed in editors/vscode:\n" + install.output);
 
-        // NCDC: the diagram test runs `ncdc diagram` as the extension's command does, with this checkout's ncdc.
-        Run test = run(dir, TEST_MINUTES, Map.of("NCDC", Repo.root().resolve("bin/ncdc").toString()), npm, "test");
+        // NCDC: the diagram test runs `ncdc diagram` as the extension's command does, with this build's ncdc.
+        Run test = run(dir, TEST_MINUTES, Map.of("NCDC", ncdcLauncher().toString()), npm, "test");
         assertNotNull(test, "npm test ran past " + TEST_MINUTES + " minutes");
         assertEquals(0, test.code, "npm test failed in editors/vscode:\n" + test.output);
         assertTrue(test.output.contains("fail 0") && test.output.contains("skipped 0"), "npm test failed or skipped tests:\n" + test.output);
@@ -85,6 +85,22 @@ class VscodeExtensionTest {
                     .forEach(leaked::add);
             assertTrue(leaked.isEmpty(), "the .vsix holds sources, tests or dev dependencies: " + leaked);
         }
+    }
+
+    /**
+     * A script that runs this build's cli/target/ncdc.jar on the JVM running the test: bin/ncdc would rebuild the
+     * jar with Maven when a source is newer, which must not happen under a running build.
+     */
+    private static Path ncdcLauncher() throws IOException {
+        Path jar = Repo.root().resolve("cli/target/ncdc.jar");
+        assertTrue(Files.isRegularFile(jar), "cli/target/ncdc.jar is not built");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path script = Files.createTempDirectory("ncd-vscode-ncdc-").resolve("ncdc");
+        Files.writeString(script, "#!/bin/sh\nexec '" + java + "' --add-modules jdk.incubator.vector -jar '" + jar + "' \"$@\"\n");
+        assertTrue(script.toFile().setExecutable(true), "cannot make " + script + " executable");
+        script.getParent().toFile().deleteOnExit();   // deleted in reverse order: the script, then its folder
+        script.toFile().deleteOnExit();
+        return script;
     }
 
     private static String field(String json, String name) {
