@@ -10,7 +10,7 @@ import { diagramArgs, html } from './diagramPage';
 
 const panels = new Map<string, vscode.WebviewPanel>();
 
-export async function showDiagram(context: vscode.ExtensionContext, ncdc: string): Promise<void> {
+export async function showDiagram(ncdc: string): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'ncd') {
     void vscode.window.showErrorMessage('ncd: show diagram needs an .ncd file open in the editor.');

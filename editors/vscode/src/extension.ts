@@ -54,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   output = vscode.window.createOutputChannel('ncd language server');
   context.subscriptions.push(output);
   context.subscriptions.push(
-    vscode.commands.registerCommand('ncd.showDiagram', () => showDiagram(context, serverPath())),
+    vscode.commands.registerCommand('ncd.showDiagram', () => showDiagram(serverPath())),
     vscode.commands.registerCommand('ncd.restartServer', () => restartClient(context)),
     vscode.workspace.onDidChangeConfiguration(e => {
       if (e.affectsConfiguration('ncd.server.path')) void restartClient(context);
