@@ -33,19 +33,20 @@ import java.util.concurrent.Callable;
 /** {@code ncdc export}: a circuit as an ONNX model or a NIR graph, for other tools to load (docs/interop.md). */
 @Command(name = "export",
         description = {
-            "Write a circuit of FILE as an interchange file for other tools (docs/interop.md).",
+            "Write a circuit of FILE as an interchange file for other tools.",
             "",
             "--format onnx writes an ONNX model (opset 17) of a feed-forward circuit, as",
             "optimised for the reference interpreter: its parameters, drawn from --seed",
             "or read from --params, are initializers named by instance path. --format nir",
             "is meant for NIR graphs of spiking circuits and is not implemented yet. A",
             "circuit the format cannot express (state or random sources in ONNX, an op",
-            "without an exact counterpart) is error E0809 naming the op."},
+            "without an exact counterpart) is error E0809 naming the op. What maps to",
+            "what, and how to load the files: docs/interop.md."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  ncdc export examples/mlp.ncd --circuit Classifier --format onnx -o mlp.onnx",
-            "  ncdc export examples/mlp.ncd --circuit BatchClassifier --axis batch=8 \\",
-            "      --format onnx --params w.safetensors -o batch.onnx"})
+            "  ncdc export examples/transformer.ncd --circuit Block --format onnx -o b.onnx",
+            "  ncdc export examples/mlp.ncd --circuit Logits --format onnx --seed 7 -o l.onnx"})
 final class ExportCommand implements Callable<Integer> {
     /** The formats {@code --format} accepts. */
     static final List<String> FORMATS = List.of("onnx", "nir");

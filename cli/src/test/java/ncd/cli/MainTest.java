@@ -112,7 +112,7 @@ class MainTest {
             assertEquals(Main.USAGE, r.exit(), String.join(" ", args) + ": " + r.err());
             assertEquals("", r.out(), "no help on stdout for " + String.join(" ", args));
             assertEquals("ncdc: unknown command 'serve'\n"
-                    + "commands: check, ir, run, build, test, bench, train, diagram, doc, fmt, lsp, help\n"
+                    + "commands: check, ir, run, build, export, test, bench, train, diagram, doc, fmt, lsp, help\n"
                     + "Try 'ncdc --help' for more information.\n", r.err(), "nothing close to suggest");
         }
     }

@@ -265,8 +265,14 @@ public final class OnnxExport {
                 yield emitTo("Div", List.of(x, y), name, List.of());
             }
             case MOD -> {
-                if (!operand.isFloat()) throw new Unsupported(n.span(), "i32 mod in " + graph.name()
-                        + ": ncd defines x mod 0 as 0, ONNX leaves it undefined");
+                if (!operand.isFloat()) {
+                    // ncd's i32 mod is floored (Math.floorMod) as ONNX's Mod with fmod=0 is, except by 0, which ONNX
+                    // leaves undefined: only a constant divisor other than 0 maps
+                    Node d = n.input(1);
+                    if (d.op() == Op.CONST && ((Attr.Scalar) d.attr()).value() != 0) yield emitTo("Mod", List.of(x, y), name, List.of(intAttr("fmod", 0)));
+                    throw new Unsupported(n.span(), "i32 mod by a value that is not a constant in " + graph.name()
+                            + ": ncd defines x mod 0 as 0, ONNX leaves it undefined");
+                }
                 // ncd's mod is floored (x - floor(x / y) * y); ONNX's float Mod is C's fmod
                 String q = emit("Floor", List.of(emit("Div", List.of(x, y), List.of())), List.of());
                 yield emitTo("Sub", List.of(x, emit("Mul", List.of(q, y), List.of())), name, List.of());
