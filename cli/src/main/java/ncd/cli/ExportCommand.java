@@ -121,12 +121,12 @@ final class ExportCommand implements Callable<Integer> {
                         model.getGraph().getNodeCount(), model.getGraph().getInitializerCount());
             } else {
                 // NIR needs the neuron and synapse patterns recognised and an HDF5 writer: not done yet
-                throw new Unsupported(g.get().span(), "NIR export is not implemented yet (docs/interop.md, \"NIR\")");
+                throw new Unsupported(g.get().span(), "NIR export is not implemented yet",
+                        "docs/interop.md, \"NIR\", says what it lacks; --format onnx exports feed-forward circuits");
             }
         } catch (Unsupported u) {
             diags.error(u.span(), DiagCode.E0809, "circuit " + name + " cannot be exported as " + format + ": " + u.getMessage(),
-                    format.equals("onnx") ? "docs/interop.md lists what ONNX export maps; spiking circuits export as --format nir"
-                            : "docs/interop.md lists the neuron and synapse patterns NIR export recognises");
+                    u.hint() != null ? u.hint() : "docs/interop.md lists what " + format + " export maps and what it refuses");
             return fail(err, diags, Main.USER_ERROR);
         }
         long written;

@@ -71,7 +71,7 @@ public final class OnnxExport {
     private ModelProto build() throws Unsupported {
         if (!graph.states().isEmpty()) {
             throw new Unsupported(graph.span(), "circuit " + graph.name() + " has state (" + graph.states().get(0).name()
-                    + "): ONNX models are feed-forward; export a spiking circuit with --format nir");
+                    + "): ONNX models are feed-forward", "export a circuit without state: the layers it calls, without the state");
         }
         g.setName(graph.name());
         for (Node n : graph.nodes()) vals.put(n, lower(n));
@@ -110,7 +110,8 @@ public final class OnnxExport {
             }
             case IOTA -> new Val(iota(t, ((Attr.AxisRef) n.attr()).axis()), out);
             case RANDOM -> throw new Unsupported(n.span(), "random source in " + graph.name()
-                    + ": ONNX's random ops do not draw ncd's numbers (ncd.runtime.Rng), so the model could not match the circuit");
+                    + ": ONNX's random ops do not draw ncd's numbers (ncd.runtime.Rng), so the model could not match the circuit",
+                    "feed the noise to the circuit as an input instead of drawing it inside");
             case STATE_READ -> throw new Unsupported(n.span(), "state read in " + graph.name() + ": ONNX models are feed-forward");
             case UNARY -> new Val(unary(n, (Attr.Unary) n.attr(), val(n, 0).name(), name), out);
             case BINARY -> new Val(binary(n, (Attr.Binary) n.attr(), conform(val(n, 0), out), conform(val(n, 1), out), name), out);
