@@ -5,6 +5,7 @@ import ncd.diag.Diagnostics;
 import ncd.diag.FileErrors;
 import ncd.diag.SourceSpan;
 import ncd.driver.Compilation;
+import ncd.interop.NirExport;
 import ncd.interop.OnnxExport;
 import ncd.interop.Params;
 import ncd.interop.Unsupported;
@@ -38,15 +39,17 @@ import java.util.concurrent.Callable;
             "--format onnx writes an ONNX model (opset 17) of a feed-forward circuit, as",
             "optimised for the reference interpreter: its parameters, drawn from --seed",
             "or read from --params, are initializers named by instance path. --format nir",
-            "is meant for NIR graphs of spiking circuits and is not implemented yet. A",
-            "circuit the format cannot express (state or random sources in ONNX, an op",
-            "without an exact counterpart) is error E0809 naming the op. What maps to",
-            "what, and how to load the files: docs/interop.md."},
+            "writes a NIR graph (HDF5) of a spiking circuit: std.lif.LIF driven by an",
+            "input current, or by std.lif.ExpSynapse of input spikes. A circuit the",
+            "format cannot express (state or random sources in ONNX, an op without an",
+            "exact counterpart, another neuron in NIR) is error E0809 naming it. What",
+            "maps to what, and how to load the files: docs/interop.md."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  ncdc export examples/mlp.ncd --circuit Classifier --format onnx -o mlp.onnx",
             "  ncdc export examples/transformer.ncd --circuit Block --format onnx -o b.onnx",
-            "  ncdc export examples/mlp.ncd --circuit Logits --format onnx --seed 7 -o l.onnx"})
+            "  ncdc export examples/mlp.ncd --circuit Logits --format onnx --seed 7 -o l.onnx",
+            "  ncdc export tests/fixtures/interop/snn.ncd --circuit Net --format nir -o n.nir"})
 final class ExportCommand implements Callable<Integer> {
     /** The formats {@code --format} accepts. */
     static final List<String> FORMATS = List.of("onnx", "nir");
@@ -120,10 +123,13 @@ final class ExportCommand implements Callable<Integer> {
                 what = String.format(Locale.ROOT, "ONNX opset %d, %d nodes, %d initializers", OnnxExport.OPSET,
                         model.getGraph().getNodeCount(), model.getGraph().getInitializerCount());
             } else {
-                // NIR needs the neuron and synapse patterns recognised and an HDF5 writer: not done yet
-                throw new Unsupported(g.get().span(), "NIR export is not implemented yet",
-                        "docs/interop.md, \"NIR\", says what it lacks; --format onnx exports feed-forward circuits");
+                NirExport.Nir nir = NirExport.export(g.get(), values);
+                bytes = nir.hdf5();
+                what = "NIR " + NirExport.VERSION + ", nodes " + String.join(", ", nir.nodes().keySet());
             }
+        } catch (IOException e) {
+            diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot write the NIR file: " + FileErrors.reason(e), null);
+            return fail(err, diags, Main.USER_ERROR);
         } catch (Unsupported u) {
             diags.error(u.span(), DiagCode.E0809, "circuit " + name + " cannot be exported as " + format + ": " + u.getMessage(),
                     u.hint() != null ? u.hint() : "docs/interop.md lists what " + format + " export maps and what it refuses");

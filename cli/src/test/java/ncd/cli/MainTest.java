@@ -58,7 +58,7 @@ class MainTest {
         SAYS.put("ir", List.of("typed IR", "--after"));
         SAYS.put("run", List.of("compiled to JVM bytecode (the default)", "--backend interp", "E0806"));
         SAYS.put("build", List.of("ahead of time", "runs without ncdc", "--target cuda", "needing no GPU"));
-        SAYS.put("export", List.of("ONNX", "NIR", "feed-forward", "E0809", "not implemented yet", "docs/interop.md"));
+        SAYS.put("export", List.of("ONNX", "NIR", "feed-forward", "E0809", "std.lif.ExpSynapse", "docs/interop.md"));
         SAYS.put("test", List.of("law", "on the reference interpreter"));
         SAYS.put("bench", List.of("compiled to JVM bytecode (the default)", "--backend interp", "E0806"));
         SAYS.put("train", List.of("train` declaration", "--resume", "E0903"));
