@@ -71,7 +71,7 @@ public final class OnnxExport {
     private ModelProto build() throws Unsupported {
         if (!graph.states().isEmpty()) {
             throw new Unsupported(graph.span(), "circuit " + graph.name() + " has state (" + graph.states().get(0).name()
-                    + "): ONNX models are feed-forward", "export a circuit without state: the layers it calls, without the state");
+                    + "): ONNX models are feed-forward", "export the layers it calls, without the state; std.lif neurons driven by an input export as --format nir (docs/interop.md)");
         }
         g.setName(graph.name());
         for (Node n : graph.nodes()) vals.put(n, lower(n));
