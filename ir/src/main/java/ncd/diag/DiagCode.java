@@ -81,6 +81,7 @@ public enum DiagCode {
     E0806("run-time error"),
     E0807("too large to run"),
     E0808("no gradient as asked"),
+    E0809("not expressible in the export format"),
 
     // --- E09: training
     E0901("the train declaration does not fit its objective"),

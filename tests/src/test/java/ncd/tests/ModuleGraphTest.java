@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ModuleGraphTest {
     /** The pipeline order: a module may depend on the ones before it. */
     private static final List<String> ORDER = List.of("ir", "grammar", "stdlib", "frontend", "passes", "diagrams",
-            "backends/runtime", "backends/interp", "backends/jvm", "api", "cli", "benchmarks/jmh", "tests");
+            "backends/runtime", "backends/interp", "backends/jvm", "backends/cuda", "api", "interop", "lsp", "cli", "benchmarks/jmh", "tests");
 
     private record Dep(String groupId, String artifactId, String scope) {
         boolean ncd() { return "ncd".equals(groupId); }
