@@ -41,7 +41,7 @@ import java.util.stream.Stream;
                 + "page per module (its circuits, what they call and what calls them, its highlighted source) and per "
                 + "circuit and law (its diagram as inline SVG with zoom and pan, signature, inputs and outputs with "
                 + "their axes, parameter table, FLOPs and bytes per call estimated from the IR, the laws that mention "
-                + "it, its source), doc comments rendered as Markdown, calls linked to the callee's page across the "
+                + "it, its ONNX model or NIR graph as `ncdc export` writes it, or why it has none, its source), doc comments rendered as Markdown, calls linked to the callee's page across the "
                 + "modules of the site, a sidebar and a search box on every page, and the guide (the Markdown files "
                 + "of ncd's docs/: the language reference and the rest). Open OUT/index.html in a browser; no server "
                 + "is needed.",
@@ -210,7 +210,37 @@ final class DocCommand implements Callable<Integer> {
         int line = 1;
         for (int i = 0; i < start; i++) if (source.charAt(i) == '\n') line++;
         return new DocSite.Entry(name, law, source.substring(start, end), commentAbove(source, start), line,
-                g.orElse(null), g.isPresent() ? chosen : Map.of(), g.isPresent() ? null : problem);
+                g.orElse(null), g.isPresent() ? chosen : Map.of(), g.isPresent() ? null : problem,
+                law || g.isEmpty() ? List.of() : exports(g.get()));
+    }
+
+    /**
+     * The circuit as ONNX and as NIR, as {@code ncdc export} writes them with seed 0, or why it does not export: a
+     * stateful circuit is not ONNX, and NIR is only the stdlib's LIF patterns (docs/interop.md).
+     */
+    private static List<DocSite.Export> exports(Graph lowered) {
+        Diagnostics diags = new Diagnostics();
+        Optional<Graph> g = ncd.runtime.Backends.named("interp").flatMap(be -> new Compilation(diags).prepare(lowered, be, ncd.runtime.BackendOptions.defaults(), 0));
+        if (g.isEmpty()) return List.of();
+        Map<String, ncd.runtime.Tensor> values = ncd.interop.Params.drawn(g.get(), 0);
+        List<DocSite.Export> out = new ArrayList<>();
+        try {
+            var model = ncd.interop.OnnxExport.export(g.get(), values);
+            out.add(new DocSite.Export("ONNX", "onnx", model.toByteArray(), "opset " + ncd.interop.OnnxExport.OPSET + ", "
+                    + model.getGraph().getNodeCount() + " nodes"));
+        } catch (ncd.interop.Unsupported u) {
+            out.add(new DocSite.Export("ONNX", "onnx", null, u.getMessage()));
+        }
+        try {
+            ncd.interop.NirExport.Nir nir = ncd.interop.NirExport.export(g.get(), values);
+            out.add(new DocSite.Export("NIR", "nir", nir.hdf5(), "NIR " + ncd.interop.NirExport.VERSION + ": " + String.join(", ", nir.nodes().keySet())));
+        } catch (ncd.interop.Unsupported u) {
+            // NIR is for spiking circuits: saying why a transformer is not one helps nobody
+            if (!g.get().states().isEmpty()) out.add(new DocSite.Export("NIR", "nir", null, u.getMessage()));
+        } catch (IOException e) {
+            out.add(new DocSite.Export("NIR", "nir", null, "the HDF5 writer failed: " + e.getMessage()));
+        }
+        return out;
     }
 
     /** The // lines right above offset {@code start}, without the slashes and one space, line by line (Markdown). */

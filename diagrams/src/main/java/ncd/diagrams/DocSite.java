@@ -44,7 +44,23 @@ public final class DocSite {
      * lowers to with the axis sizes used (null graph and a {@code problem} when it could not be lowered).
      */
     public record Entry(String name, boolean law, String declaration, String doc, int line, Graph graph,
-                        Map<String, Integer> sizes, String problem) {}
+                        Map<String, Integer> sizes, String problem, List<Export> exports) {
+        public Entry {
+            exports = List.copyOf(exports);
+        }
+
+        /** An entry with no interchange files. */
+        public Entry(String name, boolean law, String declaration, String doc, int line, Graph graph, Map<String, Integer> sizes, String problem) {
+            this(name, law, declaration, doc, line, graph, sizes, problem, List.of());
+        }
+    }
+
+    /**
+     * A circuit as an interchange file ({@code ncdc export}): {@code format} ("ONNX"), the file's {@code suffix}
+     * ("onnx"), its bytes, and a line on what it holds; or, with {@code bytes} null, why the circuit does not export to
+     * that format.
+     */
+    public record Export(String format, String suffix, byte[] bytes, String what) {}
 
     /** A module: its name, the file it came from (as shown), its source, its header comment, circuits, laws. */
     public record Module(String name, String file, String source, String doc, List<Entry> circuits, List<Entry> laws) {}
@@ -255,6 +271,7 @@ public final class DocSite {
             params(b, g);
             states(b, g);
         }
+        exports(b, m, e, f.get(e.name()));
         laws(b, m, e, f);
         b.append("<h2 id=\"source\">Source</h2>\n<p class=\"muted\">").append(esc(m.file())).append(", <a href=\"../")
                 .append(esc(m.name())).append(".html#L").append(e.line()).append("\">line ").append(e.line()).append("</a></p>\n")
@@ -270,7 +287,30 @@ public final class DocSite {
 
     /** The sections an entry page may have, in order, for its table of contents. */
     private static final String[][] SECTIONS = {{"diagram", "Diagram"}, {"cost", "Cost per call"}, {"parameters", "Parameters"},
-            {"state", "State"}, {"laws", "Laws"}, {"source", "Source"}};
+            {"state", "State"}, {"export", "Export"}, {"laws", "Laws"}, {"source", "Source"}};
+
+    /** The entry's interchange files, written beside its page and linked; a format it does not export to says why. */
+    private void exports(StringBuilder b, Module m, Entry e, String page) throws IOException {
+        if (e.exports().isEmpty()) return;
+        b.append("<h2 id=\"export\">Export</h2>\n<ul class=\"entries\">\n");
+        String base = page.endsWith(".html") ? page.substring(0, page.length() - ".html".length()) : page;
+        for (Export x : e.exports()) {
+            if (x.bytes() == null) {
+                b.append("<li>").append(esc(x.format())).append(": <span class=\"muted\">not exported: ").append(esc(x.what())).append("</span></li>\n");
+                continue;
+            }
+            String rel = base + "." + x.suffix();
+            Path p = out.resolve(m.name()).resolve(rel);
+            Files.createDirectories(p.getParent());
+            Files.write(p, x.bytes());
+            written.add(p);
+            b.append("<li><a href=\"").append(esc(rel)).append("\" download>").append(esc(x.format())).append(": <code>")
+                    .append(esc(rel)).append("</code></a> <span class=\"muted\">").append(esc(x.what())).append(" · ")
+                    .append(Sizes.humanBytes(x.bytes().length)).append("</span></li>\n");
+        }
+        b.append("</ul>\n<p class=\"muted\">Written by <code>ncdc export</code> with the parameters drawn from seed 0 and the "
+                + "sizes above (docs/interop.md).</p>\n");
+    }
 
     /** What a circuit calls and what calls it, as links ({@code up} leads from the page to the root). */
     private void relations(StringBuilder b, Module m, Entry e, String up, boolean compact) {
