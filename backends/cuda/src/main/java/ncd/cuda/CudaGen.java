@@ -7,7 +7,6 @@ import ncd.ir.Op;
 import ncd.ir.Schedule;
 import ncd.ir.Sizes;
 import ncd.ir.State;
-import ncd.ir.TensorType;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -235,5 +234,4 @@ public final class CudaGen {
         return new CudaProgram.Launch(kernel, (int) blocks, 1, 1, BLOCK, false);
     }
 
-    static TensorType typeOf(Node n) { return n.type(); }
 }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -431,5 +430,4 @@ final class Expr {
         };
     }
 
-    static String lower(String s) { return s.toLowerCase(Locale.ROOT); }
 }

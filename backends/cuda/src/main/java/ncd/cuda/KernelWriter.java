@@ -173,7 +173,6 @@ final class KernelWriter {
         };
     }
 
-    Graph graph() { return graph; }
 
     Long offset(Node n) { return offset.get(n); }
 
