@@ -43,11 +43,24 @@ final class Inputs {
      * input's type E0804 (naming the axis and both sizes), unknown names E0805.
      */
     static Map<String, Tensor> read(List<String> specs, Map<String, TensorType> declared, Diagnostics diags) {
+        return read(specs, "--input", declared, false, diags);
+    }
+
+    /**
+     * Reads {@code NAME=FILE.npy} sequences for {@code --sequence}: each array has one more axis than its input, a
+     * leading one with an entry per step. The values have the input's type behind a leading axis {@code step} as long
+     * as the file's; {@link #slice} takes one step's entry.
+     */
+    static Map<String, Tensor> sequences(List<String> specs, Map<String, TensorType> declared, Diagnostics diags) {
+        return read(specs, "--sequence", declared, true, diags);
+    }
+
+    private static Map<String, Tensor> read(List<String> specs, String option, Map<String, TensorType> declared, boolean perStep, Diagnostics diags) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String spec : specs) {
             int eq = spec.indexOf('=');
             if (eq <= 0 || eq == spec.length() - 1) {
-                diags.error(SourceSpan.NONE, DiagCode.E0803, "bad --input value '" + spec + "': expected NAME=FILE.npy", "for example --input I=current.npy");
+                diags.error(SourceSpan.NONE, DiagCode.E0803, "bad " + option + " value '" + spec + "': expected NAME=FILE.npy", "for example " + option + " I=current.npy");
                 continue;
             }
             String name = spec.substring(0, eq);
@@ -57,8 +70,12 @@ final class Inputs {
                 diags.error(SourceSpan.NONE, DiagCode.E0805, "the circuit has no input `" + name + "`", "its inputs: " + declared.keySet());
                 continue;
             }
+            if (out.containsKey(name)) {
+                diags.error(SourceSpan.NONE, DiagCode.E0803, "input " + name + " is given twice", "give each input once, by --input or by --sequence");
+                continue;
+            }
             try {
-                if (!readable(file, "--input " + name + "=FILE.npy", diags)) continue;
+                if (!readable(file, option + " " + name + "=FILE.npy", diags)) continue;
                 NpyArray a;
                 try {
                     a = Npy.read(file);
@@ -66,8 +83,19 @@ final class Inputs {
                     diags.error(SourceSpan.NONE, DiagCode.E0802, e.getMessage(), null);
                     continue;
                 }
+                TensorType want = t;
+                if (perStep) {
+                    int[] shape = a.shape();
+                    if (shape.length != t.axes().size() + 1 || shape[0] < 1) {
+                        diags.error(SourceSpan.NONE, DiagCode.E0804, "sequence " + name + ": " + file + " has shape " + java.util.Arrays.toString(shape)
+                                + ", but a sequence of input " + name + " " + t + " needs " + (t.axes().size() + 1) + " axes: one entry per step, then the input's",
+                                "stack one array per step along a new first axis (numpy.stack(xs)); for the same value at every step use --input");
+                        continue;
+                    }
+                    want = RunCommand.stackedType(t, shape[0]);
+                }
                 try {
-                    out.put(name, Npy.toTensor(a, t, "input " + name));
+                    out.put(name, Npy.toTensor(a, want, (perStep ? "sequence " : "input ") + name));
                 } catch (NpyException e) {
                     diags.error(SourceSpan.NONE, DiagCode.E0804, e.getMessage(), null);
                 }
@@ -76,6 +104,18 @@ final class Inputs {
             }
         }
         return out;
+    }
+
+    /** Entry {@code step} of a sequence read by {@link #sequences}: a value of the input's type {@code t}. */
+    static Tensor slice(Tensor sequence, TensorType t, long step) {
+        Object data = sequence.data();
+        int size = Math.toIntExact(sequence.size() / sequence.type().axes().get(0).size());
+        Object part = java.lang.reflect.Array.newInstance(data.getClass().getComponentType(), size);
+        System.arraycopy(data, Math.toIntExact(step * size), part, 0, size);
+        if (part instanceof float[] f) return Tensor.of(t, f);
+        if (part instanceof double[] d) return Tensor.of(t, d);
+        if (part instanceof int[] i) return Tensor.of(t, i);
+        return Tensor.of(t, (boolean[]) part);
     }
 
     /**

@@ -39,8 +39,8 @@ import java.util.concurrent.Callable;
         description = {
             "Run a circuit of FILE, compiled to JVM bytecode (the default) or on the reference interpreter (--backend interp).",
             "",
-            "Inputs come from .npy files (--input NAME=FILE.npy); inputs not given are random (reproducible from --seed), "
-                + "and so are the parameters unless --params gives them. The same inputs drive every step. Prints a "
+            "Inputs come from .npy files: --input NAME=FILE.npy drives every step with the same value, --sequence NAME=FILE.npy one entry per step; inputs not given are random (reproducible from --seed), "
+                + "and so are the parameters unless --params gives them. Prints a "
                 + "summary of each output over all the steps: for a bool output its events (true values) in all, per step "
                 + "and per index, with a raster of index against time when it has one axis and a picture of the last step "
                 + "for a 2-D grid; for a numeric output min/mean/max over the run and at the last step, and a sparkline of "
@@ -74,8 +74,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--circuit", paramLabel = "NAME", description = "The circuit to run (needed when the file has several).")
     String circuit;
 
-    @Option(names = "--input", paramLabel = "NAME=FILE.npy", description = "Data for an input (repeatable).")
+    @Option(names = "--input", paramLabel = "NAME=FILE.npy", description = "Data for an input, the same at every step (repeatable).")
     List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--sequence", paramLabel = "NAME=FILE.npy",
+            description = "Data for an input, one entry per step: FILE.npy has a leading axis over the steps, then the input's axes; step s reads entry s. "
+                + "Without --steps, the run is as long as the shortest sequence (repeatable).")
+    List<String> sequences = new ArrayList<>();
 
     @Option(names = "--params", paramLabel = "FILE", description = "Parameter values, by instance path (e.g. MultiHead_0.Wq), from an .npz or a .safetensors file: every parameter and nothing else, unless --params-partial.")
     Path params;
@@ -84,8 +89,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Let --params hold only some parameters (the others are drawn from --seed) and other arrays (left out); notes name them. Without it, both are errors.")
     boolean paramsPartial;
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "1", description = "Steps to run (default: ${DEFAULT-VALUE}).")
-    long steps = 1;
+    @Option(names = "--steps", paramLabel = "N", description = "Steps to run (default: 1, or the length of the --sequence inputs).")
+    Long stepsGiven;
+
+    /** The steps to run: --steps, else the shortest --sequence, else 1 (set once the sequences are read). */
+    private long steps = 1;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed for parameters and random inputs (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -138,7 +146,7 @@ final class RunCommand implements Callable<Integer> {
         if (TargetOptions.listed(backend, o)) return Main.OK;
         Diagnostics diags = new Diagnostics();
         Map<String, Integer> sizes = AxisSizes.parse(axes, diags);
-        if (steps < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--steps must be at least 1, got " + steps, null);
+        if (stepsGiven != null && stepsGiven < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--steps must be at least 1, got " + stepsGiven, null);
         if (paramsPartial && params == null) diags.error(SourceSpan.NONE, DiagCode.E0803, "--params-partial without --params", "give the parameters: --params FILE.npz");
         double dtSeconds = dt == null ? Double.NaN : Durations.seconds("--dt", dt, diags);
         if (recordEvery < 1) diags.error(SourceSpan.NONE, DiagCode.E0803, "--record-every must be at least 1, got " + recordEvery, null);
@@ -152,17 +160,42 @@ final class RunCommand implements Callable<Integer> {
         if (chosen.isEmpty()) return fail(err, diags, Circuits.failure(diags));
         Program prog = chosen.get().program();
         String name = chosen.get().name();
+        Optional<ncd.runtime.Backend> be = c.backend(backend);
+        Optional<Graph> lowered = be.isEmpty() ? Optional.empty() : grad.apply(c.lower(prog, name, sizes), c);
+        if (lowered.isEmpty()) {
+            common.reportTimings(err, c);
+            return fail(err, diags, Circuits.failure(diags));
+        }
+        // the data first: a bad file is found before the backend compiles, and --sequence sets the step count
+        Map<String, TensorType> inputTypes = Inputs.declared(lowered.get());
+        Map<String, Tensor> given = Inputs.read(inputs, inputTypes, diags);
+        Map<String, Tensor> sequenced = Inputs.sequences(sequences, inputTypes, diags);
+        for (String n : sequenced.keySet()) {
+            if (given.containsKey(n)) diags.error(SourceSpan.NONE, DiagCode.E0803, "input " + n + " is given by both --input and --sequence", "give it once: --input for the same value at every step, --sequence for one per step");
+        }
+        steps = stepsGiven != null ? stepsGiven : 1;
+        if (!sequenced.isEmpty() && !diags.hasErrors()) {
+            long shortest = Long.MAX_VALUE;
+            String shortestName = null;
+            for (Map.Entry<String, Tensor> e : sequenced.entrySet()) {
+                long len = e.getValue().type().axes().get(0).size();
+                if (len < shortest) { shortest = len; shortestName = e.getKey(); }
+            }
+            if (stepsGiven == null) steps = shortest;
+            else if (stepsGiven > shortest) {
+                diags.error(SourceSpan.NONE, DiagCode.E0804, "--steps " + stepsGiven + " runs past the end of sequence " + shortestName + ", which has " + shortest + (shortest == 1 ? " step" : " steps"),
+                        "leave out --steps to run as long as the sequences, or give longer ones");
+            }
+        }
+        if (diags.hasErrors()) return fail(err, diags, Circuits.failure(diags));
         // with --out and several steps, every step's outputs are kept, stacked
         long kept = out != null && steps > 1 ? steps : 0;
-        Optional<Executable> built = c.backend(backend).flatMap(be -> grad.apply(c.lower(prog, name, sizes), c)
-                .flatMap(g -> c.instantiate(g, be, options, kept)));
+        Optional<Executable> built = c.instantiate(lowered.get(), be.get(), options, kept);
         common.reportTimings(err, c);
         if (built.isEmpty()) return fail(err, diags, Circuits.failure(diags));
         Executable exec = built.get();
         Graph graph = exec.graph();
-
         Map<String, TensorType> declared = Inputs.declared(graph);
-        Map<String, Tensor> given = Inputs.read(inputs, declared, diags);
         if (params != null) {
             Map<String, Tensor> ps = Inputs.params(params, exec.params(), paramsPartial, seed, diags, err);
             checkBounds(ps, graph, params, diags);
@@ -177,6 +210,7 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Tensor> in = new LinkedHashMap<>();
         for (Map.Entry<String, TensorType> e : declared.entrySet()) {
             Tensor t = given.get(e.getKey());
+            if (t == null && sequenced.containsKey(e.getKey())) t = Inputs.slice(sequenced.get(e.getKey()), e.getValue(), 0);
             if (t == null) {
                 t = RandomInputs.draw(e.getKey(), e.getValue(), seed);
                 err.println("note: input " + e.getKey() + " not given; using " + RandomInputs.describe(e.getValue()) + " (seed " + seed + ")");
@@ -195,6 +229,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             for (long s = 0; s < steps; s++) {
                 if (monitor.isPresent()) monitor.get().before(s, exec);
+                for (Map.Entry<String, Tensor> e : sequenced.entrySet()) in.put(e.getKey(), Inputs.slice(e.getValue(), declared.get(e.getKey()), s));
                 Map<String, Tensor> outputs = exec.step(in);
                 if (monitor.isPresent()) monitor.get().after(s, outputs);
                 summary.accept(s, outputs);
