@@ -10,6 +10,7 @@ import ncd.frontend.ast.Stmt;
 import ncd.frontend.resolve.ModuleScope;
 import ncd.ir.Attr;
 import ncd.ir.Axis;
+import ncd.ir.DType;
 import ncd.ir.Node;
 import ncd.ir.Op;
 import ncd.ir.TensorType;
@@ -189,14 +190,17 @@ final class Bodies {
             return t.items().get(b.tupleIndex);
         }
         if (s instanceof Stmt.Param p) return param(p, b.name, env);
-        if (s instanceof Stmt.Const c) return constant(c.def(), env, "constant");
+        if (s instanceof Stmt.Const c) return circuitConstant(c.def(), env);
         if (s instanceof Stmt.State st) return stateRead(st, env);
         throw new IllegalStateException("binding of " + s);
     }
 
     /** A constant: any expression that depends on no input, parameter, state or random source. */
     Value constant(Decl.ConstDef d, Env env, String what) {
-        Value v = el.exprs.eval(d.value(), env, null, false);
+        return constant(d, el.exprs.eval(d.value(), env, null, false), env, what);
+    }
+
+    private Value constant(Decl.ConstDef d, Value v, Env env, String what) {
         if (v instanceof Value.Tensor t && !t.isConstant()) {
             el.diags.error(d.value().span(), DiagCode.E0705, what + " `" + d.name().text() + "` depends on "
                     + dependsOn(t.deps()) + ", so it is not a compile-time constant", constantHint(d, t, env));
@@ -210,16 +214,43 @@ final class Bodies {
         return v;
     }
 
+    /**
+     * A circuit's {@code const}: a compile-time constant, or a value drawn at random once per instance (a connection
+     * mask, stored patterns: {@code const mask = bernoulli[post, pre, seed = 3](0.02)}). A random source draws anew at
+     * every step, so a drawn constant is kept in a state {@code PATH} that starts from the draw and never changes:
+     * drawn when the instance is made and again at a reset, the same on every backend.
+     */
+    private Value circuitConstant(Decl.ConstDef d, Env env) {
+        Value v = el.exprs.eval(d.value(), env, null, false);
+        if (!(v instanceof Value.Tensor t) || (t.deps() & Value.DEP_RANDOM) == 0 || (t.deps() & (Value.DEP_INPUT | Value.DEP_STATE)) != 0) {
+            return constant(d, v, env, "constant");
+        }
+        if (d.type() != null) {
+            Elaborator.Typed ty = el.type(d.type(), env);
+            if (ty == null) return Value.ERROR;
+            v = el.conform(v, ty.type(), d.value().span(), env, "`" + d.name().text() + "`");
+            if (!(v instanceof Value.Tensor)) return v;
+            t = (Value.Tensor) v;
+        }
+        String path = env.path(d.name().text());
+        Value read = el.emit(Op.STATE_READ, new Attr.Named(path), List.of(), t.type(), d.name().span(), env, t.deps());
+        if (el.lowering && read instanceof Value.Tensor r) {
+            Elaborator.PendingState kept = new Elaborator.PendingState(path, r.type(), d.span());
+            kept.init = t.node();
+            kept.next = r.node();
+            el.states.put(path, kept);
+        }
+        return read;
+    }
+
     /** What to write instead of a constant that is not one: it depends on what the value reads. */
     private String constantHint(Decl.ConstDef d, Value.Tensor t, Env env) {
         String name = d.name().text();
         if ((t.deps() & (Value.DEP_INPUT | Value.DEP_STATE)) != 0) return "use `let` for values computed from inputs or states";
         if ((t.deps() & Value.DEP_RANDOM) != 0) {
-            // a random source draws anew every step; a state's initial value is drawn once
-            TensorType ty = Elaborator.logical(t.type(), env);
-            String type = ty.dtype().word() + (ty.rank() == 0 ? "" : "[" + String.join(", ", ty.axisNames()) + "]");
-            return "a random source draws anew at every step; to draw it once, make it a state's initial value: `state " + name + ": "
-                    + type + " = ...` with `next " + name + " = " + name + "`";
+            // only a module's constant gets here: a circuit's is drawn once per instance
+            return "a module-level constant belongs to no instance, so nothing draws it; declare `const " + name + "` inside the circuit that uses it, "
+                    + "where it is drawn once per instance";
         }
         return "use `let`: a value computed from parameters and constants alone is computed once per instance, not every step";
     }
@@ -347,17 +378,44 @@ final class Bodies {
         }
         Value read = el.emit(Op.STATE_READ, new Attr.Named(path), List.of(), type, st.name().span(), env, Value.DEP_STATE);
         if (el.lowering && read instanceof Value.Tensor) el.states.put(path, new Elaborator.PendingState(path, type, st.span()));
-        // the initial value: constants, parameters and seeded random sources only
+        // the initial value: constants, parameters, seeded random sources, and inputs (read at the first step)
         Value init = el.exprs.eval(st.init(), env, null, false);
-        if (init instanceof Value.Tensor it && (it.deps() & (Value.DEP_INPUT | Value.DEP_STATE)) != 0) {
-            el.diags.error(st.init().span(), DiagCode.E0705, "the initial value of state `" + st.name().text() + "` depends on "
-                    + dependsOn(it.deps() & (Value.DEP_INPUT | Value.DEP_STATE)), "a state starts from constants, parameters or seeded random numbers");
+        if (init instanceof Value.Tensor it && (it.deps() & Value.DEP_STATE) != 0) {
+            el.diags.error(st.init().span(), DiagCode.E0705, "the initial value of state `" + st.name().text() + "` depends on a state",
+                    "a state starts from constants, parameters, seeded random numbers or inputs (read at the first step); write the other state's initial value here instead");
             return read;
         }
         Value ci = el.conform(init, t.type(), st.init().span(), env, "the initial value of state `" + st.name().text() + "`");
         ci = expandTo(ci, type, st.init().span(), env);
-        if (el.lowering && ci instanceof Value.Tensor c && el.states.containsKey(path)) el.states.get(path).init = c.node();
+        if (!(ci instanceof Value.Tensor c)) return read;
+        if ((c.deps() & Value.DEP_INPUT) != 0) return readFromInputAtFirstStep(st, path, read, c, type, env);
+        if (el.lowering && el.states.containsKey(path)) el.states.get(path).init = c.node();
         return read;
+    }
+
+    /**
+     * A state whose initial value reads inputs (an RNN's h0, a reservoir's initial condition): it takes that value at
+     * the first step after a reset, from that step's inputs. The stored state starts at zero, beside a flag state
+     * {@code PATH#started} that is false until the first step has run; the state's value in the step is
+     * {@code where(started, stored, init)}, so the first step reads the initial value and every later one the stored
+     * state, on every backend, with nothing new in the IR.
+     */
+    private Value readFromInputAtFirstStep(Stmt.State st, String path, Value read, Value.Tensor init, TensorType type, Env env) {
+        SourceSpan span = st.init().span();
+        String flagPath = path + "#started";
+        Value flag = el.emit(Op.STATE_READ, new Attr.Named(flagPath), List.of(), TensorType.scalar(DType.BOOL), st.name().span(), env, Value.DEP_STATE);
+        Value zero = expandTo(el.emit(Op.CONST, new Attr.Scalar(0), List.of(), new TensorType(type.dtype(), List.of(), type.unit()), span, env, 0), type, span, env);
+        Value no = el.emit(Op.CONST, new Attr.Scalar(0), List.of(), TensorType.scalar(DType.BOOL), span, env, 0);
+        Value yes = el.emit(Op.CONST, new Attr.Scalar(1), List.of(), TensorType.scalar(DType.BOOL), span, env, 0);
+        if (el.lowering && flag instanceof Value.Tensor f && zero instanceof Value.Tensor z && no instanceof Value.Tensor n0 && yes instanceof Value.Tensor n1
+                && el.states.containsKey(path)) {
+            el.states.get(path).init = z.node();
+            Elaborator.PendingState started = new Elaborator.PendingState(flagPath, f.type(), st.span());
+            started.init = n0.node();
+            started.next = n1.node();
+            el.states.put(flagPath, started);
+        }
+        return el.emit(Op.WHERE, new Attr.None(), List.of(flag, read, init), type, span, env, 0);
     }
 
     private void next(Stmt.State st, Stmt.Next n, Env env) {
