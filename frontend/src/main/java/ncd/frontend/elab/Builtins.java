@@ -162,6 +162,13 @@ final class Builtins {
         }
         DType d = !a.weak() ? a.type().dtype() : !b.weak() ? b.type().dtype()
                 : a.type().dtype() == DType.F32 || b.type().dtype() == DType.F32 ? DType.F32 : DType.I32;
+        Value w = whereIn(d, c, a, b, span, env);
+        // a choice between two literals takes the dtype its context needs, as each literal would
+        if (a.weak() && b.weak()) el.retypable(w, dt -> whereIn(dt, c, a, b, span, env));
+        return w;
+    }
+
+    private Value whereIn(DType d, Value.Tensor c, Value.Tensor a, Value.Tensor b, SourceSpan span, Env env) {
         Value x = el.materialize(a, d, span, env), y = el.materialize(b, d, span, env);
         return el.emit(Op.WHERE, new Attr.None(), List.of(c, x, y), null, span, env, 0);
     }

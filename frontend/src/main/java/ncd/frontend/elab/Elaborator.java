@@ -103,6 +103,71 @@ final class Elaborator {
         this.lawGrads = new LawGrads(this);
     }
 
+    // ---- values whose dtype their context decides
+
+    /**
+     * Values made only of number literals and a choice between them, {@code where(h >= 0, 1, -1)}, in their default
+     * dtype (i32 for whole numbers), each with how to make it again in another dtype: where it meets an f32 tensor
+     * or an f32 result, it is made in f32 instead, as a bare literal would be. By identity: a value is the one
+     * {@code where} returned, passed on through lets unchanged.
+     */
+    private final Map<Value.Tensor, java.util.function.Function<DType, Value>> retypable = new java.util.IdentityHashMap<>();
+
+    void retypable(Value v, java.util.function.Function<DType, Value> remake) {
+        if (v instanceof Value.Tensor t) retypable.put(t, remake);
+    }
+
+    /** {@code t} made in {@code dtype} when it is {@link #retypable} and that is a number dtype; else {@code t}. */
+    Value retyped(Value.Tensor t, DType dtype) {
+        var remake = retypable.get(t);
+        if (remake == null || dtype == DType.BOOL || dtype == t.type().dtype()) return t;
+        return remake.apply(dtype);
+    }
+
+    /** A contraction as written, with its operands' logical types: for the hint when its result has the wrong axes. */
+    record Contraction(Expr.Contract expr, TensorType left, TensorType right) {}
+
+    /** The value of each contraction, by identity (see {@link #axesHint}). */
+    final Map<Value.Tensor, Contraction> contractions = new java.util.IdentityHashMap<>();
+
+    /**
+     * The hint for a value with axes {@code have} where {@code want} is needed. For a contraction that kept an axis
+     * of one operand where the other's was needed ({@code W @[hid] h} with {@code W: [hid, hid2]} gives {@code [hid2]}),
+     * renaming the result would compute with the transpose without a word: the hint says so, and writes the
+     * contraction over the other axis.
+     */
+    private String axesHint(Value.Tensor v, TensorType have, TensorType want) {
+        Contraction c = contractions.get(v);
+        if (have.axisNameSet().containsAll(want.axisNameSet())) return "reduce the extra axes, e.g. sum[...](x)";
+        String generic = "broadcast explicitly with expand[...](x), or rename with x{a -> b}";
+        if (c == null) return generic;
+        java.util.Set<String> missing = new java.util.LinkedHashSet<>(want.axisNameSet()), extra = new java.util.LinkedHashSet<>(have.axisNameSet());
+        missing.removeAll(have.axisNameSet());
+        extra.removeAll(want.axisNameSet());
+        if (missing.size() != 1 || extra.size() != 1) return generic;
+        String gone = missing.iterator().next(), kept = extra.iterator().next();
+        List<String> contracted = c.expr().axes().stream().map(Name::text).toList();
+        if (!contracted.contains(gone)) return generic;
+        boolean keptFromLeft = c.left().hasAxis(kept) && c.left().hasAxis(gone) && !c.right().hasAxis(kept);
+        boolean keptFromRight = c.right().hasAxis(kept) && c.right().hasAxis(gone) && !c.left().hasAxis(kept);
+        if (!keptFromLeft && !keptFromRight) return generic;
+        Expr m = keptFromLeft ? c.expr().left() : c.expr().right(), o = keptFromLeft ? c.expr().right() : c.expr().left();
+        String mt = OperatorErrors.text(m), ot = OperatorErrors.text(o);
+        String other = ot.matches("[A-Za-z_][A-Za-z_0-9]*") ? ot : "(" + ot + ")";
+        String fixed = keptFromLeft ? mt + " @[" + kept + "] " + other + "{" + gone + " -> " + kept + "}"
+                : other + "{" + gone + " -> " + kept + "} @[" + kept + "] " + mt;
+        String ct = OperatorErrors.text(c.expr()), renamed = "`(" + ct + "){" + kept + " -> " + gone + "}`";
+        TensorType mType = keptFromLeft ? c.left() : c.right();
+        if (mType.rank() == 2 && mType.axes().get(0).name().equals(gone)) {
+            // a matrix's first axis is its output ([post, pre]): contracting it multiplies by the transpose
+            return "`" + ct + "` contracts " + mt + "'s first axis " + gone + ", so it multiplies by the transpose of " + mt
+                    + "; to multiply by " + mt + ", contract " + kept + ": `" + fixed + "`; if the transpose is meant, rename the result: " + renamed;
+        }
+        if (mType.rank() == 2) return "`" + ct + "` multiplies by " + mt + " and gives its output axis " + kept + "; rename it: " + renamed;
+        return "`" + ct + "` contracts " + gone + " and keeps " + mt + "'s " + kept + ": rename the result, " + renamed
+                + ", or contract " + kept + " instead: `" + fixed + "`";
+    }
+
     // ---- the node factory
 
     /**
@@ -342,6 +407,7 @@ final class Elaborator {
      * materialized and broadcast. Reports E0301/E0401/E0501/E0603 with {@code what} naming the place.
      */
     Value conform(Value v, TensorType want, SourceSpan span, Env env, String what) {
+        if (v instanceof Value.Tensor rt && rt.type().dtype() != want.dtype()) v = retyped(rt, want.dtype());
         if (v instanceof Value.Error) return v;
         if (!(v instanceof Value.Tensor t)) {
             diags.error(span, DiagCode.E0603, what + " needs a tensor, got " + describe(v), null);
@@ -359,8 +425,7 @@ final class Elaborator {
         TensorType have = logical(t.type(), env);
         if (!have.axisNameSet().equals(want.axisNameSet())) {
             diags.error(span, DiagCode.E0301, "axes differ: " + what + " has " + have.axesText() + " but needs " + want.axesText(),
-                    have.axisNameSet().containsAll(want.axisNameSet()) ? "reduce the extra axes, e.g. sum[...](x)"
-                            : "broadcast explicitly with expand[...](x), or rename with x{a -> b}");
+                    axesHint(t, have, want));
             return Value.ERROR;
         }
         if (have.dtype() != want.dtype()) {

@@ -208,6 +208,11 @@ final class Exprs {
             return el.emit(Op.UNARY, new Attr.Unary(Attr.UnaryFn.POW_CONST, r.constant()), List.of(l), null, span, env, 0, refusal);
         }
         if (l.weak() && r.weak()) return fold(fn, l, r, span, env, refusal);
+        // `h * where(h >= 0, 1, -1)`: the literals' choice takes h's dtype, as a literal would
+        if (!l.weak() && !r.weak() && l.type().dtype() != r.type().dtype()) {
+            if (el.retyped(r, l.type().dtype()) instanceof Value.Tensor rr) r = rr; else return Value.ERROR;
+            if (el.retyped(l, r.type().dtype()) instanceof Value.Tensor ll) l = ll; else return Value.ERROR;
+        }
         Value a = l.weak() ? el.materialize(l, r.type().dtype(), span, env) : l;
         Value c = r.weak() ? el.materialize(r, l.type().dtype(), span, env) : r;
         return el.emit(Op.BINARY, new Attr.Binary(fn), List.of(a, c), null, span, env, 0, refusal);
@@ -244,7 +249,11 @@ final class Exprs {
         }
         Value a = el.materialize(l, r.weak() ? DType.F32 : r.type().dtype(), c.span(), env);
         Value b = el.materialize(r, l.weak() ? DType.F32 : l.type().dtype(), c.span(), env);
-        return el.emit(Op.CONTRACT, new Attr.Contract(axes), List.of(a, b), null, c.span(), env, 0);
+        Value out = el.emit(Op.CONTRACT, new Attr.Contract(axes), List.of(a, b), null, c.span(), env, 0);
+        if (out instanceof Value.Tensor t && a instanceof Value.Tensor at && b instanceof Value.Tensor bt) {
+            el.contractions.put(t, new Elaborator.Contraction(c, Elaborator.logical(at.type(), env), Elaborator.logical(bt.type(), env)));
+        }
+        return out;
     }
 
     /** An axis named by the user in an operation: known here and not one of the axes being mapped over. */
