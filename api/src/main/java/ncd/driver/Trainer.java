@@ -410,6 +410,22 @@ public final class Trainer {
         return out;
     }
 
+    /**
+     * The parameters as {@link #params params(false)} gives them, each in its declared unit (a {@code param tau in ms}
+     * of 20 ms as 20): the values a parameter file holds ({@link ncd.runtime.ParamUnits}).
+     */
+    public Map<String, Tensor> paramsInDeclaredUnits() {
+        Map<String, ncd.ir.Attr.Param> scaled = ncd.runtime.ParamUnits.scaled(forward);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        Map<String, Tensor> si = params(false);
+        for (Map.Entry<String, String> p : names.entrySet()) {
+            Tensor v = si.get(p.getValue());
+            if (v == null) continue;
+            out.put(p.getValue(), scaled.containsKey(p.getKey()) ? ncd.runtime.ParamUnits.toDeclared(v, scaled.get(p.getKey())) : v);
+        }
+        return out;
+    }
+
     /** Where training stands, with everything needed to go on exactly. */
     public Checkpoint checkpoint() {
         Map<String, String> meta = new LinkedHashMap<>();
@@ -419,6 +435,8 @@ public final class Trainer {
         meta.put("seed", Long.toString(seed));
         meta.put("batch", Integer.toString(batch));
         meta.put("optimizer", spec.optimizer().kind().name().toLowerCase(java.util.Locale.ROOT));
+        // SI values, not declared units: a resumed run must continue bit for bit, and converting would round
+        meta.put(ncd.runtime.ParamUnits.KEY, ncd.runtime.ParamUnits.SI);
         return new Checkpoint(params(true), meta);
     }
 
@@ -426,7 +444,9 @@ public final class Trainer {
      * Sets the parameters (and moments, when present) from {@code c} and, when it records one, the step training had
      * reached. Names are the objective's; a tensor the circuit does not have is an error, as is a trained parameter the
      * checkpoint lacks when it records a step (a resumed run must start from all of them). A tensor without axis names
-     * (a PyTorch state dict saved as safetensors) is matched to its parameter by position.
+     * (a PyTorch state dict saved as safetensors) is matched to its parameter by position. Values are in each
+     * parameter's declared unit unless the metadata says the file holds SI values, as ncd's own checkpoints do
+     * ({@link ncd.runtime.ParamUnits}).
      *
      * @throws ncd.runtime.NpyException when a tensor's dtype or shape is not its parameter's
      */
@@ -434,6 +454,7 @@ public final class Trainer {
         Map<String, String> byName = new HashMap<>();
         names.forEach((path, n) -> byName.put(n, path));
         Map<String, Tensor> params = step.params();
+        Map<String, ncd.ir.Attr.Param> scaled = ncd.runtime.ParamUnits.storedInSi(c.metadata()) ? Map.of() : ncd.runtime.ParamUnits.scaled(forward);
         for (Map.Entry<String, Tensor> t : c.tensors().entrySet()) {
             String k = t.getKey();
             String path = k.startsWith("train.") ? k : byName.get(k);
@@ -443,6 +464,7 @@ public final class Trainer {
             }
             // a tensor from elsewhere (PyTorch) has positional axes: matched in order, as run --params does
             Tensor v = ncd.runtime.SafeTensors.toType(t.getValue(), params.get(path).type(), "parameter " + k, "the checkpoint's " + k);
+            if (scaled.containsKey(path)) v = ncd.runtime.ParamUnits.toSi(v, scaled.get(path));
             step.setParam(path, v);
         }
         String s = c.metadata().get("step");

@@ -109,7 +109,7 @@ final class ExportCommand implements Callable<Integer> {
 
         Map<String, Tensor> values = Params.drawn(g.get(), seed);
         if (params != null) {
-            Map<String, Tensor> read = Inputs.params(params, values, false, seed, diags, err);
+            Map<String, Tensor> read = Inputs.params(params, values, g.get(), false, seed, diags, err);
             if (diags.hasErrors()) return fail(err, diags, Main.USER_ERROR);
             values = new LinkedHashMap<>(values);
             values.putAll(read);

@@ -11,6 +11,7 @@ import ncd.ir.TensorType;
 import ncd.runtime.Npy;
 import ncd.runtime.NpyArray;
 import ncd.runtime.NpyException;
+import ncd.runtime.ParamUnits;
 import ncd.runtime.Npz;
 import ncd.runtime.SafeTensors;
 import ncd.runtime.Tensor;
@@ -122,14 +123,17 @@ final class Inputs {
      * Parameters from an .npz or a .safetensors file (by its extension) whose array names are parameter paths. Every
      * parameter must be there and every array must be one (E0804 names the missing ones, E0805 the others), unless
      * {@code partial}: then the parameters it lacks keep their values drawn from {@code seed} and arrays that are no
-     * parameter are left out, each said in a note on {@code notes}.
+     * parameter are left out, each said in a note on {@code notes}. Values are read in each parameter's declared unit
+     * (of {@code graph}'s parameters), as inputs are, except in ncd's own checkpoints, which hold SI values
+     * ({@link ParamUnits}).
      */
-    static Map<String, Tensor> params(Path file, Map<String, Tensor> current, boolean partial, long seed, Diagnostics diags, PrintWriter notes) {
+    static Map<String, Tensor> params(Path file, Map<String, Tensor> current, Graph graph, boolean partial, long seed, Diagnostics diags, PrintWriter notes) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         Map<String, Stored> arrays;
+        Map<String, Attr.Param> scaled = ParamUnits.scaled(graph);
         try {
             if (!readable(file, "--params FILE", diags)) return out;
-            arrays = stored(file);
+            arrays = stored(file, scaled);
         } catch (NpyException e) {
             diags.error(SourceSpan.NONE, DiagCode.E0802, e.getMessage(), null);
             return out;
@@ -178,15 +182,25 @@ final class Inputs {
      * ({@link Npy#toTensor}); a .safetensors tensor that ncd wrote is matched by axis name (transposed if its order
      * differs), one from elsewhere by position, as a .npy is ({@link SafeTensors#toType}).
      */
-    private static Map<String, Stored> stored(Path file) throws NpyException {
+    private static Map<String, Stored> stored(Path file, Map<String, Attr.Param> scaled) throws NpyException {
         Map<String, Stored> m = new LinkedHashMap<>();
         if (file.getFileName().toString().endsWith(".safetensors")) {
-            for (Map.Entry<String, Tensor> e : SafeTensors.read(file).entrySet()) {
-                m.put(e.getKey(), (t, what) -> SafeTensors.toType(e.getValue(), t, what, file + "[" + e.getKey() + "]"));
+            SafeTensors.Contents c = SafeTensors.readFile(file);
+            boolean si = ParamUnits.storedInSi(c.metadata());
+            for (Map.Entry<String, Tensor> e : c.tensors().entrySet()) {
+                Attr.Param p = si ? null : scaled.get(e.getKey());
+                m.put(e.getKey(), (t, what) -> {
+                    Tensor v = SafeTensors.toType(e.getValue(), t, what, file + "[" + e.getKey() + "]");
+                    return p == null ? v : ParamUnits.toSi(v, p);
+                });
             }
         } else {
             for (Map.Entry<String, NpyArray> e : Npz.read(file).entrySet()) {
-                m.put(e.getKey(), (t, what) -> Npy.toTensor(e.getValue(), t, what));
+                Attr.Param p = scaled.get(e.getKey());
+                m.put(e.getKey(), (t, what) -> {
+                    Tensor v = Npy.toTensor(e.getValue(), t, what);
+                    return p == null ? v : ParamUnits.toSi(v, p);
+                });
             }
         }
         return m;

@@ -12,6 +12,7 @@ import ncd.ir.TensorType;
 import ncd.runtime.BackendOptions;
 import ncd.runtime.Executable;
 import ncd.runtime.Npy;
+import ncd.runtime.ParamUnits;
 import ncd.runtime.RunException;
 import ncd.runtime.RandomInputs;
 import ncd.runtime.Tensor;
@@ -197,7 +198,7 @@ final class RunCommand implements Callable<Integer> {
         Graph graph = exec.graph();
         Map<String, TensorType> declared = Inputs.declared(graph);
         if (params != null) {
-            Map<String, Tensor> ps = Inputs.params(params, exec.params(), paramsPartial, seed, diags, err);
+            Map<String, Tensor> ps = Inputs.params(params, exec.params(), graph, paramsPartial, seed, diags, err);
             checkBounds(ps, graph, params, diags);
             if (!diags.hasErrors()) {
                 ps.forEach(exec::setParam);
@@ -285,10 +286,12 @@ final class RunCommand implements Callable<Integer> {
             for (int i = 0; i < t.size(); i++) {
                 double v = t.get(i);
                 if (p.bound().admits(v)) continue;
-                String bound = (p.bound().lower() ? ">= " : "<= ") + num(p.bound().value());
-                diags.error(n.span(), DiagCode.E0804, "parameter " + p.name() + " in " + file + " has " + num(v) + " at flat index " + i
+                // in the file's unit: the declared one
+                String unit = p.unit() == null ? "" : " " + p.unit();
+                String bound = (p.bound().lower() ? ">= " : "<= ") + num(ParamUnits.declared(p.bound().value(), p)) + unit;
+                diags.error(n.span(), DiagCode.E0804, "parameter " + p.name() + " in " + file + " has " + num(ParamUnits.declared(v, p)) + unit + " at flat index " + i
                         + ", outside its declared bound " + bound,
-                        "the circuit declares " + p.name() + " " + bound + " (values in SI base units): clip the array to the bound before saving it");
+                        "the circuit declares " + p.name() + " " + bound + ": clip the array to the bound before saving it");
                 break;
             }
         }

@@ -165,7 +165,12 @@ final class TrainCommand implements Callable<Integer> {
         try {
             if (params != null) {
                 Checkpoint start = Checkpoint.read(params);
-                if (nameMap != null) start = new Checkpoint(Checkpoint.renamed(start.tensors(), Checkpoint.parseNameMap(nameMap)), Map.of());
+                // renamed, it starts a run afresh (no step or seed to resume), but keeps saying what unit its values are in
+                if (nameMap != null) {
+                    Map<String, String> units = ncd.runtime.ParamUnits.storedInSi(start.metadata())
+                            ? Map.of(ncd.runtime.ParamUnits.KEY, ncd.runtime.ParamUnits.SI) : Map.of();
+                    start = new Checkpoint(Checkpoint.renamed(start.tensors(), Checkpoint.parseNameMap(nameMap)), units);
+                }
                 trainer.restore(start);
             }
             if (resume != null) trainer.restore(Checkpoint.read(resume));
@@ -217,7 +222,7 @@ final class TrainCommand implements Callable<Integer> {
             if (checkpointDir == null) return;
             try {
                 Checkpoint.write(checkpointDir.resolve("checkpoint.safetensors"), trainer.checkpoint());
-                Checkpoint.write(checkpointDir.resolve("params.safetensors"), new Checkpoint(trainer.params(false), Map.of("train", s.name())));
+                Checkpoint.write(checkpointDir.resolve("params.safetensors"), new Checkpoint(trainer.paramsInDeclaredUnits(), Map.of("train", s.name())));
             } catch (IOException | RuntimeException x) {
                 throw new CheckpointFailed(checkpointDir + ": " + FileErrors.reason(x));
             }

@@ -9,8 +9,15 @@ public sealed interface Attr {
     record None() implements Attr {}
     /** A name: of an input or of a state. */
     record Named(String name) implements Attr {}
-    /** A parameter: its instance path, initializer and optional bound. */
-    record Param(String name, Init init, Bound bound) implements Attr {}
+    /**
+     * A parameter: its instance path, initializer and optional bound (both in SI base units, as every value is), and
+     * its declared unit: {@code scale} SI base units per declared unit ({@code 1e-3} for {@code in ms}) and that unit
+     * as written ({@code "ms"}; null when none is written). A parameter file holds values in the declared unit.
+     */
+    record Param(String name, Init init, Bound bound, double scale, String unit) implements Attr {
+        /** A parameter declared in coherent SI units (or without a unit). */
+        public Param(String name, Init init, Bound bound) { this(name, init, bound, 1, null); }
+    }
     /** A scalar value. */
     record Scalar(double value) implements Attr {}
     /** One axis, by name. */
