@@ -43,11 +43,15 @@ public final class Circuit {
         return out.values().iterator().next();
     }
 
-    /** Parameters by instance path (e.g. {@code MultiHead_0.Wq}). */
+    /**
+     * Parameters by instance path (e.g. {@code MultiHead_0.Wq}), in SI base units as the circuit computes with them (a
+     * {@code param tau in ms} of 20 ms is 0.02; parameter files hold the declared unit, see {@code ncd.runtime.ParamUnits}).
+     */
     public Map<String, Tensor> params() { return exec.params(); }
 
     /**
-     * Replaces a parameter (axes matched by name). The next step computes with it; a state whose initial value is
+     * Replaces a parameter (axes matched by name), in SI base units like {@link #params()}. The next step computes with
+     * it; a state whose initial value is
      * computed from it (`state s = s0`) keeps its current value until {@link #reset()}.
      */
     public void setParam(String path, Tensor value) { exec.setParam(path, value); }
