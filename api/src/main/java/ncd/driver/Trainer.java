@@ -146,14 +146,14 @@ public final class Trainer {
     }
 
     /**
-     * Compiles the training step of {@code spec} for {@code backend}: lowered with the batch size, unrolled when the
-     * objective has state, differentiated, the optimiser added, optimised. Empty after diagnostics.
+     * The training step of {@code spec} as a graph, before optimisation: the objective lowered with batch {@code batch},
+     * unrolled when it has state, differentiated, the optimiser added ({@link TrainGraph}). {@code forward} is the
+     * objective it was made from. What {@code ncdc ir --train} prints.
      */
-    public static Optional<Trainer> create(Compilation c, Program program, TrainSpec spec, Backend backend, BackendOptions options,
-                                           Overrides o) {
-        int batch = o.batch() != null ? o.batch() : spec.batch();
-        long seed = o.seed() != null ? o.seed() : spec.seed();
-        BackendOptions seeded = options.withSeed(seed);
+    public record StepGraph(Graph graph, Graph forward, List<String> trained, List<String> carried) {}
+
+    /** {@link StepGraph} of {@code spec} with {@code batch} samples; empty after diagnostics. */
+    public static Optional<StepGraph> stepGraph(Compilation c, Program program, TrainSpec spec, int batch) {
         Optional<Graph> lowered = c.lower(program, spec.name(), Map.of(TrainSpec.SAMPLE_AXIS, batch));
         if (lowered.isEmpty()) return Optional.empty();
         Graph g = lowered.get();
@@ -193,13 +193,28 @@ public final class Trainer {
             Graph fwd = g;
             Graph stepGraph = c.times().time("train step", () -> TrainGraph.build(fwd, spec.loss(), kept, trained, names, spec.optimizer(), spec.clip()));
             c.verify(stepGraph, "verify train step");
-            Optional<Executable> exe = c.instantiate(stepGraph, backend, seeded);
-            if (exe.isEmpty()) return Optional.empty();
-            return Optional.of(new Trainer(c, program, spec, backend, seeded, o, g, exe.get(), trained, carried));
+            return Optional.of(new StepGraph(stepGraph, g, trained, carried));
         } catch (GradientException e) {
             c.diagnostics().error(spec.span(), DiagCode.E0808, e.getMessage(), null);
             return Optional.empty();
         }
+    }
+
+    /**
+     * Compiles the training step of {@code spec} for {@code backend}: lowered with the batch size, unrolled when the
+     * objective has state, differentiated, the optimiser added, optimised. Empty after diagnostics.
+     */
+    public static Optional<Trainer> create(Compilation c, Program program, TrainSpec spec, Backend backend, BackendOptions options,
+                                           Overrides o) {
+        int batch = o.batch() != null ? o.batch() : spec.batch();
+        long seed = o.seed() != null ? o.seed() : spec.seed();
+        BackendOptions seeded = options.withSeed(seed);
+        Optional<StepGraph> made = stepGraph(c, program, spec, batch);
+        if (made.isEmpty()) return Optional.empty();
+        StepGraph s = made.get();
+        Optional<Executable> exe = c.instantiate(s.graph(), backend, seeded);
+        if (exe.isEmpty()) return Optional.empty();
+        return Optional.of(new Trainer(c, program, spec, backend, seeded, o, s.forward(), exe.get(), s.trained(), s.carried()));
     }
 
     public TrainSpec spec() { return spec; }

@@ -70,6 +70,10 @@ final class DiagramCommand implements Callable<Integer> {
 
     @Mixin GradOptions grad;
 
+    @Option(names = "--train", paramLabel = "NAME",
+            description = "Draw the whole training step of the train declaration NAME instead: objective, gradient and optimiser update, as ncdc train compiles it (batch from the declaration, or --axis sample=B).")
+    String train;
+
     @Option(names = "--depth", paramLabel = "N",
             description = "Expand sub-circuits N levels deep; deeper calls are drawn as one box each "
                     + "(default: for SVG and PNG the most that reads at 100%% zoom, for DOT everything; 0: only the top level).")
@@ -144,16 +148,31 @@ final class DiagramCommand implements Callable<Integer> {
             return Main.USER_ERROR;
         }
         Program prog = loaded.get();
-        String name = Circuits.choose(prog, circuit, file, "draw", diags);
-        if (name == null || !AxisSizes.check(sizes, prog, name, diags)) {
+        if (train != null && (circuit != null || grad.loss != null)) {
+            diags.error(SourceSpan.NONE, DiagCode.E0803, "--train with --circuit or --grad: the training step is its own graph", "give --train alone");
+            Report.diagnostics(err, common.diagnostics, diags.sorted());
+            return Main.USAGE;
+        }
+        Compilation tc = c;
+        Optional<Graph> trainStep = train == null ? Optional.empty() : ncd.driver.Trainer.spec(tc, prog, train)
+                .flatMap(t -> ncd.driver.Trainer.stepGraph(tc, prog, t, sizes.getOrDefault(ncd.frontend.TrainSpec.SAMPLE_AXIS, t.batch())))
+                .map(ncd.driver.Trainer.StepGraph::graph);
+        if (train != null && trainStep.isEmpty()) {
+            Report.diagnostics(err, common.diagnostics, diags.sorted());
+            return Circuits.failure(diags);
+        }
+        String name = train != null ? train : Circuits.choose(prog, circuit, file, "draw", diags);
+        if (name == null || train == null && !AxisSizes.check(sizes, prog, name, diags)) {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
             return Circuits.failure(diags);
         }
         // axes without a size are drawn with sample sizes, as ncdc doc draws them; a note says which
-        List<String> unsized = SampleLowering.unsized(prog, name, sizes);
+        List<String> unsized = train != null ? List.of() : SampleLowering.unsized(prog, name, sizes);
         Optional<Graph> g;
         String sampled = null;
-        if (unsized.isEmpty()) {
+        if (train != null) {
+            g = trainStep;
+        } else if (unsized.isEmpty()) {
             g = c.lower(prog, name, sizes);
         } else {
             SampleLowering.Lowered lowered = SampleLowering.lower(prog, name, sizes, common::compilation);

@@ -40,7 +40,8 @@ import java.util.concurrent.Callable;
             "  ncdc ir model.ncd --axis seq=16 --axis batch=4",
             "  ncdc ir examples/lif.ncd --after=fold",
             "  ncdc ir examples/life.ncd --circuit Glider --emit jvm",
-            "  ncdc ir examples/life.ncd --circuit Glider --emit cuda"})
+            "  ncdc ir examples/life.ncd --circuit Glider --emit cuda",
+            "  ncdc ir examples/fashion_mlp.ncd --train Fit --after=all"})
 final class IrCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
@@ -54,6 +55,11 @@ final class IrCommand implements Callable<Integer> {
     @Option(names = "--axis", paramLabel = "NAME=SIZE", split = ",",
             description = "Size a generic or sized-later axis (repeatable, or comma-separated).")
     List<String> axes = new ArrayList<>();
+
+    @Option(names = "--train", paramLabel = "NAME",
+            description = "Print the whole training step of the train declaration NAME instead: the objective (batch from the declaration, "
+                + "or --axis sample=B), unrolled when it has state, its gradient and the optimiser's update, as ncdc train compiles it.")
+    String train;
 
     @Option(names = "--after", paramLabel = "PASS",
             description = "Print the IR after the standard pipeline up to and including PASS (fold, simplify, cse, dce, hoist, fuse, plan-memory), "
@@ -111,6 +117,26 @@ final class IrCommand implements Callable<Integer> {
         if (!AxisSizes.check(sizes, Map.of(prog, circuit != null ? List.of(circuit) : all), "circuits or laws", diags)) {
             Report.diagnostics(err, common.diagnostics, diags.sorted());
             return Main.USAGE;
+        }
+        if (train != null) {
+            if (circuit != null || grad.loss != null) {
+                diags.error(SourceSpan.NONE, DiagCode.E0803, "--train with --circuit or --grad: the training step is its own graph", "give --train alone");
+                Report.diagnostics(err, common.diagnostics, diags.sorted());
+                return Main.USAGE;
+            }
+            Optional<ncd.frontend.TrainSpec> ts = ncd.driver.Trainer.spec(c, prog, train);
+            Optional<ncd.driver.Trainer.StepGraph> step = ts.flatMap(t -> ncd.driver.Trainer.stepGraph(c, prog, t,
+                    sizes.getOrDefault(ncd.frontend.TrainSpec.SAMPLE_AXIS, t.batch())));
+            common.reportTimings(err, c);
+            if (step.isPresent()) {
+                Graph g = step.get().graph();
+                if (backend.isPresent()) c.emit(g, backend.get(), options).ifPresent(out::print);
+                else out.print(IrPrinter.print(after != null ? c.optimize(g, options) : g));
+                out.flush();
+            }
+            List<Diagnostic> ds = diags.sorted();
+            if (common.diagnostics == Report.Format.json || !ds.isEmpty()) Report.diagnostics(err, common.diagnostics, ds);
+            return diags.hasErrors() ? Circuits.failure(diags) : Main.OK;
         }
         List<String> names = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
