@@ -47,6 +47,25 @@ import java.util.Set;
 public final class Formatter {
     private Formatter() {}
 
+    /** The opt-out line: {@code // ncdc fmt: off}, optionally followed by the reason. */
+    public static final String OFF = "// ncdc fmt: off";
+
+    /**
+     * Whether the file opts out of formatting: one of the comment lines that open it (before its first code, blank
+     * lines between them allowed) is {@link #OFF}, alone or followed by a space and a reason. For files whose layout
+     * is what they are about, or that do not parse on purpose (the syntax-error tests); {@code ncdc fmt} leaves them
+     * as they are and says so. Read from the text, so a file that does not parse can opt out.
+     */
+    public static boolean optedOut(String text) {
+        for (String line : text.split("\n", -1)) {
+            String l = line.strip();
+            if (l.isEmpty()) continue;
+            if (!l.startsWith("//")) return false;
+            if (l.equals(OFF) || l.startsWith(OFF + " ")) return true;
+        }
+        return false;
+    }
+
     /** The formatted text, or empty when the file has syntax errors (reported to {@code diags}). */
     public static Optional<String> format(SourceFile file, Diagnostics diags) {
         NcdLexer lexer = new NcdLexer(CharStreams.fromString(file.text(), file.path()));
