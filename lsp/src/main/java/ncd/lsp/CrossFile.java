@@ -44,7 +44,7 @@ final class CrossFile {
     /** Every place a file writes the top-level name {@code d}, its declaration when asked. */
     static List<Location> references(Occurrences.Declaration d, boolean withDeclaration, Workspace ws) {
         List<Location> out = new ArrayList<>();
-        for (Map.Entry<Workspace.File, List<Occurrences.Occurrence>> e : uses(d, ws, true).entrySet()) {
+        for (Map.Entry<Workspace.File, List<Occurrences.Occurrence>> e : uses(d, ws, true, new ArrayList<>()).entrySet()) {
             Analysis an = e.getKey().analysis();
             for (Occurrences.Occurrence o : e.getValue()) {
                 if (o.declares() && !withDeclaration) continue;
@@ -58,7 +58,8 @@ final class CrossFile {
      * Renames the top-level name {@code d} in every file that writes it, as one edit. Refused, with the reason, when
      * it is the stdlib's (read-only), when {@code newName} is a builtin function's name, or when it collides: in some
      * file that is changed, {@code newName} already names something in the same namespace (declared there, imported,
-     * or from the prelude), so the renamed uses would mean something else or become ambiguous.
+     * or from the prelude), so the renamed uses would mean something else or become ambiguous; or when an open
+     * document that writes the name does not parse. A file on disk that does not parse is left as it is.
      */
     static WorkspaceEdit rename(Occurrences.Declaration d, String newName, Workspace ws) {
         if (d.at().path().startsWith(Workspace.STDLIB_PREFIX)) {
@@ -69,7 +70,13 @@ final class CrossFile {
         if (ns == Namespace.VALUE && ModuleScope.BUILTIN_FUNCTIONS.contains(newName)) {
             throw refused("`" + newName + "` is a builtin function: a circuit or constant cannot take its name");
         }
-        Map<Workspace.File, List<Occurrences.Occurrence>> uses = uses(d, ws, false);
+        List<Workspace.File> unparsed = new ArrayList<>();
+        Map<Workspace.File, List<Occurrences.Occurrence>> uses = uses(d, ws, false, unparsed);
+        for (Workspace.File f : unparsed) {
+            if (ws.isOpen(f)) {
+                throw refused(f.analysis().path().getFileName() + " writes `" + d.name() + "` but does not parse, so what it means there is not known: fix its syntax errors first");
+            }
+        }
         for (Map.Entry<Workspace.File, List<Occurrences.Occurrence>> e : uses.entrySet()) {
             collision(e.getKey(), ns, d.name(), newName, null).ifPresent(why -> { throw refused(why); });
         }
@@ -129,8 +136,12 @@ final class CrossFile {
         }
     }
 
-    /** Each file that writes {@code d} (as its own check resolves it), with those occurrences; the declaring file included. */
-    private static Map<Workspace.File, List<Occurrences.Occurrence>> uses(Occurrences.Declaration d, Workspace ws, boolean withStdlib) {
+    /**
+     * Each file that writes {@code d} (as its own check resolves it), with those occurrences; the declaring file
+     * included. Files that write the word but do not parse go to {@code unparsed}.
+     */
+    private static Map<Workspace.File, List<Occurrences.Occurrence>> uses(Occurrences.Declaration d, Workspace ws, boolean withStdlib,
+                                                                         List<Workspace.File> unparsed) {
         Key key = Key.of(d);
         List<Workspace.File> files = new ArrayList<>(ws.writing(d.name(), withStdlib));
         boolean declaringSeen = files.stream().anyMatch(f -> fileKey(f.analysis().path().toString()).equals(key.file()));
@@ -140,7 +151,10 @@ final class CrossFile {
         }
         Map<Workspace.File, List<Occurrences.Occurrence>> out = new LinkedHashMap<>();
         for (Workspace.File f : files) {
-            if (f.analysis().names() == null) continue;
+            if (f.analysis().names() == null) {
+                unparsed.add(f);
+                continue;
+            }
             List<Occurrences.Occurrence> mine = f.analysis().names().all().stream()
                     .filter(o -> o.declaration().global() && o.declaration().at().isKnown() && Key.of(o.declaration()).equals(key))
                     .toList();

@@ -78,6 +78,9 @@ final class Workspace {
         return text == null ? null : new File(f.toUri().toString(), Analysis.check(0, 0, f, text));
     }
 
+    /** Whether {@code f} is an open document (its text the editor's, not the disk's). */
+    boolean isOpen(File f) { return open.containsValue(f); }
+
     static Path normal(String path) { return Path.of(path).toAbsolutePath().normalize(); }
 
     /** Every .ncd file under the folders; build output ({@code target/}) and hidden folders hold copies, not sources. */

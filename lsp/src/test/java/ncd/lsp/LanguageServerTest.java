@@ -317,6 +317,11 @@ class LanguageServerTest {
         assertEquals(3, refs.stream().filter(r -> r.getUri().equals(uri)).count(), "the import and two calls: " + refs);
         String std = refusal(uri, new Position(3, 10), "smooth_gelu");
         assertTrue(std.contains("stdlib") && std.contains("read-only"), std);
+        // an open file that writes the name but does not parse: what the name means there is unknown
+        String broken = open("broken.ncd", "import lib.{Leak}\ncircuit B(x: f32) -> f32 { return Leak( }\n");
+        assertTrue(!nextDiagnostics(broken).isEmpty());
+        String unparsed = refusal(lib, new Position(3, 9), "Decay");
+        assertTrue(unparsed.contains("broken.ncd") && unparsed.contains("does not parse"), unparsed);
     }
 
     @Test void documentSymbolsListCircuitsAxesAndBodyNames() throws Exception {
