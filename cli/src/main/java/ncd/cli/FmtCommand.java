@@ -32,7 +32,9 @@ import java.util.concurrent.Callable;
             "Only whitespace changes: tokens and comments stay as written and in order, and the author's line breaks stay "
                 + "(at most one blank line in a row). Indentation is two spaces per block and four more on a continued line; "
                 + "spacing inside a line follows one rule per token; trailing comments of consecutive lines share a column. "
-                + "Formatting twice changes nothing more. A file with a syntax error is reported and left as it is. Files "
+                + "Formatting twice changes nothing more. A file with a syntax error is reported and left as it is. A file "
+                + "whose opening comment lines include `// ncdc fmt: off` (then, optionally, the reason) opts out: it is "
+                + "left as it is, parsed or not, and counted apart (listed with --verbose). Files "
                 + "are replaced atomically, and only when their text changes. With --check nothing is written: the files "
                 + "that are not formatted are listed, and the exit code is 1 if there are any."},
         footerHeading = "%nExamples:%n",
@@ -78,7 +80,7 @@ final class FmtCommand implements Callable<Integer> {
             return diags.sorted().stream().anyMatch(d -> d.code() == DiagCode.E0803) ? Main.USAGE : Main.USER_ERROR;
         }
         int changed = 0, refused = 0;
-        List<String> unformatted = new ArrayList<>();
+        List<String> unformatted = new ArrayList<>(), optedOut = new ArrayList<>();
         for (Path f : files) {
             String text;
             try {
@@ -86,6 +88,11 @@ final class FmtCommand implements Callable<Integer> {
             } catch (IOException | RuntimeException e) {
                 diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot read " + f + ": " + FileErrors.reason(e), null);
                 refused++;
+                continue;
+            }
+            if (Formatter.optedOut(text)) {   // its layout (or its syntax error) is what it is about
+                if (stdout) out.print(text);
+                else optedOut.add(f.toString());
                 continue;
             }
             Optional<String> formatted = Formatter.format(new SourceFile(f.toString(), text), diags);
@@ -114,9 +121,12 @@ final class FmtCommand implements Callable<Integer> {
         Report.diagnostics(err, common.diagnostics, diags.sorted());
         if (!stdout) {
             for (String u : unformatted) out.println("not formatted: " + u);
-            out.println(check
-                    ? (changed == 0 ? "ok: " + CheckCommand.plural(files.size() - refused, "file") + " formatted" : changed + " of " + CheckCommand.plural(files.size(), "file") + " not formatted; run ncdc fmt on them")
-                    : "formatted " + CheckCommand.plural(files.size() - refused, "file") + ", " + changed + " changed");
+            if (common.verbose) for (String o : optedOut) out.println("left as it is (" + Formatter.OFF + "): " + o);
+            int tried = files.size() - optedOut.size();
+            String off = optedOut.isEmpty() ? "" : "; " + CheckCommand.plural(optedOut.size(), "file") + " left as " + (optedOut.size() == 1 ? "it is" : "they are") + " (" + Formatter.OFF + ")";
+            out.println((check
+                    ? (changed == 0 ? "ok: " + CheckCommand.plural(tried - refused, "file") + " formatted" : changed + " of " + CheckCommand.plural(tried, "file") + " not formatted; run ncdc fmt on them")
+                    : "formatted " + CheckCommand.plural(tried - refused, "file") + ", " + changed + " changed") + off);
         }
         out.flush();
         return refused > 0 || (check && changed > 0) ? Main.USER_ERROR : Main.OK;

@@ -31,14 +31,19 @@ public final class DiagnosticPrinter {
             String line = s.file().line(s.line());
             String gutter = String.valueOf(s.line());
             String pad = " ".repeat(gutter.length());
-            int col = s.column() - 1;
-            int lineEndOffset = s.start() - col + line.length();
-            int width = Math.max(1, Math.min(s.end(), lineEndOffset) - s.start());
+            // the caret's place in the line's UTF-16 text (columns count code points; a string's indices do not)
+            int col = Math.min(s.file().indexInLine(s.start()), line.length());
+            int end = s.file().lineOf(s.end()) == s.line() ? Math.min(s.file().indexInLine(s.end()), line.length()) : line.length();
+            int width = Math.max(1, end - col);
             Window w = Window.around(line, Math.max(0, col), width);
             sb.append(p.paint(Paint.BLUE, pad + " |")).append('\n');
             sb.append(p.paint(Paint.BLUE, gutter + " |")).append(' ').append(w.text().replace('\t', ' ')).append('\n');
-            sb.append(p.paint(Paint.BLUE, pad + " |")).append(' ').append(" ".repeat(w.caret()))
-              .append(p.paint(severity, "^" + "~".repeat(w.width() - 1))).append('\n');
+            // one space or mark per character shown, however many UTF-16 units it takes
+            String shown = w.text();
+            int caret = shown.codePointCount(0, Math.min(w.caret(), shown.length()));
+            int marks = Math.max(1, shown.codePointCount(Math.min(w.caret(), shown.length()), Math.min(w.caret() + w.width(), shown.length())));
+            sb.append(p.paint(Paint.BLUE, pad + " |")).append(' ').append(" ".repeat(caret))
+              .append(p.paint(severity, "^" + "~".repeat(marks - 1))).append('\n');
         }
         if (d.hint() != null && !d.hint().isEmpty()) {
             sb.append("  ").append(p.paint(Paint.BLUE, "=")).append(' ').append(p.paint(Paint.GREEN, "hint")).append(": ").append(d.hint()).append('\n');

@@ -104,4 +104,21 @@ class DiagnosticPrinterTest {
         Diagnostic w = new Diagnostic(Severity.WARNING, DiagCode.E0401, new SourceSpan(f, 8, 17), "meh", null);
         assertTrue(DiagnosticPrinter.text(w, true).contains("\u001b[1;33mwarning[E0401]"), DiagnosticPrinter.text(w, true));
     }
+
+    /**
+     * Offsets count code points, as the lexer does: an emoji (two UTF-16 units) earlier in the file or earlier on the
+     * line is one offset and one column, and the caret stays under the character the span starts at.
+     */
+    @Test void aCharacterOutsideTheBmpIsOneColumn() {
+        String src = "// \uD83E\uDDE0 brain\nlet y = 1 // \uD83D\uDE00 x $ 2\n";
+        int at = src.codePointCount(0, src.indexOf('$'));
+        SourceFile f = new SourceFile("f.ncd", src);
+        assertEquals(2, f.lineOf(at));
+        assertEquals(src.split("\n")[1].codePointCount(0, src.split("\n")[1].indexOf('$')) + 1, f.columnOf(at));
+        assertEquals(18, f.columnOf(at));
+        assertEquals(2, f.lineOf(src.codePointCount(0, src.length()) - 1));
+        String printed = print(src, at, at + 1);
+        assertTrue(printed.startsWith("f.ncd:2:18: error[E0101]: bad\n"), printed);
+        assertEquals(" ".repeat(17) + "^", shown(printed)[1]);
+    }
 }

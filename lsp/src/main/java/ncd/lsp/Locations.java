@@ -31,7 +31,8 @@ final class Locations {
         return new Location(uri, a.positionsOf(span.file(), cache).range(span));
     }
 
-    private static String uriOf(SourceFile file) {
+    /** The URI an editor opens for {@code file}: the file itself, or a stdlib module's read-only copy; null when that cannot be written. */
+    static String uriOf(SourceFile file) {
         String p = file.path();
         if (!p.startsWith(STDLIB_PREFIX)) return Path.of(p).toAbsolutePath().toUri().toString();
         Path copy = STDLIB_COPIES.resolve(p.substring(STDLIB_PREFIX.length())).normalize();

@@ -79,6 +79,8 @@ public final class NcdLanguageServer implements LanguageServer, LanguageClientAw
     private final NcdWorkspaceService workspace = new NcdWorkspaceService();
     private final CompletableFuture<Integer> exited = new CompletableFuture<>();
     private volatile LanguageClient client;
+    /** The workspace folders the client named at initialize. */
+    private volatile List<Path> folders = List.of();
     private volatile boolean shutdown;
 
     /**
@@ -104,6 +106,17 @@ public final class NcdLanguageServer implements LanguageServer, LanguageClientAw
     @Override public void connect(LanguageClient client) { this.client = client; }
 
     @Override public CompletableFuture<InitializeResult> initialize(InitializeParams params) {
+        // the folders whose .ncd files find references and rename read: the workspace folders, else the root
+        List<Path> roots = new java.util.ArrayList<>();
+        if (params.getWorkspaceFolders() != null) {
+            for (org.eclipse.lsp4j.WorkspaceFolder f : params.getWorkspaceFolders()) {
+                Path p = pathOf(f.getUri());
+                if (p != null) roots.add(p.toAbsolutePath().normalize());
+            }
+        }
+        @SuppressWarnings("deprecation") String rootUri = params.getRootUri();
+        if (roots.isEmpty() && rootUri != null && pathOf(rootUri) != null) roots.add(pathOf(rootUri).toAbsolutePath().normalize());
+        folders = List.copyOf(roots);
         ServerCapabilities caps = new ServerCapabilities();
         caps.setTextDocumentSync(TextDocumentSyncKind.Full);
         caps.setHoverProvider(true);
@@ -217,6 +230,21 @@ public final class NcdLanguageServer implements LanguageServer, LanguageClientAw
         return CompletableFuture.supplyAsync(() -> {
             Analysis a = current(doc);
             return answer.apply(a, doc.lastParsed);
+        }, checker);
+    }
+
+    /**
+     * Answers a request that reads other files (find references, rename) on the checker thread: from document
+     * {@code uri}'s current analysis and the {@link Workspace} of every open document's current analysis and the
+     * workspace folders; {@code none} when the document is not open.
+     */
+    <T> CompletableFuture<T> withWorkspace(String uri, T none, java.util.function.BiFunction<Analysis, Workspace, T> answer) {
+        Document doc = documents.get(uri);
+        if (doc == null) return CompletableFuture.completedFuture(none);
+        return CompletableFuture.supplyAsync(() -> {
+            Map<Path, Workspace.File> open = new java.util.LinkedHashMap<>();
+            for (Document d : documents.values()) open.put(d.path.toAbsolutePath().normalize(), new Workspace.File(d.uri, current(d)));
+            return answer.apply(current(doc), new Workspace(open, folders));
         }, checker);
     }
 

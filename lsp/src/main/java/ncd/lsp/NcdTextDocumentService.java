@@ -78,13 +78,13 @@ final class NcdTextDocumentService implements TextDocumentService {
 
     @Override public CompletableFuture<List<? extends Location>> references(ReferenceParams params) {
         boolean withDeclaration = params.getContext() == null || params.getContext().isIncludeDeclaration();
-        return server.withAnalysis(params.getTextDocument().getUri(), List.of(),
-                (a, parsed) -> Navigation.references(a, params.getPosition(), withDeclaration));
+        return server.withWorkspace(params.getTextDocument().getUri(), List.of(),
+                (a, ws) -> Navigation.references(a, params.getPosition(), withDeclaration, ws));
     }
 
     @Override public CompletableFuture<WorkspaceEdit> rename(RenameParams params) {
-        return server.withAnalysis(params.getTextDocument().getUri(), null,
-                (a, parsed) -> Navigation.rename(a, params.getPosition(), params.getNewName()));
+        return server.withWorkspace(params.getTextDocument().getUri(), null,
+                (a, ws) -> Navigation.rename(a, params.getPosition(), params.getNewName(), ws));
     }
 
     @Override public CompletableFuture<List<Either<SymbolInformation, DocumentSymbol>>> documentSymbol(DocumentSymbolParams params) {

@@ -29,8 +29,12 @@ import java.util.Optional;
 final class Occurrences {
     enum Kind { CIRCUIT, LAW, TRAIN, CONST, AXIS, UNIT, INPUT, OUTPUT, LET, PARAM, STATE, INDEX }
 
-    /** A declared name: its kind, and where the name is written in its declaration (maybe another module's file). */
-    record Declaration(Kind kind, String name, SourceSpan at) {}
+    /**
+     * A declared name: its kind, where the name is written in its declaration (maybe another module's file), and
+     * whether a module declares it at its top level ({@code global}: circuits, laws, trains, constants, axes and units
+     * other modules can import) rather than in a body or a signature.
+     */
+    record Declaration(Kind kind, String name, SourceSpan at, boolean global) {}
 
     /** A name written at ncd offsets [start, end) of the root file, meaning {@code declaration} (or declaring it). */
     record Occurrence(int start, int end, Declaration declaration, boolean declares) {}
@@ -318,29 +322,29 @@ final class Occurrences {
         private Declaration moduleValue(String n) {
             ModuleScope.Found<Object> f = module.value(n);
             if (f == null || f.alsoIn() != null) return null;
-            if (f.decl() instanceof Decl.ConstDef c) return new Declaration(Kind.CONST, n, c.name().span());
-            if (f.decl() instanceof Decl.Law l) return new Declaration(Kind.LAW, n, l.name().span());
+            if (f.decl() instanceof Decl.ConstDef c) return new Declaration(Kind.CONST, n, c.name().span(), true);
+            if (f.decl() instanceof Decl.Law l) return new Declaration(Kind.LAW, n, l.name().span(), true);
             if (f.decl() instanceof Decl.Circuit c) {
-                return new Declaration(f.module().trains().containsKey(n) ? Kind.TRAIN : Kind.CIRCUIT, n, c.name().span());
+                return new Declaration(f.module().trains().containsKey(n) ? Kind.TRAIN : Kind.CIRCUIT, n, c.name().span(), true);
             }
             return null;
         }
 
         private Declaration moduleAxis(String n) {
             ModuleScope.Found<Decl.AxisDef> f = module.axis(n);
-            return f == null || f.alsoIn() != null ? null : new Declaration(Kind.AXIS, n, f.decl().name().span());
+            return f == null || f.alsoIn() != null ? null : new Declaration(Kind.AXIS, n, f.decl().name().span(), true);
         }
 
         private Declaration moduleUnit(String n) {
             ModuleScope.Found<Decl.UnitDef> f = module.unit(n);
-            return f == null || f.alsoIn() != null ? null : new Declaration(Kind.UNIT, n, f.decl().name().span());
+            return f == null || f.alsoIn() != null ? null : new Declaration(Kind.UNIT, n, f.decl().name().span(), true);
         }
 
         // ---- recording
 
         /** {@code n} declares a name of {@code kind} here; {@code into} is the body scope that sees it (null: the module's). */
         private Declaration declare(Name n, Kind kind, Map<String, Declaration> into) {
-            Declaration d = new Declaration(kind, n.text(), n.span());
+            Declaration d = new Declaration(kind, n.text(), n.span(), into == null && kind != Kind.OUTPUT);
             if (into != null) into.putIfAbsent(n.text(), d);
             record(n, d, true);
             return d;

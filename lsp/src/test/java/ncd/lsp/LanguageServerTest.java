@@ -122,7 +122,8 @@ class LanguageServerTest {
         server = client.getRemoteProxy();
         InitializeParams init = new InitializeParams();
         init.setCapabilities(new ClientCapabilities());
-        init.setWorkspaceFolders(List.of());
+        // the test's folder is the workspace: find references and rename read its .ncd files
+        init.setWorkspaceFolders(List.of(new org.eclipse.lsp4j.WorkspaceFolder(dir.toUri().toString(), "ws")));
         InitializeResult r = server.initialize(init).get(WAIT_S, TimeUnit.SECONDS);
         assertTrue(r.getCapabilities().getHoverProvider().getLeft(), "hover is offered");
         server.initialized(new InitializedParams());
@@ -200,6 +201,127 @@ class LanguageServerTest {
         ExecutionException refused = assertThrows(ExecutionException.class, () -> server.getTextDocumentService()
                 .rename(new RenameParams(doc(uri), outerLeak, "circuit")).get(WAIT_S, TimeUnit.SECONDS));
         assertTrue(refused.getCause().getMessage().contains("keyword"), refused.getCause().toString());
+    }
+
+    private static final String LIB = """
+            module lib
+            axis neuron = 4
+
+            circuit Leak(x: f32[neuron] in mV) -> f32[neuron] in mV {
+              return x * 0.5
+            }
+            """;
+    private static final String APP = """
+            module app
+            import lib.{Leak, neuron}
+
+            circuit Twice(x: f32[neuron] in mV) -> f32[neuron] in mV {
+              return Leak(Leak(x))
+            }
+            """;
+    /** On disk, not open: imports every name of lib. */
+    private static final String OTHER = """
+            import lib
+
+            circuit Once(y: f32[neuron] in mV) -> f32[neuron] in mV {
+              return Leak(y)
+            }
+            """;
+    /** On disk, not open: a Leak of its own, which is not lib's. */
+    private static final String SHADOW = """
+            circuit Leak(x: f32) -> f32 { return x }
+            """;
+
+    /** lib.ncd and app.ncd open, other.ncd and shadow.ncd on disk; the URIs of lib, app and other. */
+    private List<String> twoModules() throws Exception {
+        Files.writeString(dir.resolve("other.ncd"), OTHER);
+        Files.writeString(dir.resolve("shadow.ncd"), SHADOW);
+        String lib = open("lib.ncd", LIB);
+        assertEquals(List.of(), nextDiagnostics(lib));
+        String app = open("app.ncd", APP);
+        assertEquals(List.of(), nextDiagnostics(app));
+        return List.of(lib, app, dir.resolve("other.ncd").toUri().toString());
+    }
+
+    @Test void referencesOfACircuitAreFoundInEveryFileThatImportsIt() throws Exception {
+        List<String> u = twoModules();
+        String lib = u.get(0), app = u.get(1), other = u.get(2);
+        // from a call in app.ncd: lib's declaration, app's import and two calls, other's call; not shadow.ncd's own Leak
+        List<? extends Location> refs = server.getTextDocumentService()
+                .references(new ReferenceParams(doc(app), new Position(4, 10), new ReferenceContext(true))).get(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(List.of(   // sorted by URI: app, lib, other
+                new Location(app, new Range(new Position(1, 12), new Position(1, 16))),
+                new Location(app, new Range(new Position(4, 9), new Position(4, 13))),
+                new Location(app, new Range(new Position(4, 14), new Position(4, 18))),
+                new Location(lib, new Range(new Position(3, 8), new Position(3, 12))),
+                new Location(other, new Range(new Position(3, 9), new Position(3, 13)))), sorted(refs));
+        // without the declaration, and asked from the declaration itself in lib.ncd
+        List<? extends Location> uses = server.getTextDocumentService()
+                .references(new ReferenceParams(doc(lib), new Position(3, 9), new ReferenceContext(false))).get(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(4, uses.size(), uses.toString());
+        // an axis: lib's declaration and its use, app's import and its two uses, other's two uses
+        List<? extends Location> axis = server.getTextDocumentService()
+                .references(new ReferenceParams(doc(lib), new Position(1, 6), new ReferenceContext(true))).get(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(3 + 2 + 3, axis.size(), axis.toString());
+    }
+
+    @Test void renameOfACircuitEditsEveryFileThatWritesIt() throws Exception {
+        List<String> u = twoModules();
+        String lib = u.get(0), app = u.get(1), other = u.get(2);
+        WorkspaceEdit edit = server.getTextDocumentService().rename(new RenameParams(doc(lib), new Position(3, 9), "Decay"))
+                .get(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(java.util.Set.of(lib, app, other), edit.getChanges().keySet(), "shadow.ncd's own Leak is not lib's");
+        assertEquals(1, edit.getChanges().get(lib).size());
+        assertEquals(3, edit.getChanges().get(app).size());
+        assertEquals(List.of(new TextEdit(new Range(new Position(3, 9), new Position(3, 13)), "Decay")), edit.getChanges().get(other));
+        assertTrue(edit.getChanges().values().stream().flatMap(List::stream).allMatch(e -> e.getNewText().equals("Decay")));
+        // applied, the files check clean: the edit is the whole rename
+        String libText = apply(LIB, edit.getChanges().get(lib)), appText = apply(APP, edit.getChanges().get(app));
+        change(lib, libText, 2);
+        assertEquals(List.of(), nextDiagnostics(lib));
+        Files.writeString(dir.resolve("lib.ncd"), libText);
+        change(app, appText, 2);
+        assertEquals(List.of(), nextDiagnostics(app));
+        assertTrue(appText.contains("import lib.{Decay, neuron}") && appText.contains("return Decay(Decay(x))"), appText);
+    }
+
+    @Test void renameIsRefusedWhenTheNewNameCollidesOrIsTheStdlibs() throws Exception {
+        List<String> u = twoModules();
+        String lib = u.get(0), app = u.get(1);
+        // app.ncd, which the rename would change, has a circuit Twice
+        String why = refusal(lib, new Position(3, 9), "Twice");
+        assertTrue(why.contains("`Twice` is already a circuit in scope in app.ncd"), why);
+        assertTrue(refusal(lib, new Position(3, 9), "exp").contains("builtin function"));
+        assertTrue(refusal(lib, new Position(3, 9), "2x").contains("is not a name"));
+        assertTrue(refusal(lib, new Position(3, 9), "axis").contains("keyword"));
+        // an axis: app.ncd declares none, but lib's own circuit's input is no axis; Once's file imports all of lib
+        WorkspaceEdit axis = server.getTextDocumentService().rename(new RenameParams(doc(lib), new Position(1, 6), "cell")).get(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(3 + 3 + 2, axis.getChanges().values().stream().mapToInt(List::size).sum(), axis.toString());
+        // a local: Twice's input x renamed to Leak would hide the circuit it calls
+        String local = refusal(app, new Position(3, 14), "Leak");
+        assertTrue(local.contains("`Leak` is already a circuit in app.ncd"), local);
+        // a stdlib circuit: references reach into the stdlib, rename does not
+        String text = """
+                import std.act.{gelu}
+
+                circuit Smooth(x: f32) -> f32 {
+                  return gelu(x) + gelu(2 * x)
+                }
+                """;
+        String uri = open("smooth.ncd", text);
+        assertEquals(List.of(), nextDiagnostics(uri));
+        List<? extends Location> refs = server.getTextDocumentService()
+                .references(new ReferenceParams(doc(uri), new Position(3, 10), new ReferenceContext(true))).get(WAIT_S, TimeUnit.SECONDS);
+        List<String> stdlib = refs.stream().map(Location::getUri).filter(r -> r.endsWith("std/act.ncd")).toList();
+        assertTrue(stdlib.size() >= 3, "the declaration and the law's two uses in std/act.ncd: " + refs);
+        assertEquals(3, refs.stream().filter(r -> r.getUri().equals(uri)).count(), "the import and two calls: " + refs);
+        String std = refusal(uri, new Position(3, 10), "smooth_gelu");
+        assertTrue(std.contains("stdlib") && std.contains("read-only"), std);
+        // an open file that writes the name but does not parse: what the name means there is unknown
+        String broken = open("broken.ncd", "import lib.{Leak}\ncircuit B(x: f32) -> f32 { return Leak( }\n");
+        assertTrue(!nextDiagnostics(broken).isEmpty());
+        String unparsed = refusal(lib, new Position(3, 9), "Decay");
+        assertTrue(unparsed.contains("broken.ncd") && unparsed.contains("does not parse"), unparsed);
     }
 
     @Test void documentSymbolsListCircuitsAxesAndBodyNames() throws Exception {
@@ -325,4 +447,29 @@ class LanguageServerTest {
     }
 
     private static TextDocumentIdentifier doc(String uri) { return new TextDocumentIdentifier(uri); }
+
+    /** The message of a refused rename. */
+    private String refusal(String uri, Position at, String newName) {
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> server.getTextDocumentService().rename(new RenameParams(doc(uri), at, newName)).get(WAIT_S, TimeUnit.SECONDS));
+        return e.getCause().getMessage();
+    }
+
+    /** Locations by URI, then position. */
+    private static List<Location> sorted(List<? extends Location> ls) {
+        return ls.stream().map(l -> (Location) l).sorted(java.util.Comparator.comparing((Location l) -> l.getUri())
+                .thenComparing(l -> l.getRange().getStart().getLine()).thenComparing(l -> l.getRange().getStart().getCharacter())).toList();
+    }
+
+    /** {@code text} with single-line edits applied. */
+    private static String apply(String text, List<TextEdit> edits) {
+        String[] lines = text.split("\n", -1);
+        List<TextEdit> backwards = edits.stream().sorted(java.util.Comparator.comparing((TextEdit e) -> e.getRange().getStart().getLine())
+                .thenComparing(e -> e.getRange().getStart().getCharacter()).reversed()).toList();
+        for (TextEdit e : backwards) {
+            int l = e.getRange().getStart().getLine();
+            lines[l] = lines[l].substring(0, e.getRange().getStart().getCharacter()) + e.getNewText() + lines[l].substring(e.getRange().getEnd().getCharacter());
+        }
+        return String.join("\n", lines);
+    }
 }

@@ -58,4 +58,36 @@ class FmtCommandTest {
         assertEquals(2, Ncdc.run("fmt").exit(), "a path is required");
         assertEquals(1, Ncdc.run("fmt", dir.resolve("missing.ncd").toString()).exit());
     }
+
+    @Test void checkFailsOnAFileThatDoesNotParseWithTheSyntaxDiagnostic() throws Exception {
+        String broken = "circuit f(x: f32) -> f32 {\n  return x $ 2\n}\n";
+        Path f = Files.writeString(dir.resolve("b.ncd"), broken);
+        Ncdc.Result r = Ncdc.run("fmt", "--check", f.toString());
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.err().contains("b.ncd:2:12: error[E0102]"), r.describe());
+    }
+
+    @Test void aFileThatOptsOutIsLeftAsItIsParsedOrNot() throws Exception {
+        String broken = "// ncdc fmt: off (the syntax error is the point)\ncircuit f(x: f32) -> f32 {\n  return x $ 2\n}\n";
+        String spaced = "// RUN: ncdc check %s\n// ncdc fmt: off (the spacing is the point)\naxis i=4\n";
+        Path b = Files.writeString(dir.resolve("b.ncd"), broken), s = Files.writeString(dir.resolve("s.ncd"), spaced);
+        Files.writeString(dir.resolve("m.ncd"), TIDY);
+        Ncdc.Result r = Ncdc.run("fmt", "--check", dir.toString());
+        assertEquals(0, r.exit(), r.describe());
+        assertTrue(r.out().contains("ok: 1 file formatted; 2 files left as they are (// ncdc fmt: off)"), r.describe());
+        Ncdc.Result w = Ncdc.run("fmt", "--verbose", dir.toString());
+        assertEquals(0, w.exit(), w.describe());
+        assertTrue(w.out().contains("left as it is (// ncdc fmt: off): " + s), w.describe());
+        assertEquals(broken, Files.readString(b));
+        assertEquals(spaced, Files.readString(s));
+        Ncdc.Result out = Ncdc.run("fmt", "--stdout", s.toString());
+        assertEquals(spaced, out.out(), "--stdout prints an opted-out file as it is");
+    }
+
+    /** The "done when": {@code ncdc fmt --check .} from the repository root passes. */
+    @Test void theRepositoryIsFormatted() {
+        Ncdc.Result r = Ncdc.run("fmt", "--check", Repo.root().toString());
+        assertEquals(0, r.exit(), r.describe());
+        assertTrue(r.out().contains("ok: "), r.describe());
+    }
 }

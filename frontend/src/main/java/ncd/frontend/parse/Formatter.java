@@ -34,7 +34,9 @@ import java.util.Set;
  *       name and its {@code (}, {@code [} or generic {@code <...>}, after a unary minus, in a rename
  *       {@code x{a -> b}} or an import list {@code .{A, B}}; one inside a one-line {@code { ... }} block;</li>
  *   <li>comments: an own-line comment is indented like the code line that follows it; the trailing comments of
- *       consecutive lines start in one column, two spaces after the longest of those lines' code;</li>
+ *       consecutive lines start in one column, two spaces after the longest of those lines' code; a one-line
+ *       {@code /* ... *}{@code /} between two tokens of one line stays there, one space either side; a blank line
+ *       after the file's first comments is kept;</li>
  *   <li>no trailing spaces, no blank lines at the start or end, one newline at the end.</li>
  * </ul>
  *
@@ -44,6 +46,25 @@ import java.util.Set;
  */
 public final class Formatter {
     private Formatter() {}
+
+    /** The opt-out line: {@code // ncdc fmt: off}, optionally followed by the reason. */
+    public static final String OFF = "// ncdc fmt: off";
+
+    /**
+     * Whether the file opts out of formatting: one of the comment lines that open it (before its first code, blank
+     * lines between them allowed) is {@link #OFF}, alone or followed by a space and a reason. For files whose layout
+     * is what they are about, or that do not parse on purpose (the syntax-error tests); {@code ncdc fmt} leaves them
+     * as they are and says so. Read from the text, so a file that does not parse can opt out.
+     */
+    public static boolean optedOut(String text) {
+        for (String line : text.split("\n", -1)) {
+            String l = line.strip();
+            if (l.isEmpty()) continue;
+            if (!l.startsWith("//")) return false;
+            if (l.equals(OFF) || l.startsWith(OFF + " ")) return true;
+        }
+        return false;
+    }
 
     /** The formatted text, or empty when the file has syntax errors (reported to {@code diags}). */
     public static Optional<String> format(SourceFile file, Diagnostics diags) {
@@ -116,6 +137,8 @@ public final class Formatter {
 
     private static final class Layout {
         private final String src;
+        /** The UTF-16 index in {@code src} of each code-point offset (the lexer's token indices count code points). */
+        private final int[] unit;
         private final List<Token> tokens;
         private final Roles roles;
         private final List<Line> lines = new ArrayList<>();
@@ -129,21 +152,30 @@ public final class Formatter {
 
         Layout(String src, List<Token> tokens, ParseTree tree) {
             this.src = src;
+            this.unit = new int[src.codePointCount(0, src.length()) + 1];
+            for (int cp = 0, u = 0; cp < unit.length; cp++) {
+                unit[cp] = u;
+                if (u < src.length()) u += Character.charCount(src.codePointAt(u));
+            }
             this.tokens = tokens;
             this.roles = new Roles(tree);
         }
 
         String text() {
             for (int i = 0; i <= tokens.size(); i++) {
-                int from = i == 0 ? 0 : tokens.get(i - 1).getStopIndex() + 1;
-                int to = i == tokens.size() ? src.length() : tokens.get(i).getStartIndex();
+                // token indices count code points; the gap is cut from the UTF-16 text
+                int from = i == 0 ? 0 : unit[tokens.get(i - 1).getStopIndex() + 1];
+                int to = i == tokens.size() ? src.length() : unit[tokens.get(i).getStartIndex()];
                 Token next = i < tokens.size() ? tokens.get(i) : null;
                 boolean started = i > 0;
                 // the gap before `next` holds whitespace and comments only: each comment with the line breaks before it
                 int breaks = 0;
-                boolean commented = false;
+                boolean commented = false, inline = false;
                 for (Gaps.Piece piece : Gaps.split(src, from, to)) {
-                    if (piece.comment()) {
+                    if (piece.comment() && !commented && breaks == 0 && inline(piece, to, next)) {
+                        code.append(' ').append(piece.of(src));   // a /* ... */ between two tokens of one line stays there
+                        inline = true;
+                    } else if (piece.comment()) {
                         comment(piece.of(src), breaks, started, commented, next);
                         commented = true;
                         breaks = 0;
@@ -154,9 +186,9 @@ public final class Formatter {
                 if (next == null) break;
                 if (!started || commented || breaks > 0) {
                     if (code.length() > 0) endLine(null);
-                    if (started && breaks >= 2) addBlank();
+                    if ((started || commented) && breaks >= 2) addBlank();   // also a blank line after a header comment
                     indent = indentFor(next);
-                } else if (space(tokens.get(i - 1), next)) {
+                } else if (inline || space(tokens.get(i - 1), next)) {
                     code.append(' ');
                 }
                 code.append(next.getText());
@@ -164,6 +196,16 @@ public final class Formatter {
             }
             if (code.length() > 0) endLine(null);
             return render();
+        }
+
+        /**
+         * Whether a comment stays inside its line: a one-line {@code /* ... *}{@code /} after code and before the next
+         * token with only spaces between them.
+         */
+        private boolean inline(Gaps.Piece piece, int gapEnd, Token next) {
+            String c = piece.of(src);
+            return next != null && code.length() > 0 && c.startsWith("/*") && c.indexOf('\n') < 0
+                    && src.substring(piece.end(), gapEnd).isBlank() && src.substring(piece.end(), gapEnd).indexOf('\n') < 0;
         }
 
         /** Places a comment met in a gap, after {@code breaks} line breaks (since the token or comment before it). */
