@@ -86,6 +86,11 @@ public final class NirExport {
 
     private Nir recognise() throws Unsupported {
         if (g.outputs().size() != 1) throw refuse(null, "circuit " + g.name() + " has " + g.outputs().size() + " outputs; NIR export takes one output of spikes");
+        if (g.inputs().isEmpty())
+            throw new Unsupported(g.span(), "circuit " + g.name() + " takes no input: a NIR graph starts at an Input node, and this circuit computes "
+                    + "or draws what drives its neurons inside (a current, or random spikes), which NIR has no node for",
+                    "make the drive an input of the circuit (`circuit Net(I: f32[neuron] in nA)` calling LIF<neuron>(I), or spikes "
+                    + "`s: bool[input]` into std.lif.ExpSynapse), and feed it when running the NIR graph");
         if (g.inputs().size() != 1) throw refuse(null, "circuit " + g.name() + " has " + g.inputs().size() + " inputs; NIR export takes one input (current or spikes)");
         Node spike = g.outputs().get(0).node();
         if (!isBinary(spike, Attr.BinaryFn.GT)) throw refuse(spike, "the output is not a threshold crossing (v + dv > v_th)");
