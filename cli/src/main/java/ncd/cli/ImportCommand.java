@@ -41,7 +41,7 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExamples:%n",
         footer = {
             "  ncdc import net.nir -o net.ncd",
-            "  ncdc run net.ncd --params net.npz --steps 1000",
+            "  ncdc run net.ncd --circuit Net --params net.npz --steps 1000",
             "  ncdc import snn.nir --dt 1ms --module models.snn --circuit Snn -o snn.ncd"})
 final class ImportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -50,7 +50,7 @@ final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The NIR file (.nir, HDF5).")
     Path file;
 
-    @Option(names = "-o", paramLabel = "OUT", description = "The .ncd file to write (default: FILE's name with .ncd, beside it); the parameters go to OUT with .npz.")
+    @Option(names = "-o", paramLabel = "OUT", description = "The .ncd file to write (default: beside FILE, named as it); the parameters go beside OUT, named as it, ending in .npz.")
     Path out;
 
     @Option(names = "--module", paramLabel = "NAME", description = "The module's name (default: OUT's file name).")
