@@ -87,11 +87,15 @@ final class ImportCommand implements Callable<Integer> {
         double step = dt == null ? Double.NaN : Durations.seconds("--dt", dt, diags);
         if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
 
+        if (!Files.isRegularFile(file)) {
+            diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot read " + file + ": " + (Files.exists(file) ? "not a file" : "no such file"), "check the path");
+            return fail(err, diags, Main.USER_ERROR);
+        }
         NirRead.NirGraph g;
         try {
             g = NirRead.read(file);
         } catch (IOException e) {
-            diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot read " + file + ": " + (Files.exists(file) ? e.getMessage() : FileErrors.reason(e)),
+            diags.error(SourceSpan.NONE, DiagCode.E0802, "cannot read " + file + ": " + e.getMessage(),
                     "ncdc import reads a NIR graph written as HDF5 (nir.write, or ncdc export --format nir)");
             return fail(err, diags, Main.USER_ERROR);
         } catch (NirRead.Malformed e) {

@@ -379,7 +379,8 @@ public final class NirImport {
             size.put(n, s);
             NirNode node = g.nodes().get(n);
             Arr shape = node.params().get("shape");
-            if (node.type().equals("Output") && shape != null && (shape.data().length != 1 || (int) shape.data()[0] != s))
+            // an Output's shape is optional in NIR (empty when left to inference); where given it must match
+            if (node.type().equals("Output") && shape != null && shape.data().length > 0 && (shape.data().length != 1 || (int) shape.data()[0] != s))
                 throw at(node, "has shape " + shape(shape) + " but receives " + s + " values");
         }
     }

@@ -194,7 +194,34 @@ class NirImportTest {
         Files.writeString(junk, "not hdf5");
         r = Ncdc.run("import", junk.toString(), "-o", ncd.toString());
         assertEquals(1, r.exit(), r.describe());
-        assertTrue(r.err().contains("error[E0802]"), r.describe());
+        assertTrue(r.err().contains("error[E0802]") && r.err().contains("not an HDF5 file"), r.describe());
+        r = Ncdc.run("import", dir.resolve("absent.nir").toString(), "-o", ncd.toString());
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.err().contains("error[E0802]") && r.err().contains("no such file"), r.describe());
         assertFalse(Files.exists(ncd));
+    }
+
+    @Test void sizesThatDisagreeAlongAnEdgeAreE0810NamingTheNode(@TempDir Path dir) throws Exception {
+        Path nir = dir.resolve("mismatch.nir");
+        try (WritableHdfFile f = HdfFile.write(nir)) {
+            f.putDataset("version", "1.0.0");
+            WritableGroup node = f.putGroup("node");
+            node.putDataset("type", "NIRGraph");
+            WritableGroup nodes = node.putGroup("nodes");
+            WritableGroup in = nodes.putGroup("input");
+            in.putDataset("type", "Input");
+            in.putDataset("shape", new long[]{3});
+            WritableGroup fc = nodes.putGroup("fc");
+            fc.putDataset("type", "Linear");
+            fc.putDataset("weight", new float[][]{{1, 2, 3, 4}, {5, 6, 7, 8}});
+            WritableGroup out = nodes.putGroup("output");
+            out.putDataset("type", "Output");
+            node.putDataset("edges", new String[][]{{"input", "fc"}, {"fc", "output"}});
+            node.putGroup("metadata").putDataset("dt", new double[]{1e-3});
+        }
+        Ncdc.Result r = Ncdc.run("import", nir.toString(), "-o", dir.resolve("m.ncd").toString());
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.err().contains("error[E0810]") && r.err().contains("node `fc` (Linear) receives 3 values from `input` where it takes 4"), r.describe());
+        assertFalse(Files.exists(dir.resolve("m.ncd")));
     }
 }
