@@ -79,11 +79,16 @@ final class ImportCommand implements Callable<Integer> {
         Path target = out != null ? out : file.resolveSibling(stem(file) + ".ncd");
         if (!target.getFileName().toString().endsWith(".ncd"))
             diags.error(SourceSpan.NONE, DiagCode.E0803, "-o " + target + ": the module is written to a .ncd file", "end OUT with .ncd");
-        String mod = module != null ? module : stem(target).replaceAll("[^A-Za-z0-9_]", "_");
-        if (!mod.matches("[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z][A-Za-z0-9_]*)*"))
-            diags.error(SourceSpan.NONE, DiagCode.E0803, "--module `" + mod + "` is not a module name", "give names of letters, digits and _ joined by dots: --module models.snn");
-        if (!circuit.matches("[A-Za-z][A-Za-z0-9_]*"))
-            diags.error(SourceSpan.NONE, DiagCode.E0803, "--circuit `" + circuit + "` is not a circuit name", "a letter, then letters, digits and _");
+        String mod = module;
+        if (mod == null) {                       // from OUT's name, made a name: `2-layer` -> m_2_layer, `circuit` -> circuit_
+            mod = stem(target).replaceAll("[^A-Za-z0-9_]", "_");
+            if (mod.isEmpty() || !Character.isLetter(mod.charAt(0))) mod = "m_" + mod;
+            if (NirImport.RESERVED.contains(mod)) mod = mod + "_";
+        }
+        if (!mod.matches("[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z][A-Za-z0-9_]*)*") || java.util.Arrays.stream(mod.split("\\.")).anyMatch(NirImport.RESERVED::contains))
+            diags.error(SourceSpan.NONE, DiagCode.E0803, "--module `" + mod + "` is not a module name", "give names of letters, digits and _ joined by dots, none a keyword: --module models.snn");
+        if (!circuit.matches("[A-Za-z][A-Za-z0-9_]*") || NirImport.RESERVED.contains(circuit))
+            diags.error(SourceSpan.NONE, DiagCode.E0803, "--circuit `" + circuit + "` is not a circuit name", "a letter, then letters, digits and _, not a keyword");
         double step = dt == null ? Double.NaN : Durations.seconds("--dt", dt, diags);
         if (diags.hasErrors()) return fail(err, diags, Main.USAGE);
 

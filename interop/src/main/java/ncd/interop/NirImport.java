@@ -40,7 +40,8 @@ public final class NirImport {
     /** The module's text, the parameter values by instance path, and the top circuit's inputs and outputs. */
     public record Imported(String source, Map<String, Tensor> params, String circuit, List<String> inputs, List<String> outputs) {}
 
-    private static final Set<String> RESERVED = Set.of("after", "and", "by", "false", "for", "in", "let", "next", "not", "or", "param",
+    /** Words a generated name avoids: ncd's keywords and dtypes, and names the generated circuits use. */
+    public static final Set<String> RESERVED = Set.of("after", "and", "by", "false", "for", "in", "let", "next", "not", "or", "param",
             "return", "state", "true", "within", "axis", "circuit", "const", "expect", "import", "law", "module", "train", "unit",
             "f32", "f64", "i32", "bool", "where", "dt", "out", "x");
 
