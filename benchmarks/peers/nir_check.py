@@ -12,7 +12,8 @@ exporter (the stdlib neuron's constants, the drawn weights):
 
 Parameters must agree within 1e-6 relative. Then it runs the graph as NIR's reference implementations do (forward
 Euler at dt; CubaLIF's membrane reads the synaptic current before its update; a neuron spikes where v > v_threshold
-and is set to v_reset), from v = v_leak and I = 0 (ncd's initial state; NIR stores none), on the inputs, and
+and is set to v_reset; a node takes the sum of its incoming edges, an edge back into a cycle the previous step's
+value), from v = v_leak and I = 0 (ncd's initial state; NIR stores none), on the inputs, and
 compares the spikes step by step with the ones ncd's interpreter produced. Exit status 0 when all agree.
 """
 import json
@@ -35,20 +36,39 @@ def read(path):
 
 
 def simulate(nodes, edges, dt, inputs):
-    succ = dict((a, b) for a, b in edges)
-    order = ["input"]
-    while order[-1] in succ:
-        order.append(succ[order[-1]])
+    """Steps the graph: nodes in the order of a depth-first walk from `input`, each fed the sum of its incoming edges;
+    an edge that closes a cycle (back to a node the walk is still inside) carries its source's output of the step
+    before (0 at the start), as NIR simulators run a recurrent connection."""
+    succ, preds = {}, {}
+    for a, b in edges:
+        succ.setdefault(a, []).append(b)
+        preds.setdefault(b, []).append(a)
+    order, back, colour = [], set(), {}
+
+    def walk(n):
+        colour[n] = 1
+        for m in succ.get(n, []):
+            if m not in colour:
+                walk(m)
+            elif colour[m] == 1:
+                back.add((n, m))
+        colour[n] = 2
+        order.append(n)
+
+    walk("input")
+    order.reverse()
     state = {}
     for name in order:
         n = nodes[name]
         if n["type"] in ("LIF", "CubaLIF"):
             state[name] = {"v": n["params"]["v_leak"].astype(np.float64).copy(), "I": np.zeros_like(n["params"]["v_leak"], dtype=np.float64)}
+    prev = {name: 0.0 for name in order}
     out = []
     for x in inputs:
-        x = np.asarray(x, dtype=np.float64)
+        now = {"input": np.asarray(x, dtype=np.float64)}
         for name in order[1:]:
             n, p = nodes[name], nodes[name]["params"]
+            x = sum(prev[q] if (q, name) in back else now[q] for q in preds[name])
             if n["type"] == "Linear":
                 x = p["weight"].astype(np.float64) @ x
             elif n["type"] == "LIF":
@@ -69,7 +89,9 @@ def simulate(nodes, edges, dt, inputs):
                 pass
             else:
                 raise ValueError(f"node type {n['type']} is not simulated here")
-        out.append(x.astype(int).tolist())
+            now[name] = x
+        prev = now
+        out.append(now["output"].astype(int).tolist())
     return out
 
 

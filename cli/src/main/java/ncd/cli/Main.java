@@ -29,9 +29,9 @@ import java.util.concurrent.Callable;
         description = {
             "The ncd compiler: checks .ncd programs (named axes, units, dtypes, dynamics) and prints their typed IR,"
                 + " runs circuits compiled to JVM bytecode (or on the reference interpreter), builds jars that run"
-                + " without ncdc, exports ONNX models, tests laws on random inputs, times circuits, trains their parameters on data, and draws circuit"
+                + " without ncdc, exports ONNX models and NIR graphs, imports NIR graphs, tests laws on random inputs, times circuits, trains their parameters on data, and draws circuit"
                 + " diagrams and HTML docs, and serves editors as a language server."},
-        subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, BuildCommand.class, ExportCommand.class, TestCommand.class, BenchCommand.class, TrainCommand.class, DiagramCommand.class, DocCommand.class, FmtCommand.class, LspCommand.class,
+        subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, BuildCommand.class, ExportCommand.class, ImportCommand.class, TestCommand.class, BenchCommand.class, TrainCommand.class, DiagramCommand.class, DocCommand.class, FmtCommand.class, LspCommand.class,
                 CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nExamples:%n",

@@ -59,6 +59,7 @@ class MainTest {
         SAYS.put("run", List.of("compiled to JVM bytecode (the default)", "--backend interp", "E0806"));
         SAYS.put("build", List.of("ahead of time", "runs without ncdc", "--target cuda", "needing no GPU"));
         SAYS.put("export", List.of("ONNX", "NIR", "feed-forward", "E0809", "std.lif.ExpSynapse", "docs/interop.md"));
+        SAYS.put("import", List.of("NIR graph", "CubaLIF", "forward Euler", "previous step's output", "--params", "E0810", "docs/interop.md"));
         SAYS.put("test", List.of("law", "on the reference interpreter"));
         SAYS.put("bench", List.of("compiled to JVM bytecode (the default)", "--backend interp", "E0806"));
         SAYS.put("train", List.of("train` declaration", "--resume", "E0903"));
@@ -112,7 +113,7 @@ class MainTest {
             assertEquals(Main.USAGE, r.exit(), String.join(" ", args) + ": " + r.err());
             assertEquals("", r.out(), "no help on stdout for " + String.join(" ", args));
             assertEquals("ncdc: unknown command 'serve'\n"
-                    + "commands: check, ir, run, build, export, test, bench, train, diagram, doc, fmt, lsp, help\n"
+                    + "commands: check, ir, run, build, export, import, test, bench, train, diagram, doc, fmt, lsp, help\n"
                     + "Try 'ncdc --help' for more information.\n", r.err(), "nothing close to suggest");
         }
     }

@@ -24,7 +24,9 @@ import java.util.Map;
  * <ul>
  *   <li>{@code std.lif.LIF<N>(I)} with the current {@code I} a circuit input: Input → LIF → Output;</li>
  *   <li>{@code std.lif.LIF<N>(std.lif.ExpSynapse<pre, N>(s))} with the spikes {@code s} a circuit input: Input →
- *       Linear (q W) → CubaLIF → Output.</li>
+ *       Linear (q W) → CubaLIF → Output;</li>
+ *   <li>the same plus {@code ExpSynapse<N, N>} of a state holding the population's spikes of the step before: a
+ *       second Linear (q W_rec) on an edge from the CubaLIF back to itself.</li>
  * </ul>
  * Values are in coherent SI units (s, ohm, V, A), as the IR stores them, except that an input current declared in
  * another unit (nA) is taken in that unit and {@code r} scaled to match. NIR's neurons are continuous-time; ncd's LIF
@@ -81,11 +83,17 @@ public final class NirExport {
 
     private Unsupported refuse(Node at, String what) {
         return new Unsupported(at == null ? g.span() : at.span(), what,
-                "NIR export recognises std.lif.LIF driven by an input current, or by std.lif.ExpSynapse of input spikes (docs/interop.md, \"NIR\")");
+                "NIR export recognises std.lif.LIF driven by an input current, or by std.lif.ExpSynapse of input spikes, "
+                        + "plus at most one ExpSynapse of the population's own spikes of the step before (docs/interop.md, \"NIR\")");
     }
 
     private Nir recognise() throws Unsupported {
         if (g.outputs().size() != 1) throw refuse(null, "circuit " + g.name() + " has " + g.outputs().size() + " outputs; NIR export takes one output of spikes");
+        if (g.inputs().isEmpty())
+            throw new Unsupported(g.span(), "circuit " + g.name() + " takes no input: a NIR graph starts at an Input node, and this circuit computes "
+                    + "or draws what drives its neurons inside (a current, or random spikes), which NIR has no node for",
+                    "make the drive an input of the circuit (`circuit Net(I: f32[neuron] in nA)` calling LIF<neuron>(I), or spikes "
+                    + "`s: bool[input]` into std.lif.ExpSynapse), and feed it when running the NIR graph");
         if (g.inputs().size() != 1) throw refuse(null, "circuit " + g.name() + " has " + g.inputs().size() + " inputs; NIR export takes one input (current or spikes)");
         Node spike = g.outputs().get(0).node();
         if (!isBinary(spike, Attr.BinaryFn.GT)) throw refuse(spike, "the output is not a threshold crossing (v + dv > v_th)");
@@ -137,30 +145,27 @@ public final class NirExport {
             nodes.put("lif", new NirNode("LIF", lif));
             edges.add(new String[]{"input", "lif"});
             edges.add(new String[]{"lif", "output"});
-        } else if (current.op() == Op.STATE_READ) {
-            State syn = null;
-            for (State s : g.states()) if (readOf(s) == current) syn = s;
-            if (syn == null || g.states().size() != 2) throw refuse(current, "the current is a state, but not one ExpSynapse beside the membrane");
-            // next I = I * a + q * (W @[pre] f32(s))
-            Node next = syn.next();
-            if (!isBinary(next, Attr.BinaryFn.ADD) || !isBinary(next.input(0), Attr.BinaryFn.MUL) || next.input(0).input(0) != current)
-                throw refuse(next, "the synaptic current " + syn.name() + " is not I * decay + q * (W @ s)");
-            double a = constant(next.input(0).input(1), "the decay");
-            Node charge = next.input(1);
-            if (!isBinary(charge, Attr.BinaryFn.MUL)) throw refuse(charge, "the synaptic input is not q * (W @ s)");
-            double q = constant(charge.input(0), "q");
-            Node prod = charge.input(1);
-            if (prod.op() != Op.CONTRACT || prod.input(0).op() != Op.PARAM || prod.input(1).op() != Op.CAST || prod.input(1).input(0).op() != Op.INPUT)
-                throw refuse(prod, "the synaptic input is not W @[pre] f32(s) of a weight parameter and the input spikes");
-            Node w = prod.input(0);
-            String pre = prod.input(1).type().axisNames().get(0);
-            String post = spike.type().axisNames().get(0);
-            Tensor wt = params.get(((Attr.Param) w.attr()).name()).transposeTo(List.of(post, pre));
-            int m = prod.input(1).type().axes().get(0).size();
-            float[][] weight = new float[n][m];
-            for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) weight[i][j] = (float) (q * wt.get(i * m + j));
+        } else if (current.op() == Op.STATE_READ || isBinary(current, Attr.BinaryFn.ADD)) {
+            // one ExpSynapse of the input spikes, or its sum with one of the population's own spikes a step ago
+            List<Node> reads = current.op() == Op.STATE_READ ? List.of(current) : List.of(current.input(0), current.input(1));
+            List<Synapse> syns = new ArrayList<>();
+            for (Node rd : reads) syns.add(synapse(rd, spike));
+            Synapse ff = null, rec = null;
+            for (Synapse x : syns) {
+                if (x.recurrent()) rec = x;
+                else ff = x;
+            }
+            if (ff == null) throw refuse(current, "no synapse carries the input spikes into the neurons");
+            if (syns.size() == 2 && rec == null) throw refuse(current, "two synapses of the input spikes; NIR export takes one (and at most one recurrent one)");
+            if (rec != null && Math.abs(rec.a() - ff.a()) > 1e-12 * Math.abs(ff.a()))
+                throw refuse(rec.state().next(), "the recurrent synapse decays by " + rec.a() + " a step, the input's by " + ff.a() + "; one CubaLIF has one tau_syn");
+            int expected = 2 + (rec == null ? 0 : 2);        // membrane, synapses, and the state holding last step's spikes
+            if (g.states().size() != expected)
+                throw refuse(null, "states other than the membrane, the synapses and the spikes of the step before: " + g.states().stream().map(State::name).toList());
+            int m = ff.source().type().axes().get(0).size();
             nodes.put("input", new NirNode("Input", Map.of("shape", new long[]{m})));
-            nodes.put("linear", new NirNode("Linear", Map.of("weight", weight)));
+            nodes.put("linear", new NirNode("Linear", Map.of("weight", weight(ff, n))));
+            double a = ff.a();
             Map<String, Object> lif = new LinkedHashMap<>();
             lif.put("tau_syn", fill(n, dt / (1 - a)));
             lif.put("tau_mem", fill(n, tau));
@@ -172,12 +177,70 @@ public final class NirExport {
             nodes.put("lif", new NirNode("CubaLIF", lif));
             edges.add(new String[]{"input", "linear"});
             edges.add(new String[]{"linear", "lif"});
+            if (rec != null) {
+                // the spikes of step t reach the current at step t + 1: NIR's recurrent edge, as ncdc import reads it
+                nodes.put("recurrent", new NirNode("Linear", Map.of("weight", weight(rec, n))));
+                edges.add(new String[]{"lif", "recurrent"});
+                edges.add(new String[]{"recurrent", "lif"});
+            }
             edges.add(new String[]{"lif", "output"});
         } else {
             throw refuse(current, "the LIF's current is neither a circuit input nor an ExpSynapse of input spikes");
         }
         nodes.put("output", new NirNode("Output", Map.of("shape", new long[]{n})));
         return new Nir(nodes, edges, dt);
+    }
+
+    /** An exponential synapse: its state, decay a, charge q, weight, presynaptic spikes (f32), and whether they are the population's own. */
+    private record Synapse(State state, double a, double q, Node w, Node source, boolean recurrent, String pre) {}
+
+    /**
+     * The synapse whose current {@code read} reads (through a rename of its axis): {@code next I = I * a + q * (W @[pre]
+     * f32(s))}, {@code s} the circuit's input spikes, or {@code z > 0} of a state {@code next z = f32(spike)} holding
+     * the population's spikes of the step before.
+     */
+    private Synapse synapse(Node read, Node spike) throws Unsupported {
+        Node at = read;
+        if (read.op() == Op.RENAME) read = read.input(0);
+        State syn = null;
+        if (read.op() == Op.STATE_READ) for (State s : g.states()) if (readOf(s) == read) syn = s;
+        if (syn == null) throw refuse(at, "the LIF's current is not an ExpSynapse's current (a state I with next I = I * decay + q * (W @ s))");
+        Node next = syn.next();
+        if (!isBinary(next, Attr.BinaryFn.ADD) || !isBinary(next.input(0), Attr.BinaryFn.MUL) || next.input(0).input(0) != read)
+            throw refuse(next, "the synaptic current " + syn.name() + " is not I * decay + q * (W @ s)");
+        double a = constant(next.input(0).input(1), "the decay");
+        Node charge = next.input(1);
+        if (!isBinary(charge, Attr.BinaryFn.MUL)) throw refuse(charge, "the synaptic input is not q * (W @ s)");
+        double q = constant(charge.input(0), "q");
+        Node prod = charge.input(1);
+        if (prod.op() != Op.CONTRACT || prod.input(0).op() != Op.PARAM || prod.input(1).op() != Op.CAST)
+            throw refuse(prod, "the synaptic input is not W @[pre] f32(s) of a weight parameter and spikes");
+        Node src = prod.input(1).input(0);
+        boolean recurrent;
+        if (src.op() == Op.INPUT) recurrent = false;
+        else {
+            // last > 0, or last itself when it holds bools: a state whose next value is this step's spikes
+            Node z = isBinary(src, Attr.BinaryFn.GT) && src.input(1).op() == Op.CONST && ((Attr.Scalar) src.input(1).attr()).value() == 0 ? src.input(0) : src;
+            State last = null;
+            if (z.op() == Op.STATE_READ) for (State s : g.states()) if (readOf(s) == z) last = s;
+            Node nz = last == null ? null : last.next();
+            if (nz != null && nz.op() == Op.CAST) nz = nz.input(0);
+            if (nz != spike)
+                throw refuse(src, "the synapse's spikes are neither the circuit's input nor the population's own spikes of the step before (a state set to them)");
+            recurrent = true;
+        }
+        return new Synapse(syn, a, q, prod.input(0), prod.input(1), recurrent, prod.input(1).type().axisNames().get(0));
+    }
+
+    /** q W as NIR's Linear weight [post, pre]: post the weight's axis that is not contracted. */
+    private float[][] weight(Synapse s, int n) {
+        List<String> axes = s.w().type().axisNames();
+        String post = axes.get(0).equals(s.pre()) ? axes.get(1) : axes.get(0);
+        Tensor wt = params.get(((Attr.Param) s.w().attr()).name()).transposeTo(List.of(post, s.pre()));
+        int m = s.source().type().axes().get(0).size();
+        float[][] weight = new float[n][m];
+        for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) weight[i][j] = (float) (s.q() * wt.get(i * m + j));
+        return weight;
     }
 
     private Node readOf(State s) {

@@ -82,6 +82,7 @@ public enum DiagCode {
     E0807("too large to run"),
     E0808("no gradient as asked"),
     E0809("not expressible in the export format"),
+    E0810("not importable from the interchange file"),
 
     // --- E09: training
     E0901("the train declaration does not fit its objective"),

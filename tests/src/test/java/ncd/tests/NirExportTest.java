@@ -78,17 +78,20 @@ class NirExportTest {
     }
 
     @Test void expSynapseIntoLifIsLinearIntoCubaLif(@TempDir Path dir) throws Exception {
-        Path file = export("Net", dir);
-        Graph g = optimised("Net");
+        synapses("Net", dir);
+    }
+
+    @Test void aRecurrentSynapseIsASecondLinearOnAnEdgeBackIntoTheCubaLif(@TempDir Path dir) throws Exception {
+        synapses("Recurrent", dir);
+    }
+
+    /** Net (input spikes through ExpSynapse into LIF) or Recurrent (plus the population's own spikes a step ago). */
+    private static void synapses(String circuit, Path dir) throws Exception {
+        Path file = export(circuit, dir);
+        Graph g = optimised(circuit);
         Interpreter interp = new Interpreter(g, 0);
-        Tensor w = interp.params().get("syn.W").transposeTo(List.of("neuron", "input"));
-        StringBuilder weight = new StringBuilder("[");
-        for (int i = 0; i < N; i++) {
-            weight.append(i > 0 ? ", [" : "[");
-            for (int j = 0; j < PRE; j++) weight.append(j > 0 ? ", " : "").append(num(Q * w.get(i * PRE + j)));
-            weight.append(']');
-        }
-        weight.append(']');
+        boolean recurrent = circuit.equals("Recurrent");
+        String ffPath = recurrent ? "ff.W" : "syn.W";
         double a = Math.exp(-DT / TAU_SYN);
         Random rnd = new Random(6);
         List<float[]> ins = new ArrayList<>();
@@ -108,20 +111,39 @@ class NirExportTest {
                 + ", \"v_leak\": " + fill(V_REST) + ", \"v_threshold\": " + fill(V_TH) + ", \"v_reset\": " + fill(V_RESET)
                 + ", \"w_in\": " + fill(1 / (1 - a)) + "}}";
         String json = "{\"nodes\": {\"input\": {\"type\": \"Input\", \"params\": {\"shape\": [" + PRE + "]}}, "
-                + "\"linear\": {\"type\": \"Linear\", \"params\": {\"weight\": " + weight + "}}, \"lif\": " + cuba
+                + "\"linear\": {\"type\": \"Linear\", \"params\": {\"weight\": " + weight(interp, ffPath, "input") + "}}, \"lif\": " + cuba
+                + (recurrent ? ", \"recurrent\": {\"type\": \"Linear\", \"params\": {\"weight\": " + weight(interp, "rec.W", "neuron") + "}}" : "")
                 + ", \"output\": {\"type\": \"Output\", \"params\": {\"shape\": [" + N + "]}}}, "
-                + "\"edges\": [[\"input\", \"linear\"], [\"linear\", \"lif\"], [\"lif\", \"output\"]], \"dt\": " + num(DT) + ", "
+                + "\"edges\": [[\"input\", \"linear\"], [\"linear\", \"lif\"], "
+                + (recurrent ? "[\"lif\", \"recurrent\"], [\"recurrent\", \"lif\"], " : "") + "[\"lif\", \"output\"]], \"dt\": " + num(DT) + ", "
                 + "\"inputs\": " + floats(ins) + ", \"spikes\": " + bools(spikes) + "}";
         check(file, json, dir, spikes);
     }
 
+    /** q W of the parameter {@code path} as a JSON matrix [post, pre], post being the axis other than {@code pre}. */
+    private static String weight(Interpreter interp, String path, String pre) {
+        Tensor w0 = interp.params().get(path);
+        List<String> axes = w0.type().axisNames();
+        String post = axes.get(0).equals(pre) ? axes.get(1) : axes.get(0);
+        Tensor w = w0.transposeTo(List.of(post, pre));
+        int cols = w.type().axes().get(1).size();
+        StringBuilder weight = new StringBuilder("[");
+        for (int i = 0; i < N; i++) {
+            weight.append(i > 0 ? ", [" : "[");
+            for (int j = 0; j < cols; j++) weight.append(j > 0 ? ", " : "").append(num(Q * w.get(i * cols + j)));
+            weight.append(']');
+        }
+        return weight.append(']').toString();
+    }
+
     @Test void otherSpikingCircuitsAreRefusedNamingWhatDoesNotMatch(@TempDir Path dir) {
         // Driven computes its current inside (no input); cuba has refractoriness and recurrent synapses
-        for (String[] c : new String[][] {{"examples/lif.ncd", "Driven", "0 inputs"}, {"examples/cuba.ncd", "CUBA", "0 inputs"}}) {
+        for (String[] c : new String[][] {{"examples/lif.ncd", "Driven", "takes no input: a NIR graph starts at an Input node"},
+                {"examples/cuba.ncd", "CUBA", "takes no input"}}) {
             Path out = dir.resolve(c[1] + ".nir");
             Ncdc.Result r = Ncdc.run("export", Repo.root().resolve(c[0]).toString(), "--circuit", c[1], "--format", "nir", "-o", out.toString());
             assertEquals(1, r.exit(), r.describe());
-            assertTrue(r.err().contains("error[E0809]") && r.err().contains(c[2]) && r.err().contains("std.lif.ExpSynapse"), r.describe());
+            assertTrue(r.err().contains("error[E0809]") && r.err().contains(c[2]) && r.err().contains("make the drive an input"), r.describe());
             assertTrue(!Files.exists(out));
         }
         Ncdc.Result r = Ncdc.run("export", Repo.root().resolve("examples/mlp.ncd").toString(), "--circuit", "Classifier", "--format", "nir", "-o", dir.resolve("m.nir").toString());
