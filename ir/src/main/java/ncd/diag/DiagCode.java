@@ -74,8 +74,7 @@ public enum DiagCode {
     E0710("`yield` or `until` outside a scan"),
     E0711("ill-formed scan"),
     E0712("scan too large to unroll"),
-    E0713("scan over an axis with no size"),
-    E0714("state inside a `for` is not a recurrence"),
+    E0713("state inside a `for` is not a recurrence"),
 
     // --- E08: driver
     E0801("no such circuit"),

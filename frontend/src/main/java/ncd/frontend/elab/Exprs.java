@@ -403,7 +403,7 @@ final class Exprs {
         Env inner = new Env(env.module, env, env.axes, forAxes, env.mapAxes, vars, env.scope, env.callNumbers);
         for (Stmt s : f.body()) {
             if (s instanceof Stmt.State st) {
-                el.diags.warning(st.span(), DiagCode.E0714, "state `" + st.name().text() + "` inside `for " + f.var().text() + " in " + a.name()
+                el.diags.warning(st.span(), DiagCode.E0713, "state `" + st.name().text() + "` inside `for " + f.var().text() + " in " + a.name()
                         + "` is one state per index of " + a.name() + ", each advancing once per step: not a recurrence along " + a.name(),
                         "to carry a value from one index of " + a.name() + " to the next, use scan " + f.var().text() + " in " + a.name()
                                 + " (h = h0) { ...; next h = ...; yield y }; declare the state outside the `for` to keep one per step");

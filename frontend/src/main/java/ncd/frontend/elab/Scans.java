@@ -47,7 +47,8 @@ final class Scans {
             if (axis == null) return Value.ERROR;
             if (!axis.isSized()) {
                 if (el.lowering) {
-                    el.diags.error(s.axis().span(), DiagCode.E0713, "scan over axis " + axis.name() + ", which has no size here: a scan is unrolled, one run per index",
+                    // the driver asks for the sizes of every axis a circuit's body names before lowering (NamesUsed)
+                    el.diags.error(s.axis().span(), DiagCode.E0305, "scan over axis " + axis.name() + ", which has no size here: a scan is unrolled, one run per index",
                             "declare it with a size (`axis " + axis.name() + " = N`) or give one: `--axis " + axis.name() + "=N`");
                     return Value.ERROR;
                 }
