@@ -1,6 +1,8 @@
 package ncd.tests;
 
 import ncd.api.Ncd;
+import ncd.cuda.CudaBackend;
+import ncd.cuda.Compilers;
 import ncd.diag.Diagnostics;
 import ncd.driver.Compilation;
 import ncd.ir.Attr;
@@ -26,11 +28,13 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The scans of tests/fixtures/scan/scans.ncd (an LSTM over a sequence, RK4 sub-steps of Lorenz-63, a nested scan,
  * a scan inside a `for` and a mapped call, a Hopfield network run to convergence with its run count) against numpy
- * (benchmarks/peers/scan_reference.py wrote CASE.npz), on the interpreter and the JVM backend.
+ * (benchmarks/peers/scan_reference.py wrote CASE.npz), on the interpreter and the JVM backend, and the CUDA the cuda
+ * backend generates for them run on the CPU (g++, as {@link CudaEmulationTest}) where g++ is installed.
  */
 class ScanReferenceTest {
     /** The circuits compute in f32, numpy in float64: 1e-5 of the largest value (Lorenz grows to ~20). */
@@ -43,9 +47,10 @@ class ScanReferenceTest {
 
     @TestFactory
     Stream<DynamicTest> scansMatchNumpy() {
-        return CASES.stream().flatMap(c -> Stream.of("interp", "jvm").map(b -> DynamicTest.dynamicTest(c.name() + " on " + b, () -> {
-            Map<String, Tensor> got = run(c, b, Npz.read(Repo.root().resolve("tests/fixtures/scan/" + c.name() + ".npz")));
+        return CASES.stream().flatMap(c -> Stream.of("interp", "jvm", "cuda-emulated").map(b -> DynamicTest.dynamicTest(c.name() + " on " + b, () -> {
+            if (b.equals("cuda-emulated")) assumeTrue(Compilers.gxx().isPresent(), "g++ is not installed: the CPU emulation of generated CUDA needs it");
             Map<String, NpyArray> fx = Npz.read(Repo.root().resolve("tests/fixtures/scan/" + c.name() + ".npz"));
+            Map<String, Tensor> got = run(c, b, fx);
             List<String> bad = new ArrayList<>(), report = new ArrayList<>();
             for (String k : fx.keySet()) {
                 if (!k.startsWith("out.")) continue;
@@ -77,8 +82,15 @@ class ScanReferenceTest {
         Graph g = Ncd.compile(Repo.root().resolve("tests/fixtures/scan/scans.ncd")).graph(c.circuit(), Map.of());
         Diagnostics diags = new Diagnostics();
         Compilation comp = new Compilation(diags, Compilation.Settings.standard().verifyingEachPass(true));
-        Executable exe = comp.instantiate(g, Backends.named(backend).orElseThrow(), BackendOptions.defaults())
-                .orElseThrow(() -> new AssertionError(c.name() + ": refused: " + diags.sorted()));
+        Executable exe;
+        if (backend.equals("cuda-emulated")) {
+            Graph optimized = comp.prepare(g, Backends.named("cuda").orElseThrow(), BackendOptions.defaults(), 0)
+                    .orElseThrow(() -> new AssertionError(c.name() + ": refused: " + diags.sorted()));
+            exe = CudaBackend.emulate(optimized, BackendOptions.defaults());
+        } else {
+            exe = comp.instantiate(g, Backends.named(backend).orElseThrow(), BackendOptions.defaults())
+                    .orElseThrow(() -> new AssertionError(c.name() + ": refused: " + diags.sorted()));
+        }
         TreeSet<String> params = new TreeSet<>();
         for (Node p : g.params()) {
             String name = ((Attr.Param) p.attr()).name();
