@@ -268,9 +268,9 @@ final class DiagramCommand implements Callable<Integer> {
         if (depth == null) opt = opt.withDepth(DotWriter.depthFitting(g, DotWriter.DRAWN_LIMIT));
         try {
             java.nio.file.Files.createDirectories(split);
-            List<Readable.View> views = Readable.views(g, opt, s -> base + "." + s + ".svg", d -> Render.svg(d, engine.engine), 64);
+            List<Readable.View> views = Readable.views(g, opt, s -> base + "." + Readable.slug(s) + ".svg", d -> Render.svg(d, engine.engine), 64);
             for (Readable.View v : views) {
-                Path to = split.resolve(v.scope().isEmpty() ? base + ".svg" : base + "." + v.scope() + ".svg");
+                Path to = split.resolve(v.scope().isEmpty() ? base + ".svg" : base + "." + Readable.slug(v.scope()) + ".svg");
                 byte[] bytes = Render.svg(v.choice().dot(), engine.engine).getBytes(StandardCharsets.UTF_8);
                 AtomicFile.write(to, o -> o.write(bytes));
             }

@@ -364,14 +364,14 @@ public final class DocSite {
         b.append("<h2 id=\"diagram\">Diagram</h2>\n");
         // an overview that reads at 100% zoom (Readable), its boxes linked to one view per sub-circuit below
         int fits = DotWriter.depthFitting(g, DotWriter.DRAWN_LIMIT);
-        List<Readable.View> views = Readable.views(g, DotWriter.Options.defaults().withDepth(fits), s -> "#view-" + s,
+        List<Readable.View> views = Readable.views(g, DotWriter.Options.defaults().withDepth(fits), s -> "#view-" + Readable.slug(s),
                 renderer::svg, MAX_VIEWS);
         if (views.size() > 1) {
             b.append("<p class=\"muted\">Overview: sub-circuits are boxes; click one for its own diagram below.</p>\n");
         }
         for (int i = 0; i < views.size(); i++) {
             String scope = views.get(i).scope();
-            if (i > 0) b.append("<h3 id=\"view-").append(esc(scope)).append("\">sub-circuit <code>").append(esc(scope)).append("</code></h3>\n");
+            if (i > 0) b.append("<h3 id=\"view-").append(esc(Readable.slug(scope))).append("\">sub-circuit <code>").append(esc(scope)).append("</code></h3>\n");
             Readable.Choice c = views.get(i).choice();
             svg(b, c.dot(), c.svg(), false);
         }

@@ -48,6 +48,14 @@ public final class Readable {
         return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))};
     }
 
+    /**
+     * A scope as a file name or HTML id: instance paths are names already, a scan's segment (`scan t in time (h)`)
+     * has spaces and brackets, which become {@code _} ({@code scan_t_in_time_h}).
+     */
+    public static String slug(String scope) {
+        return scope.replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("_(?=\\.|$)", "");
+    }
+
     /** The number of dot-separated parts of a scope ("" has none). */
     static int level(String scope) { return scope.isEmpty() ? 0 : scope.split("\\.").length; }
 

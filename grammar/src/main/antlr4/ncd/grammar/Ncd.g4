@@ -17,7 +17,7 @@ qualifiedName : pathStart ('.' pathSegment)* ;
 // begin a declaration: after a bare `import` they start the next declaration. A new keyword belongs in one list
 // (ModulePathKeywordTest tries them all).
 pathStart   : ID | DTYPE | 'after' | 'and' | 'by' | 'false' | 'for' | 'in' | 'let' | 'next' | 'not' | 'or' | 'param'
-            | 'return' | 'state' | 'true' | 'within' ;
+            | 'return' | 'scan' | 'state' | 'true' | 'until' | 'within' | 'yield' ;
 pathSegment : pathStart | 'axis' | 'circuit' | 'const' | 'expect' | 'import' | 'law' | 'module' | 'train' | 'unit' ;
 
 topDecl     : axisDecl | unitDecl | constDecl | circuitDecl | lawDecl | trainDecl ;
@@ -75,6 +75,8 @@ stmt        : 'let' ID (':' type)? '=' expr ';'?                                
             | 'state' ID ':' type '=' expr ';'?                                   # stateStmt
             | 'next' ID '=' expr ';'?                                             # nextStmt
             | 'return' expr ';'?                                                  # returnStmt
+            | 'yield' expr ';'?                                                   # yieldStmt      // inside a scan
+            | 'until' expr ';'?                                                   # untilStmt      // inside a scan
             ;
 bound       : op=('>=' | '<=') expr ;
 init        : '~' ID ('(' args? ')')?                # randomInit
@@ -108,7 +110,12 @@ primary     : NUMBER ID?                                          # numberLit   
             | '(' expr ')'                                        # parenExpr
             | '(' expr (',' expr)+ ')'                            # tupleExpr
             | 'for' ID 'in' ID block                              # forExpr
+            | scan                                                # scanExpr
             ;
+
+// scan t in time (h = h0, c = c0) { ...; next h = ...; yield y }      scan for 50 (s = s0) { ...; until done }
+scan        : 'scan' (ID 'in' ID | 'for' NUMBER) '(' (scanCarry (',' scanCarry)*)? ')' block ;
+scanCarry   : ID (':' type)? '=' expr ;
 
 genericArgs : '<' genericArg (',' genericArg)* '>' ;
 genericArg  : (ID '=')? ID ;

@@ -71,6 +71,10 @@ public enum DiagCode {
     E0707("bad parameter bound"),
     E0708("circuit must return exactly once"),
     E0709("random source without an explicit seed"),
+    E0710("`yield` or `until` outside a scan"),
+    E0711("ill-formed scan"),
+    E0712("scan too large to unroll"),
+    E0713("state inside a `for` is not a recurrence"),
 
     // --- E08: driver
     E0801("no such circuit"),

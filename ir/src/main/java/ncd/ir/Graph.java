@@ -161,6 +161,9 @@ public final class Graph {
             return n;
         }
 
+        /** How many nodes have been added so far. */
+        public int size() { return nodes.size(); }
+
         /** Like {@link #add}, for callers that know the operands are well typed: a refusal is a compiler bug. */
         public Node addChecked(Op op, Attr attr, List<Node> ins, TensorType declared, SourceSpan span, String scope) {
             try {

@@ -194,6 +194,10 @@ final class Occurrences {
                     expr(n.value(), s);
                 } else if (st instanceof Stmt.Return r) {
                     expr(r.value(), s);
+                } else if (st instanceof Stmt.Yield y) {
+                    expr(y.value(), s);
+                } else if (st instanceof Stmt.Until u) {
+                    expr(u.cond(), s);
                 }
             }
         }
@@ -260,6 +264,19 @@ final class Occurrences {
                 Scope inner = new Scope(s);
                 declare(f.var(), Kind.INDEX, inner.values);
                 body(f.body(), inner);
+            } else if (e instanceof Expr.Scan sc) {
+                // the carries start from the enclosing body's values; inside, they and the scan variable are names
+                for (Expr.Carry c : sc.carries()) {
+                    if (c.type() != null) type(c.type(), s);
+                    expr(c.init(), s);
+                }
+                Scope inner = new Scope(s);
+                if (sc.axis() != null) {
+                    use(sc.axis(), axis(sc.axis().text(), s));
+                    declare(sc.var(), Kind.INDEX, inner.values);
+                }
+                for (Expr.Carry c : sc.carries()) declare(c.name(), Kind.LET, inner.values);
+                body(sc.body(), inner);
             }
             // Bool: no names
         }

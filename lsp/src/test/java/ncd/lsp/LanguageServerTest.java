@@ -324,6 +324,25 @@ class LanguageServerTest {
         assertTrue(unparsed.contains("broken.ncd") && unparsed.contains("does not parse"), unparsed);
     }
 
+    /** A scan's carry is a name of its body: its declaration, its `next` and its two uses are one symbol. */
+    @Test void referencesOfAScanCarry() throws Exception {
+        String uri = open("scan.ncd", """
+                axis time = 4
+
+                circuit Sum(xs: f32[time]) -> f32[time] {
+                  let (ys, s) = scan t in time (s: f32 = 0) {
+                    next s = s + xs[t]
+                    yield s
+                  }
+                  return ys
+                }
+                """);
+        nextDiagnostics(uri);
+        ReferenceParams refs = new ReferenceParams(doc(uri), new Position(3, 32), new ReferenceContext(true));
+        List<? extends Location> found = server.getTextDocumentService().references(refs).get(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(List.of(3, 4, 4, 5), found.stream().map(l -> l.getRange().getStart().getLine()).sorted().toList(), found.toString());
+    }
+
     @Test void documentSymbolsListCircuitsAxesAndBodyNames() throws Exception {
         String uri = open("leak.ncd", FIXED);
         nextDiagnostics(uri);

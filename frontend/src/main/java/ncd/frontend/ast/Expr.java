@@ -54,6 +54,19 @@ public sealed interface Expr {
         public For { body = List.copyOf(body); }
     }
 
+    /**
+     * {@code scan t in time (h = h0) { ...; next h = ...; yield y }}: the body runs once per index of {@code axis}
+     * in order, each run seeing the carries as the previous run's {@code next} left them; or {@code scan for 50
+     * (s = s0) { ...; until done }}, at most {@code count} runs, stopping once {@code until} holds. Gives the
+     * yields stacked over the axis, then the final carries, then (with {@code until}) the runs made.
+     * {@code var} and {@code axis} are null in the {@code for N} form, {@code count} is -1 in the axis form.
+     */
+    record Scan(SourceSpan span, Name var, Name axis, int count, SourceSpan countSpan, List<Carry> carries, List<Stmt> body) implements Expr {
+        public Scan { carries = List.copyOf(carries); body = List.copyOf(body); }
+    }
+    /** One carried value of a scan: {@code h = h0} or {@code h: f32[hid] = 0}. */
+    record Carry(Name name, TypeExpr type, Expr init) {}
+
     /** A generic argument: positional {@code <key>} or named {@code <O = hidden>}. */
     record GenericArg(Name key, Name value) {}
     /** {@code old -> new}. */

@@ -27,6 +27,11 @@ public sealed interface Stmt {
     /** {@code return e} or {@code return (a, b)}. */
     record Return(SourceSpan span, Expr value) implements Stmt {}
 
+    /** {@code yield y} or {@code yield (a, b)} inside a scan: this run's outputs, stacked over the scanned axis. */
+    record Yield(SourceSpan span, Expr value) implements Stmt {}
+    /** {@code until done} inside a scan: once it holds, the carries stop changing. */
+    record Until(SourceSpan span, Expr cond) implements Stmt {}
+
     /** {@code >= 0} / {@code <= 1}. */
     record Bound(SourceSpan span, boolean lower, Expr value) {}
 

@@ -58,6 +58,11 @@ final class Bodies {
                     el.diags.error(n.span(), DiagCode.E0702, "state `" + n.name().text() + "` has a second `next`",
                             "a state advances once per step; combine the updates into one expression");
                 }
+            } else if (s instanceof Stmt.Yield || s instanceof Stmt.Until) {
+                boolean y = s instanceof Stmt.Yield;
+                el.diags.error(s.span(), DiagCode.E0710, "`" + (y ? "yield" : "until") + "` outside a scan",
+                        y ? "`yield` gives a scan's per-run output: scan t in A (h = h0) { ...; yield y }; a circuit or `for` body ends with `return`"
+                          : "`until` stops a bounded loop: scan for 50 (s = s0) { ...; next s = ...; until done }");
             } else if (s instanceof Stmt.Return r) {
                 if (ret != null) {
                     el.diags.error(r.span(), DiagCode.E0708, "a second `return` in " + what, "a circuit returns once; return a tuple for several outputs");
@@ -96,7 +101,7 @@ final class Bodies {
         return result;
     }
 
-    private boolean declare(Env env, Name n, Stmt s, int tupleIndex) {
+    boolean declare(Env env, Name n, Stmt s, int tupleIndex) {
         if (env.bindings.containsKey(n.text())) {
             el.diags.error(n.span(), DiagCode.E0206, "`" + n.text() + "` is defined twice in this body", "each name is bound once; rename one");
             return false;
@@ -467,6 +472,8 @@ final class Bodies {
         if (s instanceof Stmt.State st) return List.of(st.init());
         if (s instanceof Stmt.Next n) return List.of(n.value());
         if (s instanceof Stmt.Return r) return List.of(r.value());
+        if (s instanceof Stmt.Yield y) return List.of(y.value());
+        if (s instanceof Stmt.Until u) return List.of(u.cond());
         return List.of();
     }
 }

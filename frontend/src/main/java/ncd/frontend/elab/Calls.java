@@ -253,6 +253,7 @@ final class Calls {
         el.expanding.push(c);
         try {
             Env env = new Env(callee.module(), null, new HashMap<>(binding), caller.forAxes, map, Map.of(), path, new HashMap<>());
+            env.drawScope = caller.drawScopeOf(path);
             return enter(callee, env, args);
         } finally {
             el.expanding.pop();

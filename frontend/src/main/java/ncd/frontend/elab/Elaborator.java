@@ -69,6 +69,7 @@ final class Elaborator {
     final UnknownNames unknown;
     final OperatorErrors operators;
     final LawGrads lawGrads;
+    final Scans scans;
     /** Sees each tensor expression's type ({@link Exprs#eval}): an editor's hover. */
     final TypeSink types;
 
@@ -101,6 +102,7 @@ final class Elaborator {
         this.unknown = new UnknownNames(this);
         this.operators = new OperatorErrors(this);
         this.lawGrads = new LawGrads(this);
+        this.scans = new Scans(this);
     }
 
     // ---- values whose dtype their context decides
@@ -216,7 +218,7 @@ final class Elaborator {
         }
         Node n;
         try {
-            n = graph.add(op, attr, ts.stream().map(Value.Tensor::node).toList(), declared, span, env == null ? "" : env.scope);
+            n = graph.add(op, attr, ts.stream().map(Value.Tensor::node).toList(), declared, span, env == null ? "" : env.drawScope);
         } catch (TypeRuleException e) {
             report(span, e);
             return Value.ERROR;

@@ -78,6 +78,13 @@ final class Env {
     final Set<String> nextWithoutState = new HashSet<>();
     /** The state names declared in this body, to their full paths. */
     final Map<String, String> statePaths = new HashMap<>();
+    /** Scan variables visible here (only in a scan body's env): variable to the axis and this run's index. */
+    final Map<String, ScanIndex> scanVars = new HashMap<>();
+    /**
+     * The scope the nodes made here are drawn in: {@link #scope} with a segment per enclosing scan (`scan t in
+     * time (h)`), so that a diagram draws a scan as one box; instance paths (parameters, states) leave scans out.
+     */
+    String drawScope;
     /** Instance numbers of unnamed calls, by callee, in source order. */
     final Map<Object, Integer> callNumbers;
 
@@ -91,6 +98,26 @@ final class Env {
         this.indexVars = indexVars;
         this.scope = scope;
         this.callNumbers = callNumbers;
+        this.drawScope = parent != null && parent.scope.equals(scope) ? parent.drawScope : scope;
+    }
+
+    record ScanIndex(Axis axis, int index) {}
+
+    /** Whether this env is (inside) a scan body of the same circuit body. */
+    boolean inScan() {
+        for (Env e = this; e != null; e = e.parent) if (!e.scanVars.isEmpty() || e.scanBody) return true;
+        return false;
+    }
+
+    /** Set on a scan body's env. */
+    boolean scanBody;
+
+    /** The draw scope of a callee's env at instance path {@code path}, called from here. */
+    String drawScopeOf(String path) {
+        if (drawScope.equals(scope)) return path;
+        if (scope.isEmpty()) return drawScope + "." + path;
+        if (path.startsWith(scope + ".")) return drawScope + path.substring(scope.length());
+        return path;
     }
 
     /** Every mapped axis: the for axes, then the call-broadcast axes. */

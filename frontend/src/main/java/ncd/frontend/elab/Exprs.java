@@ -77,6 +77,7 @@ final class Exprs {
         if (e instanceof Expr.IndexVar iv) return indexVar(iv, env);
         if (e instanceof Expr.Select s) return select(s, env);
         if (e instanceof Expr.For f) return forMap(f, env);
+        if (e instanceof Expr.Scan s) return el.scans.scan(s, env);
         throw new IllegalStateException("unhandled expression " + e.getClass().getSimpleName());
     }
 
@@ -302,7 +303,12 @@ final class Exprs {
 
     private Value indexVar(Expr.IndexVar iv, Env env) {
         Axis a = null;
-        for (Env e = env; e != null && a == null; e = e.parent) a = e.indexVars.get(iv.var().text());
+        Env.ScanIndex si = null;
+        for (Env e = env; e != null && a == null && si == null; e = e.parent) {
+            a = e.indexVars.get(iv.var().text());
+            if (a == null) si = e.scanVars.get(iv.var().text());
+        }
+        if (si != null) return el.scans.element(iv, si, env);
         if (a == null) {
             el.diags.error(iv.var().span(), DiagCode.E0311, "`" + iv.var().text() + "` is not the variable of an enclosing `for`",
                     "index an axis by position with x[axis = i]; x[n] is for `for n in axis { ... }`");
@@ -361,6 +367,7 @@ final class Exprs {
                         "call it once per step, or make two instances: let a = " + target.decl().name().text() + ", b = ...");
                 return Value.ERROR;
             }
+            if (el.scans.refuseStateful(target, c, env)) return Value.ERROR;
             if (!inst.generics().isEmpty()) {
                 if (!c.generics().isEmpty()) {
                     el.diags.error(c.span(), DiagCode.E0307, "`" + name + "` is an instance whose generic axes are already given", null);
@@ -384,6 +391,7 @@ final class Exprs {
                 return Value.ERROR;
             }
             target = new CircuitRef(decl, f.module());
+            if (el.scans.refuseStateful(target, c, env)) return Value.ERROR;
             Integer k = env.callNumbers.get(c);
             path = env.path(letName != null ? letName : name + "_" + (k == null ? 0 : k));
         }
@@ -402,6 +410,14 @@ final class Exprs {
         Map<String, Axis> vars = new HashMap<>();
         vars.put(f.var().text(), a);
         Env inner = new Env(env.module, env, env.axes, forAxes, env.mapAxes, vars, env.scope, env.callNumbers);
+        for (Stmt s : f.body()) {
+            if (s instanceof Stmt.State st) {
+                el.diags.warning(st.span(), DiagCode.E0713, "state `" + st.name().text() + "` inside `for " + f.var().text() + " in " + a.name()
+                        + "` is one state per index of " + a.name() + ", each advancing once per step: not a recurrence along " + a.name(),
+                        "to carry a value from one index of " + a.name() + " to the next, use scan " + f.var().text() + " in " + a.name()
+                                + " (h = h0) { ...; next h = ...; yield y }; declare the state outside the `for` to keep one per step");
+            }
+        }
         Value v = el.bodies.body(f.body(), inner, null, null, f.span(), "the `for` body");
         if (!(v instanceof Value.Tensor t)) return v instanceof Value.Error ? v : Value.ERROR;
         Value m = el.materialize(t, f.span(), inner);
@@ -435,6 +451,10 @@ final class Exprs {
         else if (e instanceof Expr.Tuple t) t.items().forEach(x -> walk(x, f));
         else if (e instanceof Expr.For fo) {
             for (Stmt s : fo.body()) for (Expr x : Bodies.exprsOf(s)) walk(x, f);
+        }
+        else if (e instanceof Expr.Scan sc) {
+            for (Expr.Carry c : sc.carries()) walk(c.init(), f);
+            for (Stmt s : sc.body()) for (Expr x : Bodies.exprsOf(s)) walk(x, f);
         }
     }
 

@@ -73,6 +73,9 @@ final class NamesUsed {
                     if (s instanceof Stmt.Param p) type(p.type(), into);
                     if (s instanceof Stmt.State st) type(st.type(), into);
                 }
+            } else if (e instanceof Expr.Scan sc) {
+                if (sc.axis() != null) into.add(sc.axis().text());
+                for (Expr.Carry c : sc.carries()) if (c.type() != null) type(c.type(), into);
             } else if (e instanceof Expr.AxisOp a) {
                 for (OpArg o : a.opArgs()) {
                     if (o instanceof OpArg.By b) { into.add(b.axis().text()); if (b.into() != null) into.add(b.into().text()); }

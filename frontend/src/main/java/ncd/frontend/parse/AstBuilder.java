@@ -275,6 +275,8 @@ final class AstBuilder {
             if (r.expr() == null) return null;
             return new Stmt.Return(span(s), expr(r.expr()));
         }
+        if (s instanceof YieldStmtContext y) return y.expr() == null ? null : new Stmt.Yield(span(s), expr(y.expr()));
+        if (s instanceof UntilStmtContext u) return u.expr() == null ? null : new Stmt.Until(span(s), expr(u.expr()));
         return null;
     }
 
@@ -348,10 +350,27 @@ final class AstBuilder {
         if (c instanceof NameExprContext k) return new Expr.Ref(sp, name(k.ID()));
         if (c instanceof ParenExprContext k) return expr(k.expr());
         if (c instanceof TupleExprContext k) return new Expr.Tuple(sp, k.expr().stream().map(this::expr).toList());
+        if (c instanceof ScanExprContext k) return scan(k.scan(), sp);
         ForExprContext f = (ForExprContext) c;
         List<Stmt> body = new ArrayList<>();
         if (f.block() != null) body = body(f.block());
         return new Expr.For(sp, name(f.ID(0)), name(f.ID(1)), body);
+    }
+
+    private Expr scan(ScanContext k, SourceSpan sp) {
+        List<Expr.Carry> carries = new ArrayList<>();
+        for (ScanCarryContext c : k.scanCarry()) {
+            if (c.ID() == null || c.expr() == null) continue;
+            carries.add(new Expr.Carry(name(c.ID()), c.type() == null ? null : type(c.type()), expr(c.expr())));
+        }
+        List<Stmt> body = k.block() == null ? List.of() : body(k.block());
+        if (k.NUMBER() != null) {
+            Token t = k.NUMBER().getSymbol();
+            double n = number(t);
+            int count = n == Math.rint(n) && n >= 0 && n <= Integer.MAX_VALUE ? (int) n : -2;
+            return new Expr.Scan(sp, null, null, count, span(t), carries, body);
+        }
+        return new Expr.Scan(sp, name(k.ID(0)), name(k.ID(1)), -1, null, carries, body);
     }
 
     private List<Stmt> body(BlockContext b) {

@@ -122,6 +122,11 @@ public final class Formatter {
                     && (p instanceof NcdParser.GenericParamsContext || p instanceof NcdParser.GenericArgsContext);
         }
 
+        /** The parenthesis that opens a scan's carries: `scan t in time (h = h0)` is not a call of `time`. */
+        boolean scanParen(Token t) {
+            return t.getText().equals("(") && of(t) instanceof NcdParser.ScanContext;
+        }
+
         /** Braces that hold statements or settings (not a rename or an import list). */
         boolean blockBrace(Token t) {
             ParserRuleContext p = of(t);
@@ -291,7 +296,7 @@ public final class Formatter {
             if (y.equals("{")) return bBlock;          // a block opens after a space; a rename or import list hugs
             if (x.equals("{")) return aBlock;
             if (y.equals("}")) return bBlock;
-            if (y.equals("(")) return !callee(a);
+            if (y.equals("(")) return roles.scanParen(b) || !callee(a);
             if (y.equals("[")) return !(callee(a) || x.equals(")") || x.equals("]") || x.equals("}"));
             return true;
         }
