@@ -26,7 +26,12 @@ import java.util.Set;
 final class Builtins {
     private final Elaborator el;
 
-    Builtins(Elaborator el) { this.el = el; }
+    private final Sorting sorting;
+
+    Builtins(Elaborator el) {
+        this.el = el;
+        this.sorting = new Sorting(el, this);
+    }
 
     // ---- functions
 
@@ -200,6 +205,8 @@ final class Builtins {
             case "repeat" -> { return repeat(a, env); }
             case "onehot" -> { return onehot(a, env); }
             case "gather" -> { return gather(a, env); }
+            case "argsort", "sort" -> { return sorting.sort(a, env); }
+            case "topk" -> { return sorting.topk(a, env); }
             case "expand" -> { return expand(a, env); }
             case "iota" -> { return iota(a, env); }
             case "uniform", "normal", "bernoulli" -> { return random(a, env); }
@@ -207,7 +214,7 @@ final class Builtins {
             case "grad" -> { return el.lawGrads.grad(a, env); }
             default -> {
                 el.diags.error(a.op().span(), DiagCode.E0203, "unknown axis operation `" + op + "[...]`",
-                        "axis operations: sum mean max min prod any all argmax argmin roll shift window split merge slice concat repeat onehot gather expand iota uniform normal bernoulli spike");
+                        "axis operations: sum mean max min prod any all argmax argmin roll shift window split merge slice concat repeat onehot gather argsort sort topk expand iota uniform normal bernoulli spike");
                 return Value.ERROR;
             }
         }
