@@ -52,6 +52,15 @@ out["Orders.order_down"] = desc(x)
 out["Orders.least_id"] = asc(x)[:, :2]
 out["Orders.least"] = take(x, asc(x)[:, :2])
 out["Orders.taken"] = take(x, asc(x))
+# Scatter: the top-2 softmax weights added back at their experts, and each expert's load
+dense = np.zeros((8, 6), dtype=np.float64)
+load = np.zeros(8)
+for t in range(6):
+    for c in range(2):
+        np.add.at(dense[:, t], ids[t, c], out["Route.weight"][t, c])
+        np.add.at(load, ids[t, c], 1.0)
+out["Scatter.dense"] = dense.astype(np.float32)
+out["Scatter.load"] = load.astype(np.float32)
 # Ties
 out["Ties.order"] = asc(v)
 out["Ties.order_down"] = desc(v)

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The ordering builtins (argsort, sort, topk, gather with batch axes) against numpy: every circuit of
+ * The ordering builtins (argsort, sort, topk, gather with batch axes) and scatter_add against numpy: every circuit of
  * tests/lit/run/run_sorting.ncd runs on the fixture inputs that benchmarks/peers/sorting_fixture.py draws, on every
  * available backend and on the cuda backend's CPU emulation (where g++ is installed), and each output must equal the
  * fixture's (indices and sorted values exactly, NaN where numpy has NaN; the softmax weights within 1e-6).
@@ -43,7 +43,7 @@ class SortingFixtureTest {
         Compiled prog = Ncd.compile(Repo.root().resolve("tests/lit/run/run_sorting.ncd"));
         Map<String, NpyArray> want = Npz.read(DIR.resolve("expected.npz"));
         Map<String, Tensor> inputs = Map.of("x", tensor(Npy.read(DIR.resolve("x.npy"))), "v", tensor(Npy.read(DIR.resolve("v.npy"))));
-        List<String> circuits = List.of("Route", "KWinners", "Orders", "Ties");
+        List<String> circuits = List.of("Route", "KWinners", "Orders", "Ties", "Scatter");
         assertEquals(circuits, prog.circuits(), "the circuits of run_sorting.ncd");
         List<DynamicTest> tests = new ArrayList<>();
         for (String name : circuits) {
@@ -82,7 +82,7 @@ class SortingFixtureTest {
             assertTrue(w != null, "the fixture has " + name + "." + o.getKey());
             Tensor t = o.getValue();
             assertEquals(w.size(), t.size(), name + "." + o.getKey() + ": size");
-            double tol = name.equals("Route") && o.getKey().equals("weight") ? 1e-6 : 0;
+            double tol = name.equals("Route") || name.equals("Scatter") ? 1e-6 : 0;
             for (int i = 0; i < t.size(); i++) {
                 double e = java.lang.reflect.Array.getDouble(w.data(), i), a = t.get(i);
                 if (Double.isNaN(e) && Double.isNaN(a)) continue;
