@@ -50,6 +50,14 @@ def _slice(a, ins):
 
 ONNX_TO_NP = {1: np.float32, 6: np.int32, 7: np.int64, 9: np.bool_, 11: np.float64}
 
+def _topk(a, i):
+    """ONNX TopK, sorted: the k largest (or smallest) along axis; equal values lower index first (a stable sort)."""
+    x, k, axis = i[0], int(i[1][0]), a.get("axis", -1)
+    key = -x if a.get("largest", 1) else x
+    idx = np.take(np.argsort(key, axis=axis, kind="stable"), np.arange(k), axis=axis)
+    return np.take_along_axis(x, idx, axis=axis), idx.astype(np.int64)
+
+
 OPS = {
     "Identity": lambda a, i: i[0],
     "Neg": lambda a, i: -i[0],
@@ -91,6 +99,8 @@ OPS = {
     "Reshape": lambda a, i: np.reshape(i[0], tuple(int(d) for d in i[1])),
     "Slice": _slice,
     "Gather": lambda a, i: np.take(i[0], i[1], axis=a.get("axis", 0)),
+    "GatherElements": lambda a, i: np.take_along_axis(i[0], i[1].astype(np.int64), axis=a.get("axis", 0)),
+    "TopK": _topk,
     "Concat": lambda a, i: np.concatenate(i, axis=a["axis"]),
     "Einsum": lambda a, i: np.einsum(a["equation"].decode() if isinstance(a["equation"], bytes) else a["equation"], *i),
     "ReduceSum": _reduce(np.sum),
@@ -112,7 +122,8 @@ def evaluate_numpy(model, feeds):
         attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
         ins = [env[n] if n else None for n in node.input]
         out = OPS[node.op_type](attrs, ins)
-        env[node.output[0]] = np.asarray(out)
+        for name, value in zip(node.output, out if isinstance(out, tuple) else (out,)):
+            env[name] = np.asarray(value)
     return [env[o.name] for o in model.graph.output]
 
 

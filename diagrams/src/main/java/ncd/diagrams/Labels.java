@@ -199,6 +199,10 @@ public final class Labels {
             }
             case ONEHOT -> List.of("onehot", "+ " + ((Attr.OneHot) a).axis().name() + ":" + ((Attr.OneHot) a).axis().size());
             case GATHER -> List.of("gather " + ((Attr.AxisRef) a).axis());
+            case ARGSORT -> {
+                Attr.ArgSort r = (Attr.ArgSort) a;
+                yield List.of("argsort " + sized(n.input(0).type(), List.of(r.axis())) + (r.descending() ? " ↓" : ""));
+            }
         };
     }
 
@@ -227,7 +231,7 @@ public final class Labels {
                 case SUB, DIV, MOD, POW, LT, LE, GT, GE -> slot == 0 ? "a" : "b";
             };
             case INPUT, PARAM, CONST, IOTA, STATE_READ, UNARY, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
-                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, REPEAT, ONEHOT -> null;
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, REPEAT, ONEHOT, ARGSORT -> null;
         };
     }
 
@@ -239,7 +243,7 @@ public final class Labels {
         boolean broadcasts = switch (n.op()) {
             case BINARY, WHERE, RANDOM -> true;
             case INPUT, PARAM, CONST, IOTA, STATE_READ, UNARY, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
-                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> false;
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT -> false;
         };
         TensorType in = n.input(slot).type();
         if (!broadcasts || in.axes().isEmpty()) return List.of();

@@ -197,9 +197,11 @@ public final class OnnxExport {
                 axes.add(oh.axis().name());
                 yield permute(new Val(f, axes), out, n);
             }
+            case ARGSORT -> argsort(n, (Attr.ArgSort) n.attr());
             case GATHER -> {
                 Val table = val(n, 0), index = val(n, 1);
                 String axis = ((Attr.AxisRef) n.attr()).axis();
+                if (index.axes().stream().anyMatch(table.axes()::contains)) yield gatherAlong(n, table, index, axis);
                 int i = table.axes().indexOf(axis);
                 String r = emit("Gather", List.of(table.name(), index.name()), List.of(intAttr("axis", i)));
                 List<String> axes = new ArrayList<>(table.axes().subList(0, i));
@@ -332,6 +334,59 @@ public final class OnnxExport {
         List<String> rest = new ArrayList<>(v.axes());
         rest.remove(i);
         return permute(new Val(c, rest), n.type().axisNames(), n);
+    }
+
+    /**
+     * argsort is a TopK over the whole axis, which orders equal values by lower index first as ncd does (ONNX TopK,
+     * "the element with the lower index will appear first"); its int64 indices are cast to i32.
+     */
+    private Val argsort(Node n, Attr.ArgSort a) {
+        Val v = val(n, 0);
+        int i = v.axes().indexOf(a.axis());
+        int len = n.input(0).type().axis(a.axis()).size();
+        String values = fresh(), indices = fresh();
+        g.addNode(NodeProto.newBuilder().setOpType("TopK").setName(indices).addAllInput(List.of(v.name(), i64(len)))
+                .addOutput(values).addOutput(indices)
+                .addAllAttribute(List.of(intAttr("axis", i), intAttr("largest", a.descending() ? 1 : 0), intAttr("sorted", 1))));
+        String c = emit("Cast", List.of(indices), List.of(intAttr("to", TensorProto.DataType.INT32_VALUE)));
+        return permute(new Val(c, v.axes()), n.type().axisNames(), n);
+    }
+
+    /**
+     * A gather with batch axes (axes in both the table and the indices) is a GatherElements: the table as
+     * [batch, axis, rest], the indices as [batch, own, rest] (broadcast over the rest), gathered along the axis slot.
+     * The indices may have one axis of their own only (the gathered axis itself, as sort has, or a new one, as topk has).
+     */
+    private Val gatherAlong(Node n, Val table, Val index, String axis) throws Unsupported {
+        List<String> batch = new ArrayList<>(), own = new ArrayList<>(), rest = new ArrayList<>();
+        for (String a : index.axes()) (table.axes().contains(a) && !a.equals(axis) ? batch : own).add(a);
+        for (String a : table.axes()) if (!a.equals(axis) && !batch.contains(a)) rest.add(a);
+        if (own.size() != 1) {
+            throw new Unsupported(n.span(), "gather with batch axes in " + graph.name() + " whose indices have " + own.size()
+                    + " axes of their own: ONNX export handles one (merge them first: merge[(a, b) -> ab](idx))");
+        }
+        TensorType tt = n.input(0).type(), it = n.input(1).type();
+        List<String> dataOrder = new ArrayList<>(batch);
+        dataOrder.add(axis);
+        dataOrder.addAll(rest);
+        Val data = permute(table, dataOrder, n);
+        List<String> idxOrder = new ArrayList<>(batch);
+        idxOrder.addAll(own);
+        Val idx = permute(index, idxOrder, n);
+        List<Axis> idxAxes = new ArrayList<>(), fullAxes = new ArrayList<>();
+        for (String a : idxOrder) {
+            idxAxes.add(it.axis(a));
+            fullAxes.add(it.axis(a));
+        }
+        for (String a : rest) {
+            idxAxes.add(new Axis(a, 1));
+            fullAxes.add(tt.axis(a));
+        }
+        String shaped = rest.isEmpty() ? idx.name() : emit("Expand", List.of(emit("Reshape", List.of(idx.name(), shape(idxAxes)), List.of()), shape(fullAxes)), List.of());
+        String r = emit("GatherElements", List.of(data.name(), shaped), List.of(intAttr("axis", batch.size())));
+        List<String> outAxes = new ArrayList<>(idxOrder);
+        outAxes.addAll(rest);
+        return permute(new Val(r, outAxes), n.type().axisNames(), n);
     }
 
     /** A named contraction is an Einsum whose letters are the axis names: kept axes in the node's order. */

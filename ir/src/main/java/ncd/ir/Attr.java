@@ -83,6 +83,8 @@ public sealed interface Attr {
     record Repeat(String axis, Axis into) implements Attr {}
     /** One-hot over {@code axis}. */
     record OneHot(Axis axis) implements Attr {}
+    /** The axis an {@link Op#ARGSORT} sorts along, and whether largest first. */
+    record ArgSort(String axis, boolean descending) implements Attr {}
 
     /**
      * What a {@link UnaryFn#SPIKE} (the Heaviside step, whose derivative is 0 wherever it exists) passes back in place

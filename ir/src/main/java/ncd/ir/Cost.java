@@ -33,11 +33,16 @@ public record Cost(long flops, long bytes) {
             }
             case INPUT, PARAM, CONST, IOTA, STATE_READ, CAST, EXPAND, RENAME, TRANSPOSE, SPLIT, MERGE, SLICE, SELECT, ROLL,
                  SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> 0;
+            case ARGSORT -> {
+                // a comparison sort: about len * log2(len) comparisons per line
+                int len = n.input(0).type().axis(((Attr.ArgSort) n.attr()).axis()).size();
+                yield Sizes.times(n.input(0).type().elementCount(), 32 - Integer.numberOfLeadingZeros(Math.max(1, len)));
+            }
         };
         long bytes = switch (n.op()) {
             case INPUT, PARAM, CONST, IOTA, STATE_READ, RENAME, SPLIT -> 0;
             case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, TRANSPOSE, MERGE, SLICE, SELECT,
-                 ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER -> {
+                 ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT -> {
                 long b = n.type().bytes();
                 for (Node i : n.inputs()) b = Sizes.plus(b, i.type().bytes());
                 yield b;

@@ -97,6 +97,7 @@ public final class Gradients {
             case REPEAT -> new Vjp(Gradients::repeat);
             case ONEHOT -> new Stops("its input is i32 indices");
             case GATHER -> new Vjp(Gradients::gather);
+            case ARGSORT -> new Stops("a permutation: an i32 result, constant between ties");
         };
     }
 
@@ -386,10 +387,21 @@ public final class Gradients {
 
     /** The table's cotangent adds each row of g into the row its index picked: one-hot indices contracted with g. */
     private static Node[] gather(Node y, Node g, boolean[] need, NodeEmitter e) {
+        // the scatter-add of g into the table's shape: onehot(idx) summed over the indices' own axes; axes the indices
+        // share with the table are batch axes and stay. When the indices have the gathered axis itself (sort's
+        // take-along), that axis of idx and g is renamed first so the one-hot axis is free.
         Node table = y.input(0), idx = y.input(1);
         TensorType t = table.type();
-        Node hot = e.onehot(idx, t.axis(((Attr.AxisRef) y.attr()).axis()));
+        Axis along = t.axis(((Attr.AxisRef) y.attr()).axis());
+        if (idx.type().hasAxis(along.name())) {
+            Map<String, Axis> away = Map.of(along.name(), e.freshAxis(along.name(), idx.type().axis(along.name()).size()));
+            idx = e.rename(idx, away);
+            g = e.rename(g, away);
+        }
+        Node hot = e.onehot(idx, along);
         if (hot.type().dtype() != t.dtype()) hot = e.cast(hot, t.dtype());
-        return new Node[] {e.transpose(e.contract(hot, g, idx.type().axisNames()), t.axisNames()), null};
+        List<String> summed = new ArrayList<>();
+        for (String a : idx.type().axisNames()) if (!t.hasAxis(a)) summed.add(a);
+        return new Node[] {e.transpose(e.contract(hot, g, summed), t.axisNames()), null};
     }
 }

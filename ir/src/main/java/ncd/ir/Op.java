@@ -58,6 +58,11 @@ public enum Op {
     REPEAT,
     /** i32 indices to a one-hot f32 tensor over a new axis. */
     ONEHOT,
-    /** Rows of a table picked by an i32 index tensor: gather(table, index) along the table's axis. */
-    GATHER
+    /**
+     * Rows of a table picked by an i32 index tensor: gather(table, index) along the table's axis. Axes the index
+     * shares with the table are batch axes (take-along-axis).
+     */
+    GATHER,
+    /** The i32 permutation that sorts along one axis (stable: equal values keep their index order; NaN last). */
+    ARGSORT
 }

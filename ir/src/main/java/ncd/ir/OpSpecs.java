@@ -53,6 +53,7 @@ public final class OpSpecs {
             case REPEAT -> new OpSpec(1, 1, Attr.Repeat.class, false, OpSpecs::repeat, OpSpec.Tolerance::exact);
             case ONEHOT -> new OpSpec(1, 1, Attr.OneHot.class, false, OpSpecs::onehot, OpSpec.Tolerance::exact);
             case GATHER -> new OpSpec(2, 2, Attr.AxisRef.class, false, OpSpecs::gather, OpSpec.Tolerance::exact);
+            case ARGSORT -> new OpSpec(1, 1, Attr.ArgSort.class, false, OpSpecs::argsort, OpSpec.Tolerance::exact);
         };
     }
 
@@ -558,15 +559,30 @@ public final class OpSpecs {
         TensorType table = in.get(0), idx = in.get(1);
         Axis ax = requireAxis(table, axis, "gather");
         if (idx.dtype() != DType.I32) throw err(DiagCode.E0404, "gather needs i32 indices, got " + idx.dtype().word(), null);
+        // an axis of the table (other than the gathered one) that the indices also have is a batch axis: each batch
+        // element picks from its own row (take-along-axis); the gathered axis itself may name the indices' own axis
         List<Axis> out = new ArrayList<>(idx.axes());
         for (Axis b : table.axes()) {
             if (b == ax) continue;
             if (idx.hasAxis(b.name())) {
-                throw err(DiagCode.E0303, "gather: axis " + b.name() + " is in both the table and the indices", null);
+                Axis i = idx.axis(b.name());
+                if (b.isSized() && i.isSized() && b.size() != i.size()) {
+                    throw err(DiagCode.E0304, "gather: batch axis " + b.name() + " has size " + b.size() + " in the table but "
+                            + i.size() + " in the indices", "an axis in both the table and the indices is a batch axis; its sizes must agree");
+                }
+                continue;
             }
             out.add(b);
         }
         return table.withAxes(out);
+    }
+
+    private static TensorType argsort(Attr a, List<TensorType> in, TensorType d) throws TypeRuleException {
+        Attr.ArgSort s = (Attr.ArgSort) a;
+        TensorType x = in.get(0);
+        numeric(x, "argsort");
+        requireAxis(x, s.axis(), "argsort");
+        return new TensorType(DType.I32, x.axes(), Unit.NONE);
     }
 
     /** Reduction functions that {@link Op#REDUCE} accepts (argmax/argmin go through {@link Op#ARG_REDUCE}). */

@@ -53,11 +53,32 @@ class CircuitGradientsTest {
             }
             """;
 
-    /** The circuits: (file or null for {@link #MLP}, circuit). */
-    private static final String[][] CIRCUITS = {{null, "Net"}, {null, "NormedNet"}, {"examples/attention.ncd", "Head"}};
+    /**
+     * Top-2 mixture-of-experts routing: topk's values (through argsort and a gather), a gather with a batch axis, a
+     * scatter_add back onto the experts and a sort, each carrying gradient to the parameters and the input.
+     */
+    static final String ROUTING = """
+            axis tok = 4, d = 5, h = 3, expert = 6, choice = 2
+
+            circuit Moe(x: f32[tok, d]) -> f32[tok, h] {
+              param Wg: f32[expert, d] ~ glorot
+              param We: f32[expert, h, d] ~ glorot
+              param v: f32[d] ~ glorot
+              let (top, ids) = topk[expert -> choice, k = 2](Wg @[d] x)
+              let e = exp(top - max[choice](top))
+              let w = e / sum[choice](e)
+              let y = We @[d] x
+              let dense = scatter_add[choice -> expert](w, ids)
+              return sum[choice](w * gather[expert](y, ids)) + dense @[expert] y + expand[h](sort[d, descending](x) @[d] v)
+            }
+            """;
+
+    /** The circuits: (file, {@code null} for {@link #MLP} or "routing" for {@link #ROUTING}; circuit). */
+    private static final String[][] CIRCUITS = {{null, "Net"}, {null, "NormedNet"}, {"examples/attention.ncd", "Head"}, {"routing", "Moe"}};
 
     static Graph lowered(String file, String circuit) throws Exception {
-        Compiled prog = file == null ? Ncd.compile(Repo.root().resolve("tests/inline/grad_mlp.ncd"), MLP) : Ncd.compile(Repo.root().resolve(file));
+        Compiled prog = file == null ? Ncd.compile(Repo.root().resolve("tests/inline/grad_mlp.ncd"), MLP)
+                : file.equals("routing") ? Ncd.compile(Repo.root().resolve("tests/inline/grad_routing.ncd"), ROUTING) : Ncd.compile(Repo.root().resolve(file));
         return prog.graph(circuit, Map.of());
     }
 

@@ -74,7 +74,12 @@ class OnnxExportTest {
                 new Case("examples/lifegpt.ncd", "LifeGPT", Map.of()),
                 // the ops the examples do not use: roll, shift, concat, slice, gather, onehot, iota, arg and bool
                 // reductions, split and merge, casts, comparisons, floored mod
-                new Case("tests/fixtures/interop/ops.ncd", "Ops", Map.of()));
+                new Case("tests/fixtures/interop/ops.ncd", "Ops", Map.of()),
+                // argsort (TopK), and gathers with batch axes (GatherElements): sort, topk, take-along
+                new Case("tests/lit/run/run_sorting.ncd", "Route", Map.of()),
+                new Case("tests/lit/run/run_sorting.ncd", "KWinners", Map.of()),
+                new Case("tests/lit/run/run_sorting.ncd", "Orders", Map.of()),
+                new Case("tests/lit/run/run_sorting.ncd", "Ties", Map.of()));
     }
 
     /** The graph ncdc export lowers: optimised as for the interpreter. */

@@ -127,6 +127,11 @@ class OpGradientsTest {
         cs.add(new Case("onehot weights", c -> c.bin(BinaryFn.MUL,
                 c.cast(c.op(Op.ONEHOT, new Attr.OneHot(J), null, c.ints("n", 4, I)), DType.F64), c.x("x", I, J))));
         cs.add(new Case("gather", c -> c.op(Op.GATHER, new Attr.AxisRef("v"), null, c.x("t", V, J), c.ints("n", 5, I, K))));
+        cs.add(new Case("gather with a batch axis", c -> c.op(Op.GATHER, new Attr.AxisRef("v"), null, c.x("t", V, J), c.ints("n", 5, K, J))));
+        cs.add(new Case("sort (gather by argsort)", c -> {
+            Node x = c.x("x", J, V);
+            return c.op(Op.GATHER, new Attr.AxisRef("v"), null, x, c.op(Op.ARGSORT, new Attr.ArgSort("v", true), null, x));
+        }));
         cs.add(new Case("iota and constants", c -> c.bin(BinaryFn.ADD, c.bin(BinaryFn.MUL, c.x("x", I, J),
                 c.cast(c.op(Op.IOTA, new Attr.AxisRef("j"), new ncd.ir.TensorType(DType.I32, List.of(J), ncd.ir.Unit.NONE)), DType.F64)), c.scalar(2))));
         cs.add(new Case("a chain with fan-out", c -> {

@@ -8,7 +8,7 @@ import java.util.Map;
  * Random well-typed ncd programs from a seed: one circuit {@code P} over axes a=3, b=4, c=5 (plus their aliases
  * and the axes that window, slice, concat, repeat and merge introduce), with f32, i32 and bool inputs, parameters
  * (one bounded), random sources, sometimes states, and 8 to 16 lets, each one op applied to earlier values:
- * elementwise math in f32/f64/i32/bool, comparisons and logic, where, casts, reductions, argmax/argmin,
+ * elementwise math in f32/f64/i32/bool, comparisons and logic, where, casts, reductions, argmax/argmin, argsort, sort,
  * contractions (and outer products), renames, roll, shift, windows, slice, select, expand, concat, repeat, merge,
  * split, onehot and gather. Its outputs are the lets that no other let uses.
  */
@@ -176,7 +176,13 @@ final class ProgramGenerator {
                         : x.isFloat() ? one(List.of("sum", "mean", "max", "min", "prod")) : one(List.of("sum", "max", "min", "prod"));
                 String arg = fn.equals("prod") && x.isFloat() ? "tanh(" + x.name + ")" : x.name;
                 if (r.nextInt(4) == 0 && x.numeric()) {
-                    let(one(List.of("argmax", "argmin")) + "[" + ax.get(0) + "](" + x.name + ")", "i32", without(x.axes, ax.get(0)));
+                    String arg0 = one(List.of("argmax", "argmin", "argsort", "sort", "sort_desc"));
+                    switch (arg0) {
+                        case "argsort" -> let("argsort[" + ax.get(0) + "](" + x.name + ")", "i32", x.axes);
+                        case "sort" -> let("sort[" + ax.get(0) + "](" + x.name + ")", x.dtype, x.axes);
+                        case "sort_desc" -> let("sort[" + ax.get(0) + ", descending](" + x.name + ")", x.dtype, x.axes);
+                        default -> let(arg0 + "[" + ax.get(0) + "](" + x.name + ")", "i32", without(x.axes, ax.get(0)));
+                    }
                 } else {
                     let(fn + "[" + String.join(", ", ax) + "](" + arg + ")", x.dtype, rest);
                 }

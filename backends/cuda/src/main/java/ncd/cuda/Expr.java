@@ -175,6 +175,7 @@ final class Expr {
                 yield "(" + ctype(d) + ")((int)(" + k + ") == " + at(c, o.axis().name()) + " ? 1 : 0)";
             }
             case GATHER -> gather(n, c, s);
+            case ARGSORT -> argsort(n, c, s);
         };
     }
 
@@ -294,6 +295,32 @@ final class Expr {
         body.scope.line("if (" + k + " == 0 || " + replaces + "(" + best + ", (double)" + x + ")) { " + best + " = (double)" + x + "; " + at + " = " + k + "; }");
         close(body, s);
         return at;
+    }
+
+    /**
+     * The index at sorted position {@code c[axis]}: the element whose rank is that position, where an element's rank
+     * counts the elements that go before it (strictly before in value, or equal and at a lower index: stable).
+     * Quadratic in the axis length, one output element per thread.
+     */
+    private String argsort(Node n, Map<String, String> c, Scope s) {
+        Attr.ArgSort a = (Attr.ArgSort) n.attr();
+        Node in = n.input(0);
+        Axis axis = in.type().axis(a.axis());
+        String desc = a.descending() ? "true" : "false";
+        String pos = at(c, axis.name()), res = s.declare("int", "0");
+        Loops outer = loops(List.of(axis), c, s);
+        String i = outer.coords.get(axis.name());
+        String xi = outer.scope.declare("double", "(double)" + value(in, outer.coords, outer.scope));
+        String rank = outer.scope.declare("int", "0");
+        Loops inner = loops(List.of(axis), outer.coords, outer.scope);
+        String k = inner.coords.get(axis.name());
+        String xk = inner.scope.declare("double", "(double)" + value(in, inner.coords, inner.scope));
+        inner.scope.line("if (ncd_sorts_before(" + xk + ", " + xi + ", " + desc + ") || (!ncd_sorts_before(" + xi + ", " + xk + ", "
+                + desc + ") && " + k + " < " + i + ")) ++" + rank + ";");
+        close(inner, outer.scope);
+        outer.scope.line("if (" + rank + " == " + pos + ") " + res + " = " + i + ";");
+        close(outer, s);
+        return res;
     }
 
     private String contract(Node n, Map<String, String> c, Scope s) {

@@ -72,6 +72,8 @@ NCD_HD double ncd_fmod(double x, double y) { return x - floor(x / y) * y; }
 NCD_HD double ncd_rmax(double acc, double v) { return acc != acc || v != v ? NAN : v > acc ? v : acc; }
 NCD_HD double ncd_rmin(double acc, double v) { return acc != acc || v != v ? NAN : v < acc ? v : acc; }
 // argReplaces: the first extreme wins; a NaN counts as the extreme.
+// argsort's order (ncd.runtime.ArgSort.before): NaN after every number, either direction
+NCD_HD bool ncd_sorts_before(double a, double b, bool desc) { return a == a && (b != b || (desc ? a > b : a < b)); }
 NCD_HD bool ncd_argmax_replaces(double best, double v) { return best == best && (v != v || v > best); }
 NCD_HD bool ncd_argmin_replaces(double best, double v) { return best == best && (v != v || v < best); }
 

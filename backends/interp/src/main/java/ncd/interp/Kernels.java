@@ -45,6 +45,7 @@ final class Kernels {
             case CONCAT -> concat(n, in, out);
             case ONEHOT -> onehot(n, in.get(0), out);
             case GATHER -> gather(n, in.get(0), in.get(1), out);
+            case ARGSORT -> argsort(n, in.get(0), out);
         };
         round(t.dtype(), v);
         return v;
@@ -348,6 +349,16 @@ final class Kernels {
             }
             out[i] = table[off];
         }
+        return out;
+    }
+
+    private static double[] argsort(Node n, double[] x, double[] out) {
+        Attr.ArgSort a = (Attr.ArgSort) n.attr();
+        TensorType t = n.input(0).type();
+        int[] b = ncd.runtime.ArgSort.block(Layout.sizes(t), t.indexOf(a.axis()));
+        int[] perm = new int[out.length];
+        ncd.runtime.ArgSort.lines(x, perm, b[0], b[1], b[2], a.descending());
+        for (int i = 0; i < out.length; i++) out[i] = perm[i];
         return out;
     }
 

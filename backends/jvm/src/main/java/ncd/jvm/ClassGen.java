@@ -242,6 +242,19 @@ final class ClassGen {
                 g.rt("onehot", "([I[FI)V");
             });
             case GATHER -> List.of(g -> gather(g, n));
+            case ARGSORT -> List.of(g -> {
+                Attr.ArgSort a = (Attr.ArgSort) n.attr();
+                TensorType it = n.input(0).type();
+                int[] b = ncd.runtime.ArgSort.block(Shapes.sizes(it), it.indexOf(a.axis()));
+                int in = g.buffer(plan.slot(n.input(0)), it.dtype()), out = g.buffer(plan.slot(n), DType.I32);
+                g.mv.visitVarInsn(ALOAD, in);
+                g.mv.visitVarInsn(ALOAD, out);
+                g.iconst(b[0]);
+                g.iconst(b[1]);
+                g.iconst(b[2]);
+                g.iconst(a.descending() ? 1 : 0);
+                g.rt("argsort", "(" + MethodGen.arrayDesc(it.dtype()) + "[IIIIZ)V");
+            });
         };
     }
 
@@ -436,7 +449,9 @@ final class ClassGen {
         int[] ts = new int[t.rank()];
         for (int d = 0; d < t.rank(); d++) {
             String a = t.axes().get(d).name();
-            ts[d] = a.equals(axis) || it.hasAxis(a) ? 0 : Shapes.stride(tt, a);
+            // the table's own axes (batch axes shared with the indices included) step through it; the gathered axis
+            // comes from the index and the indices' other axes do not move in the table
+            ts[d] = a.equals(axis) || !tt.hasAxis(a) ? 0 : Shapes.stride(tt, a);
         }
         int len = tt.axis(axis).size(), sv = Shapes.stride(tt, axis);
         MethodGen.Nest nest = MethodGen.Nest.of(Shapes.sizes(t), new int[][] {Shapes.strides(t), Shapes.broadcastStrides(it, t), ts});

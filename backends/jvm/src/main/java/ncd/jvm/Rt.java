@@ -114,6 +114,27 @@ public final class Rt {
         return k;
     }
 
+    /** argsort of each line of an f32 block ({@link ncd.runtime.ArgSort#lines}). */
+    public static void argsort(float[] x, int[] out, int outer, int len, int inner, boolean descending) {
+        int n = outer * len * inner;
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) d[i] = x[i];
+        ncd.runtime.ArgSort.lines(d, out, outer, len, inner, descending);
+    }
+
+    /** argsort of each line of an f64 block. */
+    public static void argsort(double[] x, int[] out, int outer, int len, int inner, boolean descending) {
+        ncd.runtime.ArgSort.lines(x, out, outer, len, inner, descending);
+    }
+
+    /** argsort of each line of an i32 block. */
+    public static void argsort(int[] x, int[] out, int outer, int len, int inner, boolean descending) {
+        int n = outer * len * inner;
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) d[i] = x[i];
+        ncd.runtime.ArgSort.lines(d, out, outer, len, inner, descending);
+    }
+
     /** onehot: {@code out} (zeroed first) gets 1 at {@code i * v + idx[i]} where the index is inside {@code 0..v-1}. */
     public static void onehot(int[] idx, float[] out, int v) {
         java.util.Arrays.fill(out, 0f);

@@ -231,6 +231,26 @@ class OpCoverageTest {
         run(g.build());
     }
 
+    @Test void argsortAndGatherWithBatchAxes() {
+        Axis v = new Axis("v", 4);
+        for (DType d : List.of(DType.F32, DType.F64, DType.I32)) {
+            for (boolean desc : new boolean[] {false, true}) {
+                G g = new G("sorts");
+                Node x = g.input("x", t(d, M, N));
+                Node byN = g.add(Op.ARGSORT, new Attr.ArgSort("n", desc), x);
+                g.out(byN).out(g.add(Op.ARGSORT, new Attr.ArgSort("m", desc), x));
+                // take-along: the indices have the gathered axis itself (sort) and the batch axis m
+                g.out(g.add(Op.GATHER, new Attr.AxisRef("n"), x, byN));
+                run(g.build());
+            }
+        }
+        G g = new G("batched");
+        Node table = g.input("table", t(DType.F32, K, v, M));
+        Node safe = g.binary(Attr.BinaryFn.MOD, g.input("i", t(DType.I32, M, N)), g.constant(t(DType.I32), 4));
+        g.out(g.add(Op.GATHER, new Attr.AxisRef("v"), table, safe));
+        run(g.build());
+    }
+
     @Test void aGatherIndexOutOfRangeFailsAsInTheInterpreter() {
         Axis v = new Axis("v", 4);
         G g = new G("gather");

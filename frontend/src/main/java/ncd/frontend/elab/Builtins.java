@@ -26,7 +26,14 @@ import java.util.Set;
 final class Builtins {
     private final Elaborator el;
 
-    Builtins(Elaborator el) { this.el = el; }
+    private final Sorting sorting;
+    private final IndexOps indexOps;
+
+    Builtins(Elaborator el) {
+        this.el = el;
+        this.sorting = new Sorting(el, this);
+        this.indexOps = new IndexOps(el, this);
+    }
 
     // ---- functions
 
@@ -207,6 +214,10 @@ final class Builtins {
             case "repeat" -> { return repeat(a, env); }
             case "onehot" -> { return onehot(a, env); }
             case "gather" -> { return gather(a, env); }
+            case "argsort", "sort" -> { return sorting.sort(a, env); }
+            case "topk" -> { return sorting.topk(a, env); }
+            case "scatter_add" -> { return indexOps.scatterAdd(a, env); }
+            case "categorical" -> { return indexOps.categorical(a, env); }
             case "expand" -> { return expand(a, env); }
             case "iota" -> { return iota(a, env); }
             case "uniform", "normal", "bernoulli" -> { return random(a, env); }
@@ -214,7 +225,7 @@ final class Builtins {
             case "grad" -> { return el.lawGrads.grad(a, env); }
             default -> {
                 el.diags.error(a.op().span(), DiagCode.E0203, "unknown axis operation `" + op + "[...]`",
-                        "axis operations: sum mean max min prod any all argmax argmin roll shift window split merge slice concat repeat onehot gather expand iota uniform normal bernoulli spike");
+                        "axis operations: sum mean max min prod any all argmax argmin roll shift window split merge slice concat repeat onehot gather argsort sort topk scatter_add categorical expand iota uniform normal bernoulli spike");
                 return Value.ERROR;
             }
         }
