@@ -61,6 +61,10 @@ final class Elaborator {
     final Map<Decl.ConstDef, Boolean> moduleConstsInProgress = new HashMap<>();
     /** Operations refused while lowering, with the nodes that fed them (for drawing a circuit up to its error). */
     final List<ncd.frontend.Program.Refusal> refusals = new ArrayList<>();
+    /** The integrator chosen for each state with an equation, while checking (ncdc check --explain). */
+    final List<Dynamics.Choice> choices = new ArrayList<>();
+    /** The integrator of each state path, while lowering (drawn in the diagram). */
+    final Map<String, String> stateNotes = new LinkedHashMap<>();
 
     final Bodies bodies;
     final Calls calls;

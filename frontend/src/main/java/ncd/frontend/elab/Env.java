@@ -78,6 +78,8 @@ final class Env {
     final Set<String> nextWithoutState = new HashSet<>();
     /** The state names declared in this body, to their full paths. */
     final Map<String, String> statePaths = new HashMap<>();
+    /** The equations and events of this body, when it has any. */
+    Dynamics dynamics;
     /** Instance numbers of unnamed calls, by callee, in source order. */
     final Map<Object, Integer> callNumbers;
 
