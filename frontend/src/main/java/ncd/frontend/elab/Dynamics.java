@@ -95,7 +95,7 @@ final class Dynamics {
         SourceSpan first = eqs.isEmpty() ? events.get(0).span() : eqs.values().iterator().next().span();
         Value.Tensor dt = timeStep(first);
         Map<String, Value.Tensor> old = new LinkedHashMap<>();
-        Map<String, Value.Tensor> rhs = new LinkedHashMap<>();
+        Map<String, Value.Tensor> derivs = new LinkedHashMap<>();
         boolean ok = dt != null;
         for (Stmt.Equation eq : eqs.values()) {
             Value v = bodies.value(env.bindings.get(eq.state().text()), env);
@@ -104,11 +104,15 @@ final class Dynamics {
                 continue;
             }
             old.put(eq.state().text(), x);
-            Value.Tensor f = dt == null ? null : derivative(eq, x, dt);
+            // checking evaluates every right side (its units); lowering only those a method reads, so that an exact
+            // step leaves no unused nodes behind
+            if (el.lowering || dt == null) continue;
+            Value.Tensor f = derivative(eq, x, dt);
             if (f == null) ok = false;
-            else rhs.put(eq.state().text(), f);
+            else derivs.put(eq.state().text(), f);
         }
         if (!ok) return;
+        java.util.function.Function<String, Value.Tensor> rhs = s -> derivs.computeIfAbsent(s, k -> derivative(eqs.get(k), old.get(k), dt));
         Map<String, Expr> inlined = new LinkedHashMap<>();
         for (Stmt.Equation eq : eqs.values()) inlined.put(eq.state().text(), inline(eq.rhs(), new HashSet<>()));
         Map<String, String> method = choose(inlined, dt);
@@ -120,8 +124,8 @@ final class Dynamics {
             SourceSpan sp = eqs.get(s).span();
             switch (method.get(s)) {
                 case "euler" -> x1.put(s, t(sp, bin(Expr.BinOp.ADD, ref(sp, "$x"), bin(Expr.BinOp.MUL, ref(sp, "$f"), ref(sp, "$dt"))),
-                        Map.of("$x", old.get(s), "$f", rhs.get(s), "$dt", dt)));
-                case "exponential_euler" -> x1.put(s, exponentialEuler(s, inlined.get(s), old.get(s), rhs.get(s), dt));
+                        Map.of("$x", old.get(s), "$f", rhs.apply(s), "$dt", dt)));
+                case "exponential_euler" -> x1.put(s, exponentialEuler(s, inlined.get(s), old.get(s), rhs.apply(s), dt));
                 default -> { }
             }
         }
@@ -238,7 +242,9 @@ final class Dynamics {
         Unit want = x.type().unit().over(dt.type().unit());
         if (!f.type().unit().equals(want) && !(f.weak() && f.constant() == 0)) {
             Unit ratio = f.type().unit().over(want);
-            String fix = ratio.equals(dt.type().unit()) ? "divide by a time constant: (" + "...) / tau"
+            String text = eq.rhs().span().isKnown() ? eq.rhs().span().file().text().substring(eq.rhs().span().start(), eq.rhs().span().end()) : "...";
+            if (text.length() > 60 || text.contains("\n")) text = "...";
+            String fix = ratio.equals(dt.type().unit()) ? "divide by a time constant: d" + eq.state().text() + "/dt = (" + text + ") / tau"
                     : ratio.equals(dt.type().unit().inverse()) ? "it is a rate already per time twice; multiply by a time constant, or check the units of its terms"
                     : "each term must be in " + el.unit(want) + "; check the units of the constants";
             el.diags.error(eq.rhs().span(), DiagCode.E0711, "the right side of d" + eq.state().text() + "/dt is in " + perTime(f.type().unit(), dt)
@@ -450,7 +456,7 @@ final class Dynamics {
 
     /** Explicit Runge-Kutta (the midpoint rule for rk2, the classical scheme for rk4) over the states that use it. */
     private void rungeKutta(String kind, Map<String, String> method, Map<String, Expr> rhs, Map<String, Value.Tensor> old,
-                            Map<String, Value.Tensor> f0, Value.Tensor dt, Map<String, Value> x1) {
+                            java.util.function.Function<String, Value.Tensor> f0, Value.Tensor dt, Map<String, Value> x1) {
         List<String> xs = new ArrayList<>();
         for (String s : eqs.keySet()) if (method.get(s).equals(kind)) xs.add(s);
         if (xs.isEmpty()) return;
@@ -460,7 +466,7 @@ final class Dynamics {
         for (String s : eqs.keySet()) if (method.get(s).equals("exact")) staged.add(s);
         List<Map<String, Value>> k = new ArrayList<>();
         Map<String, Value> k1 = new LinkedHashMap<>();
-        for (String s : staged) k1.put(s, f0.get(s));
+        for (String s : staged) k1.put(s, f0.apply(s));
         k.add(k1);
         for (double ci : c) {
             Map<String, Value> stage = new LinkedHashMap<>();

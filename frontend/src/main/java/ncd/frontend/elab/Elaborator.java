@@ -408,6 +408,7 @@ final class Elaborator {
     }
 
     Graph finish(Graph.Builder b) {
+        b.integrators(stateNotes);
         for (PendingState s : states.values()) {
             if (s.init == null || s.next == null) continue;
             b.state(new State(s.path, s.type, s.init, s.next));
