@@ -43,6 +43,7 @@ final class Dynamics {
     private final Map<String, Stmt.Equation> eqs;
     private final List<Stmt.Event> events;
     private final Map<String, List<Stmt.Jump>> jumps;
+    private final Linearity lin;
 
     private boolean integrating, done;
     /** The values each state with an equation advances to (after jumps, resets and refractory holds). */
@@ -56,6 +57,7 @@ final class Dynamics {
         this.eqs = eqs;
         this.events = events;
         this.jumps = jumps;
+        this.lin = new Linearity(env, eqs.keySet());
     }
 
     boolean governs(String state) { return eqs.containsKey(state); }
@@ -114,7 +116,7 @@ final class Dynamics {
         if (!ok) return;
         java.util.function.Function<String, Value.Tensor> rhs = s -> derivs.computeIfAbsent(s, k -> derivative(eqs.get(k), old.get(k), dt));
         Map<String, Expr> inlined = new LinkedHashMap<>();
-        for (Stmt.Equation eq : eqs.values()) inlined.put(eq.state().text(), inline(eq.rhs(), new HashSet<>()));
+        for (Stmt.Equation eq : eqs.values()) inlined.put(eq.state().text(), lin.inline(eq.rhs()));
         Map<String, String> method = choose(inlined, dt);
         if (method == null) return;
 
@@ -138,7 +140,7 @@ final class Dynamics {
         List<Runnable> resets = new ArrayList<>();
         for (Stmt.Event ev : events) {
             SourceSpan sp = ev.span();
-            Value cond = el.exprs.eval(ev.condition(), with(integrated), null, false);
+            Value cond = el.exprs.eval(lin.inline(ev.condition()), with(integrated), null, false);
             if (cond instanceof Value.Tensor c && c.type().dtype() != DType.BOOL) {
                 el.diags.error(ev.condition().span(), DiagCode.E0714, "the condition of event `" + ev.name().text() + "` is not a bool",
                         "compare: on " + ev.name().text() + " = v > v_th: ...");
@@ -180,7 +182,7 @@ final class Dynamics {
                     value.put(s, t(sp, call(sp, "where", ref(sp, "$a"), ref(sp, "$x1"), ref(sp, "$x")),
                             Map.of("$a", active, "$x1", value.get(s), "$x", old.get(s))));
                 }
-                Value reset = el.exprs.eval(r.value(), with(integrated), null, false);
+                Value reset = el.exprs.eval(lin.inline(r.value()), with(integrated), null, false);
                 Value fire = fired;
                 resets.add(() -> value.put(s, t(r.span(), call(r.span(), "where", ref(r.span(), "$s"), ref(r.span(), "$r"), ref(r.span(), "$x")),
                         Map.of("$s", fire, "$r", conformTo(reset, s, r.value().span(), "the reset of `" + s + "`"), "$x", value.get(s)))));
@@ -286,10 +288,10 @@ final class Dynamics {
             }
         }
         // the largest set of states linear with constant coefficients in states of the set only
-        Map<String, Affine> full = new LinkedHashMap<>();
+        Map<String, Linearity.Affine> full = new LinkedHashMap<>();
         Map<String, Map<String, Double>> coef = new LinkedHashMap<>();
         for (String s : states) {
-            Affine a = affine(rhs.get(s), states);
+            Linearity.Affine a = lin.affine(rhs.get(s), states);
             full.put(s, a);
             Map<String, Double> c = a == null ? null : constants(a);
             if (c != null) coef.put(s, c);
@@ -315,8 +317,8 @@ final class Dynamics {
         // integrated with it by RK4, as one system
         Set<String> nonlinear = new LinkedHashSet<>();
         for (String s : states) {
-            Affine own = affine(rhs.get(s), Set.of(s));
-            if (eqs.get(s).method() == null && !exact.contains(s) && (own == null || !own.coef.containsKey(s))) nonlinear.add(s);
+            Linearity.Affine own = lin.affine(rhs.get(s), Set.of(s));
+            if (eqs.get(s).method() == null && !exact.contains(s) && (own == null || !own.coef().containsKey(s))) nonlinear.add(s);
         }
         Map<String, String> coupledTo = new LinkedHashMap<>();
         for (boolean changed = !nonlinear.isEmpty(); changed; ) {
@@ -324,7 +326,7 @@ final class Dynamics {
             for (String s : states) {
                 if (eqs.get(s).method() != null || exact.contains(s) || nonlinear.contains(s) || coupledTo.containsKey(s)) continue;
                 for (String n : nonlinear) {
-                    if (mentions(rhs.get(s), Set.of(n)) || mentions(rhs.get(n), Set.of(s))) {
+                    if (Linearity.mentions(rhs.get(s), Set.of(n)) || Linearity.mentions(rhs.get(n), Set.of(s))) {
                         coupledTo.put(s, n);
                         break;
                     }
@@ -338,8 +340,8 @@ final class Dynamics {
         for (String s : states) {
             Stmt.Equation eq = eqs.get(s);
             String asked = eq.method() == null ? null : eq.method().text();
-            Affine own = affine(rhs.get(s), Set.of(s));
-            boolean condLinear = own != null && own.coef.containsKey(s);
+            Linearity.Affine own = lin.affine(rhs.get(s), Set.of(s));
+            boolean condLinear = own != null && own.coef().containsKey(s);
             String m, why;
             if (exact.contains(s)) {
                 List<String> with = new ArrayList<>();
@@ -363,7 +365,7 @@ final class Dynamics {
                 why = "linear in " + s + ", but coupled to " + coupledTo.get(s) + ", which is not: integrated together by RK4";
             } else if (condLinear) {
                 m = "exponential_euler";
-                why = "linear in " + s + ", " + varying(s, own.coef.get(s), full.get(s), coef.get(s), exact);
+                why = "linear in " + s + ", " + varying(s, own.coef().get(s), full.get(s), coef.get(s), exact);
             } else {
                 m = "rk4";
                 why = "not linear in " + s;
@@ -376,7 +378,7 @@ final class Dynamics {
     }
 
     /** Why an equation linear in its own state is not integrated exactly: what its coefficient (or the rest) varies with. */
-    private String varying(String s, Expr coefficient, Affine a, Map<String, Double> c, Set<String> exact) {
+    private String varying(String s, Expr coefficient, Linearity.Affine a, Map<String, Double> c, Set<String> exact) {
         Set<String> reads = new LinkedHashSet<>();
         Exprs.walk(coefficient, x -> { if (x instanceof Expr.Ref r && eqs.containsKey(r.name().text())) reads.add(r.name().text()); });
         if (!reads.isEmpty()) return "its coefficient varies with " + String.join(", ", reads);
@@ -385,7 +387,7 @@ final class Dynamics {
         return notExactWhy(s, a, c, exact);
     }
 
-    private String notExactWhy(String s, Affine a, Map<String, Double> c, Set<String> exact) {
+    private String notExactWhy(String s, Linearity.Affine a, Map<String, Double> c, Set<String> exact) {
         if (a == null) return "it is not linear in the states";
         if (c == null) return "a coefficient depends on something other than constants";
         for (Map.Entry<String, Double> e : c.entrySet()) {
@@ -395,9 +397,9 @@ final class Dynamics {
     }
 
     /** The coefficients of an affine form as compile-time numbers (base units), or null if one is not a constant. */
-    private Map<String, Double> constants(Affine a) {
+    private Map<String, Double> constants(Linearity.Affine a) {
         Map<String, Double> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Expr> c : a.coef.entrySet()) {
+        for (Map.Entry<String, Expr> c : a.coef().entrySet()) {
             Value v = el.exprs.eval(c.getValue(), env, null, false);
             if (!(v instanceof Value.Tensor t) || !t.weak() || Double.isNaN(t.constant())) return null;
             out.put(c.getKey(), t.constant());
@@ -416,10 +418,10 @@ final class Dynamics {
         double[][] a = new double[n][n];
         List<Expr> b = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Affine af = affine(rhs.get(xs.get(i)), Set.copyOf(xs));
+            Linearity.Affine af = lin.affine(rhs.get(xs.get(i)), Set.copyOf(xs));
             Map<String, Double> c = constants(af);
             for (Map.Entry<String, Double> e : c.entrySet()) a[i][xs.indexOf(e.getKey())] = e.getValue();
-            b.add(af.rest);
+            b.add(af.rest());
         }
         Propagator p = Propagator.of(a, dt.constant());
         List<Value> bv = new ArrayList<>();
@@ -442,8 +444,8 @@ final class Dynamics {
     /** x + f dt phi(A dt), phi(z) = (e^z - 1) / z (1 + z/2 + z^2/6 near 0): exact when A and the rest hold over the step. */
     private Value exponentialEuler(String s, Expr rhs, Value.Tensor x, Value.Tensor f, Value.Tensor dt) {
         SourceSpan sp = eqs.get(s).span();
-        Affine own = affine(rhs, Set.of(s));
-        Value a = el.exprs.eval(own.coef.get(s), env, null, false);
+        Linearity.Affine own = lin.affine(rhs, Set.of(s));
+        Value a = el.exprs.eval(own.coef().get(s), env, null, false);
         Value z = t(sp, bin(Expr.BinOp.MUL, ref(sp, "$a"), ref(sp, "$dt")), Map.of("$a", a, "$dt", dt));
         Expr zr = ref(sp, "$z");
         Expr series = bin(Expr.BinOp.ADD, bin(Expr.BinOp.ADD, num(sp, 1), bin(Expr.BinOp.DIV, zr, num(sp, 2))),
@@ -513,103 +515,6 @@ final class Dynamics {
         if (t == null) return Value.ERROR;
         Value c = el.conform(v, t.type(), span, env, what);
         return bodies.expandTo(c, ((Value.Tensor) bodies.value(env.bindings.get(state), env)).type(), span, env);
-    }
-
-    // ---- affine forms: rhs = sum of coef[x] * x + rest, coefficients and rest free of the states
-
-    private record Affine(Map<String, Expr> coef, Expr rest) {}
-
-    private Affine affine(Expr e, Set<String> xs) {
-        if (!mentions(e, xs)) return new Affine(Map.of(), e);
-        SourceSpan sp = e.span();
-        if (e instanceof Expr.Ref r && xs.contains(r.name().text())) return new Affine(Map.of(r.name().text(), num(sp, 1)), null);
-        if (e instanceof Expr.Unary u && u.op() == Expr.UnOp.NEG) {
-            Affine a = affine(u.operand(), xs);
-            return a == null ? null : map(a, x -> new Expr.Unary(sp, Expr.UnOp.NEG, x));
-        }
-        if (e instanceof Expr.Binary b) {
-            switch (b.op()) {
-                case ADD, SUB -> {
-                    Affine l = affine(b.left(), xs), r = affine(b.right(), xs);
-                    if (l == null || r == null) return null;
-                    Map<String, Expr> c = new LinkedHashMap<>(l.coef);
-                    for (Map.Entry<String, Expr> rc : r.coef.entrySet()) {
-                        Expr have = c.get(rc.getKey());
-                        c.put(rc.getKey(), have == null ? (b.op() == Expr.BinOp.ADD ? rc.getValue() : new Expr.Unary(sp, Expr.UnOp.NEG, rc.getValue()))
-                                : bin(b.op(), have, rc.getValue()));
-                    }
-                    Expr rest = l.rest == null ? (r.rest == null ? null : b.op() == Expr.BinOp.ADD ? r.rest : new Expr.Unary(sp, Expr.UnOp.NEG, r.rest))
-                            : r.rest == null ? l.rest : new Expr.Binary(sp, b.op(), l.rest, r.rest);
-                    return new Affine(c, rest);
-                }
-                case MUL -> {
-                    if (!mentions(b.left(), xs)) {
-                        Affine r = affine(b.right(), xs);
-                        return r == null ? null : map(r, x -> new Expr.Binary(sp, Expr.BinOp.MUL, b.left(), x));
-                    }
-                    if (!mentions(b.right(), xs)) {
-                        Affine l = affine(b.left(), xs);
-                        return l == null ? null : map(l, x -> new Expr.Binary(sp, Expr.BinOp.MUL, x, b.right()));
-                    }
-                    return null;
-                }
-                case DIV -> {
-                    if (mentions(b.right(), xs)) return null;
-                    Affine l = affine(b.left(), xs);
-                    return l == null ? null : map(l, x -> new Expr.Binary(sp, Expr.BinOp.DIV, x, b.right()));
-                }
-                default -> { return null; }
-            }
-        }
-        return null;
-    }
-
-    private static Affine map(Affine a, java.util.function.UnaryOperator<Expr> f) {
-        Map<String, Expr> c = new LinkedHashMap<>();
-        for (Map.Entry<String, Expr> e : a.coef.entrySet()) c.put(e.getKey(), f.apply(e.getValue()));
-        return new Affine(c, a.rest == null ? null : f.apply(a.rest));
-    }
-
-    private static boolean mentions(Expr e, Set<String> xs) {
-        boolean[] hit = {false};
-        Exprs.walk(e, x -> { if (x instanceof Expr.Ref r && xs.contains(r.name().text())) hit[0] = true; });
-        return hit[0];
-    }
-
-    /**
-     * The right side with every `let` that reads a state with an equation written out in place, so that the analysis
-     * sees the states and the Runge-Kutta stages recompute them.
-     */
-    private Expr inline(Expr e, Set<String> visiting) {
-        if (e instanceof Expr.Ref r) {
-            Env.Binding b = env.bindings.get(r.name().text());
-            if (b != null && b.stmt instanceof Stmt.Let l && l.type() == null && !visiting.contains(b.name) && readsStates(l.value(), new HashSet<>())) {
-                visiting.add(b.name);
-                Expr in = inline(l.value(), visiting);
-                visiting.remove(b.name);
-                return in;
-            }
-            return e;
-        }
-        SourceSpan sp = e.span();
-        if (e instanceof Expr.Unary u) return new Expr.Unary(sp, u.op(), inline(u.operand(), visiting));
-        if (e instanceof Expr.Binary b) return new Expr.Binary(sp, b.op(), inline(b.left(), visiting), inline(b.right(), visiting));
-        if (e instanceof Expr.Call c) return new Expr.Call(sp, c.callee(), c.generics(), c.args().stream().map(a -> inline(a, visiting)).toList());
-        if (e instanceof Expr.Cast c) return new Expr.Cast(sp, c.to(), inline(c.operand(), visiting));
-        if (e instanceof Expr.Contract c) return new Expr.Contract(sp, c.axes(), inline(c.left(), visiting), inline(c.right(), visiting));
-        return e;
-    }
-
-    private boolean readsStates(Expr e, Set<String> visiting) {
-        boolean[] hit = {false};
-        Exprs.walk(e, x -> {
-            if (hit[0] || !(x instanceof Expr.Ref r)) return;
-            String n = r.name().text();
-            if (eqs.containsKey(n)) hit[0] = true;
-            Env.Binding b = env.bindings.get(n);
-            if (b != null && b.stmt instanceof Stmt.Let l && visiting.add(n) && readsStates(l.value(), visiting)) hit[0] = true;
-        });
-        return hit[0];
     }
 
     // ---- small expressions over bound values

@@ -232,6 +232,7 @@ final class Elaborator {
             List<Expr> all = new ArrayList<>();
             for (ncd.frontend.ast.Stmt st : c.decl().body()) {
                 if (st instanceof ncd.frontend.ast.Stmt.State) s = true;
+                if (st instanceof ncd.frontend.ast.Stmt.Event ev && ev.refractory() != null) s = true;  // its refractory counter
                 for (Expr e : Bodies.exprsOf(st)) Exprs.walk(e, all::add);
             }
             for (Expr e : all) {
