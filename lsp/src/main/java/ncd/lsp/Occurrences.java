@@ -193,6 +193,7 @@ final class Occurrences {
                     expr(r.value(), s);
                 } else if (st instanceof Stmt.Equation eq) {
                     use(eq.state(), s.value(eq.state().text()));
+                    use(eq.dt(), value("dt", s));
                     expr(eq.rhs(), s);
                 } else if (st instanceof Stmt.Event ev) {
                     expr(ev.condition(), s);

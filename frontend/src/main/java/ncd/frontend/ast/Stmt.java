@@ -29,9 +29,10 @@ public sealed interface Stmt {
 
     /**
      * {@code dv/dt = (v_rest - v) / tau}, optionally {@code : euler}: the derivative of a declared state. {@code method}
-     * is null when the compiler chooses the integrator (docs/language.md, "Equations and events").
+     * is null when the compiler chooses the integrator (docs/language.md, "Equations and events"). {@code dt} is the
+     * {@code dt} of {@code dv/dt}, a use of the time step.
      */
-    record Equation(SourceSpan span, Name state, Expr rhs, Name method) implements Stmt {}
+    record Equation(SourceSpan span, Name state, Name dt, Expr rhs, Name method) implements Stmt {}
     /**
      * {@code on spike = v > v_th: v = v_reset, refractory 2 ms}: an event, true where {@code condition} holds after
      * the step's integration; it resets states and may hold them for a refractory period ({@code refractory} null:

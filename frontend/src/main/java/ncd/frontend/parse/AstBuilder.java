@@ -297,7 +297,7 @@ final class AstBuilder {
         SourceSpan sp = span(t);
         Name state = new Name(d.substring(1), new SourceSpan(sp.file(), sp.start() + 1, sp.end()));
         Name method = e.method == null ? null : new Name(e.method.getText(), span(e.method));
-        return new Stmt.Equation(span(e), state, expr(e.expr()), method);
+        return new Stmt.Equation(span(e), state, new Name("dt", span(e.dt)), expr(e.expr()), method);
     }
 
     /** {@code on name = cond: v = e, refractory 2 ms}. */
