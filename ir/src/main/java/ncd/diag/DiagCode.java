@@ -71,11 +71,11 @@ public enum DiagCode {
     E0707("bad parameter bound"),
     E0708("circuit must return exactly once"),
     E0709("random source without an explicit seed"),
-    E0710("equation for something that is not a state"),
-    E0711("right side of an equation has the wrong unit"),
-    E0712("integration method unknown or not applicable"),
-    E0713("equations need a time step `dt`"),
-    E0714("bad event"),
+    E0714("equation for something that is not a state"),
+    E0715("right side of an equation has the wrong unit"),
+    E0716("integration method unknown or not applicable"),
+    E0717("equations need a time step `dt`"),
+    E0718("bad event"),
 
     // --- E08: driver
     E0801("no such circuit"),

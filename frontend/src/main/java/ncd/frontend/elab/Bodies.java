@@ -62,7 +62,7 @@ final class Bodies {
                 }
             } else if (s instanceof Stmt.Equation eq) {
                 if (equations.putIfAbsent(eq.state().text(), eq) != null) {
-                    el.diags.error(eq.span(), DiagCode.E0710, "state `" + eq.state().text() + "` has a second equation",
+                    el.diags.error(eq.span(), DiagCode.E0714, "state `" + eq.state().text() + "` has a second equation",
                             "a state has one equation; add the terms into one right side");
                 }
             } else if (s instanceof Stmt.Event ev) {
@@ -124,10 +124,10 @@ final class Bodies {
             String n = eq.state().text();
             Env.Binding b = env.bindings.get(n);
             if (b == null || !(b.stmt instanceof Stmt.State)) {
-                el.diags.error(eq.state().span(), DiagCode.E0710, "`d" + n + "/dt`: " + (b == null ? "nothing named `" + n + "` is declared here"
+                el.diags.error(eq.state().span(), DiagCode.E0714, "`d" + n + "/dt`: " + (b == null ? "nothing named `" + n + "` is declared here"
                         : "`" + n + "` is not a state"), "declare the state first: state " + n + ": f32[...] in mV = ...");
             } else if (nexts.containsKey(n)) {
-                el.diags.error(nexts.get(n).span(), DiagCode.E0710, "state `" + n + "` has both an equation and a `next`",
+                el.diags.error(nexts.get(n).span(), DiagCode.E0714, "state `" + n + "` has both an equation and a `next`",
                         "the equation says how it advances; remove the `next` (or the equation, to write the step by hand)");
                 nexts.remove(n);
                 eqs.put(n, eq);
@@ -138,7 +138,7 @@ final class Bodies {
         for (Map.Entry<String, List<Stmt.Jump>> j : jumps.entrySet()) {
             if (!eqs.containsKey(j.getKey())) {
                 Stmt.Jump first = j.getValue().get(0);
-                el.diags.error(first.state().span(), DiagCode.E0710, "`" + j.getKey() + " +=` needs an equation for `" + j.getKey() + "`",
+                el.diags.error(first.state().span(), DiagCode.E0714, "`" + j.getKey() + " +=` needs an equation for `" + j.getKey() + "`",
                         "a jump adds to a state after its integration: write d" + j.getKey() + "/dt = ...; a state with a `next` adds in its `next`");
             }
         }

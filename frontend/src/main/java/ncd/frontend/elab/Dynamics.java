@@ -142,7 +142,7 @@ final class Dynamics {
             SourceSpan sp = ev.span();
             Value cond = el.exprs.eval(lin.inline(ev.condition()), with(integrated), null, false);
             if (cond instanceof Value.Tensor c && c.type().dtype() != DType.BOOL) {
-                el.diags.error(ev.condition().span(), DiagCode.E0714, "the condition of event `" + ev.name().text() + "` is not a bool",
+                el.diags.error(ev.condition().span(), DiagCode.E0718, "the condition of event `" + ev.name().text() + "` is not a bool",
                         "compare: on " + ev.name().text() + " = v > v_th: ...");
                 cond = Value.ERROR;
             }
@@ -155,7 +155,7 @@ final class Dynamics {
                     fired = t(sp, bin(Expr.BinOp.AND, ref(sp, "$a"), ref(sp, "$e")), Map.of("$a", active, "$e", cond));
                     Value period = el.exprs.eval(ev.refractory(), env, null, false);
                     if (period instanceof Value.Tensor p && !p.type().unit().equals(dt.type().unit())) {
-                        el.diags.error(ev.refractory().span(), DiagCode.E0714, "the refractory period of `" + ev.name().text() + "` is in "
+                        el.diags.error(ev.refractory().span(), DiagCode.E0718, "the refractory period of `" + ev.name().text() + "` is in "
                                 + el.unit(p.type().unit()) + ", not a time", "write a duration: refractory 2 ms");
                         period = Value.ERROR;
                     }
@@ -170,12 +170,12 @@ final class Dynamics {
             for (Stmt.Reset r : ev.resets()) {
                 String s = r.state().text();
                 if (!eqs.containsKey(s)) {
-                    el.diags.error(r.state().span(), DiagCode.E0714, "event `" + ev.name().text() + "` resets `" + s + "`, which has no equation",
+                    el.diags.error(r.state().span(), DiagCode.E0718, "event `" + ev.name().text() + "` resets `" + s + "`, which has no equation",
                             "an event resets states with an equation (dv/dt = ...); a state with a `next` says its own step");
                     continue;
                 }
                 if (!seen.add(s)) {
-                    el.diags.error(r.span(), DiagCode.E0714, "event `" + ev.name().text() + "` resets `" + s + "` twice", "reset each state once");
+                    el.diags.error(r.span(), DiagCode.E0718, "event `" + ev.name().text() + "` resets `" + s + "` twice", "reset each state once");
                     continue;
                 }
                 if (active != null) {
@@ -219,14 +219,14 @@ final class Dynamics {
     private Value.Tensor timeStep(SourceSpan at) {
         boolean found = env.lookup("dt") != null || env.module.value("dt") != null;
         if (!found) {
-            el.diags.error(at, DiagCode.E0713, "equations need the time step `dt`, and none is declared",
+            el.diags.error(at, DiagCode.E0717, "equations need the time step `dt`, and none is declared",
                     "declare it in the circuit or the module: const dt = 0.1 ms");
             return null;
         }
         Value v = el.exprs.eval(new Expr.Ref(at, new Name("dt", at)), env, null, false);
         if (v instanceof Value.Error) return null;
         if (!(v instanceof Value.Tensor t) || !t.weak() || t.type().unit().isNone() || !t.type().unit().equals(second())) {
-            el.diags.error(at, DiagCode.E0713, "`dt` must be a constant time, such as 0.1 ms", "declare it: const dt = 0.1 ms");
+            el.diags.error(at, DiagCode.E0717, "`dt` must be a constant time, such as 0.1 ms", "declare it: const dt = 0.1 ms");
             return null;
         }
         return t;
@@ -249,7 +249,7 @@ final class Dynamics {
             String fix = ratio.equals(dt.type().unit()) ? "divide by a time constant: d" + eq.state().text() + "/dt = (" + text + ") / tau"
                     : ratio.equals(dt.type().unit().inverse()) ? "it is a rate already per time twice; multiply by a time constant, or check the units of its terms"
                     : "each term must be in " + el.unit(want) + "; check the units of the constants";
-            el.diags.error(eq.rhs().span(), DiagCode.E0711, "the right side of d" + eq.state().text() + "/dt is in " + perTime(f.type().unit(), dt)
+            el.diags.error(eq.rhs().span(), DiagCode.E0715, "the right side of d" + eq.state().text() + "/dt is in " + perTime(f.type().unit(), dt)
                     + ", but it must be in " + perTime(want, dt) + ": " + eq.state().text() + "'s unit (" + el.unit(x.type().unit()) + ") per time", fix);
             return null;
         }
@@ -258,7 +258,7 @@ final class Dynamics {
             return m instanceof Value.Tensor t ? t : null;
         }
         if (f.type().dtype() != DType.F32 && f.type().dtype() != DType.F64) {
-            el.diags.error(eq.rhs().span(), DiagCode.E0711, "the right side of d" + eq.state().text() + "/dt is " + f.type().dtype().word() + ", not a float",
+            el.diags.error(eq.rhs().span(), DiagCode.E0715, "the right side of d" + eq.state().text() + "/dt is " + f.type().dtype().word() + ", not a float",
                     "states with equations are f32 or f64");
             return null;
         }
@@ -282,7 +282,7 @@ final class Dynamics {
         Set<String> states = eqs.keySet();
         for (Stmt.Equation eq : eqs.values()) {
             if (eq.method() != null && !METHODS.contains(eq.method().text())) {
-                el.diags.error(eq.method().span(), DiagCode.E0712, "unknown integration method `" + eq.method().text() + "`",
+                el.diags.error(eq.method().span(), DiagCode.E0716, "unknown integration method `" + eq.method().text() + "`",
                         "methods: " + String.join(", ", METHODS) + "; leave it out and the compiler chooses");
                 return null;
             }
@@ -350,11 +350,11 @@ final class Dynamics {
                 why = "linear with constant coefficients" + (with.isEmpty() ? "" : ", coupled to " + String.join(", ", with))
                         + ": the propagator exp(A dt) computed at compile time";
             } else if (asked != null && asked.equals("exact")) {
-                el.diags.error(eq.method().span(), DiagCode.E0712, "d" + s + "/dt cannot be integrated exactly: " + notExactWhy(s, full.get(s), coef.get(s), exact),
+                el.diags.error(eq.method().span(), DiagCode.E0716, "d" + s + "/dt cannot be integrated exactly: " + notExactWhy(s, full.get(s), coef.get(s), exact),
                         "leave `: exact` out and the compiler chooses" + (condLinear ? " (exponential Euler)" : " (RK4)"));
                 return null;
             } else if (asked != null && asked.equals("exponential_euler") && !condLinear) {
-                el.diags.error(eq.method().span(), DiagCode.E0712, "d" + s + "/dt is not linear in " + s + ", so exponential Euler does not apply",
+                el.diags.error(eq.method().span(), DiagCode.E0716, "d" + s + "/dt is not linear in " + s + ", so exponential Euler does not apply",
                         "leave `: exponential_euler` out and the compiler chooses (RK4), or name rk4, rk2 or euler");
                 return null;
             } else if (asked != null) {
@@ -502,7 +502,7 @@ final class Dynamics {
         if (!(cond instanceof Value.Tensor c)) return null;
         String name = ev.name().text() + "_refractory";
         if (env.bindings.containsKey(name)) {
-            el.diags.error(ev.name().span(), DiagCode.E0714, "event `" + ev.name().text() + "` counts its refractory period in a state `" + name
+            el.diags.error(ev.name().span(), DiagCode.E0718, "event `" + ev.name().text() + "` counts its refractory period in a state `" + name
                     + "`, but that name is taken here", "rename the event or the other `" + name + "`");
             return null;
         }

@@ -289,7 +289,7 @@ final class AstBuilder {
         if (e.d == null || e.dt == null || e.expr() == null) return null;
         String d = e.d.getText();
         if (!d.startsWith("d") || d.length() < 2 || !e.dt.getText().equals("dt")) {
-            diags.error(span(e.d).to(span(e.dt)), DiagCode.E0710, "`" + d + "/" + e.dt.getText() + "` is not a derivative in time",
+            diags.error(span(e.d).to(span(e.dt)), DiagCode.E0714, "`" + d + "/" + e.dt.getText() + "` is not a derivative in time",
                     "an equation's left side is d, the state's name, then /dt: `dv/dt = ...` for `state v`");
             return null;
         }
@@ -312,7 +312,7 @@ final class AstBuilder {
             } else if (a instanceof RefractoryActionContext r) {
                 if (r.ID() == null || r.expr() == null) return null;
                 if (!r.ID().getText().equals("refractory") || refractory != null) {
-                    diags.error(span(a), DiagCode.E0714, refractory != null ? "a second refractory period in one event"
+                    diags.error(span(a), DiagCode.E0718, refractory != null ? "a second refractory period in one event"
                                     : "`" + r.ID().getText() + " ...` is not an event action",
                             "an event resets states (`v = v_reset`) and may name one refractory period (`refractory 2 ms`)");
                     return null;

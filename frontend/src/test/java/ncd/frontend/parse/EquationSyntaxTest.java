@@ -51,12 +51,12 @@ class EquationSyntaxTest {
     @Test void notATimeDerivative() {
         Diagnostics d = new Diagnostics();
         body("dv/dx = v\nreturn true", d);
-        assertEquals(DiagCode.E0710, d.all().get(0).code());
+        assertEquals(DiagCode.E0714, d.all().get(0).code());
     }
 
     @Test void unknownEventAction() {
         Diagnostics d = new Diagnostics();
         body("on spike = v > 0: v = 0, holdoff 2 ms\nreturn spike", d);
-        assertEquals(DiagCode.E0714, d.all().get(0).code());
+        assertEquals(DiagCode.E0718, d.all().get(0).code());
     }
 }
