@@ -57,7 +57,7 @@ public final class TrainGraph {
     public static Graph build(Graph forward, String loss, List<String> kept, List<String> params, Map<String, String> names,
                               TrainSpec.Optimizer opt, double clip) {
         Graph grad = Autodiff.gradient(forward, new Autodiff.Request(loss, params, List.of()));
-        Graph.Builder b = Graph.builder(forward.name(), Graph.Kind.CIRCUIT, forward.span()).unitNames(forward.unitNames());
+        Graph.Builder b = Graph.builder(forward.name(), Graph.Kind.CIRCUIT, forward.span()).unitNames(forward.unitNames()).integrators(forward.integrators());
         Set<String> axisNames = new HashSet<>();
         for (Node n : grad.nodes()) axisNames.addAll(n.type().axisNames());
         NodeEmitter e = new NodeEmitter(b, axisNames);

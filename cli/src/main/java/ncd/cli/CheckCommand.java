@@ -47,7 +47,8 @@ import java.util.stream.Stream;
             "  ncdc check examples/attention.ncd",
             "  ncdc check stdlib/ examples/              every .ncd file under both",
             "  ncdc check --diagnostics=json model.ncd   for editors",
-            "  ncdc check model.ncd --diagram error.svg"})
+            "  ncdc check model.ncd --diagram error.svg",
+            "  ncdc check --explain examples/cuba_eq.ncd  integrators chosen, and why"})
 final class CheckCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
@@ -59,6 +60,11 @@ final class CheckCommand implements Callable<Integer> {
             description = "When FILE has an error inside a circuit, draw that circuit up to the error, the wires the "
                     + "refused operation received in red (OUT.svg, OUT.png or OUT.dot; one FILE only).")
     String diagram;
+
+    @Option(names = "--explain",
+            description = "Also print, for each state with an equation (dv/dt = ...), the integrator the compiler chose "
+                    + "and why: exact, exponential_euler, rk4, rk2 or euler.")
+    boolean explain;
 
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -89,6 +95,7 @@ final class CheckCommand implements Callable<Integer> {
             if (prog != null && !diags.hasErrors()) {
                 circuits += prog.circuitNames().size();
                 laws += prog.lawNames().size();
+                if (explain) explain(out, prog);
             }
         }
         List<Diagnostic> ds = new ArrayList<>(all.values());
@@ -103,6 +110,13 @@ final class CheckCommand implements Callable<Integer> {
         }
         if (errors && diagram != null) drawError(files, ds, err);
         return errors ? Main.USER_ERROR : Main.OK;
+    }
+
+    /** One line per state with an equation: where, the state, the integrator and why. */
+    private static void explain(PrintWriter out, Program prog) {
+        for (Program.Integrator i : prog.integrators()) {
+            out.println(i.span().path() + ":" + i.span().line() + ":" + i.span().column() + ": " + i.state() + ": " + i.method() + " (" + i.why() + ")");
+        }
     }
 
     /**

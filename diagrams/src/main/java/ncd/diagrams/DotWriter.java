@@ -251,6 +251,10 @@ public final class DotWriter {
         boolean learned = Labels.learned(n);
         List<String> lines = Labels.opLines(n);
         if (n.op() == Op.CONST) lines = List.of(Labels.constText(((Attr.Scalar) n.attr()).value(), n.type().unit(), g.unitNames()));
+        if (n.op() == Op.STATE_READ && g.integrators().containsKey(((Attr.Named) n.attr()).name())) {
+            // a state written as an equation: its integrator, as ncdc check --explain names it
+            lines = List.of(lines.get(0), "state · " + g.integrators().get(((Attr.Named) n.attr()).name()));
+        }
         a.put("label", learned ? boldFirst(lines, n.op() == Op.PARAM ? 1 : 0) : String.join("\n", lines));
         a.putAll(switch (n.op()) {
             case INPUT -> style("style", "rounded,filled", "fillcolor", IO_FILL, "color", "#4a6fa5");

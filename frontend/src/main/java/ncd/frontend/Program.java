@@ -24,6 +24,15 @@ public interface Program {
      */
     default Optional<ModuleScope> rootScope() { return Optional.empty(); }
 
+    /**
+     * The integrator the compiler chose for each state of the root module that has an equation ({@code dv/dt = ...}),
+     * with why, in source order: {@code ncdc check --explain} prints them.
+     */
+    default List<Integrator> integrators() { return List.of(); }
+
+    /** A state's integrator: {@code exact}, {@code exponential_euler}, {@code rk4}, {@code rk2} or {@code euler}. */
+    record Integrator(SourceSpan span, String state, String method, String why) {}
+
     /** Circuits of the root module, in source order. */
     List<String> circuitNames();
 

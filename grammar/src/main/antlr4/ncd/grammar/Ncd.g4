@@ -16,7 +16,7 @@ qualifiedName : pathStart ('.' pathSegment)* ;
 // (`import does.not.exist`) instead of the parser guessing at `.{`. The first segment leaves out the keywords that
 // begin a declaration: after a bare `import` they start the next declaration. A new keyword belongs in one list
 // (ModulePathKeywordTest tries them all).
-pathStart   : ID | DTYPE | 'after' | 'and' | 'by' | 'false' | 'for' | 'in' | 'let' | 'next' | 'not' | 'or' | 'param'
+pathStart   : ID | DTYPE | 'after' | 'and' | 'by' | 'false' | 'for' | 'in' | 'let' | 'next' | 'not' | 'on' | 'or' | 'param'
             | 'return' | 'scan' | 'state' | 'true' | 'until' | 'within' | 'yield' ;
 pathSegment : pathStart | 'axis' | 'circuit' | 'const' | 'expect' | 'import' | 'law' | 'module' | 'train' | 'unit' ;
 
@@ -77,7 +77,17 @@ stmt        : 'let' ID (':' type)? '=' expr ';'?                                
             | 'return' expr ';'?                                                  # returnStmt
             | 'yield' expr ';'?                                                   # yieldStmt      // inside a scan
             | 'until' expr ';'?                                                   # untilStmt      // inside a scan
+            | equation                                                            # equationStmt
+            | event                                                               # eventStmt
+            | jump                                                                # jumpStmt
             ;
+// Dynamics (docs/language.md, "Equations and events"): the compiler chooses the integrator unless `: method` names one.
+equation    : d=ID '/' dt=ID '=' expr (':' method=ID)? ';'? ;                   // dv/dt = (v_rest - v) / tau
+event       : 'on' ID '=' expr ':' eventAction (',' eventAction)* ';'? ;       // on spike = v > v_th: v = v_reset, refractory 2 ms
+eventAction : ID '=' expr                                # resetAction
+            | ID expr                                    # refractoryAction
+            ;
+jump        : ID '+=' expr ';'? ;                                                // ge += we * f32(spike)
 bound       : op=('>=' | '<=') expr ;
 init        : '~' ID ('(' args? ')')?                # randomInit
             | '=' expr                               # exprInit

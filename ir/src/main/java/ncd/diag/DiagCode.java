@@ -75,6 +75,11 @@ public enum DiagCode {
     E0711("ill-formed scan"),
     E0712("scan too large to unroll"),
     E0713("state inside a `for` is not a recurrence"),
+    E0714("equation for something that is not a state"),
+    E0715("right side of an equation has the wrong unit"),
+    E0716("integration method unknown or not applicable"),
+    E0717("equations need a time step `dt`"),
+    E0718("bad event"),
 
     // --- E08: driver
     E0801("no such circuit"),

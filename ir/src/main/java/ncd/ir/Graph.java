@@ -39,6 +39,7 @@ public final class Graph {
     private final List<PendingGradient> gradients;
     private final SourceSpan span;
     private final Map<Unit, String> unitNames;
+    private final Map<String, String> integrators;
     private final Schedule schedule;
 
     private Graph(Builder b) {
@@ -53,6 +54,7 @@ public final class Graph {
         gradients = List.copyOf(b.gradients);
         span = b.span;
         unitNames = Map.copyOf(b.unitNames);
+        integrators = Map.copyOf(b.integrators);
         schedule = null;
     }
 
@@ -68,6 +70,7 @@ public final class Graph {
         gradients = g.gradients;
         span = g.span;
         unitNames = g.unitNames;
+        integrators = g.integrators;
         this.schedule = schedule;
     }
 
@@ -97,6 +100,12 @@ public final class Graph {
 
     /** Names for dimensions, as the program's unit table declares them (V for kg*m^2/(A*s^3)); for printing only. */
     public Map<Unit, String> unitNames() { return unitNames; }
+
+    /**
+     * The integrator the compiler chose for each state written as an equation ({@code dv/dt = ...}), by state name:
+     * exact, exponential_euler, rk4, rk2 or euler. Documentation for diagrams; the states' next values say the step.
+     */
+    public Map<String, String> integrators() { return integrators; }
 
     /** A type as people read it: {@code f32[N:10] in V} rather than in base units, where the program names the unit. */
     public String typeText(TensorType t) {
@@ -134,6 +143,7 @@ public final class Graph {
         private int steps;
         private final List<PendingGradient> gradients = new ArrayList<>();
         private final Map<Unit, String> unitNames = new LinkedHashMap<>();
+        private final Map<String, String> integrators = new LinkedHashMap<>();
 
         private Builder(String name, Kind kind, SourceSpan span) {
             this.name = name;
@@ -191,6 +201,12 @@ public final class Graph {
         /** How to name dimensions when printing (the frontend passes its unit table's coherent units). */
         public Builder unitNames(Map<Unit, String> names) {
             unitNames.putAll(names);
+            return this;
+        }
+
+        /** Records the integrators of states written as equations (see {@link Graph#integrators()}). */
+        public Builder integrators(Map<String, String> byState) {
+            integrators.putAll(byState);
             return this;
         }
 

@@ -171,6 +171,7 @@ final class Occurrences {
                 else if (st instanceof Stmt.Param p) for (Name n : p.names()) declare(n, Kind.PARAM, s.values);
                 else if (st instanceof Stmt.Const c) bound(declare(c.def().name(), Kind.CONST, s.values), c.def().value());
                 else if (st instanceof Stmt.State st2) declare(st2.name(), Kind.STATE, s.values);
+                else if (st instanceof Stmt.Event ev) declare(ev.name(), Kind.LET, s.values);
             }
             for (Stmt st : stmts) {
                 if (st instanceof Stmt.Let l) {
@@ -198,6 +199,20 @@ final class Occurrences {
                     expr(y.value(), s);
                 } else if (st instanceof Stmt.Until u) {
                     expr(u.cond(), s);
+                } else if (st instanceof Stmt.Equation eq) {
+                    use(eq.state(), s.value(eq.state().text()));
+                    use(eq.dt(), value("dt", s));
+                    expr(eq.rhs(), s);
+                } else if (st instanceof Stmt.Event ev) {
+                    expr(ev.condition(), s);
+                    for (Stmt.Reset r : ev.resets()) {
+                        use(r.state(), s.value(r.state().text()));
+                        expr(r.value(), s);
+                    }
+                    if (ev.refractory() != null) expr(ev.refractory(), s);
+                } else if (st instanceof Stmt.Jump j) {
+                    use(j.state(), s.value(j.state().text()));
+                    expr(j.value(), s);
                 }
             }
         }

@@ -56,6 +56,7 @@ final class Symbols {
         else if (st instanceof Stmt.Param p) for (Name n : p.names()) out.add(symbol(a, n, p.span(), SymbolKind.Field, "param"));
         else if (st instanceof Stmt.State s) out.add(symbol(a, s.name(), s.span(), SymbolKind.Property, "state"));
         else if (st instanceof Stmt.Const c) out.add(symbol(a, c.def().name(), c.span(), SymbolKind.Constant, "const"));
+        else if (st instanceof Stmt.Event ev) out.add(symbol(a, ev.name(), ev.span(), SymbolKind.Event, "event"));
         return out;
     }
 

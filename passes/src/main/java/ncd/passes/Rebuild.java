@@ -26,7 +26,7 @@ final class Rebuild {
 
     /** A builder for a graph like {@code g}: same name, kind, span, tolerance, steps and unit names. */
     static Graph.Builder like(Graph g) {
-        return Graph.builder(g.name(), g.kind(), g.span()).tolerance(g.tolerance()).steps(g.steps()).unitNames(g.unitNames());
+        return Graph.builder(g.name(), g.kind(), g.span()).tolerance(g.tolerance()).steps(g.steps()).unitNames(g.unitNames()).integrators(g.integrators());
     }
 
     /** {@code old} copied into {@code b} with new inputs, keeping its op, attribute, type, span and scope. */

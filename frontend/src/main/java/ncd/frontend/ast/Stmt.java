@@ -31,6 +31,24 @@ public sealed interface Stmt {
     record Yield(SourceSpan span, Expr value) implements Stmt {}
     /** {@code until done} inside a scan: once it holds, the carries stop changing. */
     record Until(SourceSpan span, Expr cond) implements Stmt {}
+    /**
+     * {@code dv/dt = (v_rest - v) / tau}, optionally {@code : euler}: the derivative of a declared state. {@code method}
+     * is null when the compiler chooses the integrator (docs/language.md, "Equations and events"). {@code dt} is the
+     * {@code dt} of {@code dv/dt}, a use of the time step.
+     */
+    record Equation(SourceSpan span, Name state, Name dt, Expr rhs, Name method) implements Stmt {}
+    /**
+     * {@code on spike = v > v_th: v = v_reset, refractory 2 ms}: an event, true where {@code condition} holds after
+     * the step's integration; it resets states and may hold them for a refractory period ({@code refractory} null:
+     * none). {@code name} is bound to the event, a bool tensor.
+     */
+    record Event(SourceSpan span, Name name, Expr condition, List<Reset> resets, Expr refractory) implements Stmt {
+        public Event { resets = List.copyOf(resets); }
+    }
+    /** {@code v = v_reset} in an event. */
+    record Reset(SourceSpan span, Name state, Expr value) {}
+    /** {@code ge += we * f32(spike)}: added to a state with an equation after the step's integration. */
+    record Jump(SourceSpan span, Name state, Expr value) implements Stmt {}
 
     /** {@code >= 0} / {@code <= 1}. */
     record Bound(SourceSpan span, boolean lower, Expr value) {}

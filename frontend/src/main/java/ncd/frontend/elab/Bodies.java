@@ -44,6 +44,9 @@ final class Bodies {
         Stmt.Return ret = null;
         Map<String, Stmt.Next> nexts = new LinkedHashMap<>();
         List<Stmt.State> stateStmts = new ArrayList<>();
+        Map<String, Stmt.Equation> equations = new LinkedHashMap<>();
+        List<Stmt.Event> events = new ArrayList<>();
+        Map<String, List<Stmt.Jump>> jumps = new LinkedHashMap<>();
         for (Stmt s : stmts) {
             if (s instanceof Stmt.Let l) declare(env, l.name(), s, -1);
             else if (s instanceof Stmt.LetTuple l) {
@@ -63,6 +66,15 @@ final class Bodies {
                 el.diags.error(s.span(), DiagCode.E0710, "`" + (y ? "yield" : "until") + "` outside a scan",
                         y ? "`yield` gives a scan's per-run output: scan t in A (h = h0) { ...; yield y }; a circuit or `for` body ends with `return`"
                           : "`until` stops a bounded loop: scan for 50 (s = s0) { ...; next s = ...; until done }");
+            } else if (s instanceof Stmt.Equation eq) {
+                if (equations.putIfAbsent(eq.state().text(), eq) != null) {
+                    el.diags.error(eq.span(), DiagCode.E0714, "state `" + eq.state().text() + "` has a second equation",
+                            "a state has one equation; add the terms into one right side");
+                }
+            } else if (s instanceof Stmt.Event ev) {
+                if (declare(env, ev.name(), s, -1)) events.add(ev);
+            } else if (s instanceof Stmt.Jump j) {
+                jumps.computeIfAbsent(j.state().text(), k -> new ArrayList<>()).add(j);
             } else if (s instanceof Stmt.Return r) {
                 if (ret != null) {
                     el.diags.error(r.span(), DiagCode.E0708, "a second `return` in " + what, "a circuit returns once; return a tuple for several outputs");
@@ -72,6 +84,7 @@ final class Bodies {
             }
         }
         for (String n : nexts.keySet()) if (env.lookup(n) == null) env.nextWithoutState.add(n);
+        dynamics(env, equations, events, jumps, nexts);
         Value result;
         if (ret == null) {
             el.diags.error(span, DiagCode.E0708, what + " has no `return`", "end the body with `return <expression>`");
@@ -83,6 +96,10 @@ final class Bodies {
             if (b.stmt != null) value(b, env);
         }
         for (Stmt.State st : stateStmts) {
+            if (env.dynamics != null && env.dynamics.governs(st.name().text())) {
+                nextValue(st, env.dynamics.next(st.name().text()), st.span(), env);
+                continue;
+            }
             Stmt.Next n = nexts.remove(st.name().text());
             if (n == null) {
                 el.diags.error(st.name().span(), DiagCode.E0701, "state `" + st.name().text() + "` has no `next`",
@@ -99,6 +116,63 @@ final class Bodies {
                     "declare it first: state " + n.name().text() + ": f32[...] = ...");
         }
         return result;
+    }
+
+    /**
+     * Checks what the equations, events and jumps of a body name, and sets up their lowering ({@link Dynamics}):
+     * an equation is for a declared state that has no `next`; a jump is for a state with an equation.
+     */
+    private void dynamics(Env env, Map<String, Stmt.Equation> equations, List<Stmt.Event> events, Map<String, List<Stmt.Jump>> jumps,
+                          Map<String, Stmt.Next> nexts) {
+        if (equations.isEmpty() && events.isEmpty() && jumps.isEmpty()) return;
+        Map<String, Stmt.Equation> eqs = new LinkedHashMap<>();
+        for (Stmt.Equation eq : equations.values()) {
+            String n = eq.state().text();
+            Env.Binding b = env.bindings.get(n);
+            if (b == null || !(b.stmt instanceof Stmt.State)) {
+                el.diags.error(eq.state().span(), DiagCode.E0714, "`d" + n + "/dt`: " + (b == null ? "nothing named `" + n + "` is declared here"
+                        : "`" + n + "` is not a state"), "declare the state first: state " + n + ": f32[...] in mV = ...");
+            } else if (nexts.containsKey(n)) {
+                el.diags.error(nexts.get(n).span(), DiagCode.E0714, "state `" + n + "` has both an equation and a `next`",
+                        "the equation says how it advances; remove the `next` (or the equation, to write the step by hand)");
+                nexts.remove(n);
+                eqs.put(n, eq);
+            } else {
+                eqs.put(n, eq);
+            }
+        }
+        for (Map.Entry<String, List<Stmt.Jump>> j : jumps.entrySet()) {
+            if (!eqs.containsKey(j.getKey())) {
+                Stmt.Jump first = j.getValue().get(0);
+                el.diags.error(first.state().span(), DiagCode.E0714, "`" + j.getKey() + " +=` needs an equation for `" + j.getKey() + "`",
+                        "a jump adds to a state after its integration: write d" + j.getKey() + "/dt = ...; a state with a `next` adds in its `next`");
+            }
+        }
+        jumps.keySet().retainAll(eqs.keySet());
+        env.dynamics = new Dynamics(el, this, env, eqs, events, jumps);
+    }
+
+    /** A state created by the compiler (an event's refractory counter), starting from the weak constant {@code init}. */
+    Value.Tensor newState(String name, TensorType type, Value init, SourceSpan span, Env env) {
+        String path = env.path(name);
+        Value read = el.emit(Op.STATE_READ, new Attr.Named(path), List.of(), type, span, env, Value.DEP_STATE);
+        if (!(read instanceof Value.Tensor r)) return null;
+        if (el.lowering) {
+            Elaborator.PendingState ps = new Elaborator.PendingState(path, type, span);
+            Value c = expandTo(el.conform(init, type.withAxes(List.of()), span, env, "the start of " + name), type, span, env);
+            if (c instanceof Value.Tensor ct) ps.init = ct.node();
+            el.states.put(path, ps);
+        }
+        return r;
+    }
+
+    /** Sets the next value of a state made by {@link #newState}. */
+    void setNext(Value.Tensor state, Value next, SourceSpan span, Env env) {
+        if (!el.lowering || !(next instanceof Value.Tensor n) || state.node() == null) return;
+        String path = ((Attr.Named) state.node().attr()).name();
+        Value c = expandTo(n, state.type(), span, env);
+        Elaborator.PendingState ps = el.states.get(path);
+        if (ps != null && c instanceof Value.Tensor ct) ps.next = ct.node();
     }
 
     boolean declare(Env env, Name n, Stmt s, int tupleIndex) {
@@ -197,6 +271,7 @@ final class Bodies {
         if (s instanceof Stmt.Param p) return param(p, b.name, env);
         if (s instanceof Stmt.Const c) return circuitConstant(c.def(), env);
         if (s instanceof Stmt.State st) return stateRead(st, env);
+        if (s instanceof Stmt.Event ev) return env.dynamics.event(ev);
         throw new IllegalStateException("binding of " + s);
     }
 
@@ -425,14 +500,23 @@ final class Bodies {
     }
 
     private void next(Stmt.State st, Stmt.Next n, Env env) {
+        nextValue(st, null, n.value().span(), env, n);
+    }
+
+    /** The next value of a state: {@code v}, or the value of its `next` statement {@code n}. */
+    private void nextValue(Stmt.State st, Value v, SourceSpan span, Env env) {
+        nextValue(st, v, span, env, null);
+    }
+
+    private void nextValue(Stmt.State st, Value given, SourceSpan span, Env env, Stmt.Next n) {
         Env.Binding b = env.bindings.get(st.name().text());
         Value read = value(b, env);
         if (!(read instanceof Value.Tensor r)) return;
         Elaborator.Typed t = el.type(st.type(), env);
         if (t == null) return;
-        Value v = el.exprs.eval(n.value(), env, null, false);
-        Value c = el.conform(v, t.type(), n.value().span(), env, "`next " + st.name().text() + "`");
-        c = expandTo(c, r.type(), n.value().span(), env);
+        Value v = n == null ? given : el.exprs.eval(n.value(), env, null, false);
+        Value c = el.conform(v, t.type(), span, env, "`next " + st.name().text() + "`");
+        c = expandTo(c, r.type(), span, env);
         if (el.lowering && c instanceof Value.Tensor ct) {
             Elaborator.PendingState ps = el.states.get(env.statePaths.get(st.name().text()));
             if (ps != null) ps.next = ct.node();
@@ -474,6 +558,14 @@ final class Bodies {
         if (s instanceof Stmt.Return r) return List.of(r.value());
         if (s instanceof Stmt.Yield y) return List.of(y.value());
         if (s instanceof Stmt.Until u) return List.of(u.cond());
+        if (s instanceof Stmt.Equation e) return List.of(e.rhs());
+        if (s instanceof Stmt.Jump j) return List.of(j.value());
+        if (s instanceof Stmt.Event ev) {
+            List<Expr> all = new ArrayList<>(List.of(ev.condition()));
+            for (Stmt.Reset r : ev.resets()) all.add(r.value());
+            if (ev.refractory() != null) all.add(ev.refractory());
+            return all;
+        }
         return List.of();
     }
 }

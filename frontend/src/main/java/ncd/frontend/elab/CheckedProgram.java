@@ -39,6 +39,9 @@ public final class CheckedProgram implements Program {
     private final boolean clean;
     private final String name;
 
+    /** The integrators chosen in the root module (see {@link #integrators()}). */
+    private List<Integrator> integrators = List.of();
+
     private CheckedProgram(String name, ModuleScope root, List<ModuleScope> modules, UnitTable units, boolean clean) {
         this.name = name;
         this.root = root;
@@ -66,7 +69,14 @@ public final class CheckedProgram implements Program {
         }
         for (ModuleScope m : modules) for (ncd.frontend.TrainSpec t : m.trains().values()) checkSteps(el, t, m, diags);
         reportRecursion(el, diags);
-        return new CheckedProgram(root.name(), root, modules, units, !diags.hasErrors());
+        CheckedProgram p = new CheckedProgram(root.name(), root, modules, units, !diags.hasErrors());
+        Map<String, Integrator> chosen = new LinkedHashMap<>();
+        for (Dynamics.Choice c : el.choices) {
+            if (c.span().file() == null || root.ast() == null || c.span().file() != root.ast().file()) continue;
+            chosen.putIfAbsent(c.span().start() + ":" + c.state(), new Integrator(c.span(), c.state(), c.method(), c.why()));
+        }
+        p.integrators = List.copyOf(chosen.values());
+        return p;
     }
 
     /**
@@ -187,6 +197,8 @@ public final class CheckedProgram implements Program {
     // ---- Program
 
     @Override public String moduleName() { return name; }
+
+    @Override public List<Integrator> integrators() { return integrators; }
 
     @Override public Optional<ModuleScope> rootScope() { return Optional.ofNullable(root); }
 

@@ -61,6 +61,10 @@ final class Elaborator {
     final Map<Decl.ConstDef, Boolean> moduleConstsInProgress = new HashMap<>();
     /** Operations refused while lowering, with the nodes that fed them (for drawing a circuit up to its error). */
     final List<ncd.frontend.Program.Refusal> refusals = new ArrayList<>();
+    /** The integrator chosen for each state with an equation, while checking (ncdc check --explain). */
+    final List<Dynamics.Choice> choices = new ArrayList<>();
+    /** The integrator of each state path, while lowering (drawn in the diagram). */
+    final Map<String, String> stateNotes = new LinkedHashMap<>();
 
     final Bodies bodies;
     final Calls calls;
@@ -295,6 +299,7 @@ final class Elaborator {
             List<Expr> all = new ArrayList<>();
             for (ncd.frontend.ast.Stmt st : c.decl().body()) {
                 if (st instanceof ncd.frontend.ast.Stmt.State) s = true;
+                if (st instanceof ncd.frontend.ast.Stmt.Event ev && ev.refractory() != null) s = true;  // its refractory counter
                 for (Expr e : Bodies.exprsOf(st)) Exprs.walk(e, all::add);
             }
             for (Expr e : all) {
@@ -471,6 +476,7 @@ final class Elaborator {
     }
 
     Graph finish(Graph.Builder b) {
+        b.integrators(stateNotes);
         for (PendingState s : states.values()) {
             if (s.init == null || s.next == null) continue;
             b.state(new State(s.path, s.type, s.init, s.next));

@@ -85,6 +85,8 @@ final class Env {
      * time (h)`), so that a diagram draws a scan as one box; instance paths (parameters, states) leave scans out.
      */
     String drawScope;
+    /** The equations and events of this body, when it has any. */
+    Dynamics dynamics;
     /** Instance numbers of unnamed calls, by callee, in source order. */
     final Map<Object, Integer> callNumbers;
 

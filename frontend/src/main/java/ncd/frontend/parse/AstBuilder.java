@@ -277,7 +277,52 @@ final class AstBuilder {
         }
         if (s instanceof YieldStmtContext y) return y.expr() == null ? null : new Stmt.Yield(span(s), expr(y.expr()));
         if (s instanceof UntilStmtContext u) return u.expr() == null ? null : new Stmt.Until(span(s), expr(u.expr()));
+        if (s instanceof EquationStmtContext e) return equation(e.equation());
+        if (s instanceof EventStmtContext e) return event(e.event());
+        if (s instanceof JumpStmtContext j) {
+            if (j.jump().ID() == null || j.jump().expr() == null) return null;
+            return new Stmt.Jump(span(s), name(j.jump().ID()), expr(j.jump().expr()));
+        }
         return null;
+    }
+
+    /** {@code dv/dt = e}: the left side must be d + a state name over dt. */
+    private Stmt equation(EquationContext e) {
+        if (e.d == null || e.dt == null || e.expr() == null) return null;
+        String d = e.d.getText();
+        if (!d.startsWith("d") || d.length() < 2 || !e.dt.getText().equals("dt")) {
+            diags.error(span(e.d).to(span(e.dt)), DiagCode.E0714, "`" + d + "/" + e.dt.getText() + "` is not a derivative in time",
+                    "an equation's left side is d, the state's name, then /dt: `dv/dt = ...` for `state v`");
+            return null;
+        }
+        Token t = e.d;
+        SourceSpan sp = span(t);
+        Name state = new Name(d.substring(1), new SourceSpan(sp.file(), sp.start() + 1, sp.end()));
+        Name method = e.method == null ? null : new Name(e.method.getText(), span(e.method));
+        return new Stmt.Equation(span(e), state, new Name("dt", span(e.dt)), expr(e.expr()), method);
+    }
+
+    /** {@code on name = cond: v = e, refractory 2 ms}. */
+    private Stmt event(EventContext e) {
+        if (e.ID() == null || e.expr() == null) return null;
+        List<Stmt.Reset> resets = new ArrayList<>();
+        Expr refractory = null;
+        for (EventActionContext a : e.eventAction()) {
+            if (a instanceof ResetActionContext r) {
+                if (r.ID() == null || r.expr() == null) return null;
+                resets.add(new Stmt.Reset(span(a), name(r.ID()), expr(r.expr())));
+            } else if (a instanceof RefractoryActionContext r) {
+                if (r.ID() == null || r.expr() == null) return null;
+                if (!r.ID().getText().equals("refractory") || refractory != null) {
+                    diags.error(span(a), DiagCode.E0718, refractory != null ? "a second refractory period in one event"
+                                    : "`" + r.ID().getText() + " ...` is not an event action",
+                            "an event resets states (`v = v_reset`) and may name one refractory period (`refractory 2 ms`)");
+                    return null;
+                }
+                refractory = expr(r.expr());
+            }
+        }
+        return new Stmt.Event(span(e), name(e.ID()), expr(e.expr()), resets, refractory);
     }
 
     private Stmt.Init init(InitContext c) {

@@ -29,7 +29,7 @@ import java.util.Set;
  *   <li>indentation: two spaces per enclosing block ({@code { }} of a circuit, a {@code for}, a {@code train}); a
  *       line that continues a declaration or statement begun on an earlier line two more, and two more for each
  *       bracket still open at its start;</li>
- *   <li>spaces within a line: one around binary operators, {@code =}, {@code ->}, {@code ~} and after {@code ,},
+ *   <li>spaces within a line: none in an equation's {@code dv/dt}, one before its {@code : method}; one around binary operators, {@code =}, {@code ->}, {@code ~} and after {@code ,},
  *       {@code :} and keywords; none inside brackets, around {@code .}, {@code ..} and {@code ^}, between a
  *       name and its {@code (}, {@code [} or generic {@code <...>}, after a unary minus, in a rename
  *       {@code x{a -> b}} or an import list {@code .{A, B}}; one inside a one-line {@code { ... }} block;</li>
@@ -285,6 +285,10 @@ public final class Formatter {
         /** Whether one space separates {@code a} and {@code b} on one line. */
         private boolean space(Token a, Token b) {
             String x = a.getText(), y = b.getText();
+            // an equation's dv/dt is one word; its `: method` is set off like Brian2's `: volt`
+            boolean inEquation = roles.of(a) instanceof NcdParser.EquationContext;
+            if (inEquation && (x.equals("/") || y.equals("/"))) return false;
+            if (y.equals(":") && roles.of(b) instanceof NcdParser.EquationContext) return true;
             // brackets and punctuation that hug their neighbours
             if (y.equals(",") || y.equals(";") || y.equals(")") || y.equals("]") || y.equals(":") || y.equals(".") || y.equals("..")) return false;
             if (x.equals("(") || x.equals("[") || x.equals(".") || x.equals("..") || x.equals("@")) return false;

@@ -100,7 +100,7 @@ public final class Autodiff {
         targets.values().forEach(wrt::addAll);
         Set<Node> active = active(g, wrt, loss);
 
-        Graph.Builder b = Graph.builder(g.name(), g.kind(), g.span()).tolerance(g.tolerance()).steps(g.steps()).unitNames(g.unitNames());
+        Graph.Builder b = Graph.builder(g.name(), g.kind(), g.span()).tolerance(g.tolerance()).steps(g.steps()).unitNames(g.unitNames()).integrators(g.integrators());
         Map<Node, Node> copy = new HashMap<>();
         for (Node n : g.nodes()) {
             List<Node> ins = n.inputs().stream().map(copy::get).toList();

@@ -94,7 +94,7 @@ public final class LawGradients {
      * inputs come first: {@code by} may come after the users of {@code stand}.
      */
     private static Graph rebuild(Graph g, Graph.Kind kind, Node stand, Node by, Set<String> drop, List<Graph.PendingGradient> pending) {
-        Graph.Builder b = Graph.builder(g.name(), kind, g.span()).tolerance(g.tolerance()).steps(g.steps()).unitNames(g.unitNames());
+        Graph.Builder b = Graph.builder(g.name(), kind, g.span()).tolerance(g.tolerance()).steps(g.steps()).unitNames(g.unitNames()).integrators(g.integrators());
         Map<Node, Node> copy = new HashMap<>();
         for (Node root : g.nodes()) {
             if (root == stand) continue;

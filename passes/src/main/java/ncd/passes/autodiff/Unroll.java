@@ -67,7 +67,7 @@ public final class Unroll {
                 throw new GradientException("the summed output " + summed + " is " + sumOf.node().type() + "; it must be a scalar f32 or f64");
             }
         }
-        Graph.Builder b = Graph.builder(g.name(), g.kind(), g.span()).unitNames(g.unitNames());
+        Graph.Builder b = Graph.builder(g.name(), g.kind(), g.span()).unitNames(g.unitNames()).integrators(g.integrators());
         Set<Node> perStep = new HashSet<>();
         Map<Node, Node> shared = new HashMap<>();
         for (Node n : g.nodes()) {
