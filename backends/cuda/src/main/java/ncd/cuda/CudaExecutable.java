@@ -152,6 +152,7 @@ public final class CudaExecutable implements Executable, AutoCloseable {
         long key = e.getLong(0);
         if (key == -1L) return;
         CudaProgram.Gather g = program.gathers().get((int) (key >>> 32) - 1);
+        if (g.failure() != null) throw new CudaRunException(g.failure());
         throw new CudaRunException("gather: index " + e.getInt(8) + " is out of range for axis " + g.axis() + " of size " + g.size());
     }
 

@@ -27,10 +27,12 @@ final class Builtins {
     private final Elaborator el;
 
     private final Sorting sorting;
+    private final LinearAlgebra linalg;
 
     Builtins(Elaborator el) {
         this.el = el;
         this.sorting = new Sorting(el, this);
+        this.linalg = new LinearAlgebra(el);
     }
 
     // ---- functions
@@ -207,6 +209,7 @@ final class Builtins {
             case "gather" -> { return gather(a, env); }
             case "argsort", "sort" -> { return sorting.sort(a, env); }
             case "topk" -> { return sorting.topk(a, env); }
+            case "solve", "inverse", "cholesky", "eigh", "spectral_radius", "spectral_norm" -> { return linalg.apply(a, env); }
             case "expand" -> { return expand(a, env); }
             case "iota" -> { return iota(a, env); }
             case "uniform", "normal", "bernoulli" -> { return random(a, env); }
@@ -214,7 +217,7 @@ final class Builtins {
             case "grad" -> { return el.lawGrads.grad(a, env); }
             default -> {
                 el.diags.error(a.op().span(), DiagCode.E0203, "unknown axis operation `" + op + "[...]`",
-                        "axis operations: sum mean max min prod any all argmax argmin roll shift window split merge slice concat repeat onehot gather argsort sort topk expand iota uniform normal bernoulli spike");
+                        "axis operations: sum mean max min prod any all argmax argmin roll shift window split merge slice concat repeat onehot gather argsort sort topk solve inverse cholesky eigh spectral_radius spectral_norm expand iota uniform normal bernoulli spike");
                 return Value.ERROR;
             }
         }
