@@ -601,7 +601,11 @@ public final class OpSpecs {
         if (l.row().equals(l.col())) {
             throw err(DiagCode.E0303, what + " names axis " + l.row() + " twice", "name the matrix's row axis, then its column axis: two different axes");
         }
-        Axis r = requireAxis(x, l.row(), what), c = requireAxis(x, l.col(), what);
+        Axis r = x.axis(l.row()), c = x.axis(l.col());
+        if (r == null || c == null) {
+            throw err(DiagCode.E0302, what + " over axis " + (r == null ? l.row() : l.col()) + ", but the matrix has axes " + x.axesText(),
+                    "name the matrix's row axis, then its column axis: two of its axes; the others are batch axes");
+        }
         if (r.isSized() && c.isSized() && r.size() != c.size()) {
             throw err(DiagCode.E0304, what + " needs a square matrix, but axis " + r.name() + " has " + r.size() + " elements and "
                     + c.name() + " has " + c.size(), "the row axis and the column axis must have one size");
