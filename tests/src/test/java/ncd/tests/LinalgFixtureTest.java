@@ -65,6 +65,42 @@ class LinalgFixtureTest {
         return tests.stream();
     }
 
+    /**
+     * A singular matrix fails with one message on every backend and the CUDA emulation (through its error word): the
+     * op, its axes, the circuit and the failing matrix of a batch. tests/lit/run/run_linalg_singular*.ncd check the
+     * command line (exit 1, E0806 with the step) on interp and jvm.
+     */
+    @TestFactory
+    Stream<DynamicTest> aSingularMatrixFailsAlikeEverywhere() throws Exception {
+        Path src = java.nio.file.Files.createTempFile("singular", ".ncd");
+        java.nio.file.Files.writeString(src, """
+                axis batch = 3, row = 2, col = 2
+
+                circuit Batch(A: f32[batch, row, col], b: f32[row]) -> f32[batch, col] {
+                  return solve[row, col](A, b)
+                }
+                """);
+        Graph g = Ncd.compile(src).graph("Batch", Map.of());
+        TensorType at = g.inputs().get(0).type(), bt = g.inputs().get(1).type();
+        // matrix 1 of the batch is [[1, 2], [2, 4]]; 0 and 2 are the identity
+        float[] a = {1, 0, 0, 1, 1, 2, 2, 4, 1, 0, 0, 1};
+        Map<String, Tensor> in = Map.of("A", Tensor.of(at, a), "b", Tensor.of(bt, new float[] {1, 1}));
+        String want = "solve[row, col] in circuit Batch: the matrix at batch element 1 is singular (a pivot of its elimination"
+                + " is at most n * 2^-52 times its largest element)";
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Backend b : Backends.available()) {
+            tests.add(DynamicTest.dynamicTest("on " + b.name(), () -> assertEquals(want,
+                    org.junit.jupiter.api.Assertions.assertThrows(ncd.runtime.RunException.class, () -> compile(g, b, false).step(in)).getMessage())));
+        }
+        tests.add(DynamicTest.dynamicTest("on cuda (CPU emulation)", () -> {
+            org.junit.jupiter.api.Assumptions.assumeTrue(Compilers.gxx().isPresent(), "g++ is not installed: no CPU emulation of the CUDA");
+            try (CudaExecutable exe = (CudaExecutable) compile(g, Backends.named("cuda").orElseThrow(), true)) {
+                assertEquals(want, org.junit.jupiter.api.Assertions.assertThrows(ncd.runtime.RunException.class, () -> exe.step(in)).getMessage());
+            }
+        }));
+        return tests.stream();
+    }
+
     private static Executable compile(Graph lowered, Backend b, boolean emulate) {
         Diagnostics diags = new Diagnostics();
         Compilation c = new Compilation(diags, Compilation.Settings.standard().verifyingEachPass(true));

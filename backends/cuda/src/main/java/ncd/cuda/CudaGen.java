@@ -106,9 +106,7 @@ public final class CudaGen {
             if (n.op() == Op.LINALG) {
                 // a singular matrix reports through the error word as a gather does; the message is the interpreter's
                 gatherNumber.put(n, gathers.size());
-                ncd.runtime.Linalg.Plan lp = ncd.runtime.Linalg.plan(n, g.name());
-                gathers.add(new CudaProgram.Gather(null, 0, lp.what() + ": the matrix is "
-                        + (lp.fn() == Attr.LinalgFn.CHOLESKY ? "not positive definite" : "singular")));
+                gathers.add(new CudaProgram.Gather(null, 0, ncd.runtime.Linalg.plan(n, g.name()).encode()));
                 continue;
             }
             if (n.op() != Op.GATHER) continue;

@@ -372,7 +372,20 @@ final class Expr {
             case SPECTRAL_RADIUS -> r = s.declare("double", "ncd_la_spectral_radius(" + m + ", " + w2 + ", " + size + ")");
             default -> throw new IllegalStateException();
         }
-        s.line("if (!" + ok + ") ncd_fail(base, " + w.gatherNumber(n) + ", (int)(" + flat(n.type(), c) + "), 0);");
+        // the failing matrix's number: row-major over the result's axes other than its matrix axes (Linalg.Plan's order)
+        StringBuilder q = new StringBuilder("0");
+        for (Axis ax : n.type().axes()) {
+            String name = ax.name();
+            boolean matrix = switch (l.fn()) {
+                case SOLVE -> name.equals(l.col());
+                case INVERSE, CHOLESKY -> name.equals(l.row()) || name.equals(l.col());
+                case EIGH_VALUES -> name.equals(l.into().name());
+                case EIGH_VECTORS -> name.equals(l.row()) || name.equals(l.into().name());
+                case SPECTRAL_RADIUS, SPECTRAL_NORM -> false;
+            };
+            if (!matrix) q.insert(0, "(").append(") * ").append(ax.size()).append(" + ").append(at(c, name));
+        }
+        s.line("if (!" + ok + ") ncd_fail(base, " + w.gatherNumber(n) + ", (int)(" + flat(n.type(), c) + "), " + q + ");");
         return round(n.type().dtype(), r);
     }
 

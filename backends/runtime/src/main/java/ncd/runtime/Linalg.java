@@ -142,18 +142,15 @@ public final class Linalg {
             switch (p.fn()) {
                 case SOLVE -> {
                     for (int r = 0; r < n; r++) v[r] = b[bb + r * p.bRow()];
-                    if (!solve(m, v, n)) throw singular(p, q);
+                    if (!solve(m, v, n)) throw new RunException(failure(p, q));
                     for (int c = 0; c < n; c++) out[ob + c * p.oRow()] = v[c];
                 }
                 case INVERSE -> {
-                    if (!inverse(m, w, n)) throw singular(p, q);
+                    if (!inverse(m, w, n)) throw new RunException(failure(p, q));
                     for (int r = 0; r < n; r++) for (int c = 0; c < n; c++) out[ob + r * p.oRow() + c * p.oCol()] = w[r * n + c];
                 }
                 case CHOLESKY -> {
-                    if (!cholesky(m, n)) {
-                        throw new RunException(p.what() + ": the matrix" + at(p, q) + " is not positive definite (a pivot of its"
-                                + " Cholesky factorisation is not above 0)");
-                    }
+                    if (!cholesky(m, n)) throw new RunException(failure(p, q));
                     for (int r = 0; r < n; r++) for (int c = 0; c < n; c++) out[ob + r * p.oRow() + c * p.oCol()] = m[r * n + c];
                 }
                 case EIGH_VALUES, EIGH_VECTORS -> {
@@ -174,9 +171,14 @@ public final class Linalg {
         }
     }
 
-    private static RunException singular(Plan p, int q) {
-        return new RunException(p.what() + ": the matrix" + at(p, q) + " is singular (a pivot of its elimination is at most"
-                + " n * 2^-52 times its largest element)");
+    /**
+     * The run-time error of matrix {@code q} (in row-major order of the problem axes) of {@code p}: singular, or for
+     * cholesky not positive definite. Every backend reports it in these words.
+     */
+    public static String failure(Plan p, int q) {
+        return p.what() + ": the matrix" + at(p, q) + (p.fn() == Attr.LinalgFn.CHOLESKY
+                ? " is not positive definite (a pivot of its Cholesky factorisation is not above 0)"
+                : " is singular (a pivot of its elimination is at most n * 2^-52 times its largest element)");
     }
 
     /** " (batch element q)" when there is more than one matrix. */
