@@ -54,7 +54,7 @@ public final class OpSpecs {
             case ONEHOT -> new OpSpec(1, 1, Attr.OneHot.class, false, OpSpecs::onehot, OpSpec.Tolerance::exact);
             case GATHER -> new OpSpec(2, 2, Attr.AxisRef.class, false, OpSpecs::gather, OpSpec.Tolerance::exact);
             case ARGSORT -> new OpSpec(1, 1, Attr.ArgSort.class, false, OpSpecs::argsort, OpSpec.Tolerance::exact);
-            case LINALG -> new OpSpec(1, 2, Attr.Linalg.class, false, OpSpecs::linalg, OpSpec.Tolerance::linalg);
+            case LINALG -> new OpSpec(1, 2, Attr.Linalg.class, false, LinalgSpec::type, OpSpec.Tolerance::linalg);
         };
     }
 
@@ -584,79 +584,6 @@ public final class OpSpecs {
         numeric(x, "argsort");
         requireAxis(x, s.axis(), "argsort");
         return new TensorType(DType.I32, x.axes(), Unit.NONE);
-    }
-
-    /**
-     * LINALG: a float matrix on two different axes of one size (row, col), every other axis a batch axis. solve takes
-     * b with the row axis (not the column axis) and gives x with b's axes, the row axis replaced by the column axis,
-     * then A's batch axes that b lacks; eigh's values put {@code into} in place of the row axis and drop the column
-     * axis; its vectors put {@code into} in place of the column axis; the spectral radius and norm drop both.
-     */
-    private static TensorType linalg(Attr a, List<TensorType> in, TensorType d) throws TypeRuleException {
-        Attr.Linalg l = (Attr.Linalg) a;
-        String what = l.fn().word() + "[" + l.row() + ", " + l.col() + "]";
-        TensorType x = in.get(0);
-        TypeRuleException nf = notFloat(x, what);
-        if (nf != null) throw nf;
-        if (l.row().equals(l.col())) {
-            throw err(DiagCode.E0303, what + " names axis " + l.row() + " twice", "name the matrix's row axis, then its column axis: two different axes");
-        }
-        Axis r = x.axis(l.row()), c = x.axis(l.col());
-        if (r == null || c == null) {
-            throw err(DiagCode.E0302, what + " over axis " + (r == null ? l.row() : l.col()) + ", but the matrix has axes " + x.axesText(),
-                    "name the matrix's row axis, then its column axis: two of its axes; the others are batch axes");
-        }
-        if (r.isSized() && c.isSized() && r.size() != c.size()) {
-            throw err(DiagCode.E0304, what + " needs a square matrix, but axis " + r.name() + " has " + r.size() + " elements and "
-                    + c.name() + " has " + c.size(), "the row axis and the column axis must have one size");
-        }
-        boolean solve = l.fn() == Attr.LinalgFn.SOLVE;
-        if (in.size() != (solve ? 2 : 1)) {
-            throw new IllegalArgumentException(what + " takes " + (solve ? 2 : 1) + " operands, got " + in.size());
-        }
-        boolean eigh = l.fn() == Attr.LinalgFn.EIGH_VALUES || l.fn() == Attr.LinalgFn.EIGH_VECTORS;
-        if (eigh != (l.into() != null)) throw new IllegalArgumentException(what + ": a new axis is eigh's alone");
-        if (eigh && x.hasAxis(l.into().name())) {
-            throw err(DiagCode.E0303, what + ": the eigenvalues' axis " + l.into().name() + " is already an axis of the matrix " + x.axesText(),
-                    "name a new axis after `->`");
-        }
-        List<Axis> out = new ArrayList<>();
-        return switch (l.fn()) {
-            case INVERSE -> new TensorType(x.dtype(), x.axes(), x.unit().inverse());
-            case CHOLESKY -> {
-                Unit u = x.unit().root(2);
-                if (u == null) throw err(DiagCode.E0503, what + " of a quantity in " + x.unit() + " has no whole unit (its square root)", null);
-                yield new TensorType(x.dtype(), x.axes(), u);
-            }
-            case EIGH_VALUES -> {
-                for (Axis ax : x.axes()) {
-                    if (ax == r) out.add(new Axis(l.into().name(), r.size()));
-                    else if (ax != c) out.add(ax);
-                }
-                yield x.withAxes(out);
-            }
-            case EIGH_VECTORS -> {
-                for (Axis ax : x.axes()) out.add(ax == c ? new Axis(l.into().name(), c.size()) : ax);
-                yield new TensorType(x.dtype(), out, Unit.NONE);
-            }
-            case SPECTRAL_RADIUS, SPECTRAL_NORM -> {
-                for (Axis ax : x.axes()) if (ax != r && ax != c) out.add(ax);
-                yield x.withAxes(out);
-            }
-            case SOLVE -> {
-                TensorType b = in.get(1);
-                sameDType(x, b, what);
-                Axis br = b.axis(l.row());
-                if (br == null || b.hasAxis(l.col())) {
-                    throw err(DiagCode.E0302, what + "(A, b): b needs the row axis " + l.row() + " and not the column axis " + l.col()
-                            + ", but it has axes " + b.axesText(), "x = solve[row, col](A, b) solves sum over col of A[row, col] x[col] = b[row]");
-                }
-                checkSameSizes(x, b);
-                for (Axis ax : b.axes()) out.add(ax == br ? c : ax);
-                for (Axis ax : x.axes()) if (ax != r && ax != c && !b.hasAxis(ax.name())) out.add(ax);
-                yield new TensorType(x.dtype(), out, product(b.unit(), x.unit(), true));
-            }
-        };
     }
 
     /** Reduction functions that {@link Op#REDUCE} accepts (argmax/argmin go through {@link Op#ARG_REDUCE}). */
