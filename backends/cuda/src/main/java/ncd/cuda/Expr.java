@@ -337,7 +337,13 @@ final class Expr {
         Axis row = at.axis(l.row()), col = at.axis(l.col());
         int size = row.size(), sq = size * size;
         String m = "t" + temps++, w2 = "t" + temps++, v = "t" + temps++, g = "t" + temps++;
-        s.line("double " + m + "[" + sq + "], " + w2 + "[" + sq + "], " + v + "[" + size + "], " + g + "[" + sq + "];");
+        // only the scratch arrays the function uses (nvcc warns of unused locals)
+        Attr.LinalgFn fn = l.fn();
+        boolean needW = fn != Attr.LinalgFn.SOLVE && fn != Attr.LinalgFn.CHOLESKY;
+        boolean needV = fn == Attr.LinalgFn.SOLVE || fn == Attr.LinalgFn.EIGH_VALUES || fn == Attr.LinalgFn.EIGH_VECTORS
+                || fn == Attr.LinalgFn.SPECTRAL_NORM;
+        s.line("double " + m + "[" + sq + "]" + (needW ? ", " + w2 + "[" + sq + "]" : "") + (needV ? ", " + v + "[" + size + "]" : "")
+                + (fn == Attr.LinalgFn.SPECTRAL_NORM ? ", " + g + "[" + sq + "]" : "") + ";");
         Loops body = loops(List.of(row, col), c, s);
         body.scope.line(m + "[" + body.coords.get(row.name()) + " * " + size + " + " + body.coords.get(col.name()) + "] = (double)"
                 + value(a, body.coords, body.scope) + ";");
