@@ -203,6 +203,16 @@ public final class Labels {
                 Attr.ArgSort r = (Attr.ArgSort) a;
                 yield List.of("argsort " + sized(n.input(0).type(), List.of(r.axis())) + (r.descending() ? " ↓" : ""));
             }
+            case LINALG -> {
+                Attr.Linalg l = (Attr.Linalg) a;
+                String what = switch (l.fn()) {
+                    case EIGH_VALUES -> "eigh values";
+                    case EIGH_VECTORS -> "eigh vectors";
+                    default -> l.fn().word();
+                };
+                yield List.of(what + " " + sized(n.input(0).type(), List.of(l.row(), l.col()))
+                        + (l.into() == null ? "" : " → " + l.into().name()));
+            }
         };
     }
 
@@ -231,7 +241,7 @@ public final class Labels {
                 case SUB, DIV, MOD, POW, LT, LE, GT, GE -> slot == 0 ? "a" : "b";
             };
             case INPUT, PARAM, CONST, IOTA, STATE_READ, UNARY, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
-                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, REPEAT, ONEHOT, ARGSORT -> null;
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, REPEAT, ONEHOT, ARGSORT, LINALG -> null;
         };
     }
 
@@ -243,7 +253,7 @@ public final class Labels {
         boolean broadcasts = switch (n.op()) {
             case BINARY, WHERE, RANDOM -> true;
             case INPUT, PARAM, CONST, IOTA, STATE_READ, UNARY, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
-                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT -> false;
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG -> false;
         };
         TensorType in = n.input(slot).type();
         if (!broadcasts || in.axes().isEmpty()) return List.of();

@@ -198,6 +198,8 @@ public final class OnnxExport {
                 yield permute(new Val(f, axes), out, n);
             }
             case ARGSORT -> argsort(n, (Attr.ArgSort) n.attr());
+            case LINALG -> throw new Unsupported(n.span(), ((Attr.Linalg) n.attr()).fn().word() + " (" + graph.name()
+                    + "): ONNX opset 17 has no linear-algebra operator (no solve, inverse, Cholesky or eigendecomposition)");
             case GATHER -> {
                 Val table = val(n, 0), index = val(n, 1);
                 String axis = ((Attr.AxisRef) n.attr()).axis();

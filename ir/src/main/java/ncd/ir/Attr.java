@@ -85,6 +85,42 @@ public sealed interface Attr {
     record OneHot(Axis axis) implements Attr {}
     /** The axis an {@link Op#ARGSORT} sorts along, and whether largest first. */
     record ArgSort(String axis, boolean descending) implements Attr {}
+    /**
+     * A {@link Op#LINALG}: the function, the matrix's row axis and column axis (every other axis is a batch axis), and
+     * the new axis of eigh's eigenvalues ({@code into}; null for the other functions). docs/semantics.md says which
+     * axis of the result is which.
+     */
+    record Linalg(LinalgFn fn, String row, String col, Axis into) implements Attr {}
+
+    /** The functions of {@link Op#LINALG}. */
+    enum LinalgFn {
+        /** x on the column axis with A x = b: sum over col of A[row, col] x[col] = b[row]. Inputs A, b. */
+        SOLVE,
+        /** The inverse, on the same axes: (A^-1)[r][c] at row = r, col = c. */
+        INVERSE,
+        /** The lower-triangular L with L L^T = A (A's lower triangle read), on the same axes. */
+        CHOLESKY,
+        /** The eigenvalues of the symmetric A (lower triangle read), ascending, on the new axis. */
+        EIGH_VALUES,
+        /** The eigenvectors (unit, in the order of the values): component r of vector k at row = r, into = k. */
+        EIGH_VECTORS,
+        /** The largest |eigenvalue| of a general real A (Gelfand's formula by repeated squaring). */
+        SPECTRAL_RADIUS,
+        /** The largest singular value of A (the square root of the largest eigenvalue of A^T A). */
+        SPECTRAL_NORM;
+
+        /** The word the language spells it with. */
+        public String word() {
+            return switch (this) {
+                case SOLVE -> "solve";
+                case INVERSE -> "inverse";
+                case CHOLESKY -> "cholesky";
+                case EIGH_VALUES, EIGH_VECTORS -> "eigh";
+                case SPECTRAL_RADIUS -> "spectral_radius";
+                case SPECTRAL_NORM -> "spectral_norm";
+            };
+        }
+    }
 
     /**
      * What a {@link UnaryFn#SPIKE} (the Heaviside step, whose derivative is 0 wherever it exists) passes back in place

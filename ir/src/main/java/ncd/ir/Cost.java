@@ -38,11 +38,25 @@ public record Cost(long flops, long bytes) {
                 int len = n.input(0).type().axis(((Attr.ArgSort) n.attr()).axis()).size();
                 yield Sizes.times(n.input(0).type().elementCount(), 32 - Integer.numberOfLeadingZeros(Math.max(1, len)));
             }
+            case LINALG -> {
+                // n^3 per matrix (elimination, Cholesky, a Jacobi sweep, a squaring), times the matrices; eigh and the
+                // spectral radius and norm iterate: about 10 sweeps or 64 squarings, counted as such
+                Attr.Linalg l = (Attr.Linalg) n.attr();
+                TensorType a = n.input(0).type();
+                long size = a.axis(l.row()).size(), matrices = a.elementCount() / Math.max(1, size * size);
+                long per = Sizes.times(Sizes.times(size, size), size);
+                long times = switch (l.fn()) {
+                    case SOLVE, INVERSE, CHOLESKY -> 2;
+                    case EIGH_VALUES, EIGH_VECTORS, SPECTRAL_NORM -> 40;
+                    case SPECTRAL_RADIUS -> 128;
+                };
+                yield Sizes.times(Sizes.times(matrices, per), times);
+            }
         };
         long bytes = switch (n.op()) {
             case INPUT, PARAM, CONST, IOTA, STATE_READ, RENAME, SPLIT -> 0;
             case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, TRANSPOSE, MERGE, SLICE, SELECT,
-                 ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT -> {
+                 ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG -> {
                 long b = n.type().bytes();
                 for (Node i : n.inputs()) b = Sizes.plus(b, i.type().bytes());
                 yield b;

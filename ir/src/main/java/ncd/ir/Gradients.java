@@ -63,6 +63,15 @@ public final class Gradients {
         if (n.attr() instanceof Attr.Window w && repeatsAnAxis(w)) {
             return new Refused("a window that names one axis twice bounds-checks each partial offset; its adjoint is not written");
         }
+        if (n.attr() instanceof Attr.Linalg l && l.fn() != Attr.LinalgFn.SOLVE && l.fn() != Attr.LinalgFn.INVERSE) {
+            return new Refused(switch (l.fn()) {
+                case CHOLESKY -> "cholesky's adjoint (a triangular solve on both sides) is not written";
+                case EIGH_VALUES, EIGH_VECTORS -> "eigh's adjoint is not written (its vectors' is undefined where eigenvalues repeat)";
+                case SPECTRAL_RADIUS, SPECTRAL_NORM -> l.fn().word() + " is a limit of an iteration whose adjoint is not written;"
+                        + " wrap the scale in stop_gradient(...) to treat it as a constant";
+                case SOLVE, INVERSE -> throw new AssertionError();
+            });
+        }
         return of(n.op());
     }
 
@@ -98,6 +107,7 @@ public final class Gradients {
             case ONEHOT -> new Stops("its input is i32 indices");
             case GATHER -> new Vjp(Gradients::gather);
             case ARGSORT -> new Stops("a permutation: an i32 result, constant between ties");
+            case LINALG -> new Vjp(Gradients::linalg);
         };
     }
 
@@ -403,5 +413,37 @@ public final class Gradients {
         List<String> summed = new ArrayList<>();
         for (String a : idx.type().axisNames()) if (!t.hasAxis(a)) summed.add(a);
         return new Node[] {e.transpose(e.contract(hot, g, summed), t.axisNames()), null};
+    }
+
+    /**
+     * solve and inverse (cholesky, eigh and the spectral radius and norm are refused in {@link #of(Node)}).
+     * Y = A^-1 on [i, j]: dA = -Y^T G Y^T, i.e. dA[i=r, j=c] = -sum over p, q of Y[p, r] G[p, q] Y[c, q].
+     * x = solve[i, j](A, b): db = A^-T g, which is solve[j, i](A, g) (the roles of the axes swapped), summed over
+     * A's batch axes that b lacks; dA = -db x^T, summed over b's batch axes that A lacks.
+     */
+    private static Node[] linalg(Node y, Node g, boolean[] need, NodeEmitter e) {
+        Attr.Linalg l = (Attr.Linalg) y.attr();
+        Node a = y.input(0);
+        TensorType at = a.type();
+        Axis row = at.axis(l.row()), col = at.axis(l.col());
+        if (l.fn() == Attr.LinalgFn.INVERSE) {
+            Axis t = e.freshAxis(col.name(), col.size()), u = e.freshAxis(row.name(), row.size());
+            Node t1 = e.contract(y, e.rename(g, Map.of(col.name(), t)), List.of(row.name()));
+            Node y2 = e.rename(y, Map.of(row.name(), u, col.name(), t));
+            Node t2 = e.contract(t1, y2, List.of(t.name()));
+            Node da = e.rename(t2, Map.of(col.name(), row, u.name(), col));
+            return new Node[] {e.neg(e.transpose(da, at.axisNames()))};
+        }
+        if (l.fn() != Attr.LinalgFn.SOLVE) throw new IllegalStateException(l.fn() + " has no adjoint");
+        Node b = y.input(1);
+        Node dbFull = e.add(Op.LINALG, new Attr.Linalg(Attr.LinalgFn.SOLVE, l.col(), l.row(), null), null, a, g);
+        Node db = need[1] ? e.sumTo(dbFull, b.type()) : null;
+        Node da = null;
+        if (need[0]) {
+            List<String> summed = new ArrayList<>();
+            for (String ax : dbFull.type().axisNames()) if (!at.hasAxis(ax) && y.type().hasAxis(ax)) summed.add(ax);
+            da = e.neg(e.transpose(e.contract(dbFull, y, summed), at.axisNames()));
+        }
+        return new Node[] {da, db};
     }
 }

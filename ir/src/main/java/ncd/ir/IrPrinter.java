@@ -86,7 +86,7 @@ public final class IrPrinter {
             case ARG_REDUCE -> ((Attr.ArgReduce) a).fn().word();
             case RANDOM -> "random." + lower(((Attr.Random) a).dist().name());
             case INPUT, PARAM, CONST, IOTA, STATE_READ, WHERE, EXPAND, CAST, CONTRACT, RENAME, TRANSPOSE, SPLIT, MERGE, SLICE,
-                 SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT -> lower(n.op().name());
+                 SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG -> lower(n.op().name());
         };
     }
 
@@ -156,6 +156,10 @@ public final class IrPrinter {
             case ARGSORT -> {
                 Attr.ArgSort x = (Attr.ArgSort) a;
                 yield "[" + x.axis() + (x.descending() ? ", descending" : "") + "]";
+            }
+            case LINALG -> {
+                Attr.Linalg x = (Attr.Linalg) a;
+                yield "[" + lower(x.fn().name()) + ", " + x.row() + ", " + x.col() + (x.into() == null ? "" : " -> " + x.into().name()) + "]";
             }
         };
     }

@@ -64,5 +64,10 @@ public enum Op {
      */
     GATHER,
     /** The i32 permutation that sorts along one axis (stable: equal values keep their index order; NaN last). */
-    ARGSORT
+    ARGSORT,
+    /**
+     * Linear algebra on the matrices that two named axes of a tensor form, one matrix per element of the other
+     * (batch) axes: solve, inverse, cholesky, eigh's values or vectors, spectral radius or norm ({@link Attr.Linalg}).
+     */
+    LINALG
 }

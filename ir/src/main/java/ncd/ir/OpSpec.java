@@ -114,6 +114,17 @@ public record OpSpec(int minInputs, int maxInputs, Class<? extends Attr> attrKin
             return k == 1 ? EXACT : inexact(result, k < 0 ? Double.POSITIVE_INFINITY : 2.0 * k, Scale.TERMS);
         }
 
+        /**
+         * LINALG: every backend computes in double with the same algorithms (docs/semantics.md, "Linear algebra") and
+         * rounds once to the result's dtype; operations ordered or contracted differently (a fused multiply-add) move a
+         * well-conditioned result by a few double ulps times n, far below an f32 ulp, so 4 n ulps of the result dtype
+         * allow for the final rounding and conditioning up to about n. Ill-conditioned matrices can differ more.
+         */
+        static Tolerance linalg(Attr a, List<TensorType> in, TensorType result) {
+            Axis r = in.get(0).axis(((Attr.Linalg) a).row());
+            return inexact(result, r == null || !r.isSized() ? Double.POSITIVE_INFINITY : 4.0 * Math.max(1, r.size()), Scale.RESULT);
+        }
+
         /** {@code ulps} of {@code scale} for a float result; integer and bool results are exact whatever the op. */
         private static Tolerance inexact(TensorType result, double ulps, Scale scale) {
             return result.dtype().isFloat() && ulps > 0 ? new Tolerance(ulps, scale) : EXACT;

@@ -54,6 +54,7 @@ public final class OpSpecs {
             case ONEHOT -> new OpSpec(1, 1, Attr.OneHot.class, false, OpSpecs::onehot, OpSpec.Tolerance::exact);
             case GATHER -> new OpSpec(2, 2, Attr.AxisRef.class, false, OpSpecs::gather, OpSpec.Tolerance::exact);
             case ARGSORT -> new OpSpec(1, 1, Attr.ArgSort.class, false, OpSpecs::argsort, OpSpec.Tolerance::exact);
+            case LINALG -> new OpSpec(1, 2, Attr.Linalg.class, false, LinalgSpec::type, OpSpec.Tolerance::linalg);
         };
     }
 

@@ -132,6 +132,17 @@ class OpGradientsTest {
             Node x = c.x("x", J, V);
             return c.op(Op.GATHER, new Attr.AxisRef("v"), null, x, c.op(Op.ARGSORT, new Attr.ArgSort("v", true), null, x));
         }));
+        // linear algebra on well-conditioned (diagonally dominant) 3 x 3 matrices; batch axes on either operand
+        Axis r3 = new Axis("r", 3), c3 = new Axis("c", 3);
+        double[] m = {4, 1, -0.5, 0.3, 3.5, 1, -1, 0.2, 5};
+        double[] mm = {4, 1, -0.5, 0.3, 3.5, 1, -1, 0.2, 5, 3, -0.4, 0.7, 0.5, 4.5, -1, 0.1, 0.9, 3.8};
+        cs.add(new Case("inverse", c -> c.op(Op.LINALG, new Attr.Linalg(Attr.LinalgFn.INVERSE, "r", "c", null), null, c.x("a", m, r3, c3))));
+        cs.add(new Case("inverse, a batch axis", c -> c.op(Op.LINALG, new Attr.Linalg(Attr.LinalgFn.INVERSE, "c", "r", null), null,
+                c.x("a", mm, K, r3, c3))));
+        cs.add(new Case("solve, two right-hand sides", c -> c.op(Op.LINALG, new Attr.Linalg(Attr.LinalgFn.SOLVE, "r", "c", null), null,
+                c.x("a", m, r3, c3), c.x("b", K, r3))));
+        cs.add(new Case("solve, a batch of matrices, one b", c -> c.op(Op.LINALG, new Attr.Linalg(Attr.LinalgFn.SOLVE, "r", "c", null), null,
+                c.x("a", mm, K, r3, c3), c.x("b", r3))));
         cs.add(new Case("iota and constants", c -> c.bin(BinaryFn.ADD, c.bin(BinaryFn.MUL, c.x("x", I, J),
                 c.cast(c.op(Op.IOTA, new Attr.AxisRef("j"), new ncd.ir.TensorType(DType.I32, List.of(J), ncd.ir.Unit.NONE)), DType.F64)), c.scalar(2))));
         cs.add(new Case("a chain with fan-out", c -> {

@@ -152,6 +152,9 @@ public final class CudaExecutable implements Executable, AutoCloseable {
         long key = e.getLong(0);
         if (key == -1L) return;
         CudaProgram.Gather g = program.gathers().get((int) (key >>> 32) - 1);
+        if (g.failure() != null) {
+            throw new CudaRunException(ncd.runtime.Linalg.failure(ncd.runtime.Linalg.Plan.decode(g.failure()), e.getInt(8)));
+        }
         throw new CudaRunException("gather: index " + e.getInt(8) + " is out of range for axis " + g.axis() + " of size " + g.size());
     }
 

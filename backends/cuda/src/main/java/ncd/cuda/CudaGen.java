@@ -89,7 +89,7 @@ public final class CudaGen {
                     yield false;
                 }
                 case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, TRANSPOSE, MERGE, SLICE,
-                     SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT -> true;
+                     SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG -> true;
             };
             if (!computed) continue;
             if (s.hoisted().contains(n)) {
@@ -103,6 +103,12 @@ public final class CudaGen {
         List<CudaProgram.Gather> gathers = new ArrayList<>();
         Map<Node, Integer> gatherNumber = new HashMap<>();
         for (Node n : g.nodes()) {
+            if (n.op() == Op.LINALG) {
+                // a singular matrix reports through the error word as a gather does; the message is the interpreter's
+                gatherNumber.put(n, gathers.size());
+                gathers.add(new CudaProgram.Gather(null, 0, ncd.runtime.Linalg.plan(n, g.name()).encode()));
+                continue;
+            }
             if (n.op() != Op.GATHER) continue;
             gatherNumber.put(n, gathers.size());
             String axis = ((Attr.AxisRef) n.attr()).axis();

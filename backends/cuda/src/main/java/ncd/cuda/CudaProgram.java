@@ -59,6 +59,12 @@ public record CudaProgram(Graph graph, String source, long totalBytes, List<Kern
     /** A device-to-device copy of {@code bytes} from offset {@code from} to offset {@code to}. */
     public record Copy(long to, long from, long bytes) implements Action {}
 
-    /** A gather, numbered in graph order, whose out-of-range index the error word reports. */
-    public record Gather(String axis, int size) {}
+    /**
+     * A gather, numbered in graph order, whose out-of-range index the error word reports; or a LINALG whose singular
+     * matrix it reports, with its {@code failure}: the encoded {@link ncd.runtime.Linalg.Plan} (null for a gather); the
+     * error word's index is then the failing matrix's number.
+     */
+    public record Gather(String axis, int size, String failure) {
+        public Gather(String axis, int size) { this(axis, size, null); }
+    }
 }

@@ -176,6 +176,7 @@ final class Expr {
             }
             case GATHER -> gather(n, c, s);
             case ARGSORT -> argsort(n, c, s);
+            case LINALG -> linalg(n, c, s);
         };
     }
 
@@ -321,6 +322,77 @@ final class Expr {
         outer.scope.line("if (" + rank + " == " + pos + ") " + res + " = " + i + ";");
         close(outer, s);
         return res;
+    }
+
+    /**
+     * LINALG: the element's own matrix (and, for solve, vector) copied into local double arrays, the prelude's
+     * ncd_la_* function run on them (the algorithms of ncd.runtime.Linalg, step by step), the element picked. Each
+     * output element recomputes its matrix: one thread per element, for small matrices. A singular matrix reports
+     * the op's number in the error word.
+     */
+    private String linalg(Node n, Map<String, String> c, Scope s) {
+        Attr.Linalg l = (Attr.Linalg) n.attr();
+        Node a = n.input(0);
+        TensorType at = a.type();
+        Axis row = at.axis(l.row()), col = at.axis(l.col());
+        int size = row.size(), sq = size * size;
+        String m = "t" + temps++, w2 = "t" + temps++, v = "t" + temps++, g = "t" + temps++;
+        // only the scratch arrays the function uses (nvcc warns of unused locals)
+        Attr.LinalgFn fn = l.fn();
+        boolean needW = fn != Attr.LinalgFn.SOLVE && fn != Attr.LinalgFn.CHOLESKY;
+        boolean needV = fn == Attr.LinalgFn.SOLVE || fn == Attr.LinalgFn.EIGH_VALUES || fn == Attr.LinalgFn.EIGH_VECTORS
+                || fn == Attr.LinalgFn.SPECTRAL_NORM;
+        s.line("double " + m + "[" + sq + "]" + (needW ? ", " + w2 + "[" + sq + "]" : "") + (needV ? ", " + v + "[" + size + "]" : "")
+                + (fn == Attr.LinalgFn.SPECTRAL_NORM ? ", " + g + "[" + sq + "]" : "") + ";");
+        Loops body = loops(List.of(row, col), c, s);
+        body.scope.line(m + "[" + body.coords.get(row.name()) + " * " + size + " + " + body.coords.get(col.name()) + "] = (double)"
+                + value(a, body.coords, body.scope) + ";");
+        close(body, s);
+        String ok = s.declare("int", "1");
+        String r;
+        switch (l.fn()) {
+            case SOLVE -> {
+                Loops bl = loops(List.of(row), c, s);
+                bl.scope.line(v + "[" + bl.coords.get(row.name()) + "] = (double)" + value(n.input(1), bl.coords, bl.scope) + ";");
+                close(bl, s);
+                s.line(ok + " = ncd_la_solve(" + m + ", " + v + ", " + size + ");");
+                r = v + "[" + at(c, col.name()) + "]";
+            }
+            case INVERSE -> {
+                s.line(ok + " = ncd_la_inverse(" + m + ", " + w2 + ", " + size + ");");
+                r = w2 + "[" + at(c, row.name()) + " * " + size + " + " + at(c, col.name()) + "]";
+            }
+            case CHOLESKY -> {
+                s.line(ok + " = ncd_la_cholesky(" + m + ", " + size + ");");
+                r = m + "[" + at(c, row.name()) + " * " + size + " + " + at(c, col.name()) + "]";
+            }
+            case EIGH_VALUES -> {
+                s.line("ncd_la_eigh(" + m + ", " + w2 + ", " + v + ", " + size + ");");
+                r = v + "[" + at(c, l.into().name()) + "]";
+            }
+            case EIGH_VECTORS -> {
+                s.line("ncd_la_eigh(" + m + ", " + w2 + ", " + v + ", " + size + ");");
+                r = w2 + "[" + at(c, row.name()) + " * " + size + " + " + at(c, l.into().name()) + "]";
+            }
+            case SPECTRAL_NORM -> r = s.declare("double", "ncd_la_spectral_norm(" + m + ", " + w2 + ", " + v + ", " + g + ", " + size + ")");
+            case SPECTRAL_RADIUS -> r = s.declare("double", "ncd_la_spectral_radius(" + m + ", " + w2 + ", " + size + ")");
+            default -> throw new IllegalStateException();
+        }
+        // the failing matrix's number: row-major over the result's axes other than its matrix axes (Linalg.Plan's order)
+        StringBuilder q = new StringBuilder("0");
+        for (Axis ax : n.type().axes()) {
+            String name = ax.name();
+            boolean matrix = switch (l.fn()) {
+                case SOLVE -> name.equals(l.col());
+                case INVERSE, CHOLESKY -> name.equals(l.row()) || name.equals(l.col());
+                case EIGH_VALUES -> name.equals(l.into().name());
+                case EIGH_VECTORS -> name.equals(l.row()) || name.equals(l.into().name());
+                case SPECTRAL_RADIUS, SPECTRAL_NORM -> false;
+            };
+            if (!matrix) q.insert(0, "(").append(") * ").append(ax.size()).append(" + ").append(at(c, name));
+        }
+        s.line("if (!" + ok + ") ncd_fail(base, " + w.gatherNumber(n) + ", (int)(" + flat(n.type(), c) + "), " + q + ");");
+        return round(n.type().dtype(), r);
     }
 
     private String contract(Node n, Map<String, String> c, Scope s) {

@@ -104,3 +104,162 @@ __device__ __forceinline__ void ncd_fail(char* base, int gather, int element, in
     unsigned long long old = atomicMin(&e->key, key);
     if (old > key) e->index = index;
 }
+
+// ---- linear algebra (LINALG): ncd.runtime.Linalg's algorithms step by step, in double, on local row-major arrays
+NCD_HD double ncd_la_tiny(const double* m, int n) {
+    double mx = 0;
+    for (int i = 0; i < n * n; ++i) mx = fmax(mx, fabs(m[i]));
+    return n * 0x1p-52 * mx;
+}
+NCD_HD int ncd_la_pivot(const double* m, int n, int k) {
+    int p = k;
+    for (int r = k + 1; r < n; ++r) if (fabs(m[r * n + k]) > fabs(m[p * n + k])) p = r;
+    return p;
+}
+NCD_HD void ncd_la_swap(double* m, int n, int a, int b) {
+    if (a == b) return;
+    for (int c = 0; c < n; ++c) { double t = m[a * n + c]; m[a * n + c] = m[b * n + c]; m[b * n + c] = t; }
+}
+NCD_HD int ncd_la_solve(double* m, double* v, int n) {
+    double tiny = ncd_la_tiny(m, n);
+    for (int k = 0; k < n; ++k) {
+        int p = ncd_la_pivot(m, n, k);
+        if (!(fabs(m[p * n + k]) > tiny)) return 0;
+        ncd_la_swap(m, n, k, p);
+        double t = v[k]; v[k] = v[p]; v[p] = t;
+        for (int r = k + 1; r < n; ++r) {
+            double f = m[r * n + k] / m[k * n + k];
+            for (int c = k + 1; c < n; ++c) m[r * n + c] -= f * m[k * n + c];
+            v[r] -= f * v[k];
+        }
+    }
+    for (int r = n - 1; r >= 0; --r) {
+        double s = v[r];
+        for (int c = r + 1; c < n; ++c) s -= m[r * n + c] * v[c];
+        v[r] = s / m[r * n + r];
+    }
+    return 1;
+}
+NCD_HD int ncd_la_inverse(double* m, double* inv, int n) {
+    double tiny = ncd_la_tiny(m, n);
+    for (int i = 0; i < n * n; ++i) inv[i] = 0;
+    for (int i = 0; i < n; ++i) inv[i * n + i] = 1;
+    for (int k = 0; k < n; ++k) {
+        int p = ncd_la_pivot(m, n, k);
+        if (!(fabs(m[p * n + k]) > tiny)) return 0;
+        ncd_la_swap(m, n, k, p);
+        ncd_la_swap(inv, n, k, p);
+        double d = m[k * n + k];
+        for (int c = 0; c < n; ++c) { m[k * n + c] /= d; inv[k * n + c] /= d; }
+        for (int r = 0; r < n; ++r) {
+            if (r == k) continue;
+            double f = m[r * n + k];
+            for (int c = 0; c < n; ++c) { m[r * n + c] -= f * m[k * n + c]; inv[r * n + c] -= f * inv[k * n + c]; }
+        }
+    }
+    return 1;
+}
+NCD_HD int ncd_la_cholesky(double* m, int n) {
+    for (int r = 0; r < n; ++r) {
+        for (int c = 0; c <= r; ++c) {
+            double s = m[r * n + c];
+            for (int k = 0; k < c; ++k) s -= m[r * n + k] * m[c * n + k];
+            if (r == c) {
+                if (!(s > 0)) return 0;
+                m[r * n + r] = sqrt(s);
+            } else {
+                m[r * n + c] = s / m[c * n + c];
+            }
+        }
+        for (int c = r + 1; c < n; ++c) m[r * n + c] = 0;
+    }
+    return 1;
+}
+NCD_HD double ncd_la_frobenius(const double* m, int n) {
+    double s = 0;
+    for (int i = 0; i < n * n; ++i) s += m[i] * m[i];
+    return sqrt(s);
+}
+NCD_HD void ncd_la_eigh(double* m, double* vecs, double* vals, int n) {
+    for (int r = 0; r < n; ++r) for (int c = r + 1; c < n; ++c) m[r * n + c] = m[c * n + r];
+    for (int i = 0; i < n * n; ++i) vecs[i] = 0;
+    for (int i = 0; i < n; ++i) vecs[i * n + i] = 1;
+    double floor_ = 0x1p-60 * ncd_la_frobenius(m, n);
+    for (int sweep = 0; sweep < 100; ++sweep) {
+        int rotated = 0;
+        for (int p = 0; p < n; ++p) {
+            for (int q = p + 1; q < n; ++q) {
+                double apq = m[p * n + q], app = m[p * n + p], aqq = m[q * n + q];
+                if (!(fabs(apq) > floor_) || fabs(apq) <= 0x1p-52 * sqrt(fabs(app * aqq))) {
+                    m[p * n + q] = 0; m[q * n + p] = 0;
+                    continue;
+                }
+                rotated = 1;
+                double theta = (aqq - app) / (2 * apq);
+                double t = (theta >= 0 ? 1 : -1) / (fabs(theta) + sqrt(theta * theta + 1));
+                double c = 1 / sqrt(t * t + 1), s = t * c;
+                for (int k = 0; k < n; ++k) {
+                    double mkp = m[k * n + p], mkq = m[k * n + q];
+                    m[k * n + p] = c * mkp - s * mkq; m[k * n + q] = s * mkp + c * mkq;
+                }
+                for (int k = 0; k < n; ++k) {
+                    double mpk = m[p * n + k], mqk = m[q * n + k];
+                    m[p * n + k] = c * mpk - s * mqk; m[q * n + k] = s * mpk + c * mqk;
+                }
+                m[p * n + q] = 0; m[q * n + p] = 0;
+                for (int k = 0; k < n; ++k) {
+                    double vkp = vecs[k * n + p], vkq = vecs[k * n + q];
+                    vecs[k * n + p] = c * vkp - s * vkq; vecs[k * n + q] = s * vkp + c * vkq;
+                }
+            }
+        }
+        if (!rotated) break;
+    }
+    for (int k = 0; k < n; ++k) vals[k] = m[k * n + k];
+    for (int i = 0; i < n; ++i) {
+        int best = i;
+        for (int k = i + 1; k < n; ++k) if (vals[k] < vals[best]) best = k;
+        if (best != i) {
+            double t = vals[i]; vals[i] = vals[best]; vals[best] = t;
+            for (int r = 0; r < n; ++r) { double u = vecs[r * n + i]; vecs[r * n + i] = vecs[r * n + best]; vecs[r * n + best] = u; }
+        }
+    }
+    for (int k = 0; k < n; ++k) {
+        int big = 0;
+        for (int r = 1; r < n; ++r) if (fabs(vecs[r * n + k]) > fabs(vecs[big * n + k])) big = r;
+        if (vecs[big * n + k] < 0) for (int r = 0; r < n; ++r) vecs[r * n + k] = -vecs[r * n + k];
+    }
+}
+NCD_HD double ncd_la_spectral_norm(double* m, double* w, double* vals, double* g, int n) {
+    for (int r = 0; r < n; ++r) {
+        for (int c = 0; c <= r; ++c) {
+            double s = 0;
+            for (int k = 0; k < n; ++k) s += m[k * n + r] * m[k * n + c];
+            g[r * n + c] = s;
+        }
+    }
+    ncd_la_eigh(g, w, vals, n);
+    return sqrt(fmax(0.0, vals[n - 1]));
+}
+NCD_HD double ncd_la_spectral_radius(double* m, double* w, int n) {
+    double norm = ncd_la_frobenius(m, n);
+    if (norm == 0) return 0;
+    if (!isfinite(norm)) return NAN;
+    for (int i = 0; i < n * n; ++i) m[i] /= norm;
+    double lg = log(norm), scale = 0.5;
+    for (int t = 0; t < 64; ++t) {
+        for (int r = 0; r < n; ++r) {
+            for (int c = 0; c < n; ++c) {
+                double s = 0;
+                for (int k = 0; k < n; ++k) s += m[r * n + k] * m[k * n + c];
+                w[r * n + c] = s;
+            }
+        }
+        double f = ncd_la_frobenius(w, n);
+        if (f == 0) return 0;
+        lg += log(f) * scale;
+        scale *= 0.5;
+        for (int i = 0; i < n * n; ++i) m[i] = w[i] / f;
+    }
+    return exp(lg);
+}

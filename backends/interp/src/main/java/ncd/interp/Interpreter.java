@@ -146,6 +146,11 @@ public final class Interpreter implements Executable {
                     for (Node i : n.inputs()) ins.add(v[i.id()]);
                     yield Kernels.eval(n, ins, stream);
                 }
+                case LINALG -> {
+                    List<double[]> ins = new ArrayList<>();
+                    for (Node i : n.inputs()) ins.add(v[i.id()]);
+                    yield Kernels.linalg(n, ins, graph.name());
+                }
             };
         }
         return v;

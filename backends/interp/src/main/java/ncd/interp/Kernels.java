@@ -46,6 +46,7 @@ final class Kernels {
             case ONEHOT -> onehot(n, in.get(0), out);
             case GATHER -> gather(n, in.get(0), in.get(1), out);
             case ARGSORT -> argsort(n, in.get(0), out);
+            case LINALG -> linalg(n, in, out, null);
         };
         round(t.dtype(), v);
         return v;
@@ -359,6 +360,26 @@ final class Kernels {
         int[] perm = new int[out.length];
         ncd.runtime.ArgSort.lines(x, perm, b[0], b[1], b[2], a.descending());
         for (int i = 0; i < out.length; i++) out[i] = perm[i];
+        return out;
+    }
+
+    /**
+     * LINALG through {@link ncd.runtime.Linalg} (in double, as the JVM backend); the result rounded to its dtype.
+     * A singular matrix throws {@link InterpreterException} naming the op and {@code circuit}.
+     */
+    static double[] linalg(Node n, List<double[]> in, String circuit) {
+        double[] out = new double[n.type().arrayLength()];
+        linalg(n, in, out, circuit);
+        round(n.type().dtype(), out);
+        return out;
+    }
+
+    private static double[] linalg(Node n, List<double[]> in, double[] out, String circuit) {
+        try {
+            ncd.runtime.Linalg.run(ncd.runtime.Linalg.plan(n, circuit), in.get(0), in.size() > 1 ? in.get(1) : null, out);
+        } catch (ncd.runtime.RunException e) {
+            throw new InterpreterException(e.getMessage());
+        }
         return out;
     }
 

@@ -255,6 +255,18 @@ final class ClassGen {
                 g.iconst(a.descending() ? 1 : 0);
                 g.rt("argsort", "(" + MethodGen.arrayDesc(it.dtype()) + "[IIIIZ)V");
             });
+            case LINALG -> List.of(g -> {
+                // ncd.runtime.Linalg, the interpreter's own code: the plan travels as a string constant
+                TensorType at = n.input(0).type();
+                String arr = MethodGen.arrayDesc(at.dtype());
+                int a = g.buffer(plan.slot(n.input(0)), at.dtype()), out = g.buffer(plan.slot(n), n.type().dtype());
+                g.mv.visitVarInsn(ALOAD, a);
+                if (n.inputs().size() > 1) g.mv.visitVarInsn(ALOAD, g.buffer(plan.slot(n.input(1)), at.dtype()));
+                else g.mv.visitInsn(org.objectweb.asm.Opcodes.ACONST_NULL);
+                g.mv.visitVarInsn(ALOAD, out);
+                g.mv.visitLdcInsn(ncd.runtime.Linalg.plan(n, plan.graph.name()).encode());
+                g.rt("linalg", "(" + arr + arr + arr + "Ljava/lang/String;)V");
+            });
         };
     }
 

@@ -135,6 +135,27 @@ public final class Rt {
         ncd.runtime.ArgSort.lines(d, out, outer, len, inner, descending);
     }
 
+    /** LINALG on f32 buffers: {@link ncd.runtime.Linalg} in double (as the interpreter), rounded once to f32. */
+    public static void linalg(float[] a, float[] b, float[] out, String plan) {
+        double[] da = new double[a.length], db = b == null ? null : new double[b.length], dout = new double[out.length];
+        for (int i = 0; i < a.length; i++) da[i] = a[i];
+        if (b != null) for (int i = 0; i < b.length; i++) db[i] = b[i];
+        linalg(da, db, dout, plan);
+        for (int i = 0; i < out.length; i++) out[i] = (float) dout[i];
+    }
+
+    /** LINALG on f64 buffers; a singular matrix throws {@link JvmRunException} naming the op and circuit. */
+    public static void linalg(double[] a, double[] b, double[] out, String plan) {
+        try {
+            // copies: the result may share its buffer with an operand, and each matrix reads all of its own
+            ncd.runtime.Linalg.run(ncd.runtime.Linalg.Plan.decode(plan), a.clone(), b == null ? null : b.clone(), out);
+        } catch (JvmRunException e) {
+            throw e;
+        } catch (ncd.runtime.RunException e) {
+            throw new JvmRunException(e.getMessage());
+        }
+    }
+
     /** onehot: {@code out} (zeroed first) gets 1 at {@code i * v + idx[i]} where the index is inside {@code 0..v-1}. */
     public static void onehot(int[] idx, float[] out, int v) {
         java.util.Arrays.fill(out, 0f);

@@ -264,6 +264,60 @@ class OpCoverageTest {
         assertEquals(a.getMessage(), b.getMessage());
     }
 
+    /**
+     * LINALG: every function, f32 and f64, a batch axis on A and another on b, the matrix's axes in either order, on
+     * symmetric positive definite matrices (M M^T + 4 I, so every function is defined): bit for bit, as both run
+     * ncd.runtime.Linalg. A singular matrix fails with the interpreter's message.
+     */
+    @Test void linearAlgebraAsTheInterpreter() {
+        Axis r = new Axis("r", 4), c = new Axis("c", 4), e = new Axis("e", 4);
+        java.util.Random rnd = new java.util.Random(7);
+        for (DType d : FLOATS) {
+            G g = new G("linalg");
+            Node a = g.input("a", t(d, K, r, c)), b = g.input("b", t(d, r, N));
+            for (Attr.LinalgFn fn : Attr.LinalgFn.values()) {
+                boolean eigh = fn == Attr.LinalgFn.EIGH_VALUES || fn == Attr.LinalgFn.EIGH_VECTORS;
+                Attr.Linalg l = new Attr.Linalg(fn, "r", "c", eigh ? e : null), lt = new Attr.Linalg(fn, "c", "r", eigh ? e : null);
+                g.out(fn == Attr.LinalgFn.SOLVE ? g.add(Op.LINALG, l, a, b) : g.add(Op.LINALG, l, a));
+                if (fn != Attr.LinalgFn.SOLVE) g.out(g.add(Op.LINALG, lt, a));
+            }
+            Graph graph = g.build();
+            COVERED.add(Op.LINALG);
+            double[] av = new double[K.size() * 16], bv = new double[4 * N.size()];
+            for (int k = 0; k < K.size(); k++) {
+                double[] m = new double[16];
+                for (int i = 0; i < 16; i++) m[i] = rnd.nextGaussian();
+                for (int i = 0; i < 4; i++) {
+                    for (int j = 0; j < 4; j++) {
+                        double s = i == j ? 4 : 0;
+                        for (int q = 0; q < 4; q++) s += m[i * 4 + q] * m[j * 4 + q];
+                        av[k * 16 + i * 4 + j] = s;
+                    }
+                }
+            }
+            for (int i = 0; i < bv.length; i++) bv[i] = rnd.nextGaussian();
+            Map<String, Tensor> in = Map.of("a", cast(Tensor.of(t(DType.F64, K, r, c), av), d), "b", cast(Tensor.of(t(DType.F64, r, N), bv), d));
+            Map<String, Tensor> want = new Interpreter(graph, 0).step(in), got = Graphs.compile(graph, 0, JvmOptions.defaults()).step(in);
+            for (String o : want.keySet()) {
+                for (int i = 0; i < want.get(o).size(); i++) {
+                    assertEquals(Double.doubleToLongBits(want.get(o).get(i)), Double.doubleToLongBits(got.get(o).get(i)), d.word() + " " + o + " at " + i);
+                }
+            }
+            Map<String, Tensor> singular = Map.of("a", Tensor.zeros(t(d, K, r, c)), "b", in.get("b"));
+            InterpreterException x = assertThrows(InterpreterException.class, () -> new Interpreter(graph, 0).step(singular));
+            JvmRunException y = assertThrows(JvmRunException.class, () -> Graphs.compile(graph, 0, JvmOptions.defaults()).step(singular));
+            assertEquals(x.getMessage(), y.getMessage());
+            assertTrue(x.getMessage().contains("in circuit linalg") && x.getMessage().contains("singular"), x.getMessage());
+        }
+    }
+
+    private static Tensor cast(Tensor t, DType d) {
+        if (d == DType.F64) return t;
+        float[] f = new float[t.size()];
+        for (int i = 0; i < f.length; i++) f[i] = (float) t.get(i);
+        return Tensor.of(new TensorType(DType.F32, t.type().axes(), t.type().unit()), f);
+    }
+
     @Test void randomSourcesInitParamsAndState() {
         TensorType f = t(DType.F32, N, M);
         G g = new G("random");

@@ -242,7 +242,8 @@ public final class Autodiff {
         String fn = n.attr() instanceof Attr.Unary u ? " " + u.fn().word()
                 : n.attr() instanceof Attr.Binary b ? " " + b.fn().word()
                 : n.attr() instanceof Attr.Reduce r ? " " + r.fn().word()
-                : n.attr() instanceof Attr.Random r ? " " + r.dist().name().toLowerCase(java.util.Locale.ROOT) : "";
+                : n.attr() instanceof Attr.Random r ? " " + r.dist().name().toLowerCase(java.util.Locale.ROOT)
+                : n.attr() instanceof Attr.Linalg l ? " " + l.fn().word() : "";
         return n.op().name().toLowerCase(java.util.Locale.ROOT) + fn;
     }
 
