@@ -135,6 +135,78 @@ def lorenz96():
     write("lorenz96", "Lorenz96", T, 1e-5, 1e-5, None, {"x0": x0}, None, {"out": out})
 
 
+@case
+def dense_am():
+    rng = np.random.default_rng(5)
+    T, P, D, beta = 3, 6, 16, 4.0
+    X = f32(rng.normal(0, 0.3, (P, D)))  # small enough that the softmax is not one-hot: every pattern counts
+    query = f32(X[2] + rng.normal(0, 0.3, D))  # a noisy version of pattern 2
+    xi, out = query.astype(np.float64), []
+    for t in range(T):
+        p = softmax(beta * (X @ xi))
+        assert p.max() < 0.99
+        xi = X.T.astype(np.float64) @ p
+        out.append(xi)
+    write("dense_am", "Retrieve", T, 1e-5, 1e-5, {"X": X}, {"query": query}, None, {"out": out})
+
+
+@case
+def lif_refractory():
+    # in float32, as the circuit computes, so that no spike flips on a rounding at the threshold
+    rng = np.random.default_rng(6)
+    T, N = 100, 10
+    tau_m, R, dt, t_ref = F32(20e-3), F32(10e6), F32(0.1e-3), F32(2e-3)
+    v_rest, v_reset, v_th = F32(-65e-3), F32(-65e-3), F32(-50e-3)
+    I_nA = f32(rng.uniform(2.0, 5.0, (T, N)))
+    v0_mV = f32(rng.uniform(-60, -50.5, N))
+    decay = F32(np.exp(-dt / tau_m))
+    v, refr = v0_mV * F32(1e-3), np.zeros(N, F32)
+    spikes, vs = [], []
+    for t in range(T):
+        active = refr <= 0
+        v_inf = v_rest + R * (I_nA[t] * F32(1e-9))
+        v1 = np.where(active, v_inf + (v - v_inf) * decay, v_reset).astype(F32)
+        s = v1 > v_th
+        v = np.where(s, v_reset, v1).astype(F32)
+        refr = np.where(s, t_ref, np.maximum(refr - dt, F32(0))).astype(F32)
+        spikes.append(s)
+        vs.append(v * F32(1e3))
+    assert np.array(spikes).sum() > 5, "the fixture should have spikes"
+    write("lif_refractory", "LIFRef", T, 1e-5, 1e-4, None, {"v0": v0_mV}, {"I": I_nA},
+          {"spike": np.array(spikes), "v": vs})
+
+
+@case
+def vq_codebook():
+    rng = np.random.default_rng(7)
+    T, tok, K, D = 3, 5, 12, 4
+    C = f32(rng.normal(0, 1, (K, D)))
+    zs = f32(rng.normal(0, 1, (T, tok, D)))
+    d2 = ((zs[:, :, None, :].astype(np.float64) - C[None, None]) ** 2).sum(-1)
+    k = d2.argmin(-1).astype(np.int32)
+    srt = np.sort(d2, -1)
+    assert (srt[..., 1] - srt[..., 0]).min() > 1e-3, "no near ties"
+    write("vq_codebook", "Quantize", T, 1e-6, 1e-6, {"C": C}, None, {"z": zs}, {"y": C[k], "k": k})
+
+
+@case
+def elm_neuron():
+    rng = np.random.default_rng(8)
+    T, syn, mem, hid, out_dim, dt = 8, 6, 4, 8, 2, 1e-3
+    p = {"tau": f32(rng.uniform(2e-3, 20e-3, mem)),  # seconds: --params reads SI base units
+         "l1.W": glorot(rng, hid, syn + mem), "l1.b": f32(rng.normal(0, 0.1, hid)),
+         "l2.W": glorot(rng, mem, hid), "l2.b": f32(rng.normal(0, 0.1, mem)),
+         "readout.W": glorot(rng, out_dim, mem), "readout.b": f32(rng.normal(0, 0.1, out_dim))}
+    xs = f32(rng.normal(0, 1, (T, syn)))
+    lam = np.exp(-dt / p["tau"].astype(np.float64))
+    m, out = np.zeros(mem), []
+    for t in range(T):
+        h = np.maximum(p["l1.W"] @ np.concatenate([xs[t], m]) + p["l1.b"], 0)
+        m = lam * m + (1 - lam) * (p["l2.W"] @ h + p["l2.b"])
+        out.append(p["readout.W"] @ m + p["readout.b"])
+    write("elm_neuron", "ELM", T, 1e-5, 1e-6, p, None, {"x": xs}, {"out": out})
+
+
 def main(names):
     for name in names or CASES:
         CASES[name]()
