@@ -207,6 +207,82 @@ def elm_neuron():
     write("elm_neuron", "ELM", T, 1e-5, 1e-6, p, None, {"x": xs}, {"out": out})
 
 
+@case
+def vit_patch():
+    rng = np.random.default_rng(9)
+    T, P, C, D = 2, 4, 3, 6
+    images = f32(rng.normal(0, 1, (T, 8, 8, C)))
+    p = {"W": glorot(rng, D, P * P * C), "b": f32(rng.normal(0, 0.1, D)),
+         "cls": f32(rng.normal(0, 1, (1, D))), "pos": f32(rng.normal(0, 1, (5, D)))}
+    out = []
+    for img in images.astype(np.float64):
+        # the usual einops-free patchify: [8, 8, C] -> [2, 4, 2, 4, C] -> [2, 2, 4, 4, C] -> [4, 48]
+        patches = img.reshape(2, P, 2, P, C).transpose(0, 2, 1, 3, 4).reshape(4, P * P * C)
+        e = patches @ p["W"].T + p["b"]
+        out.append(np.concatenate([p["cls"], e], 0) + p["pos"])
+    write("vit_patch", "PatchEmbed", T, 1e-5, 1e-6, p, None, {"image": images}, {"out": out})
+
+
+def conv3x3(x, W, b):
+    """x [I, R, C], W [O, I, 3, 3]: cross-correlation with zero padding (as PyTorch's Conv2d(padding=1))."""
+    I, R, C = x.shape
+    xp = np.zeros((I, R + 2, C + 2))
+    xp[:, 1:-1, 1:-1] = x
+    y = np.zeros((W.shape[0], R, C))
+    for i in range(3):
+        for j in range(3):
+            y += np.einsum("oi,irc->orc", W[:, :, i, j], xp[:, i:i + R, j:j + C])
+    return y + b[:, None, None]
+
+
+@case
+def unet():
+    rng = np.random.default_rng(10)
+    T = 2
+    he = lambda o, i: f32(rng.normal(0, np.sqrt(2 / (i * 9)), (o, i, 3, 3)))
+    p = {"enc.W": he(4, 2), "enc.b": f32(rng.normal(0, 0.1, 4)), "mid.W": he(4, 4), "mid.b": f32(rng.normal(0, 0.1, 4)),
+         "dec.W": he(2, 8), "dec.b": f32(rng.normal(0, 0.1, 2))}
+    xs = f32(rng.normal(0, 1, (T, 2, 8, 8)))
+    out = []
+    for x in xs.astype(np.float64):
+        e = np.maximum(conv3x3(x, p["enc.W"], p["enc.b"]), 0)
+        pooled = e.reshape(4, 4, 2, 4, 2).max(axis=(2, 4))
+        m = np.maximum(conv3x3(pooled, p["mid.W"], p["mid.b"]), 0)
+        u = m.repeat(2, axis=1).repeat(2, axis=2)
+        out.append(conv3x3(np.concatenate([e, u], 0), p["dec.W"], p["dec.b"]))
+    write("unet", "UNet", T, 1e-5, 1e-5, p, None, {"x": xs}, {"out": out})
+
+
+@case
+def multigrid():
+    rng = np.random.default_rng(11)
+    T = 3
+    names = ["A0", "S0", "R0", "P0", "A1", "S1", "R1", "P1", "A2", "S2"]
+    p = {n: f32(rng.normal(0, 0.3, 3)) for n in names}
+    k = {n: v.astype(np.float64) for n, v in p.items()}
+    conv = lambda u, w: np.convolve(u, w[::-1], mode="same")  # y[i] = sum_j w[j] u[i + j - 1], zero padded
+    smooth = lambda u, f, A, S: u + conv(f - conv(u, A), S)
+    restrict = lambda r, R: conv(r, R)[0::2]
+
+    def prolong(e, P):
+        z = np.zeros(2 * len(e))
+        z[0::2] = e
+        return conv(z, P)
+
+    f = f32(rng.normal(0, 1, 16)).astype(np.float64)
+    u, out = np.zeros(16), []
+    for t in range(T):
+        u1 = smooth(u, f, k["A0"], k["S0"])
+        f1 = restrict(f - conv(u1, k["A0"]), k["R0"])
+        v1 = conv(f1, k["S1"])
+        f2 = restrict(f1 - conv(v1, k["A1"]), k["R1"])
+        v2 = smooth(conv(f2, k["S2"]), f2, k["A2"], k["S2"])
+        w1 = smooth(v1 + prolong(v2, k["P1"]), f1, k["A1"], k["S1"])
+        u = smooth(u1 + prolong(w1, k["P0"]), f, k["A0"], k["S0"])
+        out.append(u)
+    write("multigrid", "VCycle", T, 1e-5, 1e-5, p, {"f": f32(f)}, None, {"out": out})
+
+
 def main(names):
     for name in names or CASES:
         CASES[name]()
