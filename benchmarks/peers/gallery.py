@@ -283,6 +283,88 @@ def multigrid():
     write("multigrid", "VCycle", T, 1e-5, 1e-5, p, {"f": f32(f)}, None, {"out": out})
 
 
+@case
+def lmu():
+    rng = np.random.default_rng(12)
+    T, q, inp, hid, theta = 10, 6, 2, 5, 16.0
+    # A and B from the paper's formulas, written with loops (not index arithmetic) as an independent check
+    A = np.zeros((q, q))
+    for i in range(q):
+        for j in range(q):
+            A[i, j] = (2 * i + 1) / theta * (-1.0 if i < j else (-1.0) ** (i - j + 1))
+    B = np.array([(2 * i + 1) * (-1.0) ** i / theta for i in range(q)])
+    A_bar, B_bar = np.eye(q) + A, B  # forward Euler, dt = 1 step
+    p = {"e_x": f32(rng.normal(0, 0.5, inp)), "e_h": f32(rng.normal(0, 0.5, hid)), "e_m": f32(rng.normal(0, 0.5, q)),
+         "W_x": glorot(rng, hid, inp), "W_h": glorot(rng, hid, hid), "W_m": glorot(rng, hid, q)}
+    xs = f32(rng.normal(0, 1, (T, inp)))
+    m, h, out = np.zeros(q), np.zeros(hid), []
+    for t in range(T):
+        u = p["e_x"] @ xs[t] + p["e_h"] @ h + p["e_m"] @ m
+        m = A_bar @ m + B_bar * u
+        h = np.tanh(p["W_x"] @ xs[t] + p["W_h"] @ h + p["W_m"] @ m)
+        out.append(h)
+    write("lmu", "LMU", T, 1e-5, 1e-6, p, None, {"x": xs}, {"out": out})
+
+
+@case
+def bdh():
+    rng = np.random.default_rng(13)
+    T, n, d, lam = 8, 32, 8, 0.9
+    p = {"D_x": f32(rng.normal(0, 0.5, (n, d))), "D_y": f32(rng.normal(0, 0.5, (n, d))),
+         "E": f32(rng.normal(0, 0.2, (d, n)))}
+    vs = f32(rng.normal(0, 1, (T, d)))
+    # the state written out as the attention it is: a_t = sum over past tau of lam^(t-1-tau) (x_t . x_tau) v_tau
+    xs_hist, out = [], []
+    for t in range(T):
+        v = vs[t].astype(np.float64)
+        x = np.maximum(p["D_x"] @ v, 0)
+        a = sum(lam ** (t - 1 - tau) * (x @ x_tau) * vs[tau] for tau, x_tau in enumerate(xs_hist)) if xs_hist else np.zeros(d)
+        y = np.maximum(p["D_y"] @ a, 0) * x
+        out.append(p["E"] @ y)
+        xs_hist.append(x)
+    write("bdh", "BDH", T, 1e-5, 1e-5, p, None, {"v": vs}, {"out": out})
+
+
+@case
+def ctm():
+    rng = np.random.default_rng(14)
+    T, N, M, Hd, inp, r = 6, 6, 4, 3, 3, 0.8
+    p = {"W_syn": glorot(rng, N, N), "W_x": glorot(rng, N, inp), "b": f32(rng.normal(0, 0.1, N)),
+         "W_out": f32(rng.normal(0, 0.3, (2, N, N))), "W1": f32(rng.normal(0, 0.5, (N, Hd, M))),
+         "b1": f32(rng.normal(0, 0.1, (N, Hd))), "w2": f32(rng.normal(0, 0.5, (N, Hd)))}
+    x = f32(rng.normal(0, 1, inp))
+    z, H, zs, out = np.zeros(N), np.zeros((N, M)), [], []
+    for t in range(T):
+        a = p["W_syn"] @ z + p["W_x"] @ x + p["b"]
+        H = np.concatenate([H[:, 1:], a[:, None]], 1)
+        z = np.array([p["w2"][k] @ np.maximum(p["W1"][k] @ H[k] + p["b1"][k], 0) for k in range(N)])
+        zs.append(z)
+        # synchronisation from the whole history of z (not a running state): sum_tau r^(t-tau) z_tau z_tau^T
+        wts = np.array([r ** (t - tau) for tau in range(t + 1)])
+        S = sum(w * np.outer(zt, zt) for w, zt in zip(wts, zs)) / np.sqrt(wts.sum())
+        pairs = np.triu_indices(N)
+        out.append(p["W_out"][:, pairs[0], pairs[1]] @ S[pairs])
+    write("ctm", "CTM", T, 1e-5, 1e-6, p, {"x": x}, None, {"out": out})
+
+
+@case
+def fno():
+    rng = np.random.default_rng(15)
+    T, C, N, K = 2, 3, 16, 5
+    p = {"R_re": f32(rng.normal(0, 0.3, (C, C, K))), "R_im": f32(rng.normal(0, 0.3, (C, C, K))),
+         "W": glorot(rng, C, C), "b": f32(rng.normal(0, 0.1, C))}
+    R = p["R_re"].astype(np.float64) + 1j * p["R_im"]
+    vs = f32(rng.normal(0, 1, (T, C, N)))
+    out = []
+    for v in vs.astype(np.float64):
+        vh = np.fft.rfft(v, axis=-1)[:, :K]                  # [chan, mode]
+        yh = np.zeros((C, N // 2 + 1), dtype=complex)
+        yh[:, :K] = np.einsum("oik,ik->ok", R, vh)
+        s = np.fft.irfft(yh, n=N, axis=-1)
+        out.append(np.maximum(s + p["W"] @ v + p["b"][:, None], 0))
+    write("fno", "FNOLayer", T, 1e-5, 1e-5, p, None, {"v": vs}, {"out": out})
+
+
 def main(names):
     for name in names or CASES:
         CASES[name]()
