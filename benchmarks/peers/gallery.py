@@ -117,9 +117,7 @@ def lorenz63():
     for t in range(T):
         u = rk4(f, u, dt)
         out.append(u)
-    out = np.array(out)
-    write("lorenz63", "Lorenz63", T, 1e-5, 1e-5, None, {"x0": u0[0], "y0": u0[1], "z0": u0[2]}, None,
-          {"x": out[:, 0], "y": out[:, 1], "z": out[:, 2]})
+    write("lorenz63", "Lorenz63", T, 1e-5, 1e-5, None, {"u0": u0}, None, {"out": out})
 
 
 @case
