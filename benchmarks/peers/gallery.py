@@ -8,7 +8,7 @@ with these inputs and parameters and compares. Keys of a fixture:
 
   meta.circuit   the circuit to run (uint8, ASCII)        meta.steps   T (int32)
   meta.rtol      relative tolerance (float64)             meta.atol    absolute tolerance (float64)
-  param.PATH     a parameter, by its instance path as `ncdc ir` prints it, in SI base units (as --params reads them)
+  param.PATH     a parameter, by its instance path as `ncdc ir` prints it, in its declared unit (as --params reads it)
   input.NAME     an input fed at every step (--input), in its declared unit
   sequence.NAME  an input fed one entry per step (--sequence), [T, ...], in its declared unit
   expect.NAME    the output NAME at every step, [T, ...], in its declared unit (bool outputs compared exactly)
@@ -191,12 +191,12 @@ def vq_codebook():
 def elm_neuron():
     rng = np.random.default_rng(8)
     T, syn, mem, hid, out_dim, dt = 8, 6, 4, 8, 2, 1e-3
-    p = {"tau": f32(rng.uniform(2e-3, 20e-3, mem)),  # seconds: --params reads SI base units
+    p = {"tau": f32(rng.uniform(2, 20, mem)),  # ms: a parameter file holds the declared unit (`in ms`)
          "l1.W": glorot(rng, hid, syn + mem), "l1.b": f32(rng.normal(0, 0.1, hid)),
          "l2.W": glorot(rng, mem, hid), "l2.b": f32(rng.normal(0, 0.1, mem)),
          "readout.W": glorot(rng, out_dim, mem), "readout.b": f32(rng.normal(0, 0.1, out_dim))}
     xs = f32(rng.normal(0, 1, (T, syn)))
-    lam = np.exp(-dt / p["tau"].astype(np.float64))
+    lam = np.exp(-dt / (p["tau"].astype(np.float64) * 1e-3))
     m, out = np.zeros(mem), []
     for t in range(T):
         h = np.maximum(p["l1.W"] @ np.concatenate([xs[t], m]) + p["l1.b"], 0)
