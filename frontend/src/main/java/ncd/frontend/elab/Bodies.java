@@ -374,6 +374,15 @@ final class Bodies {
         }
         if (init == null) return Value.ERROR;
         String path = env.path(name);
+        // one path, one declaration: a `param b` inside a `for` beside the circuit's own `b` would silently be one
+        Env root = env;
+        while (root.parent != null) root = root.parent;
+        Stmt.Param first = el.paramDecls.computeIfAbsent(root, k -> new HashMap<>()).putIfAbsent(path, p);
+        if (first != null && first != p) {
+            el.diags.error(p.span(), DiagCode.E0206, "parameter `" + name + "` is declared twice in one instance (line " + first.span().line()
+                    + " and here): both would be the one parameter " + path, "rename one of them");
+            return Value.ERROR;
+        }
         if (el.lowering) {
             Node existing = el.params.get(path);
             if (existing != null) return Value.Tensor.strong(existing.type(), existing, Value.DEP_PARAM);

@@ -52,6 +52,11 @@ final class Elaborator {
     final Map<String, Node> params = new HashMap<>();
     /** States lowered so far: path to (type, init, next). */
     final Map<String, PendingState> states = new LinkedHashMap<>();
+    /**
+     * Each parameter path's declaration, per elaborated body (its outermost env, by identity): two declarations of one
+     * path in one body are an error (E0206), not one parameter.
+     */
+    final Map<Env, Map<String, ncd.frontend.ast.Stmt.Param>> paramDecls = new java.util.IdentityHashMap<>();
     /** Circuits being expanded (lowering): a repeat is recursion. */
     final Deque<Decl.Circuit> expanding = new ArrayDeque<>();
     /** Calls seen while checking: caller to callees, for the recursion check. */
