@@ -106,7 +106,7 @@ public final class CudaGen {
             if (n.op() == Op.LINALG) {
                 // a singular matrix reports through the error word as a gather does; the message is the interpreter's
                 gatherNumber.put(n, gathers.size());
-                gathers.add(new CudaProgram.Gather(null, 0, ncd.runtime.Linalg.plan(n, g.name()).encode()));
+                gathers.add(new CudaProgram.Gather(null, 0, ncd.runtime.LinalgPlans.plan(n, g.name()).encode()));
                 continue;
             }
             if (n.op() != Op.GATHER) continue;

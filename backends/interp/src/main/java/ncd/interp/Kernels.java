@@ -376,7 +376,7 @@ final class Kernels {
 
     private static double[] linalg(Node n, List<double[]> in, double[] out, String circuit) {
         try {
-            ncd.runtime.Linalg.run(ncd.runtime.Linalg.plan(n, circuit), in.get(0), in.size() > 1 ? in.get(1) : null, out);
+            ncd.runtime.Linalg.run(ncd.runtime.LinalgPlans.plan(n, circuit), in.get(0), in.size() > 1 ? in.get(1) : null, out);
         } catch (ncd.runtime.RunException e) {
             throw new InterpreterException(e.getMessage());
         }

@@ -264,7 +264,7 @@ final class ClassGen {
                 if (n.inputs().size() > 1) g.mv.visitVarInsn(ALOAD, g.buffer(plan.slot(n.input(1)), at.dtype()));
                 else g.mv.visitInsn(org.objectweb.asm.Opcodes.ACONST_NULL);
                 g.mv.visitVarInsn(ALOAD, out);
-                g.mv.visitLdcInsn(ncd.runtime.Linalg.plan(n, plan.graph.name()).encode());
+                g.mv.visitLdcInsn(ncd.runtime.LinalgPlans.plan(n, plan.graph.name()).encode());
                 g.rt("linalg", "(" + arr + arr + arr + "Ljava/lang/String;)V");
             });
         };

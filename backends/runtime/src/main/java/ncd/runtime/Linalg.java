@@ -1,12 +1,6 @@
 package ncd.runtime;
 
 import ncd.ir.Attr;
-import ncd.ir.Axis;
-import ncd.ir.Node;
-import ncd.ir.TensorType;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The linear algebra of {@link ncd.ir.Op#LINALG}, in double, shared by the interpreter (the oracle) and the JVM
@@ -24,8 +18,9 @@ import java.util.List;
  *   <li>spectral_radius: Gelfand's formula, rho = lim ||A^N||^(1/N), by 64 squarings of A each scaled to Frobenius
  *       norm 1 (N = 2^64), summing log ||B^2|| / 2^(t+1).</li>
  * </ul>
- * A {@link Plan} says where each matrix lies; {@link Plan#encode} and {@link Plan#decode} carry it as a string into
- * generated code.
+ * A {@link Plan} ({@link LinalgPlans#plan}) says where each matrix lies; {@link Plan#encode} and {@link Plan#decode}
+ * carry it as a string into generated code. This class is in the ahead-of-time runtime (AotJar), so it reads no
+ * graph: the plan is made at compile time.
  */
 public final class Linalg {
     private Linalg() {}
@@ -78,47 +73,6 @@ public final class Linalg {
             for (int i = 0; i < p.length; i++) v[i] = Integer.parseInt(p[i]);
             return v;
         }
-    }
-
-    /** The plan of a LINALG node of circuit {@code circuit} (null: unnamed). */
-    public static Plan plan(Node node, String circuit) {
-        Attr.Linalg l = (Attr.Linalg) node.attr();
-        TensorType a = node.input(0).type(), t = node.type();
-        TensorType b = node.inputs().size() > 1 ? node.input(1).type() : null;
-        String oRowAxis, oColAxis;
-        switch (l.fn()) {
-            case SOLVE -> { oRowAxis = l.col(); oColAxis = null; }
-            case INVERSE, CHOLESKY -> { oRowAxis = l.row(); oColAxis = l.col(); }
-            case EIGH_VALUES -> { oRowAxis = l.into().name(); oColAxis = null; }
-            case EIGH_VECTORS -> { oRowAxis = l.row(); oColAxis = l.into().name(); }
-            default -> { oRowAxis = null; oColAxis = null; }
-        }
-        List<int[]> probs = new ArrayList<>();
-        for (Axis ax : t.axes()) {
-            if (ax.name().equals(oRowAxis) || ax.name().equals(oColAxis)) continue;
-            probs.add(new int[] {ax.size(), stride(a, ax.name()), b == null ? 0 : stride(b, ax.name()), stride(t, ax.name())});
-        }
-        int[] sizes = new int[probs.size()], pa = new int[probs.size()], pb = new int[probs.size()], po = new int[probs.size()];
-        for (int i = 0; i < probs.size(); i++) {
-            sizes[i] = probs.get(i)[0];
-            pa[i] = probs.get(i)[1];
-            pb[i] = probs.get(i)[2];
-            po[i] = probs.get(i)[3];
-        }
-        String op = l.fn().word() + "[" + l.row() + ", " + l.col() + (l.into() == null ? "" : " -> " + l.into().name()) + "]";
-        String what = op + (circuit == null ? "" : " in circuit " + circuit);
-        return new Plan(l.fn(), a.axis(l.row()).size(), stride(a, l.row()), stride(a, l.col()), b == null ? 0 : stride(b, l.row()),
-                oRowAxis == null ? 0 : stride(t, oRowAxis), oColAxis == null ? 0 : stride(t, oColAxis), sizes, pa, pb, po, what);
-    }
-
-    /** The row-major stride of {@code axis} in {@code t}; 0 when {@code t} lacks it. */
-    public static int stride(TensorType t, String axis) {
-        int s = 1;
-        for (int d = t.rank() - 1; d >= 0; d--) {
-            if (t.axes().get(d).name().equals(axis)) return s;
-            s *= t.axes().get(d).size();
-        }
-        return 0;
     }
 
     /**
