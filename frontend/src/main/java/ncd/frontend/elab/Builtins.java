@@ -235,7 +235,7 @@ final class Builtins {
     }
 
     /** The single tensor argument an axis operation takes; reports arity and weak-number misuse. */
-    private Value.Tensor oneInput(Expr.AxisOp a, Env env) {
+    Value.Tensor oneInput(Expr.AxisOp a, Env env) {
         if (a.args().size() != 1) {
             el.diags.error(a.span(), DiagCode.E0601, a.op().text() + "[...] takes one tensor, got " + a.args().size(), null);
             return null;

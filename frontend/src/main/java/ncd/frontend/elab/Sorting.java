@@ -49,7 +49,7 @@ final class Sorting {
             el.diags.error(a.span(), DiagCode.E0604, op + " needs the axis to sort along", "e.g. " + op + "[A](x)");
             return Value.ERROR;
         }
-        Value.Tensor x = input(a, env);
+        Value.Tensor x = builtins.oneInput(a, env);
         if (x == null) return Value.ERROR;
         Value idx = el.emit(Op.ARGSORT, new Attr.ArgSort(axis.name(), descending), List.of(x), null, a.span(), env, 0);
         if (op.equals("argsort")) return idx;
@@ -84,7 +84,7 @@ final class Sorting {
         }
         Axis axis = el.exprs.logicalAxis(into.from(), env), to = el.exprs.logicalAxis(into.to(), env);
         Integer k = builtins.constInt(kExpr, env, "k");
-        Value.Tensor x = input(a, env);
+        Value.Tensor x = builtins.oneInput(a, env);
         if (axis == null || to == null || k == null || x == null) return Value.ERROR;
         Axis along = x.type().axis(axis.name());
         if (along == null) {
@@ -102,20 +102,5 @@ final class Sorting {
         Value vals = el.emit(Op.GATHER, new Attr.AxisRef(along.name()), List.of(x, idx), null, a.span(), env, 0);
         if (!(vals instanceof Value.Tensor) || !(idx instanceof Value.Tensor)) return Value.ERROR;
         return new Value.Tuple(List.of(vals, idx));
-    }
-
-    /** The one tensor an ordering builtin takes. */
-    private Value.Tensor input(Expr.AxisOp a, Env env) {
-        if (a.args().size() != 1) {
-            el.diags.error(a.span(), DiagCode.E0601, a.op().text() + "[...] takes one tensor, got " + a.args().size(), null);
-            return null;
-        }
-        Value.Tensor x = el.exprs.tensor(a.args().get(0), env);
-        if (x == null) return null;
-        if (x.weak()) {
-            el.diags.error(a.args().get(0).span(), DiagCode.E0302, a.op().text() + "[...] needs a tensor with axes, got a number", null);
-            return null;
-        }
-        return x;
     }
 }
