@@ -362,6 +362,72 @@ def fno():
         out.append(np.maximum(s + p["W"] @ v + p["b"][:, None], 0))
     write("fno", "FNOLayer", T, 1e-5, 1e-5, p, None, {"v": vs}, {"out": out})
 
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def lstm_seq(p, xs, pre=""):
+    """An LSTM over xs [time, inp] from h = c = 0: the hidden states [time, hid] and the final (h, c), in f64."""
+    P = {k: p[pre + k].astype(np.float64) for k in ("W_i", "W_f", "W_o", "W_g", "U_i", "U_f", "U_o", "U_g",
+                                                     "b_i", "b_f", "b_o", "b_g")}
+    hid = P["b_i"].shape[0]
+    h, c, hs = np.zeros(hid), np.zeros(hid), []
+    for x in xs.astype(np.float64):
+        i = sigmoid(P["W_i"] @ x + P["U_i"] @ h + P["b_i"])
+        f = sigmoid(P["W_f"] @ x + P["U_f"] @ h + P["b_f"])
+        o = sigmoid(P["W_o"] @ x + P["U_o"] @ h + P["b_o"])
+        g = np.tanh(P["W_g"] @ x + P["U_g"] @ h + P["b_g"])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+        hs.append(h)
+    return np.array(hs), h, c
+
+
+def lstm_params(rng, inp, hid, pre=""):
+    p = {}
+    for gate in "ifog":
+        p[pre + "W_" + gate] = glorot(rng, hid, inp)
+        p[pre + "U_" + gate] = glorot(rng, hid, hid)
+        p[pre + "b_" + gate] = f32(rng.normal(1.0 if gate == "f" else 0.0, 0.1, hid))
+    return p
+
+
+@case
+def lstm():
+    # each step of the circuit is one whole, independent sequence of 7
+    rng = np.random.default_rng(16)
+    T, time, inp, hid = 2, 7, 3, 5
+    p = lstm_params(rng, inp, hid)
+    xs = f32(rng.normal(0, 1, (T, time, inp)))
+    runs = [lstm_seq(p, x) for x in xs]
+    write("lstm", "LSTM", T, 1e-5, 1e-6, p, None, {"xs": xs},
+          {"hs": [r[0] for r in runs], "h": [r[1] for r in runs], "c": [r[2] for r in runs]})
+
+
+@case
+def gru():
+    rng = np.random.default_rng(17)
+    T, time, inp, hid = 2, 8, 3, 6
+    p = {}
+    for gate in "zrn":
+        p["W_" + gate] = glorot(rng, hid, inp)
+        p["U_" + gate] = glorot(rng, hid, hid)
+        p["b_" + gate] = f32(rng.normal(0, 0.1, hid))
+    P = {k: v.astype(np.float64) for k, v in p.items()}
+    xs, h0 = f32(rng.normal(0, 1, (T, time, inp))), f32(rng.normal(0, 0.5, hid))
+    hss, finals = [], []
+    for seq in xs.astype(np.float64):
+        h, hs = h0.astype(np.float64), []
+        for x in seq:
+            z = sigmoid(P["W_z"] @ x + P["U_z"] @ h + P["b_z"])
+            r = sigmoid(P["W_r"] @ x + P["U_r"] @ h + P["b_r"])
+            n = np.tanh(P["W_n"] @ x + P["U_n"] @ (r * h) + P["b_n"])
+            h = (1 - z) * n + z * h
+            hs.append(h)
+        hss.append(hs)
+        finals.append(h)
+    write("gru", "GRU", T, 1e-5, 1e-6, p, {"h0": h0}, {"xs": xs}, {"hs": hss, "h": finals})
+
 
 def main(names):
     for name in names or CASES:
