@@ -428,6 +428,20 @@ def gru():
         finals.append(h)
     write("gru", "GRU", T, 1e-5, 1e-6, p, {"h0": h0}, {"xs": xs}, {"hs": hss, "h": finals})
 
+@case
+def bilstm():
+    rng = np.random.default_rng(18)
+    T, time, inp, hid = 2, 6, 3, 4
+    p = {**lstm_params(rng, inp, hid, "fwd."), **lstm_params(rng, inp, hid, "bwd.")}
+    xs = f32(rng.normal(0, 1, (T, time, inp)))
+    ys, hs = [], []
+    for x in xs:
+        hs_f, h_f, _ = lstm_seq(p, x, "fwd.")
+        hs_r, h_b, _ = lstm_seq(p, x[::-1], "bwd.")
+        ys.append(np.concatenate([hs_f, hs_r[::-1]], 1))
+        hs.append(np.concatenate([h_f, h_b]))
+    write("bilstm", "BiLSTM", T, 1e-5, 1e-6, p, None, {"xs": xs}, {"ys": ys, "h": hs})
+
 
 def main(names):
     for name in names or CASES:
