@@ -442,6 +442,35 @@ def bilstm():
         hs.append(np.concatenate([h_f, h_b]))
     write("bilstm", "BiLSTM", T, 1e-5, 1e-6, p, None, {"xs": xs}, {"ys": ys, "h": hs})
 
+@case
+def hopfield():
+    # synchronous updates until a fixed point; the probes are stored patterns with 10 of 32 units flipped. The fields
+    # are multiples of 1/32, exact in f32, so every sign (sign(0) = +1 included) is the same as numpy's
+    rng = np.random.default_rng(19)
+    T, P, N, cap = 3, 5, 32, 20
+    X = f32(rng.choice([-1.0, 1.0], (P, N)))
+    W = X.T.astype(np.float64) @ X / N
+    np.fill_diagonal(W, 0)
+    probes = []
+    for t in range(T):
+        flip = np.ones(N)
+        flip[rng.choice(N, 10, replace=False)] = -1
+        probes.append(X[t % P] * flip)
+    out_s, out_runs = [], []
+    for probe in probes:
+        s = probe.astype(np.float64)
+        for runs in range(1, cap + 1):
+            s1 = np.where(W @ s >= 0, 1.0, -1.0)
+            done = (s1 == s).all()
+            s = s1
+            if done:
+                break
+        assert done and runs > 2, ("converges, after more than one change", runs)
+        out_s.append(s)
+        out_runs.append(runs)
+    write("hopfield", "Hopfield", T, 0.0, 0.0, None, {"patterns": X}, {"probe": f32(probes)},
+          {"s": out_s, "runs": np.array(out_runs, dtype=np.int32)})
+
 
 def main(names):
     for name in names or CASES:
