@@ -471,6 +471,31 @@ def hopfield():
     write("hopfield", "Hopfield", T, 0.0, 0.0, None, {"patterns": X}, {"probe": f32(probes)},
           {"s": out_s, "runs": np.array(out_runs, dtype=np.int32)})
 
+@case
+def moe():
+    rng = np.random.default_rng(20)
+    T, tok, d, h, E = 3, 5, 6, 4, 4
+    p = {"W_g": glorot(rng, E, d), "W_e": f32(rng.normal(0, 0.5, (E, h, d))), "b_e": f32(rng.normal(0, 0.1, (E, h)))}
+    P = {k: v.astype(np.float64) for k, v in p.items()}
+    xs = f32(rng.normal(0, 1, (T, tok, d)))
+    ys, idss, gatess = [], [], []
+    for x in xs.astype(np.float64):
+        y, ids, gates = np.zeros((tok, h)), np.zeros((tok, 2), np.int32), np.zeros((E, tok))
+        for n in range(tok):
+            logits = P["W_g"] @ x[n]
+            order = np.argsort(-logits, kind="stable")
+            assert logits[order[1]] - logits[order[2]] > 1e-4, "no near tie for the second place"
+            two = order[:2]
+            w = softmax(logits[two])
+            for c, k in enumerate(two):
+                y[n] += w[c] * np.maximum(P["W_e"][k] @ x[n] + P["b_e"][k], 0)
+                gates[k, n] += w[c]
+            ids[n] = two
+        ys.append(y)
+        idss.append(ids)
+        gatess.append(gates)
+    write("moe", "MoE", T, 1e-5, 1e-6, p, None, {"x": xs}, {"y": ys, "ids": np.array(idss), "gates": gatess})
+
 
 def main(names):
     for name in names or CASES:
