@@ -496,6 +496,27 @@ def moe():
         gatess.append(gates)
     write("moe", "MoE", T, 1e-5, 1e-6, p, None, {"x": xs}, {"y": ys, "ids": np.array(idss), "gates": gatess})
 
+@case
+def active_dendrites():
+    rng = np.random.default_rng(21)
+    T, inp, ctx, N, S, k = 5, 8, 6, 16, 4, 4
+    p = {"W": glorot(rng, N, inp), "b": f32(rng.normal(0, 0.1, N)), "U": f32(rng.normal(0, 0.5, (N, S, ctx)))}
+    P = {key: v.astype(np.float64) for key, v in p.items()}
+    xs, cs = f32(rng.normal(0, 1, (T, inp))), f32(rng.normal(0, 1, (T, ctx)))
+    ys, winners = [], []
+    for x, c in zip(xs.astype(np.float64), cs.astype(np.float64)):
+        a = P["W"] @ x + P["b"]
+        d = np.max(P["U"] @ c, axis=1)             # the best segment of each neuron
+        gated = a * sigmoid(d)
+        order = np.argsort(-gated, kind="stable")
+        assert gated[order[k - 1]] - gated[order[k]] > 1e-4, "no near tie at the k-th place"
+        y = np.zeros(N)
+        y[order[:k]] = gated[order[:k]]
+        ys.append(y)
+        winners.append(order[:k].astype(np.int32))
+    write("active_dendrites", "ActiveDendrites", T, 1e-5, 1e-6, p, None, {"x": xs, "c": cs},
+          {"y": ys, "winners": np.array(winners)})
+
 
 def main(names):
     for name in names or CASES:
