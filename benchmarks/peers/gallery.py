@@ -517,6 +517,27 @@ def active_dendrites():
     write("active_dendrites", "ActiveDendrites", T, 1e-5, 1e-6, p, None, {"x": xs, "c": cs},
           {"y": ys, "winners": np.array(winners)})
 
+@case
+def esn_ei():
+    # excitatory weights in [0, 0.25), inhibitory in (-1, 0]: the populations balance (32 * 0.125 = 8 * 0.5)
+    rng = np.random.default_rng(22)
+    T, inp, N, NE, out_dim, alpha = 10, 2, 40, 32, 3, 0.5
+    p = {"W_E": f32(rng.uniform(0, 0.25, (N, NE))), "W_I": f32(-rng.uniform(0, 1, (N, N - NE))),
+         "W_in": f32(rng.uniform(-1, 1, (N, inp))), "b": f32(rng.normal(0, 0.1, N)),
+         "W_out": glorot(rng, out_dim, N)}
+    P = {k: v.astype(np.float64) for k, v in p.items()}
+    W = np.concatenate([P["W_E"], P["W_I"]], 1)
+    rho = np.abs(np.linalg.eigvals(W)).max()
+    W_hat = 0.9 * W / rho
+    assert abs(np.abs(np.linalg.eigvals(W_hat)).max() - 0.9) < 1e-12
+    us = f32(rng.normal(0, 1, (T, inp)))
+    h, hs, ys = np.zeros(N), [], []
+    for u in us.astype(np.float64):
+        h = (1 - alpha) * h + alpha * np.tanh(W_hat @ h + P["W_in"] @ u + P["b"])
+        hs.append(h)
+        ys.append(P["W_out"] @ h)
+    write("esn_ei", "ESN", T, 1e-5, 1e-6, p, None, {"u": us}, {"h": hs, "y": ys})
+
 
 def main(names):
     for name in names or CASES:
