@@ -407,7 +407,7 @@ def lstm():
 @case
 def gru():
     rng = np.random.default_rng(17)
-    T, time, inp, hid = 2, 8, 3, 6
+    T, time, inp, hid = 2, 6, 3, 6
     p = {}
     for gate in "zrn":
         p["W_" + gate] = glorot(rng, hid, inp)
