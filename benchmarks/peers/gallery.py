@@ -362,6 +362,182 @@ def fno():
         out.append(np.maximum(s + p["W"] @ v + p["b"][:, None], 0))
     write("fno", "FNOLayer", T, 1e-5, 1e-5, p, None, {"v": vs}, {"out": out})
 
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def lstm_seq(p, xs, pre=""):
+    """An LSTM over xs [time, inp] from h = c = 0: the hidden states [time, hid] and the final (h, c), in f64."""
+    P = {k: p[pre + k].astype(np.float64) for k in ("W_i", "W_f", "W_o", "W_g", "U_i", "U_f", "U_o", "U_g",
+                                                     "b_i", "b_f", "b_o", "b_g")}
+    hid = P["b_i"].shape[0]
+    h, c, hs = np.zeros(hid), np.zeros(hid), []
+    for x in xs.astype(np.float64):
+        i = sigmoid(P["W_i"] @ x + P["U_i"] @ h + P["b_i"])
+        f = sigmoid(P["W_f"] @ x + P["U_f"] @ h + P["b_f"])
+        o = sigmoid(P["W_o"] @ x + P["U_o"] @ h + P["b_o"])
+        g = np.tanh(P["W_g"] @ x + P["U_g"] @ h + P["b_g"])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+        hs.append(h)
+    return np.array(hs), h, c
+
+
+def lstm_params(rng, inp, hid, pre=""):
+    p = {}
+    for gate in "ifog":
+        p[pre + "W_" + gate] = glorot(rng, hid, inp)
+        p[pre + "U_" + gate] = glorot(rng, hid, hid)
+        p[pre + "b_" + gate] = f32(rng.normal(1.0 if gate == "f" else 0.0, 0.1, hid))
+    return p
+
+
+@case
+def lstm():
+    # each step of the circuit is one whole, independent sequence of 7
+    rng = np.random.default_rng(16)
+    T, time, inp, hid = 2, 7, 3, 5
+    p = lstm_params(rng, inp, hid)
+    xs = f32(rng.normal(0, 1, (T, time, inp)))
+    runs = [lstm_seq(p, x) for x in xs]
+    write("lstm", "LSTM", T, 1e-5, 1e-6, p, None, {"xs": xs},
+          {"hs": [r[0] for r in runs], "h": [r[1] for r in runs], "c": [r[2] for r in runs]})
+
+
+@case
+def gru():
+    rng = np.random.default_rng(17)
+    T, time, inp, hid = 2, 6, 3, 6
+    p = {}
+    for gate in "zrn":
+        p["W_" + gate] = glorot(rng, hid, inp)
+        p["U_" + gate] = glorot(rng, hid, hid)
+        p["b_" + gate] = f32(rng.normal(0, 0.1, hid))
+    P = {k: v.astype(np.float64) for k, v in p.items()}
+    xs, h0 = f32(rng.normal(0, 1, (T, time, inp))), f32(rng.normal(0, 0.5, hid))
+    hss, finals = [], []
+    for seq in xs.astype(np.float64):
+        h, hs = h0.astype(np.float64), []
+        for x in seq:
+            z = sigmoid(P["W_z"] @ x + P["U_z"] @ h + P["b_z"])
+            r = sigmoid(P["W_r"] @ x + P["U_r"] @ h + P["b_r"])
+            n = np.tanh(P["W_n"] @ x + P["U_n"] @ (r * h) + P["b_n"])
+            h = (1 - z) * n + z * h
+            hs.append(h)
+        hss.append(hs)
+        finals.append(h)
+    write("gru", "GRU", T, 1e-5, 1e-6, p, {"h0": h0}, {"xs": xs}, {"hs": hss, "h": finals})
+
+@case
+def bilstm():
+    rng = np.random.default_rng(18)
+    T, time, inp, hid = 2, 6, 3, 4
+    p = {**lstm_params(rng, inp, hid, "fwd."), **lstm_params(rng, inp, hid, "bwd.")}
+    xs = f32(rng.normal(0, 1, (T, time, inp)))
+    ys, hs = [], []
+    for x in xs:
+        hs_f, h_f, _ = lstm_seq(p, x, "fwd.")
+        hs_r, h_b, _ = lstm_seq(p, x[::-1], "bwd.")
+        ys.append(np.concatenate([hs_f, hs_r[::-1]], 1))
+        hs.append(np.concatenate([h_f, h_b]))
+    write("bilstm", "BiLSTM", T, 1e-5, 1e-6, p, None, {"xs": xs}, {"ys": ys, "h": hs})
+
+@case
+def hopfield():
+    # synchronous updates until a fixed point; the probes are stored patterns with 10 of 32 units flipped. The fields
+    # are multiples of 1/32, exact in f32, so every sign (sign(0) = +1 included) is the same as numpy's
+    rng = np.random.default_rng(19)
+    T, P, N, cap = 3, 5, 32, 20
+    X = f32(rng.choice([-1.0, 1.0], (P, N)))
+    W = X.T.astype(np.float64) @ X / N
+    np.fill_diagonal(W, 0)
+    probes = []
+    for t in range(T):
+        flip = np.ones(N)
+        flip[rng.choice(N, 10, replace=False)] = -1
+        probes.append(X[t % P] * flip)
+    out_s, out_runs = [], []
+    for probe in probes:
+        s = probe.astype(np.float64)
+        for runs in range(1, cap + 1):
+            s1 = np.where(W @ s >= 0, 1.0, -1.0)
+            done = (s1 == s).all()
+            s = s1
+            if done:
+                break
+        assert done and runs > 2, ("converges, after more than one change", runs)
+        out_s.append(s)
+        out_runs.append(runs)
+    write("hopfield", "Hopfield", T, 0.0, 0.0, None, {"patterns": X}, {"probe": f32(probes)},
+          {"s": out_s, "runs": np.array(out_runs, dtype=np.int32)})
+
+@case
+def moe():
+    rng = np.random.default_rng(20)
+    T, tok, d, h, E = 3, 5, 6, 4, 4
+    p = {"W_g": glorot(rng, E, d), "W_e": f32(rng.normal(0, 0.5, (E, h, d))), "b_e": f32(rng.normal(0, 0.1, (E, h)))}
+    P = {k: v.astype(np.float64) for k, v in p.items()}
+    xs = f32(rng.normal(0, 1, (T, tok, d)))
+    ys, idss, gatess = [], [], []
+    for x in xs.astype(np.float64):
+        y, ids, gates = np.zeros((tok, h)), np.zeros((tok, 2), np.int32), np.zeros((E, tok))
+        for n in range(tok):
+            logits = P["W_g"] @ x[n]
+            order = np.argsort(-logits, kind="stable")
+            assert logits[order[1]] - logits[order[2]] > 1e-4, "no near tie for the second place"
+            two = order[:2]
+            w = softmax(logits[two])
+            for c, k in enumerate(two):
+                y[n] += w[c] * np.maximum(P["W_e"][k] @ x[n] + P["b_e"][k], 0)
+                gates[k, n] += w[c]
+            ids[n] = two
+        ys.append(y)
+        idss.append(ids)
+        gatess.append(gates)
+    write("moe", "MoE", T, 1e-5, 1e-6, p, None, {"x": xs}, {"y": ys, "ids": np.array(idss), "gates": gatess})
+
+@case
+def active_dendrites():
+    rng = np.random.default_rng(21)
+    T, inp, ctx, N, S, k = 5, 8, 6, 16, 4, 4
+    p = {"W": glorot(rng, N, inp), "b": f32(rng.normal(0, 0.1, N)), "U": f32(rng.normal(0, 0.5, (N, S, ctx)))}
+    P = {key: v.astype(np.float64) for key, v in p.items()}
+    xs, cs = f32(rng.normal(0, 1, (T, inp))), f32(rng.normal(0, 1, (T, ctx)))
+    ys, winners = [], []
+    for x, c in zip(xs.astype(np.float64), cs.astype(np.float64)):
+        a = P["W"] @ x + P["b"]
+        d = np.max(P["U"] @ c, axis=1)             # the best segment of each neuron
+        gated = a * sigmoid(d)
+        order = np.argsort(-gated, kind="stable")
+        assert gated[order[k - 1]] - gated[order[k]] > 1e-4, "no near tie at the k-th place"
+        y = np.zeros(N)
+        y[order[:k]] = gated[order[:k]]
+        ys.append(y)
+        winners.append(order[:k].astype(np.int32))
+    write("active_dendrites", "ActiveDendrites", T, 1e-5, 1e-6, p, None, {"x": xs, "c": cs},
+          {"y": ys, "winners": np.array(winners)})
+
+@case
+def esn_ei():
+    # excitatory weights in [0, 0.25), inhibitory in (-1, 0]: the populations balance (32 * 0.125 = 8 * 0.5)
+    rng = np.random.default_rng(22)
+    T, inp, N, NE, out_dim, alpha = 10, 2, 40, 32, 3, 0.5
+    p = {"W_E": f32(rng.uniform(0, 0.25, (N, NE))), "W_I": f32(-rng.uniform(0, 1, (N, N - NE))),
+         "W_in": f32(rng.uniform(-1, 1, (N, inp))), "b": f32(rng.normal(0, 0.1, N)),
+         "W_out": glorot(rng, out_dim, N)}
+    P = {k: v.astype(np.float64) for k, v in p.items()}
+    W = np.concatenate([P["W_E"], P["W_I"]], 1)
+    rho = np.abs(np.linalg.eigvals(W)).max()
+    W_hat = 0.9 * W / rho
+    assert abs(np.abs(np.linalg.eigvals(W_hat)).max() - 0.9) < 1e-12
+    us = f32(rng.normal(0, 1, (T, inp)))
+    h, hs, ys = np.zeros(N), [], []
+    for u in us.astype(np.float64):
+        h = (1 - alpha) * h + alpha * np.tanh(W_hat @ h + P["W_in"] @ u + P["b"])
+        hs.append(h)
+        ys.append(P["W_out"] @ h)
+    write("esn_ei", "ESN", T, 1e-5, 1e-6, p, None, {"u": us}, {"h": hs, "y": ys})
+
 
 def main(names):
     for name in names or CASES:
