@@ -38,6 +38,12 @@ record Propagator(double[][] e, double[][] f) {
             for (double v : row) s += Math.abs(v);
             norm = Math.max(norm, s);
         }
+        if (!Double.isFinite(norm)) {
+            // a zero time constant (rate 1/0): no finite propagator; NaN, rather than 2^31 squarings of infinity
+            double[][] nan = new double[n][n];
+            for (double[] row : nan) java.util.Arrays.fill(row, Double.NaN);
+            return nan;
+        }
         int squarings = norm <= 0.5 ? 0 : (int) Math.ceil(Math.log(norm / 0.5) / Math.log(2));
         double scale = Math.pow(2, -squarings);
         double[][] a = new double[n][n];
