@@ -102,11 +102,7 @@ class LinalgFixtureTest {
     }
 
     private static Executable compile(Graph lowered, Backend b, boolean emulate) {
-        Diagnostics diags = new Diagnostics();
-        Compilation c = new Compilation(diags, Compilation.Settings.standard().verifyingEachPass(true));
-        if (!emulate) return c.instantiate(lowered, b, BackendOptions.defaults()).orElseThrow(() -> new AssertionError(diags.sorted().toString()));
-        Graph g = c.prepare(lowered, b, BackendOptions.defaults(), 0).orElseThrow(() -> new AssertionError(diags.sorted().toString()));
-        return CudaBackend.emulate(g, BackendOptions.defaults());
+        return FixtureBackends.compile(lowered, b, emulate);
     }
 
     private static void check(String name, Graph g, Executable exe, Map<String, NpyArray> want) throws Exception {
