@@ -6,6 +6,7 @@ import ncd.ir.Graph;
 import ncd.ir.IrPrinter;
 import ncd.ir.Node;
 import ncd.ir.Op;
+import ncd.ir.ScanRuns;
 import ncd.ir.State;
 import ncd.ir.TensorType;
 
@@ -23,7 +24,8 @@ import java.util.Set;
  * compares it with the IR graph:
  * <ol>
  *   <li>every IR node is drawn exactly once: by its own DOT node ({@code id="nK"}, with the right op and axes)
- *       or inside exactly one collapsed sub-circuit box ({@code ncd_hides}) whose scope encloses it; a drawn
+ *       or inside exactly one collapsed sub-circuit box ({@code ncd_hides}) whose scope encloses it (a scan's
+ *       later-runs box encloses the runs after its first); a drawn
  *       node sits in the cluster of its own scope;</li>
  *   <li>every input wire of every node ({@code consumer.slot}) is drawn exactly once, from the element that draws
  *       its source to the element that draws its consumer, with the source's axes both in {@code ncd_axes} and
@@ -102,7 +104,7 @@ public final class DotRoundTrip {
                         continue;
                     }
                     String s = nodes.get(k).scope();
-                    if (!(s.equals(scope) || s.startsWith(scope + "."))) {
+                    if (!(s.equals(scope) || s.startsWith(scope + ".") || inLaterRun(s, scope))) {
                         bad.add("box " + dn.name() + " for scope '" + scope + "' hides n" + k + " of scope '" + s + "'");
                     }
                     claim(cover, k, dn.name(), bad);
@@ -266,5 +268,16 @@ public final class DotRoundTrip {
             return null;
         }
         return Integer.parseInt(id.substring(1));
+    }
+
+    /** Whether scope {@code s} lies in a run after the first of the scan whose later-runs box has scope {@code box}. */
+    private static boolean inLaterRun(String s, String box) {
+        String suffix = "." + Placement.LATER_RUNS;
+        if (!box.endsWith(suffix)) return false;
+        String scan = box.substring(0, box.length() - suffix.length()) + ".";
+        if (!s.startsWith(scan)) return false;
+        String rest = s.substring(scan.length());
+        int dot = rest.indexOf('.');
+        return ScanRuns.isLaterRun(dot < 0 ? rest : rest.substring(0, dot));
     }
 }

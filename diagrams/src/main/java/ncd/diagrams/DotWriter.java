@@ -289,13 +289,24 @@ public final class DotWriter {
     /** Whether {@code n} is drawn as a junction where wires meet: a contraction without learned weights. */
     static boolean junction(Node n) { return n.op() == Op.CONTRACT && !Labels.learned(n); }
 
+    /** "t = 1 … 5" for runs 1 to 5 of a scan over t, "t = 1, 3" when a view has opened run 2. */
+    static String runsTitle(List<String> runs) {
+        String first = runs.get(0);
+        String head = first.substring(0, first.lastIndexOf(' ') + 1);
+        List<Integer> k = runs.stream().map(r -> Integer.parseInt(r.substring(r.lastIndexOf(' ') + 1))).toList();
+        if (k.size() == 1) return first;
+        boolean contiguous = k.get(k.size() - 1) - k.get(0) == k.size() - 1;
+        return contiguous ? first + " … " + k.get(k.size() - 1)
+                : head + String.join(", ", k.stream().map(String::valueOf).toList());
+    }
+
     private void emitBox(Placement.Box b, int indent) {
         if (b.fold != null) {
             emitFold(b, indent);
             return;
         }
         List<String> lines = new ArrayList<>();
-        lines.add(b.scope.substring(b.scope.lastIndexOf('.') + 1));
+        lines.add(b.laterRuns() ? runsTitle(b.runs) : b.scope.substring(b.scope.lastIndexOf('.') + 1));
         int ops = 0;
         List<Node> params = new ArrayList<>();
         Set<String> states = new LinkedHashSet<>();
@@ -316,7 +327,8 @@ public final class DotWriter {
         for (Node n : b.nodes) hides.add(nodeId(num.get(n)));
         boolean hot = highlighted(b.nodes);
         Map<String, Object> a = new LinkedHashMap<>();
-        a.put("id", "box_" + b.scope);
+        // the later runs of a scan are the first run's body again: no view of their own (Readable.boxedScopes)
+        a.put("id", (b.laterRuns() ? "runs_" : "box_") + b.scope);
         a.put("label", boldFirst(lines, 0));
         a.put("shape", "box3d");
         a.put("margin", "0.16,0.08");
@@ -328,7 +340,7 @@ public final class DotWriter {
             a.put("fontcolor", RED);
             a.put("penwidth", "3");
         }
-        String url = opt.link() == null ? null : opt.link().apply(b.scope);
+        String url = opt.link() == null || b.laterRuns() ? null : opt.link().apply(b.scope);
         a.put("tooltip", b.scope + " (" + b.nodes.size() + " IR nodes)" + (url == null ? "" : ": click for its diagram"));
         if (url != null) {
             a.put("URL", url);

@@ -2,6 +2,7 @@ package ncd.diagrams;
 
 import ncd.ir.Graph;
 import ncd.ir.Node;
+import ncd.ir.ScanRuns;
 import ncd.ir.State;
 
 import java.util.ArrayList;
@@ -25,12 +26,17 @@ final class Placement {
         final String scope;
         final Folds.Fold fold;
         final List<Node> nodes = new ArrayList<>();
+        /** For the box of a scan's later runs: the segments of the runs it hides, in order; else empty. */
+        final List<String> runs = new ArrayList<>();
 
         Box(String name, String scope, Folds.Fold fold) {
             this.name = name;
             this.scope = scope;
             this.fold = fold;
         }
+
+        /** Whether this box draws the runs of a scan after its first (not a scope of its own: it has no view). */
+        boolean laterRuns() { return !runs.isEmpty(); }
     }
 
     /** An expanded scope: its own nodes, collapsed boxes and sub-clusters, in order of first appearance. */
@@ -44,6 +50,9 @@ final class Placement {
 
     /** The one-step delay of state number {@code k}, drawn in the cluster of the scope the state belongs to. */
     record Marker(int k, State state, String scope) {}
+
+    /** The last scope segment of the box that draws a scan's later runs (a space: no instance path has one). */
+    static final String LATER_RUNS = "later runs";
 
     private final Graph g;
     private final DotWriter.Options opt;
@@ -65,7 +74,10 @@ final class Placement {
                 cluster(parts, parts.length).members.add(n);
                 element.put(n, DotWriter.nodeId(num.get(n)));
             } else {
-                String prefix = String.join(".", java.util.Arrays.copyOf(parts, shown + 1));
+                // a scan's later runs share one box: the body is drawn once, in the first run, however long the scan
+                boolean later = ScanRuns.isLaterRun(parts[shown]);
+                String prefix = later ? String.join(".", java.util.Arrays.copyOf(parts, shown)) + "." + LATER_RUNS
+                        : String.join(".", java.util.Arrays.copyOf(parts, shown + 1));
                 Box b = boxes.get(prefix);
                 if (b == null) {
                     b = new Box("b" + boxByName.size(), prefix, null);
@@ -73,6 +85,7 @@ final class Placement {
                     boxByName.put(b.name, b);
                     cluster(parts, shown).members.add(b);
                 }
+                if (later && !b.runs.contains(parts[shown])) b.runs.add(parts[shown]);
                 b.nodes.add(n);
                 element.put(n, b.name);
             }
@@ -101,10 +114,15 @@ final class Placement {
 
     /**
      * How many leading parts of a scope are drawn expanded: all up to the depth, and past it those whose prefix is
-     * open. The next part, if any, is the collapsed box that draws the rest.
+     * open. The next part, if any, is the collapsed box that draws the rest. A scan's runs after its first are not
+     * opened by depth, only when open ({@link ScanRuns}): the body is drawn once.
      */
-    private int expandedParts(String[] parts) {
-        int k = Math.min(parts.length, opt.depth());
+    private int expandedParts(String[] parts) { return expandedParts(parts, opt); }
+
+    static int expandedParts(String[] parts, DotWriter.Options opt) {
+        int limit = Math.min(parts.length, opt.depth());
+        int k = 0;
+        while (k < limit && !ScanRuns.isLaterRun(parts[k])) k++;
         while (k < parts.length && opt.open().contains(String.join(".", java.util.Arrays.copyOf(parts, k + 1)))) k++;
         return k;
     }

@@ -125,8 +125,7 @@ public final class Readable {
         int nodes = 0;
         for (Node n : g.nodes()) {
             String[] parts = n.scope().isEmpty() ? new String[0] : n.scope().split("\\.");
-            int k = Math.min(parts.length, o.depth());
-            while (k < parts.length && o.open().contains(String.join(".", java.util.Arrays.copyOf(parts, k + 1)))) k++;
+            int k = Placement.expandedParts(parts, o);
             if (k == parts.length) nodes++;
             else boxes.add(String.join(".", java.util.Arrays.copyOf(parts, k + 1)));
         }

@@ -164,4 +164,37 @@ class DotWriterTest {
         assertTrue(dot.contains("URL=\"#view-layer.act\""), dot);
         assertTrue(DotWriter.write(layer(), o.withTopDown(true)).contains("rankdir=\"TB\""));
     }
+
+    /** A cumulative sum over 4 runs as the frontend unrolls it: run i of the scan in scope "scan t in time (s).t = i". */
+    static Graph cumsum() {
+        Graph.Builder g = Graph.builder("Cumsum", Graph.Kind.CIRCUIT, SourceSpan.NONE);
+        Node x = g.addChecked(Op.INPUT, new Attr.Named("x"), List.of(), f32(O), SourceSpan.NONE, "");
+        Node acc = x;
+        for (int i = 0; i < 4; i++) {
+            String run = "scan t in time (s)." + ncd.ir.ScanRuns.segment("t", i);
+            Node t = g.addChecked(Op.UNARY, new Attr.Unary(Attr.UnaryFn.TANH), List.of(acc), null, SourceSpan.NONE, run);
+            acc = g.addChecked(Op.BINARY, new Attr.Binary(Attr.BinaryFn.ADD), List.of(t, x), null, SourceSpan.NONE, run);
+        }
+        g.output("y", acc);
+        return g.build();
+    }
+
+    @Test void aScanDrawsItsFirstRunAndBoxesTheLaterOnesTogether() {
+        DotWriter.Options o = DotWriter.Options.defaults().withLink(s -> "#view-" + s);
+        String dot = DotWriter.write(cumsum(), o);
+        DotRoundTrip.Result r = DotRoundTrip.check(cumsum(), dot);
+        assertTrue(r.ok(), r::toString);
+        assertTrue(dot.contains("cluster_scan t in time (s).t = 0\""), "the first run is open: " + dot);
+        assertFalse(dot.contains("cluster_scan t in time (s).t = 1"), dot);
+        assertTrue(dot.contains("id=\"runs_scan t in time (s).later runs\""), dot);
+        assertTrue(dot.contains("t = 1 … 3"), "one box names the runs it hides: " + dot);
+        assertTrue(dot.contains("ncd_hides=\"n3 n4 n5 n6 n7 n8\""), dot);
+        assertFalse(dot.contains("#view-scan"), "the later runs are the body again: no view of their own");
+        assertTrue(Readable.boxedScopes(dot).isEmpty(), "nothing for --split to open");
+        // a --split view may still open one run explicitly
+        String opened = DotWriter.write(cumsum(), o.withOpen("scan t in time (s).t = 2"));
+        assertTrue(DotRoundTrip.check(cumsum(), opened).ok(), opened);
+        assertTrue(opened.contains("cluster_scan t in time (s).t = 2\""), opened);
+        assertTrue(opened.contains("t = 1, 3"), opened);
+    }
 }

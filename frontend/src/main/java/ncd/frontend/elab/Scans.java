@@ -8,6 +8,7 @@ import ncd.ir.Attr;
 import ncd.ir.Axis;
 import ncd.ir.DType;
 import ncd.ir.Op;
+import ncd.ir.ScanRuns;
 import ncd.ir.TensorType;
 import ncd.ir.Unit;
 
@@ -26,8 +27,8 @@ import java.util.Set;
  * over {@code A} with a concat. So every pass, backend, the autodiff and the diagrams handle a scan unchanged; the
  * price is a graph that grows with the runs, bounded by {@link #UNROLL_LIMIT}. With {@code until}, every one of the
  * N runs is computed and a done mask freezes the carries from the run after the condition first holds, which gives
- * the values stopping there would; the runs made are counted. The nodes are drawn in a scope of their own, so a
- * diagram shows the scan as one box.
+ * the values stopping there would; the runs made are counted. The nodes are drawn in a scope of their own, each
+ * run in its own below it, so a diagram shows the scan as one box, and opened, its body once and a box per later run.
  */
 final class Scans {
     /** The most nodes one scan may unroll to (runs times the nodes of one run), nested scans included. */
@@ -108,7 +109,8 @@ final class Scans {
         for (int i = 0; i < made; i++) {
             Env inner = new Env(env.module, env, env.axes, env.forAxes, env.mapAxes, Map.of(), env.scope, env.callNumbers);
             inner.scanBody = true;
-            inner.drawScope = drawScope;
+            // each run in a scope of its own: a diagram draws the first run and boxes the rest (ScanRuns)
+            inner.drawScope = drawScope + "." + ScanRuns.segment(s.var() != null ? s.var().text() : null, i);
             if (s.var() != null) {
                 inner.scanVars.put(s.var().text(), new Env.ScanIndex(axis, i));
                 inner.bindings.put(s.var().text(), new Env.Binding(s.var().text(), null, -1, Elaborator.weak(i, DType.I32, Unit.NONE)));
