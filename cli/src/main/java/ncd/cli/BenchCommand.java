@@ -137,6 +137,7 @@ final class BenchCommand implements Callable<Integer> {
         Optional<Executable> built = c.instantiate(graph, be.get(), options);
         common.reportTimings(err, c);
         if (built.isEmpty()) return fail(err, diags, Circuits.failure(diags));
+        Report.warningsBeforeRun(err, common.diagnostics, diags);
         Executable exec = built.get();
         double frontendSecs = 0, passSecs = 0, backendSecs = 0;
         for (StageTimes.Stage st : c.times().stages()) {
@@ -305,7 +306,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private int fail(PrintWriter err, Diagnostics diags, int code) {
-        Report.diagnostics(err, common.diagnostics, diags.sorted());
+        Report.remaining(err, common.diagnostics, diags);
         return code;
     }
 

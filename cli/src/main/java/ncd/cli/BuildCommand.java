@@ -128,6 +128,7 @@ final class BuildCommand implements Callable<Integer> {
         Optional<Graph> g = c.generator(target).flatMap(be -> c.lower(chosen.get().program(), name, sizes).flatMap(l -> c.prepare(l, be, options, 0)));
         common.reportTimings(err, c);
         if (g.isEmpty()) return fail(err, diags, Circuits.failure(diags));
+        Report.warningsBeforeRun(err, common.diagnostics, diags);
         if (cuda) return buildCuda(o, err, g.get(), diags);
 
         AotJar jar = AotJar.build(g.get(), seed, jvm);
@@ -174,7 +175,7 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     private int fail(PrintWriter err, Diagnostics diags, int code) {
-        Report.diagnostics(err, common.diagnostics, diags.sorted());
+        Report.remaining(err, common.diagnostics, diags);
         return code;
     }
 }

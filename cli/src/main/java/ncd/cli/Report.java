@@ -51,6 +51,21 @@ final class Report {
         COLOUR.set(when.colours(System.getenv("NO_COLOR"), Boolean.getBoolean(STDERR_IS_TERMINAL)));
     }
 
+    /**
+     * Before a command runs what it compiled: the warnings found so far (E0713, ...), as text; JSON diagnostics stay
+     * one array, written by {@link #remaining} if the command fails.
+     */
+    static void warningsBeforeRun(PrintWriter w, Format format, Diagnostics d) {
+        if (format == Format.json) return;
+        List<Diagnostic> ds = d.unreported();
+        if (!ds.isEmpty()) diagnostics(w, format, ds);
+    }
+
+    /** The diagnostics still to show: as text, those {@link #warningsBeforeRun} has not; as JSON, all of them. */
+    static void remaining(PrintWriter w, Format format, Diagnostics d) {
+        diagnostics(w, format, format == Format.json ? d.sorted() : d.unreported());
+    }
+
     static void diagnostics(PrintWriter w, Format format, List<Diagnostic> ds) {
         if (format == Format.json) {
             w.print(DiagnosticPrinter.json(ds));

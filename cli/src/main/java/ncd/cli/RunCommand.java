@@ -194,6 +194,7 @@ final class RunCommand implements Callable<Integer> {
         Optional<Executable> built = c.instantiate(lowered.get(), be.get(), options, kept);
         common.reportTimings(err, c);
         if (built.isEmpty()) return fail(err, diags, Circuits.failure(diags));
+        Report.warningsBeforeRun(err, common.diagnostics, diags);
         Executable exec = built.get();
         Graph graph = exec.graph();
         Map<String, TensorType> declared = Inputs.declared(graph);
@@ -258,7 +259,7 @@ final class RunCommand implements Callable<Integer> {
             }
             monitor.ifPresent(m -> files.putAll(m.files()));
             boolean wrote = OutDir.write(out, "ncdc run", files, diags);
-            if (!diags.all().isEmpty()) Report.diagnostics(err, common.diagnostics, diags.sorted());
+            if (!diags.all().isEmpty()) Report.remaining(err, common.diagnostics, diags);
             if (!wrote) return Main.USER_ERROR;
             o.println("wrote " + files.size() + (files.size() == 1 ? " file" : " files") + " to " + out);
         }
@@ -298,7 +299,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int fail(PrintWriter err, Diagnostics diags, int code) {
-        Report.diagnostics(err, common.diagnostics, diags.sorted());
+        Report.remaining(err, common.diagnostics, diags);
         return code;
     }
 

@@ -11,6 +11,10 @@ import java.util.List;
  */
 public final class Diagnostics {
     private final List<Diagnostic> list = new ArrayList<>();
+    /** How many of {@link #list} {@link #unreported()} has handed out. */
+    private int reported;
+    private static final Comparator<Diagnostic> BY_PLACE = Comparator.comparing((Diagnostic d) -> d.span().path())
+            .thenComparingInt(d -> d.span().start());
 
     public void error(SourceSpan span, DiagCode code, String message) { add(Severity.ERROR, code, span, message, null); }
 
@@ -36,10 +40,20 @@ public final class Diagnostics {
     /** All diagnostics, ordered by file, line and column (then by the order they were reported). */
     public List<Diagnostic> sorted() {
         List<Diagnostic> copy = new ArrayList<>(list);
-        copy.sort(Comparator.comparing((Diagnostic d) -> d.span().path())
-                .thenComparingInt(d -> d.span().start()));
+        copy.sort(BY_PLACE);
         return Collections.unmodifiableList(copy);
     }
 
     public List<Diagnostic> all() { return Collections.unmodifiableList(list); }
+
+    /**
+     * The diagnostics not handed out by an earlier call, sorted as {@link #sorted()}: a command that shows its
+     * warnings before it runs and its errors after shows each once.
+     */
+    public List<Diagnostic> unreported() {
+        List<Diagnostic> fresh = new ArrayList<>(list.subList(reported, list.size()));
+        reported = list.size();
+        fresh.sort(BY_PLACE);
+        return Collections.unmodifiableList(fresh);
+    }
 }
