@@ -17,6 +17,14 @@ public record SourceSpan(SourceFile file, int start, int end) {
     public int column() { return file == null ? 0 : file.columnOf(start); }
     public String path() { return file == null ? "<unknown>" : file.path(); }
 
+    /** The source text of the span ("" when it has none); start and end count code points, as columns do. */
+    public String text() {
+        if (file == null) return "";
+        String t = file.text();
+        int from = t.offsetByCodePoints(0, Math.min(start, t.codePointCount(0, t.length())));
+        return t.substring(from, t.offsetByCodePoints(from, Math.min(end - start, t.codePointCount(from, t.length()))));
+    }
+
     /** The smallest span covering both. */
     public SourceSpan to(SourceSpan other) {
         if (!isKnown()) return other;

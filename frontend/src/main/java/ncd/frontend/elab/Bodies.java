@@ -387,7 +387,7 @@ final class Bodies {
             Node existing = el.params.get(path);
             if (existing != null) return Value.Tensor.strong(existing.type(), existing, Value.DEP_PARAM);
         }
-        String unit = p.type().unit() == null ? null : p.type().unit().span().file().text().substring(p.type().unit().span().start(), p.type().unit().span().end()).replaceAll("\\s+", " ");
+        String unit = p.type().unit() == null ? null : p.type().unit().span().text().replaceAll("\\s+", " ");
         Value v = el.emit(Op.PARAM, new Attr.Param(path, init, bound, t.scale(), unit), List.of(), type, p.span(), env, Value.DEP_PARAM);
         if (v instanceof Value.Tensor tv && tv.node() != null) el.params.put(path, tv.node());
         return v;

@@ -244,7 +244,7 @@ final class Dynamics {
         Unit want = x.type().unit().over(dt.type().unit());
         if (!f.type().unit().equals(want) && !(f.weak() && f.constant() == 0)) {
             Unit ratio = f.type().unit().over(want);
-            String text = eq.rhs().span().isKnown() ? eq.rhs().span().file().text().substring(eq.rhs().span().start(), eq.rhs().span().end()) : "...";
+            String text = eq.rhs().span().isKnown() ? eq.rhs().span().text() : "...";
             if (text.length() > 60 || text.contains("\n")) text = "...";
             String fix = ratio.equals(dt.type().unit()) ? "divide by a time constant: d" + eq.state().text() + "/dt = (" + text + ") / tau"
                     : ratio.equals(dt.type().unit().inverse()) ? "it is a rate already per time twice; multiply by a time constant, or check the units of its terms"

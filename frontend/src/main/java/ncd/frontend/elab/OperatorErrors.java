@@ -90,10 +90,10 @@ final class OperatorErrors {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b(\\w+)\\(x\\)").matcher(generic);
         List<String> rewritten = new ArrayList<>();
         SourceSpan call = c.span(), arg = c.args().get(0).span();
-        String src = call.file().text();
+        String before = new SourceSpan(call.file(), call.start(), arg.start()).text();
+        String after = new SourceSpan(call.file(), arg.end(), call.end()).text();
         while (m.find()) {
-            rewritten.add("`" + (src.substring(call.start(), arg.start()) + m.group(1) + "(" + src.substring(arg.start(), arg.end()) + ")"
-                    + src.substring(arg.end(), call.end())).replaceAll("\\s+", " ") + "`");
+            rewritten.add("`" + (before + m.group(1) + "(" + arg.text() + ")" + after).replaceAll("\\s+", " ") + "`");
         }
         return rewritten.isEmpty() ? generic : "convert the argument: " + String.join(" or ", rewritten);
     }
@@ -209,6 +209,6 @@ final class OperatorErrors {
 
     /** The source text of a span, its whitespace runs (line breaks among them) as one space. */
     private static String text(SourceSpan s) {
-        return s.file().text().substring(s.start(), s.end()).replaceAll("\\s+", " ");
+        return s.text().replaceAll("\\s+", " ");
     }
 }

@@ -139,11 +139,12 @@ final class SyntaxErrors extends BaseErrorListener {
     }
 
     private SourceSpan eofSpan() {
-        int end = file.text().length();
-        // point at the last visible character, so the caret sits on a real line
-        int p = end;
-        while (p > 0 && Character.isWhitespace(file.text().charAt(p - 1))) p--;
-        return new SourceSpan(file, Math.max(0, p - 1), Math.max(0, p));
+        String text = file.text();
+        // point at the last visible character, so the caret sits on a real line; spans count code points
+        int p = text.length();
+        while (p > 0 && Character.isWhitespace(text.charAt(p - 1))) p--;
+        int cp = text.codePointCount(0, p);
+        return new SourceSpan(file, Math.max(0, cp - 1), Math.max(0, cp));
     }
 
     private SourceSpan span(Token t) {
