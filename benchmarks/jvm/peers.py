@@ -4,7 +4,8 @@
 Run by compare.py with OPENBLAS_NUM_THREADS / OMP_NUM_THREADS already set (they must be set before numpy or
 torch is imported) and OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed; the JSON names the BLAS kernel used and any
 override still present. Usage: peers.py CASE THREADS, CASE one of sgemm-numpy, sgemm-torch, life-numpy, mlp-torch-b256,
-mlp-torch-b1, transformer-torch, reservoir-numpy.
+mlp-torch-b1, transformer-torch, reservoir-numpy; or peers.py CASE THREADS SIZE for scaling.py's cases: gemm-numpy,
+gemm-torch (n x n x n), life-numpy-n (n x n), transformer-numpy, transformer-torch-seq (batch 1, seq SIZE).
 """
 import json
 import os
@@ -19,7 +20,7 @@ def blas_kernels():
     try:
         from threadpoolctl import threadpool_info
     except ImportError:
-        return ["(threadpoolctl not installed: kernel unknown)"]
+        return openblas_core() or ["(threadpoolctl not installed: kernel unknown)"]
     out = []
     for lib in threadpool_info():
         if lib.get("user_api") != "blas":
@@ -27,6 +28,34 @@ def blas_kernels():
         arch = lib.get("architecture") or lib.get("threading_layer") or "?"
         out.append(f"{lib.get('internal_api')} {lib.get('version')} ({arch})")
     return out or ["(no BLAS library loaded)"]
+
+
+def openblas_core():
+    """Without threadpoolctl: ask the OpenBLAS this process loaded (numpy's) for its version and kernel, through
+    its C API (openblas_get_config, openblas_get_corename); empty when none is loaded."""
+    import ctypes
+    try:
+        with open("/proc/self/maps") as f:
+            libs = sorted({line.split()[-1] for line in f if "openblas" in line.split()[-1].lower()})
+    except OSError:
+        return []
+    out = []
+    for path in libs:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix in ("", "scipy_"):
+            core = getattr(lib, prefix + "openblas_get_corename", None)
+            config = getattr(lib, prefix + "openblas_get_config", None)
+            if core is None or config is None:
+                continue
+            core.restype = config.restype = ctypes.c_char_p
+            entry = f"{config().decode().strip()} ({core().decode()})"
+            if entry not in out:
+                out.append(entry)
+            break
+    return out
 
 
 def median(xs):
@@ -65,6 +94,104 @@ def sgemm_torch(n=1024, runs=21, threads=1):
             torch.mm(a, b, out=c)
             ts.append(time.perf_counter() - t)
     return {"seconds_per_step": median(ts), "version": "torch " + torch.__version__}
+
+
+def adaptive(fn, budget=1.0, least=3, most=21):
+    """The median time of fn() over as many calls as fit in about `budget` seconds (at least `least`, at most
+    `most`), after one call to warm up and size the run."""
+    t = time.perf_counter()
+    fn()
+    first = time.perf_counter() - t
+    runs = max(least, min(most, int(budget / max(first, 1e-9))))
+    inner = max(1, int(1e-3 / max(first, 1e-9)))   # calls per timed run: at least about 1 ms
+    ts = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        ts.append((time.perf_counter() - t) / inner)
+    return median(ts)
+
+
+def gemm_numpy_n(n):
+    """C = A B, n x n x n f32 (scaling.py)."""
+    import numpy as np
+    rng = np.random.default_rng(0)
+    a = rng.random((n, n), dtype=np.float32)
+    b = rng.random((n, n), dtype=np.float32)
+    c = np.empty((n, n), dtype=np.float32)
+    return {"seconds_per_step": adaptive(lambda: np.matmul(a, b, out=c)), "version": "numpy " + np.__version__}
+
+
+def gemm_torch_n(n, threads):
+    import torch
+    torch.set_num_threads(threads)
+    a, b, c = torch.rand(n, n), torch.rand(n, n), torch.empty(n, n)
+    with torch.inference_mode():
+        secs = adaptive(lambda: torch.mm(a, b, out=c))
+    return {"seconds_per_step": secs, "version": "torch " + torch.__version__}
+
+
+def life_numpy_n(n):
+    """life_numpy's step on an n x n torus (scaling.py)."""
+    import numpy as np
+    rng = np.random.default_rng(1)
+    board = [(rng.random((n, n)) < 0.3).astype(np.uint8)]
+
+    def step():
+        b = board[0]
+        h = b + np.roll(b, 1, 0) + np.roll(b, -1, 0)
+        s = h + np.roll(h, 1, 1) + np.roll(h, -1, 1) - b
+        board[0] = ((s == 3) | (b & (s == 2))).astype(np.uint8)
+
+    return {"seconds_per_step": adaptive(step), "version": "numpy " + np.__version__}
+
+
+def transformer_numpy(seq, batch=1, d=256, heads=8, ff=1024):
+    """A numpy reference of the layer transformer_torch times (nn.TransformerEncoderLayer, post-norm, ReLU, eval):
+    x1 = LayerNorm(x + MultiHeadAttention(x)), out = LayerNorm(x1 + W2 relu(W1 x1 + b1) + b2), f32, no masking.
+    The peer when PyTorch is not installed (scaling.py labels it "numpy reference")."""
+    import numpy as np
+    rng = np.random.default_rng(0)
+    f = np.float32
+    dh = d // heads
+    w_qkv = (rng.standard_normal((d, 3 * d)) / np.sqrt(d)).astype(f)
+    b_qkv = np.zeros(3 * d, f)
+    w_o = (rng.standard_normal((d, d)) / np.sqrt(d)).astype(f)
+    b_o = np.zeros(d, f)
+    w1 = (rng.standard_normal((d, ff)) / np.sqrt(d)).astype(f)
+    b1 = np.zeros(ff, f)
+    w2 = (rng.standard_normal((ff, d)) / np.sqrt(ff)).astype(f)
+    b2 = np.zeros(d, f)
+    x = rng.random((batch, seq, d), dtype=f)
+
+    def norm(v):
+        mu = v.mean(-1, keepdims=True)
+        var = ((v - mu) ** 2).mean(-1, keepdims=True)
+        return (v - mu) / np.sqrt(var + f(1e-5))
+
+    def layer():
+        qkv = x @ w_qkv + b_qkv
+        q, k, v = (qkv[..., i * d:(i + 1) * d].reshape(batch, seq, heads, dh).transpose(0, 2, 1, 3) for i in range(3))
+        s = (q @ k.transpose(0, 1, 3, 2)) * f(1 / np.sqrt(dh))
+        s = np.exp(s - s.max(-1, keepdims=True))
+        s /= s.sum(-1, keepdims=True)
+        a = (s @ v).transpose(0, 2, 1, 3).reshape(batch, seq, d) @ w_o + b_o
+        x1 = norm(x + a)
+        return norm(x1 + np.maximum(x1 @ w1 + b1, 0) @ w2 + b2)
+
+    return {"seconds_per_step": adaptive(layer), "version": "numpy " + np.__version__}
+
+
+def transformer_torch_seq(seq, threads, batch=1):
+    import torch
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    layer = torch.nn.TransformerEncoderLayer(256, 8, 1024, dropout=0.0, batch_first=True).eval()
+    x = torch.rand(batch, seq, 256)
+    with torch.inference_mode():
+        secs = adaptive(lambda: layer(x))
+    return {"seconds_per_step": secs, "version": "torch " + torch.__version__}
 
 
 def life_numpy(n=512, gens=1000, runs=5):
@@ -151,7 +278,13 @@ def reservoir_numpy(n=1000, steps=10000):
 
 if __name__ == "__main__":
     case, threads = sys.argv[1], int(sys.argv[2])
-    out = {"sgemm-numpy": lambda: sgemm_numpy(),
+    size = int(sys.argv[3]) if len(sys.argv) > 3 else 0   # the size of scaling.py's cases
+    out = {"gemm-numpy": lambda: gemm_numpy_n(size),
+           "gemm-torch": lambda: gemm_torch_n(size, threads),
+           "life-numpy-n": lambda: life_numpy_n(size),
+           "transformer-numpy": lambda: transformer_numpy(size),
+           "transformer-torch-seq": lambda: transformer_torch_seq(size, threads),
+           "sgemm-numpy": lambda: sgemm_numpy(),
            "sgemm-torch": lambda: sgemm_torch(threads=threads),
            "life-numpy": lambda: life_numpy(),
            "mlp-torch-b256": lambda: mlp_torch(256, threads),

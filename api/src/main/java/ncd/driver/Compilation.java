@@ -92,10 +92,12 @@ public final class Compilation {
      * even when it has errors (to draw a circuit up to its error: {@link Program#lowerPartial}); null only when nothing
      * could be read.
      */
-    public Program frontend(Path file) { return times.time("frontend", () -> Frontend.load(file, diags)); }
+    public Program frontend(Path file) { return times.time("frontend", () -> Frontend.load(file, diags, times::part)); }
 
     /** {@link #frontend(Path)} for source text; imports resolve from {@code path}'s directory. */
-    public Program frontend(Path path, String text) { return times.time("frontend", () -> Frontend.loadText(path, text, diags)); }
+    public Program frontend(Path path, String text) {
+        return times.time("frontend", () -> Frontend.loadText(path, text, diags, ncd.frontend.TypeSink.NONE, times::part));
+    }
 
     /** The checked program of {@code file}; empty when it has errors. */
     public Optional<Program> load(Path file) { return checked(frontend(file)); }
@@ -257,7 +259,9 @@ public final class Compilation {
     public Optional<Executable> compile(Graph optimized, Backend backend, BackendOptions options) {
         return times.time("backend " + backend.name(), () -> {
             try {
-                return backend.compile(optimized, options, diags);
+                Optional<Executable> exec = backend.compile(optimized, options, diags);
+                exec.ifPresent(e -> e.compileNanos().forEach(times::part));
+                return exec;
             } catch (RuntimeException e) {
                 throw new CompilerBug("backend " + backend.name(), e);
             }
@@ -311,6 +315,6 @@ public final class Compilation {
      * it: an editor's hover (ncdc lsp) from the same check as ncdc check.
      */
     public Program frontend(Path path, String text, ncd.frontend.TypeSink types) {
-        return times.time("frontend", () -> Frontend.loadText(path, text, diags, types));
+        return times.time("frontend", () -> Frontend.loadText(path, text, diags, types, times::part));
     }
 }

@@ -56,6 +56,15 @@ class CompilationTest {
         for (String p : PassManager.standard().names()) want.add("pass " + p);
         want.addAll(List.of("verify after passes", "backend jvm"));
         assertEquals(want, stages);
+        // the frontend's phases and the backend's parts, under their stages; no other stage has parts
+        Map<String, List<String>> parts = new java.util.LinkedHashMap<>();
+        for (StageTimes.Stage st : c.times().stages()) if (!st.parts().isEmpty()) parts.put(st.name(), st.parts().stream().map(StageTimes.Stage::name).toList());
+        assertEquals(List.of("frontend", "backend jvm"), List.copyOf(parts.keySet()));
+        assertEquals(List.of("parse", "resolve", "check"), parts.get("frontend"));
+        assertEquals(List.copyOf(exec.compileNanos().keySet()), parts.get("backend jvm"));
+        assertEquals(4, parts.get("backend jvm").size(), parts.toString());
+        String formatted = c.times().format();
+        assertTrue(formatted.contains("\n    parse ") && formatted.contains("\n    class load "), formatted);
         assertTrue(diags.all().isEmpty(), diags.all().toString());
         assertTrue(exec.graph().schedule() != null && exec.graph().schedule().memory() != null, "the backend got the scheduled graph");
         Tensor y = exec.step(Map.of("x", Tensor.zeros(exec.graph().inputs().get(0).type()))).values().iterator().next();

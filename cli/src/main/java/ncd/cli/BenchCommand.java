@@ -139,13 +139,6 @@ final class BenchCommand implements Callable<Integer> {
         if (built.isEmpty()) return fail(err, diags, Circuits.failure(diags));
         Report.warningsBeforeRun(err, common.diagnostics, diags);
         Executable exec = built.get();
-        double frontendSecs = 0, passSecs = 0, backendSecs = 0;
-        for (StageTimes.Stage st : c.times().stages()) {
-            double secs = st.nanos() / 1e9;
-            if (st.name().startsWith("backend")) backendSecs += secs;
-            else if (st.name().startsWith("pass") || st.name().equals("verify after passes")) passSecs += secs;
-            else frontendSecs += secs;
-        }
 
         Map<String, Tensor> in = new LinkedHashMap<>();
         for (Map.Entry<String, TensorType> e : Inputs.declared(graph).entrySet()) in.put(e.getKey(), RandomInputs.draw(e.getKey(), e.getValue(), seed));
@@ -160,8 +153,7 @@ final class BenchCommand implements Callable<Integer> {
             Stepper stepper = stepper(exec, in);
             o.printf(Locale.ROOT, "%s %s on %s%s (Java %s, %d cores)%n", file, name, backend, stepper.loop() ? ", own step loop" : "",
                     System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
-            o.printf(Locale.ROOT, "  compile: %s (frontend %s, passes %s, backend %s)%n", time(frontendSecs + passSecs + backendSecs), time(frontendSecs),
-                    time(passSecs), time(backendSecs));
+            for (String line : compileReport(c.times())) o.println(line);
             o.printf(Locale.ROOT, "  work: %s per step%s%n", flopText(flops),
                     onceFlops == 0 ? "" : " (and " + flopText(onceFlops) + " computed once, from parameters alone)");
             o.flush();
@@ -180,6 +172,54 @@ final class BenchCommand implements Callable<Integer> {
         }
         o.flush();
         return Main.OK;
+    }
+
+    /**
+     * Compile time by stage: a line with the total and the four groups (frontend; lowering, with the verifier and any
+     * gradient; the passes; the backend), then a line per group with what it is made of: the frontend's phases, each
+     * stage of lowering, each pass, the backend's parts ({@link Executable#compileNanos}; the JVM backend: plan,
+     * codegen, class load, and init, the work the hoist pass moved out of the step, done once here).
+     */
+    static List<String> compileReport(StageTimes times) {
+        Map<String, List<StageTimes.Stage>> groups = new LinkedHashMap<>();
+        for (String g : new String[] {"frontend", "lowering", "passes", "backend"}) groups.put(g, new ArrayList<>());
+        String backendName = "backend";
+        for (StageTimes.Stage st : times.stages()) {
+            String n = st.name();
+            if (n.startsWith("backend")) {
+                backendName = n;
+                groups.get("backend").add(st);
+            } else if (n.startsWith("pass ") || n.equals("verify after passes")) {
+                groups.get("passes").add(st);
+            } else if (n.equals("frontend")) {
+                groups.get("frontend").add(st);
+            } else {
+                groups.get("lowering").add(st);
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        List<String> sums = new ArrayList<>();
+        long total = 0;
+        for (Map.Entry<String, List<StageTimes.Stage>> g : groups.entrySet()) {
+            long sum = 0;
+            for (StageTimes.Stage st : g.getValue()) sum += st.nanos();
+            total += sum;
+            sums.add(g.getKey() + " " + time(sum / 1e9));
+        }
+        lines.add("  compile: " + time(total / 1e9) + " (" + String.join(", ", sums) + ")");
+        for (Map.Entry<String, List<StageTimes.Stage>> g : groups.entrySet()) {
+            List<String> items = new ArrayList<>();
+            for (StageTimes.Stage st : g.getValue()) {
+                if (!st.parts().isEmpty()) {
+                    for (StageTimes.Stage p : st.parts()) items.add(p.name() + " " + time(p.nanos() / 1e9));
+                } else if (!g.getKey().equals("frontend") && !g.getKey().equals("backend")) {
+                    items.add((st.name().startsWith("pass ") ? st.name().substring(5) : st.name()) + " " + time(st.nanos() / 1e9));
+                }
+            }
+            String label = g.getKey().equals("backend") ? backendName : g.getKey();
+            if (!items.isEmpty()) lines.add("    " + label + ": " + String.join(", ", items));
+        }
+        return lines;
     }
 
     /** The latency, throughput, GFLOP/s and allocation of the timed runs of {@code k} steps each. */

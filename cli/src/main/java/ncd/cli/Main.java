@@ -11,6 +11,7 @@ import picocli.CommandLine.ParseResult;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,6 @@ import java.util.concurrent.Callable;
                 + " runs circuits compiled to JVM bytecode (or on the reference interpreter), builds jars that run"
                 + " without ncdc, exports ONNX models and NIR graphs, imports NIR graphs, tests laws on random inputs, times circuits, trains their parameters on data, and draws circuit"
                 + " diagrams and HTML docs, and serves editors as a language server."},
-        subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, BuildCommand.class, ExportCommand.class, ImportCommand.class, TestCommand.class, BenchCommand.class, TrainCommand.class, DiagramCommand.class, DocCommand.class, FmtCommand.class, LspCommand.class,
-                CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nExamples:%n",
         footer = {
@@ -57,6 +56,32 @@ public final class Main implements Callable<Integer> {
     /** A tool ncdc calls failed on a correct program: the Graphviz renderer ("could not render with ..."). */
     public static final int TOOL = 4;
 
+    /**
+     * The commands, by name, in the order help lists them (each class's {@code @Command} name; MainTest checks). They
+     * are added in {@link #commandLine} rather than listed in {@code @Command(subcommands = ...)}: picocli builds the
+     * model of every listed command from its annotations by reflection, which took a third of the start-up of
+     * {@code ncdc check}; a command line that starts with a command's name needs that command's model only.
+     */
+    static final Map<String, Class<?>> COMMANDS = commands();
+
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("check", CheckCommand.class);
+        m.put("ir", IrCommand.class);
+        m.put("run", RunCommand.class);
+        m.put("build", BuildCommand.class);
+        m.put("export", ExportCommand.class);
+        m.put("import", ImportCommand.class);
+        m.put("test", TestCommand.class);
+        m.put("bench", BenchCommand.class);
+        m.put("train", TrainCommand.class);
+        m.put("diagram", DiagramCommand.class);
+        m.put("doc", DocCommand.class);
+        m.put("fmt", FmtCommand.class);
+        m.put("lsp", LspCommand.class);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     /** {@code ncdc} with no command: the usage, as a usage error. */
@@ -75,7 +100,7 @@ public final class Main implements Callable<Integer> {
         PrintWriter o = new PrintWriter(out, true);
         PrintWriter e = new PrintWriter(err, true);
         try {
-            CommandLine cl = new CommandLine(new Main());
+            CommandLine cl = commandLine(args);
             cl.setOut(o);
             cl.setErr(e);
             cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -91,6 +116,23 @@ public final class Main implements Callable<Integer> {
             o.flush();
             e.flush();
         }
+    }
+
+    /**
+     * The command line for {@code args}: when the first argument names a command, {@code ncdc} with that command
+     * alone (all a run of it uses); otherwise (help, a version, a mistyped command) with every command. Picocli
+     * applies a setting to the subcommands present when it is set, so commands are added before any setting.
+     */
+    static CommandLine commandLine(String[] args) {
+        CommandLine cl = new CommandLine(new Main());
+        Class<?> only = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (only != null) {
+            cl.addSubcommand(args[0], only);
+        } else {
+            for (Map.Entry<String, Class<?>> c : COMMANDS.entrySet()) cl.addSubcommand(c.getKey(), c.getValue());
+            cl.addSubcommand("help", CommandLine.HelpCommand.class);
+        }
+        return cl;
     }
 
     /**

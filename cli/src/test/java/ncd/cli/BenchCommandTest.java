@@ -38,6 +38,33 @@ class BenchCommandTest {
         }
     }
 
+    /**
+     * Compile time by stage: the total with its four groups, then what each group is made of (the frontend's phases,
+     * lowering and verifying, each pass, the JVM backend's parts). The structure only: times are never asserted.
+     */
+    @Test void reportsCompileTimeByStage(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("dense.ncd"), SRC);
+        MainTest.Run r = MainTest.run("bench", f.toString(), "--warmup", "0", "--runs", "20");
+        assertEquals(0, r.exit(), r.err());
+        String[] lines = r.out().split("\n");
+        String time = "[0-9.]+ (s|ms|us|ns)";
+        assertTrue(lines[1].matches("  compile: " + time + " \\(frontend " + time + ", lowering " + time + ", passes " + time
+                + ", backend " + time + "\\)"), lines[1]);
+        assertTrue(lines[2].matches("    frontend: parse " + time + ", resolve " + time + ", check " + time), lines[2]);
+        assertTrue(lines[3].matches("    lowering: lower Dense " + time + ", verify " + time), lines[3]);
+        assertTrue(lines[4].matches("    passes: fold " + time + ", simplify " + time + ", cse " + time + ", dce " + time + ", hoist " + time
+                + ", fuse " + time + ", plan-memory " + time + ", verify after passes " + time), lines[4]);
+        assertTrue(lines[5].matches("    backend jvm: plan " + time + ", codegen \\([0-9]+ bytes\\) " + time + ", class load " + time
+                + ", init \\(hoisted work, states\\) " + time), lines[5]);
+        assertTrue(lines[6].startsWith("  work: "), lines[6]);
+        // a backend that reports no parts has no line of its own; --timings prints the same parts under their stages
+        MainTest.Run interp = MainTest.run("bench", f.toString(), "--backend", "interp", "--warmup", "0", "--runs", "20", "--timings");
+        assertEquals(0, interp.exit(), interp.err());
+        assertFalse(interp.out().contains("    backend interp:"), interp.out());
+        assertTrue(interp.err().matches("(?s)timings:\n  frontend +[0-9.]+ ms\n    parse +[0-9.]+ ms\n    resolve +[0-9.]+ ms\n"
+                + "    check +[0-9.]+ ms\n  lower Dense .*"), interp.err());
+    }
+
     @Test void badOptionsAreUsageErrors(@TempDir Path dir) throws IOException {
         Path f = Files.writeString(dir.resolve("dense.ncd"), SRC);
         assertEquals(Main.USAGE, MainTest.run("bench", f.toString(), "--runs", "5").exit());

@@ -107,6 +107,21 @@ class MainTest {
         assertEquals(r.out(), run("--help").out());
     }
 
+    /** The command table names each command as its {@code @Command} does, and help lists them in its order. */
+    @Test void theCommandTableMatchesEachCommandsOwnName() {
+        for (Map.Entry<String, Class<?>> c : Main.COMMANDS.entrySet()) {
+            assertEquals(c.getKey(), c.getValue().getAnnotation(picocli.CommandLine.Command.class).name());
+        }
+        assertEquals(List.copyOf(SAYS.keySet()), List.copyOf(Main.COMMANDS.keySet()));
+        // a command line that starts with a command builds that command alone; anything else, all of them and help
+        assertEquals(List.of("check"), List.copyOf(Main.commandLine(new String[] {"check", "x.ncd"}).getSubcommands().keySet()));
+        List<String> all = new ArrayList<>(Main.COMMANDS.keySet());
+        all.add("help");
+        for (String[] args : new String[][] {{}, {"--help"}, {"help", "run"}, {"--verbose", "check"}, {"chekc"}}) {
+            assertEquals(all, List.copyOf(Main.commandLine(args).getSubcommands().keySet()), String.join(" ", args));
+        }
+    }
+
     @Test void anUnknownCommandIsAUsageErrorThatListsTheCommands() {
         for (String[] args : new String[][] {{"serve"}, {"serve", "--help"}, {"serve", "x.ncd"}, {"help", "serve"}, {"--verbose", "serve"}}) {
             Run r = run(args);

@@ -16,6 +16,16 @@ public final class Frontend {
         return ncd.frontend.resolve.Loader.load(file, null, diags, TypeSink.NONE);
     }
 
+    /** {@link #load(Path, Diagnostics)}, telling {@code phases} how long each phase took. */
+    public static Program load(Path file, Diagnostics diags, Phases phases) {
+        return ncd.frontend.resolve.Loader.load(file, null, diags, TypeSink.NONE, phases);
+    }
+
+    /** {@link #loadText(Path, String, Diagnostics, TypeSink)}, telling {@code phases} how long each phase took. */
+    public static Program loadText(Path path, String text, Diagnostics diags, TypeSink types, Phases phases) {
+        return ncd.frontend.resolve.Loader.load(path, text, diags, types, phases);
+    }
+
     /** Like {@link #load}, for source text that is not (or not yet) in a file; imports resolve from {@code path}'s directory. */
     public static Program loadText(Path path, String text, Diagnostics diags) {
         return ncd.frontend.resolve.Loader.load(path, text, diags, TypeSink.NONE);

@@ -32,14 +32,18 @@ public final class JvmExecutable implements Executable {
     private final byte[] classBytes;
     private final Kernel kernel;
     private final Map<String, Tensor> params = new LinkedHashMap<>();
+    private final Map<String, Long> compileNanos = new LinkedHashMap<>();
     /** A parameter was set since {@code init()} last ran: the hoisted values are stale. */
     private boolean paramsSet;
 
     JvmExecutable(Graph graph, long seed, JvmOptions options) {
         this.graph = graph;
+        long t0 = System.nanoTime();
         this.plan = new Plan(graph, seed, options);
+        long t1 = System.nanoTime();
         String name = ClassGen.className(graph.name());
         this.classBytes = new ClassGen(plan, name).generate();
+        long t2 = System.nanoTime();
         Object[] buffers = plan.buffers.toArray();
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(classBytes, true);
@@ -54,8 +58,20 @@ public final class JvmExecutable implements Executable {
         for (Map.Entry<String, Integer> p : plan.paramSlots.entrySet()) {
             params.put(p.getKey(), wrap(plan.paramTypes.get(p.getKey()), plan.buffers.get(p.getValue())));
         }
+        long t3 = System.nanoTime();
         reset();
+        long t4 = System.nanoTime();
+        compileNanos.put("plan", t1 - t0);
+        compileNanos.put("codegen (" + classBytes.length + " bytes)", t2 - t1);
+        compileNanos.put("class load", t3 - t2);
+        compileNanos.put("init (hoisted work, states)", t4 - t3);
     }
+
+    /**
+     * The parts of the compilation: plan (buffers, constants, parameters drawn), codegen (ASM writes the class), class
+     * load (defined, verified, constructed), init (the hoisted nodes computed once and the states set: {@link #reset}).
+     */
+    @Override public Map<String, Long> compileNanos() { return Collections.unmodifiableMap(compileNanos); }
 
     @Override public Graph graph() { return graph; }
 

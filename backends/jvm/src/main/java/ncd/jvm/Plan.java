@@ -196,9 +196,11 @@ final class Plan {
 
     /** A parameter's first value, drawn as every backend draws it ({@link ParamInit}). */
     static Object initParam(Attr.Param p, TensorType t, long seed) {
-        double[] v = ParamInit.values(p, t, seed);
-        Object out = zeros(t.dtype(), v.length);
-        for (int i = 0; i < v.length; i++) set(out, i, v[i]);
+        Object out = zeros(t.dtype(), t.arrayLength());
+        // stored as drawn, rounded as set() rounds: no array of doubles the size of the parameter between
+        if (out instanceof float[] f) ParamInit.draw(p, t, seed, (i, v) -> f[i] = (float) v);
+        else if (out instanceof double[] d) ParamInit.draw(p, t, seed, (i, v) -> d[i] = v);
+        else ParamInit.draw(p, t, seed, (i, v) -> set(out, i, v));
         return out;
     }
 

@@ -51,4 +51,11 @@ public interface Executable {
      * with {@code -Dncd.jvm.profile=true}: {@code ncdc bench --profile}).
      */
     default Map<String, Long> nodeNanos() { return Map.of(); }
+
+    /**
+     * How the backend's compilation of this executable divided, in nanoseconds, by part in the order they ran (the JVM
+     * backend: plan, codegen, class load, init); empty when the backend does not say. {@code ncdc bench} and
+     * {@code --timings} print them under the backend's stage.
+     */
+    default Map<String, Long> compileNanos() { return Map.of(); }
 }

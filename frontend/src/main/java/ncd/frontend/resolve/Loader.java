@@ -7,6 +7,7 @@ import ncd.diag.FileErrors;
 import ncd.diag.SourceFile;
 import ncd.diag.SourceSpan;
 import ncd.frontend.CompilerBug;
+import ncd.frontend.Phases;
 import ncd.frontend.Program;
 import ncd.frontend.TypeSink;
 import ncd.frontend.ast.Module;
@@ -49,6 +50,11 @@ public final class Loader {
      * type of each tensor expression the checker elaborates ({@link TypeSink#NONE} for none).
      */
     public static Program load(Path file, String text, Diagnostics diags, TypeSink types) {
+        return load(file, text, diags, types, Phases.NONE);
+    }
+
+    /** {@link #load(Path, String, Diagnostics, TypeSink)}, telling {@code phases} how long parse, resolve and check took. */
+    public static Program load(Path file, String text, Diagnostics diags, TypeSink types, Phases phases) {
         String display = file.toString();
         if (text == null) {
             try {
@@ -61,11 +67,14 @@ public final class Loader {
         }
         SourceFile source = new SourceFile(display, text);
         Module root;
+        long t0 = System.nanoTime();
         try {
             root = Parser.parse(source, diags);
         } catch (RuntimeException e) {
             throw new CompilerBug("parse", e);
         }
+        long t1 = System.nanoTime();
+        phases.took("parse", t1 - t0);
         if (root == null) return CheckedProgram.empty(stem(file));
         String rootName = root.name() == null ? stem(file) : joined(root.name());
         Path dir = file.toAbsolutePath().getParent();
@@ -76,12 +85,16 @@ public final class Loader {
         } catch (RuntimeException e) {
             throw new CompilerBug("resolve", e);
         }
+        long t2 = System.nanoTime();
+        phases.took("resolve", t2 - t1);
         try {
             return CheckedProgram.check(rootScope, new ArrayList<>(loader.modules.values()), diags, types);
         } catch (CompilerBug e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
             throw new CompilerBug("check", e);
+        } finally {
+            phases.took("check", System.nanoTime() - t2);
         }
     }
 
