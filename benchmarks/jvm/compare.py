@@ -37,6 +37,12 @@ CASES = [
     ("sgemm", "1024x1024x1024 f32, 1 thread", ["benchmarks/jvm/sgemm.ncd", "--axis", "m=1024,n=1024,k=1024", "--threads", "1"], "sgemm-numpy", 1),
     ("sgemm", "1024x1024x1024 f32, 1 thread", ["benchmarks/jvm/sgemm.ncd", "--axis", "m=1024,n=1024,k=1024", "--threads", "1"], "sgemm-torch", 1),
     ("sgemm", "1024x1024x1024 f32, 2 threads", ["benchmarks/jvm/sgemm.ncd", "--axis", "m=1024,n=1024,k=1024", "--threads", "2"], "sgemm-numpy", 2),
+] + [
+    # the other sizes of the GEMM target (docs/performance.md): 256 to 2048, 1 and 2 threads, against numpy
+    ("sgemm", f"{s}x{s}x{s} f32, {t} thread{'s' if t > 1 else ''}",
+     ["benchmarks/jvm/sgemm.ncd", "--axis", f"m={s},n={s},k={s}", "--threads", str(t)], f"sgemm-numpy-{s}", t)
+    for s in (256, 512, 2048) for t in (1, 2)
+] + [
     ("Game of Life", "512x512 torus, per generation (x1000)", ["benchmarks/jvm/life.ncd", "--axis", "row=512,col=512"], "life-numpy", 1),
     ("MLP inference", "784-512-512-10 ReLU, batch 256, 1 thread", ["benchmarks/jvm/mlp.ncd", "--axis", "batch=256", "--threads", "1"], "mlp-torch-b256", 1),
     ("MLP inference", "784-512-512-10 ReLU, batch 1, 1 thread", ["benchmarks/jvm/mlp.ncd", "--axis", "batch=1", "--threads", "1"], "mlp-torch-b1", 1),

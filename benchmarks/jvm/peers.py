@@ -3,7 +3,7 @@
 
 Run by compare.py with OPENBLAS_NUM_THREADS / OMP_NUM_THREADS already set (they must be set before numpy or
 torch is imported) and OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed; the JSON names the BLAS kernel used and any
-override still present. Usage: peers.py CASE THREADS, CASE one of sgemm-numpy, sgemm-torch, life-numpy, mlp-torch-b256,
+override still present. Usage: peers.py CASE THREADS, CASE one of sgemm-numpy (or sgemm-numpy-N for N x N x N), sgemm-torch, life-numpy, mlp-torch-b256,
 mlp-torch-b1, transformer-torch, reservoir-numpy.
 """
 import json
@@ -36,6 +36,7 @@ def median(xs):
 
 def sgemm_numpy(n=1024, runs=21):
     import numpy as np
+    runs = max(runs, min(201, runs * (1024 // n) ** 3))   # small products: more runs, for a steadier median
     rng = np.random.default_rng(0)
     a = rng.random((n, n), dtype=np.float32)
     b = rng.random((n, n), dtype=np.float32)
@@ -151,7 +152,10 @@ def reservoir_numpy(n=1000, steps=10000):
 
 if __name__ == "__main__":
     case, threads = sys.argv[1], int(sys.argv[2])
-    out = {"sgemm-numpy": lambda: sgemm_numpy(),
+    size = re.fullmatch(r"sgemm-numpy-(\d+)", case)   # sgemm-numpy-N: an N x N x N product (sgemm-numpy: 1024)
+    if size:
+        case = "sgemm-numpy"
+    out = {"sgemm-numpy": lambda: sgemm_numpy(int(size.group(1)) if size else 1024),
            "sgemm-torch": lambda: sgemm_torch(threads=threads),
            "life-numpy": lambda: life_numpy(),
            "mlp-torch-b256": lambda: mlp_torch(256, threads),
