@@ -1,6 +1,7 @@
 package ncd.jvm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -36,6 +37,12 @@ final class VectorGemm {
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(
             () -> new float[][] {new float[MC * KC], new float[NC * KC], new float[MR * NR]});
+
+    /** The int lanes of S's shape, for bfloat16 weights ({@link Bf16}); usable when a vector divides a 16-int block. */
+    static final VectorSpecies<Integer> IS = S.withLanes(int.class);
+    static final boolean BF16_OK = (Bf16.BLOCK / 2) % L == 0;
+
+    private static final ThreadLocal<float[][]> X_PADDED = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
     static String describe() {
         return "Vector API " + S + ", register tile " + MR + " x " + NR + ", blocks KC=" + KC + " MC=" + MC + " NC=" + NC;
@@ -240,6 +247,58 @@ final class VectorGemm {
                 FloatVector.fromArray(S, a, row + i).fma(xv, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
             }
             for (; i < r1; i++) y[yOff + i] = Math.fma(a[row + i], xs, y[yOff + i]);
+        }
+    }
+
+    /**
+     * {@link Bf16#gemv} on vectors: four rows at a time, each vector of packed ints decoded to the two float vectors
+     * of its low and high halves (a shift, a mask) that multiply x at the block's two halves; eight accumulators.
+     * x is first copied into a zero-padded scratch row, so every block is whole (the padding weights are 0).
+     */
+    static void gemvBf16(int rows, int k, int[] w, float[] x, int xOff, float[] y, int yOff) {
+        int row = Bf16.rowInts(k), kp = 2 * row;
+        float[][] holder = X_PADDED.get();
+        float[] xs = holder[0];
+        if (xs.length < kp) holder[0] = xs = new float[kp];
+        System.arraycopy(x, xOff, xs, 0, k);
+        java.util.Arrays.fill(xs, k, kp, 0f);
+        final int half = Bf16.BLOCK / 2;
+        int i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            int w0 = i * row, w1 = w0 + row, w2 = w1 + row, w3 = w2 + row;
+            FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+            FloatVector t0 = FloatVector.zero(S), t1 = FloatVector.zero(S), t2 = FloatVector.zero(S), t3 = FloatVector.zero(S);
+            for (int b = 0; b < row; b += half) {
+                for (int q = 0; q < half; q += L) {
+                    FloatVector xl = FloatVector.fromArray(S, xs, 2 * b + q), xh = FloatVector.fromArray(S, xs, 2 * b + half + q);
+                    IntVector v0 = IntVector.fromArray(IS, w, w0 + b + q), v1 = IntVector.fromArray(IS, w, w1 + b + q);
+                    IntVector v2 = IntVector.fromArray(IS, w, w2 + b + q), v3 = IntVector.fromArray(IS, w, w3 + b + q);
+                    s0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, s0);
+                    t0 = v0.and(0xffff0000).reinterpretAsFloats().fma(xh, t0);
+                    s1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, s1);
+                    t1 = v1.and(0xffff0000).reinterpretAsFloats().fma(xh, t1);
+                    s2 = v2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, s2);
+                    t2 = v2.and(0xffff0000).reinterpretAsFloats().fma(xh, t2);
+                    s3 = v3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xl, s3);
+                    t3 = v3.and(0xffff0000).reinterpretAsFloats().fma(xh, t3);
+                }
+            }
+            y[yOff + i] = s0.add(t0).reduceLanes(VectorOperators.ADD);
+            y[yOff + i + 1] = s1.add(t1).reduceLanes(VectorOperators.ADD);
+            y[yOff + i + 2] = s2.add(t2).reduceLanes(VectorOperators.ADD);
+            y[yOff + i + 3] = s3.add(t3).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < rows; i++) {
+            int w0 = i * row;
+            FloatVector s0 = FloatVector.zero(S), t0 = FloatVector.zero(S);
+            for (int b = 0; b < row; b += half) {
+                for (int q = 0; q < half; q += L) {
+                    IntVector v0 = IntVector.fromArray(IS, w, w0 + b + q);
+                    s0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(S, xs, 2 * b + q), s0);
+                    t0 = v0.and(0xffff0000).reinterpretAsFloats().fma(FloatVector.fromArray(S, xs, 2 * b + half + q), t0);
+                }
+            }
+            y[yOff + i] = s0.add(t0).reduceLanes(VectorOperators.ADD);
         }
     }
 
