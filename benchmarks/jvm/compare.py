@@ -52,6 +52,9 @@ CASES = [
     ("transformer layer", "d_model 256, 8 heads, ff 1024, batch 8 x seq 128, 2 threads",
      ["benchmarks/jvm/transformer.ncd", "--axis", "batch=8,seq=128,key=128", "--threads", "2"], "transformer-torch", 2),
     ("echo-state reservoir", "1000 units, dense W, per step (x10,000)", ["benchmarks/jvm/reservoir.ncd", "--threads", "1"], "reservoir-numpy", 1),
+    # the same with W read as bfloat16 (f32 sums; its error against f32: benchmarks/jvm/bf16_error.py)
+    ("echo-state reservoir", "1000 units, dense W as bf16, per step (x10,000)",
+     ["benchmarks/jvm/reservoir.ncd", "--threads", "1", "--backend-option", "weights=bf16"], "reservoir-numpy", 1),
 ]
 
 
