@@ -30,6 +30,29 @@ class GemmTest {
         }
     }
 
+    /**
+     * Sizes around every blocking edge of both register tiles (8 x 2 and 6 x 2 vectors, of 4, 8 or 16 lanes) and of
+     * the cache blocks (KC = 256, MC = 12 MR, NC = 16 NR): 1, 7, 17, 255, 257 and non-multiples of the tile, every
+     * layout; two threads where the product is split.
+     */
+    @Test void blockingEdgesAgree() {
+        SplittableRandom r = new SplittableRandom(7);
+        int[][] shapes = {
+            {1, 7, 17}, {7, 1, 17}, {7, 17, 1}, {17, 7, 255}, {255, 17, 7}, {17, 257, 7}, {6, 16, 257}, {13, 50, 255},
+            {49, 97, 100}, {255, 257, 17}, {257, 255, 31}, {97, 65, 513}, {100, 130, 300},
+        };
+        for (int[] s : shapes) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    check(r, 1, s[0], s[1], s[2], ta, tb, 1);
+                    if ((long) s[0] * s[1] * s[2] >= Gemm.PARALLEL_MIN_MACS / 4) check(r, 1, s[0], s[1], s[2], ta, tb, 2);
+                }
+            }
+        }
+        check(r, 1, 257, 257, 257, false, false, 2);
+        check(r, 1, 255, 1030, 520, true, true, 2);
+    }
+
     @Test void batchesAndTwoThreads() {
         SplittableRandom r = new SplittableRandom(2);
         check(r, 3, 17, 40, 33, false, true, 1);
