@@ -7,7 +7,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Two-thread matrix products: C is cut into a few chunks (at tile boundaries, into columns when A is the smaller
- * operand, else into rows, since each chunk packs the shared operand again), and the calling
+ * operand, else into rows: the operand every chunk reads is packed once into {@link SharedPack}, block by block, but
+ * a thread that would wait for the other packs its own copy), and the calling
  * thread and one persistent daemon worker take chunks from a shared counter until none is left. On this shared
  * two-vCPU machine the worker is sometimes not scheduled for milliseconds; then the calling thread simply takes
  * every chunk itself, so a product is never much slower than on one thread (a fixed half-and-half split was: the
@@ -49,6 +50,8 @@ final class Parallel {
             Worker w = WORKER;
             w.operands(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff);
             w.byCols = byCols;
+            // the operand every chunk reads is packed once, block by block, by whichever thread needs a block first
+            w.shared = Gemm.vectorized() && VectorGemm.prepareShared(w.pack, byCols, m, n, k) ? w.pack : null;
             w.tiles = tiles;
             w.tile = byCols ? tileN : tileM;
             w.batch = 0;
@@ -115,6 +118,9 @@ final class Parallel {
         int m, n, k, aOff, bOff, cOff, tiles, tile, batch;
         float[] a, b, c;
         boolean transA, transB, byCols;
+        /** The shared packed blocks of this product ({@link #pack}), or null. */
+        SharedPack shared;
+        final SharedPack pack = new SharedPack();
 
         /** The product (or each product of a batch) the task is about; the caller holds the lock. */
         void operands(int m, int n, int k, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB, float[] c, int cOff) {
@@ -150,8 +156,8 @@ final class Parallel {
                 }
                 int lo = (int) ((long) tiles * i / chunks) * tile, hi = Math.min((int) ((long) tiles * (i + 1) / chunks) * tile, byCols ? n : m);
                 try {
-                    if (byCols) Gemm.range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, 0, m, lo, hi);
-                    else Gemm.range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, lo, hi, 0, n);
+                    if (byCols) Gemm.range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, 0, m, lo, hi, shared);
+                    else Gemm.range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, lo, hi, 0, n, shared);
                 } catch (Throwable e) {
                     error = e;
                 } finally {

@@ -59,9 +59,28 @@ final class VectorGemm {
         return "Vector API " + S + ", register tile " + MR + " x " + NR + ", blocks KC=" + KC + " MC=" + MC + " NC=" + NC;
     }
 
+    /**
+     * Sizes {@code shared} for an m x n x k product cut into column chunks ({@code byCols}: A's blocks shared) or row
+     * chunks (B's); false when they would not fit (then nothing is shared).
+     */
+    static boolean prepareShared(SharedPack shared, boolean byCols, int m, int n, int k) {
+        int blocks = (k + KC - 1) / KC, step = (k + blocks - 1) / blocks;
+        return byCols ? shared.reset(true, blocks * ((m + MC - 1) / MC), MC * step)
+                : shared.reset(false, blocks * ((n + NC - 1) / NC), NC * step);
+    }
+
     /** Rows r0..r1-1 and columns c0..c1-1 of C = A B (see {@link Gemm#sgemm} for the layouts). */
     static void sgemm(int m, int n, int k, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                       float[] c, int cOff, int r0, int r1, int c0, int c1) {
+        sgemm(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, r0, r1, c0, c1, null);
+    }
+
+    /**
+     * The same, with {@code shared} (may be null) holding the packed blocks of the operand that every chunk of a
+     * two-thread product reads: A when the chunks are columns (each then spans rows 0..m), B when they are rows.
+     */
+    static void sgemm(int m, int n, int k, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+                      float[] c, int cOff, int r0, int r1, int c0, int c1, SharedPack shared) {
         if (c1 - c0 == 1 && n == 1) {
             gemv(m, k, a, aOff, transA, b, bOff, c, cOff, r0, r1);
             return;
@@ -80,10 +99,38 @@ final class VectorGemm {
             int blocks = (k + KC - 1) / KC, step = (k + blocks - 1) / blocks;
             for (int pc = 0; pc < k; pc += step) {
                 int kc = Math.min(step, k - pc);
-                packB(b, bOff, transB, n, k, pc, kc, jc, nc, bp);
+                float[] bArr = bp;
+                int bo = 0;
+                int bSlot = shared != null && !shared.ofA ? ((jc - c0) / NC) * blocks + pc / step : -1;
+                int bState = bSlot < 0 ? -1 : shared.claim(bSlot);
+                if (bState == SharedPack.PACKED) {
+                    bArr = shared.buf;
+                    bo = bSlot * shared.blockLen;
+                } else if (bState == SharedPack.MINE) {
+                    packB(b, bOff, transB, n, k, pc, kc, jc, nc, shared.buf, bSlot * shared.blockLen);
+                    shared.packed(bSlot);
+                    bArr = shared.buf;
+                    bo = bSlot * shared.blockLen;
+                } else {
+                    packB(b, bOff, transB, n, k, pc, kc, jc, nc, bp, 0);
+                }
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
-                    packA(a, aOff, transA, m, k, ic, mc, pc, kc, ap);
+                    float[] aArr = ap;
+                    int ao = 0;
+                    int aSlot = shared != null && shared.ofA ? (pc / step) * ((r1 - r0 + MC - 1) / MC) + (ic - r0) / MC : -1;
+                    int aState = aSlot < 0 ? -1 : shared.claim(aSlot);
+                    if (aState == SharedPack.PACKED) {
+                        aArr = shared.buf;
+                        ao = aSlot * shared.blockLen;
+                    } else if (aState == SharedPack.MINE) {
+                        packA(a, aOff, transA, m, k, ic, mc, pc, kc, shared.buf, aSlot * shared.blockLen);
+                        shared.packed(aSlot);
+                        aArr = shared.buf;
+                        ao = aSlot * shared.blockLen;
+                    } else {
+                        packA(a, aOff, transA, m, k, ic, mc, pc, kc, ap, 0);
+                    }
                     // one packed A micro-panel (MR x kc: 8 KB) stays in L1 while the B panels (kc x NR: 32 KB each, as big
                     // as a whole 32 KB L1 on Intel cores) stream from L2, as BLIS blocks for such cores; the other order
                     // kept a B panel "in L1" that A's stream evicted (measured: best runs ~74 against ~68 GFLOP/s at
@@ -92,7 +139,7 @@ final class VectorGemm {
                         int mr = Math.min(MR, mc - ir);
                         for (int jr = 0; jr < nc; jr += NR) {
                             int nr = Math.min(NR, nc - jr);
-                            micro(kc, ap, ir * kc, bp, jr * kc, c, cOff + (ic + ir) * n + jc + jr, n, pc == 0, mr, nr, tile);
+                            micro(kc, aArr, ao + ir * kc, bArr, bo + jr * kc, c, cOff + (ic + ir) * n + jc + jr, n, pc == 0, mr, nr, tile);
                         }
                     }
                 }
@@ -100,11 +147,11 @@ final class VectorGemm {
         }
     }
 
-    /** Packs B[pc..pc+kc, jc..jc+nc] into panels of NR columns: panel q, row p at (q * kc + p) * NR. */
-    private static void packB(float[] b, int bOff, boolean transB, int n, int k, int pc, int kc, int jc, int nc, float[] bp) {
+    /** Packs B[pc..pc+kc, jc..jc+nc] into panels of NR columns: panel q, row p at bpOff + (q * kc + p) * NR. */
+    private static void packB(float[] b, int bOff, boolean transB, int n, int k, int pc, int kc, int jc, int nc, float[] bp, int bpOff) {
         for (int jr = 0; jr < nc; jr += NR) {
             int w = Math.min(NR, nc - jr);
-            int base = jr * kc;
+            int base = bpOff + jr * kc;
             if (!transB) {
                 for (int p = 0; p < kc; p++) {
                     int dst = base + p * NR, src = bOff + (pc + p) * n + jc + jr;
@@ -130,11 +177,11 @@ final class VectorGemm {
         }
     }
 
-    /** Packs A[ic..ic+mc, pc..pc+kc] into panels of MR rows: panel q, column p at (q * kc + p) * MR. */
-    private static void packA(float[] a, int aOff, boolean transA, int m, int k, int ic, int mc, int pc, int kc, float[] ap) {
+    /** Packs A[ic..ic+mc, pc..pc+kc] into panels of MR rows: panel q, column p at apOff + (q * kc + p) * MR. */
+    private static void packA(float[] a, int aOff, boolean transA, int m, int k, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
         for (int ir = 0; ir < mc; ir += MR) {
             int h = Math.min(MR, mc - ir);
-            int base = ir * kc;
+            int base = apOff + ir * kc;
             if (!transA && h == 8 && MR == 8) {
                 // eight rows at once: reads eight contiguous streams, writes the panel contiguously
                 int s0 = aOff + (ic + ir) * k + pc, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k, s4 = s3 + k, s5 = s4 + k, s6 = s5 + k, s7 = s6 + k;
