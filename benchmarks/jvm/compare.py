@@ -32,8 +32,9 @@ def default_python():
     probe = subprocess.run(["/usr/bin/python3", "-c", "import numpy, torch"], capture_output=True)
     return "/usr/bin/python3" if probe.returncode == 0 else sys.executable
 
-# The products' warm-up: on a loaded 2-vCPU machine C2 compiled the register tiles only after 3-5 s (until then
-# they run as C1 code, where the Vector API allocates), so 2 s timed the compiler, not the kernel.
+# The products' warm-up: on a loaded 2-vCPU machine (load ~18) C2 compiled the register tiles and the gemv only after
+# 3-6 s (until then they run as C1 code, where the Vector API allocates: the reservoir's f32 step measured 24 ms
+# instead of ~0.2 ms), so 2 s timed the compiler, not the kernel.
 SGEMM_WARMUP = ["--warmup", "6"]
 
 CASES = [
@@ -55,10 +56,10 @@ CASES = [
     ("MLP inference", "784-512-512-10 ReLU, batch 256, 2 threads", ["benchmarks/jvm/mlp.ncd", "--axis", "batch=256", "--threads", "2"], "mlp-torch-b256", 2),
     ("transformer layer", "d_model 256, 8 heads, ff 1024, batch 8 x seq 128, 2 threads",
      ["benchmarks/jvm/transformer.ncd", "--axis", "batch=8,seq=128,key=128", "--threads", "2"], "transformer-torch", 2),
-    ("echo-state reservoir", "1000 units, dense W, per step (x10,000)", ["benchmarks/jvm/reservoir.ncd", "--threads", "1"], "reservoir-numpy", 1),
+    ("echo-state reservoir", "1000 units, dense W, per step (x10,000)", ["benchmarks/jvm/reservoir.ncd", "--threads", "1", *SGEMM_WARMUP], "reservoir-numpy", 1),
     # the same with W read as bfloat16 (f32 sums; its error against f32: benchmarks/jvm/bf16_error.py)
     ("echo-state reservoir", "1000 units, dense W as bf16, per step (x10,000)",
-     ["benchmarks/jvm/reservoir.ncd", "--threads", "1", "--backend-option", "weights=bf16"], "reservoir-numpy", 1),
+     ["benchmarks/jvm/reservoir.ncd", "--threads", "1", "--backend-option", "weights=bf16", *SGEMM_WARMUP], "reservoir-numpy", 1),
 ]
 
 

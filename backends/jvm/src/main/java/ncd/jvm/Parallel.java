@@ -33,6 +33,13 @@ final class Parallel {
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static final Worker WORKER = new Worker();
     private static final int CHUNKS = 8;
+    /**
+     * The most chunks of one product, each of at least {@link Gemm#PARALLEL_MIN_MACS} multiply-adds. More, smaller
+     * chunks shorten the wait at the end when the other thread was descheduled holding a chunk (with load 18 on this
+     * 2-vCPU VM, 2 threads took 103 ms for 1024^3 with 8 chunks against 74 ms on one); since the shared operand is
+     * packed once ({@link SharedPack}), a chunk no longer repacks it, so small chunks cost little.
+     */
+    private static final int MAX_CHUNKS = 32;
 
     static void sgemm(int m, int n, int k, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                       float[] c, int cOff) {
@@ -41,7 +48,7 @@ final class Parallel {
         // columns, B when into rows): cut so that the smaller one is repacked, A (m x k) or B (k x n)
         boolean byCols = m <= n ? n / tileN >= 2 : m / tileM < 2;
         int tiles = byCols ? (n + tileN - 1) / tileN : (m + tileM - 1) / tileM;
-        int chunks = Math.min(CHUNKS, tiles);
+        int chunks = (int) Math.min(Math.min(MAX_CHUNKS, tiles), Math.max(CHUNKS, (long) m * n * k / Gemm.PARALLEL_MIN_MACS));
         if (chunks < 2 || !LOCK.tryLock()) {
             Gemm.range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, 0, m, 0, n);
             return;
