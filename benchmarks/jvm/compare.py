@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """ncd's JVM backend against numpy/OpenBLAS and PyTorch, side by side on this machine.
 
-    python3 benchmarks/jvm/compare.py [--reps 5] [--python PY] [--only TEXT]
+    python3 benchmarks/jvm/compare.py [--reps 5] [--python PY] [--only TEXT]...
 
 For each case, ours and theirs run alternately --reps times (default 5). Ours is `bin/ncdc bench ... --loop`
 (the median latency of 30 timed steps in the generated step loop, after a 2 s warm-up); theirs is the median of
@@ -99,7 +99,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--python", default=None, help="the peers' interpreter (needs numpy and torch; default: Debian's python3 if it has them, else this one)")
-    ap.add_argument("--only", default=None, help="run only the cases whose name, parameters or peer contain this text (e.g. MLP, '2 threads')")
+    ap.add_argument("--only", action="append", default=None,
+                    help="run only the cases whose name, parameters or peer contain this text (e.g. MLP, '2 threads'); repeatable: any of them")
     a = ap.parse_args()
     reps = a.reps
     py = a.python or default_python()
@@ -107,7 +108,7 @@ def main():
     rows = []
     versions = set()
     for name, params, args, peer, threads in CASES:
-        if a.only and a.only.lower() not in (name + " " + params + " " + peer).lower():
+        if a.only and not any(o.lower() in (name + " " + params + " " + peer).lower() for o in a.only):
             continue
         o, t = [], []
         for _ in range(reps):
