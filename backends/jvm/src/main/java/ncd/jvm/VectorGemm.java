@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * </ol>
  *
  * Products with one row or one column (matrix-vector) skip packing: vectorised dot products or row updates.
- * Packing buffers are per thread and allocated once.
+ * Packing buffers are per thread and allocated once; the two threads of a split product share the packed blocks of
+ * the operand that every chunk reads ({@link SharedPack}).
  *
  * <p>Why an 8 x 2-vector tile (16 accumulators) and not the 12 x 2 or 8 x 3 tiles that measured a little faster
  * (120-140 against ~100 GFLOP/s at 1024^3 on this Zen 5 VM): with 24 accumulators, C1's tier-3 compilation of
@@ -27,7 +28,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API is not intrinsified: every operation allocates and products ran ~50x slower. 16 accumulators compile at
  * every tier. With vectors narrower than 512 bits the tile is 6 x 2 (BLIS's 6 x 16 for Haswell): AVX2 has 16 vector
  * registers, and 8 x 2 needs 16 accumulators + 2 of B + 1 broadcast. On the Zen 4 VM of docs/performance.md, 8 x 2
- * measured ~86 GFLOP/s at 512^3 (best of 7 runs, loaded machine), 6 x 2 ~78 and 4 x 4 ~79. (The tiles are generated:
+ * measured ~86 GFLOP/s at 512^3 (best of 7 runs, loaded machine), 6 x 2 ~78 and 4 x 4 (since dropped) ~79. (The tiles are generated:
  * {@link GemmTiles}.)
  */
 final class VectorGemm {
@@ -41,9 +42,9 @@ final class VectorGemm {
      * AVX2, where 8 x 2 needs 19 and spills). {@code -Dncd.jvm.gemmTile=MRxNV} picks another of {@link GemmTiles}'s.
      */
     static final String TILE = System.getProperty("ncd.jvm.gemmTile", L >= 16 ? "8x2" : "6x2");
-    static final int MR = Integer.parseInt(TILE.substring(0, TILE.indexOf('x'))), NV = Integer.parseInt(TILE.substring(TILE.indexOf('x') + 1)), NR = NV * L;
     private static final boolean WIDE = switch (TILE) { case "8x2" -> true; case "6x2" -> false;
         default -> throw new IllegalArgumentException("ncd.jvm.gemmTile must be 8x2 or 6x2, got " + TILE); };
+    static final int MR = WIDE ? 8 : 6, NV = 2, NR = NV * L;
     static final int KC = 256, MC = MR * (12), NC = NR * (16);
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(
