@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """ncd's JVM backend against numpy/OpenBLAS and PyTorch, side by side on this machine.
 
-    python3 benchmarks/jvm/compare.py [--reps 5] [--python PY] [--only TEXT]
+    python3 benchmarks/jvm/compare.py [--reps 5] [--python PY] [--only TEXT]...
 
 For each case, ours and theirs run alternately --reps times (default 5). Ours is `bin/ncdc bench ... --loop`
 (the median latency of 30 timed steps in the generated step loop, after a 2 s warm-up); theirs is the median of
@@ -32,11 +32,22 @@ def default_python():
     probe = subprocess.run(["/usr/bin/python3", "-c", "import numpy, torch"], capture_output=True)
     return "/usr/bin/python3" if probe.returncode == 0 else sys.executable
 
+# The products' warm-up: on a loaded 2-vCPU machine (load ~18) C2 compiled the register tiles and the gemv only after
+# 3-6 s (until then they run as C1 code, where the Vector API allocates: the reservoir's f32 step measured 24 ms
+# instead of ~0.2 ms), so 2 s timed the compiler, not the kernel.
+SGEMM_WARMUP = ["--warmup", "6"]
+
 CASES = [
     # name, parameters, ours (bench args), peer (peers.py case), threads
-    ("sgemm", "1024x1024x1024 f32, 1 thread", ["benchmarks/jvm/sgemm.ncd", "--axis", "m=1024,n=1024,k=1024", "--threads", "1"], "sgemm-numpy", 1),
-    ("sgemm", "1024x1024x1024 f32, 1 thread", ["benchmarks/jvm/sgemm.ncd", "--axis", "m=1024,n=1024,k=1024", "--threads", "1"], "sgemm-torch", 1),
-    ("sgemm", "1024x1024x1024 f32, 2 threads", ["benchmarks/jvm/sgemm.ncd", "--axis", "m=1024,n=1024,k=1024", "--threads", "2"], "sgemm-numpy", 2),
+    ("sgemm", "1024x1024x1024 f32, 1 thread", ["benchmarks/jvm/sgemm.ncd", "--axis", "m=1024,n=1024,k=1024", "--threads", "1", *SGEMM_WARMUP], "sgemm-numpy", 1),
+    ("sgemm", "1024x1024x1024 f32, 1 thread", ["benchmarks/jvm/sgemm.ncd", "--axis", "m=1024,n=1024,k=1024", "--threads", "1", *SGEMM_WARMUP], "sgemm-torch", 1),
+    ("sgemm", "1024x1024x1024 f32, 2 threads", ["benchmarks/jvm/sgemm.ncd", "--axis", "m=1024,n=1024,k=1024", "--threads", "2", *SGEMM_WARMUP], "sgemm-numpy", 2),
+] + [
+    # the other sizes of the GEMM target (docs/performance.md): 256 to 2048, 1 and 2 threads, against numpy
+    ("sgemm", f"{s}x{s}x{s} f32, {t} thread{'s' if t > 1 else ''}",
+     ["benchmarks/jvm/sgemm.ncd", "--axis", f"m={s},n={s},k={s}", "--threads", str(t), *SGEMM_WARMUP], f"sgemm-numpy-{s}", t)
+    for s in (256, 512, 2048) for t in (1, 2)
+] + [
     ("Game of Life", "512x512 torus, per generation (x1000)", ["benchmarks/jvm/life.ncd", "--axis", "row=512,col=512"], "life-numpy", 1),
     ("MLP inference", "784-512-512-10 ReLU, batch 256, 1 thread", ["benchmarks/jvm/mlp.ncd", "--axis", "batch=256", "--threads", "1"], "mlp-torch-b256", 1),
     ("MLP inference", "784-512-512-10 ReLU, batch 1, 1 thread", ["benchmarks/jvm/mlp.ncd", "--axis", "batch=1", "--threads", "1"], "mlp-torch-b1", 1),
@@ -45,7 +56,10 @@ CASES = [
     ("MLP inference", "784-512-512-10 ReLU, batch 256, 2 threads", ["benchmarks/jvm/mlp.ncd", "--axis", "batch=256", "--threads", "2"], "mlp-torch-b256", 2),
     ("transformer layer", "d_model 256, 8 heads, ff 1024, batch 8 x seq 128, 2 threads",
      ["benchmarks/jvm/transformer.ncd", "--axis", "batch=8,seq=128,key=128", "--threads", "2"], "transformer-torch", 2),
-    ("echo-state reservoir", "1000 units, dense W, per step (x10,000)", ["benchmarks/jvm/reservoir.ncd", "--threads", "1"], "reservoir-numpy", 1),
+    ("echo-state reservoir", "1000 units, dense W, per step (x10,000)", ["benchmarks/jvm/reservoir.ncd", "--threads", "1", *SGEMM_WARMUP], "reservoir-numpy", 1),
+    # the same with W read as bfloat16 (f32 sums; its error against f32: benchmarks/jvm/bf16_error.py)
+    ("echo-state reservoir", "1000 units, dense W as bf16, per step (x10,000)",
+     ["benchmarks/jvm/reservoir.ncd", "--threads", "1", "--backend-option", "weights=bf16", *SGEMM_WARMUP], "reservoir-numpy", 1),
 ]
 
 
@@ -85,7 +99,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--python", default=None, help="the peers' interpreter (needs numpy and torch; default: Debian's python3 if it has them, else this one)")
-    ap.add_argument("--only", default=None, help="run only the cases whose name, parameters or peer contain this text (e.g. MLP, '2 threads')")
+    ap.add_argument("--only", action="append", default=None,
+                    help="run only the cases whose name, parameters or peer contain this text (e.g. MLP, '2 threads'); repeatable: any of them")
     a = ap.parse_args()
     reps = a.reps
     py = a.python or default_python()
@@ -93,7 +108,7 @@ def main():
     rows = []
     versions = set()
     for name, params, args, peer, threads in CASES:
-        if a.only and a.only.lower() not in (name + " " + params + " " + peer).lower():
+        if a.only and not any(o.lower() in (name + " " + params + " " + peer).lower() for o in a.only):
             continue
         o, t = [], []
         for _ in range(reps):

@@ -3,9 +3,10 @@
 
 Run by compare.py with OPENBLAS_NUM_THREADS / OMP_NUM_THREADS already set (they must be set before numpy or
 torch is imported) and OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed; the JSON names the BLAS kernel used and any
-override still present. Usage: peers.py CASE THREADS, CASE one of sgemm-numpy, sgemm-torch, life-numpy, mlp-torch-b256,
-mlp-torch-b1, transformer-torch, reservoir-numpy; or peers.py CASE THREADS SIZE for scaling.py's cases: gemm-numpy,
-gemm-torch (n x n x n), life-numpy-n (n x n), transformer-numpy, transformer-torch-seq (batch 1, seq SIZE).
+override still present. Usage: peers.py CASE THREADS, CASE one of sgemm-numpy (or sgemm-numpy-N for N x N x N),
+sgemm-torch, life-numpy, mlp-torch-b256, mlp-torch-b1, transformer-torch, reservoir-numpy; or peers.py CASE THREADS SIZE
+for scaling.py's cases: gemm-numpy, gemm-torch (n x n x n), life-numpy-n (n x n), transformer-numpy,
+transformer-torch-seq (batch 1, seq SIZE).
 """
 import json
 import os
@@ -65,6 +66,7 @@ def median(xs):
 
 def sgemm_numpy(n=1024, runs=21):
     import numpy as np
+    runs = max(runs, min(201, runs * (1024 // n) ** 3))   # small products: more runs, for a steadier median
     rng = np.random.default_rng(0)
     a = rng.random((n, n), dtype=np.float32)
     b = rng.random((n, n), dtype=np.float32)
@@ -279,12 +281,15 @@ def reservoir_numpy(n=1000, steps=10000):
 if __name__ == "__main__":
     case, threads = sys.argv[1], int(sys.argv[2])
     size = int(sys.argv[3]) if len(sys.argv) > 3 else 0   # the size of scaling.py's cases
+    sq = re.fullmatch(r"sgemm-numpy-(\d+)", case)   # sgemm-numpy-N: an N x N x N product (sgemm-numpy: 1024)
+    if sq:
+        case = "sgemm-numpy"
     out = {"gemm-numpy": lambda: gemm_numpy_n(size),
            "gemm-torch": lambda: gemm_torch_n(size, threads),
            "life-numpy-n": lambda: life_numpy_n(size),
            "transformer-numpy": lambda: transformer_numpy(size),
            "transformer-torch-seq": lambda: transformer_torch_seq(size, threads),
-           "sgemm-numpy": lambda: sgemm_numpy(),
+           "sgemm-numpy": lambda: sgemm_numpy(int(sq.group(1)) if sq else 1024),
            "sgemm-torch": lambda: sgemm_torch(threads=threads),
            "life-numpy": lambda: life_numpy(),
            "mlp-torch-b256": lambda: mlp_torch(256, threads),

@@ -325,8 +325,8 @@ public final class AotJar {
                 throw new IllegalStateException("cannot load the JVM backend without the Vector API");
             }
             return (Object[]) Class.forName(AotJar.class.getName(), true, isolated)
-                    .getMethod("generateVariant", Graph.class, long.class, long.class, int.class, boolean.class, String.class)
-                    .invoke(null, graph, seed, o.gemmMinMacs(), o.threads(), o.fuse(), className);
+                    .getMethod("generateVariant", Graph.class, long.class, long.class, int.class, boolean.class, boolean.class, String.class)
+                    .invoke(null, graph, seed, o.gemmMinMacs(), o.threads(), o.fuse(), o.bf16Weights(), className);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             if (e.getCause() instanceof Error r) throw r;
@@ -337,8 +337,9 @@ public final class AotJar {
     }
 
     /** One generated class and its buffers (called in {@link #scalarVariant}'s loader; public for reflection only). */
-    public static Object[] generateVariant(Graph graph, long seed, long gemmMinMacs, int threads, boolean fuse, String className) {
-        Plan plan = new Plan(graph, seed, new JvmOptions(gemmMinMacs, threads, fuse));
+    public static Object[] generateVariant(Graph graph, long seed, long gemmMinMacs, int threads, boolean fuse, boolean bf16Weights,
+                                           String className) {
+        Plan plan = new Plan(graph, seed, new JvmOptions(gemmMinMacs, threads, fuse).withBf16Weights(bf16Weights));
         int base = plan.buffers.size();
         byte[] bytes = new ClassGen(plan, className).generate();
         return new Object[] {bytes, plan.buffers.toArray(), base};

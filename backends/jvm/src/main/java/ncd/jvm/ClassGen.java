@@ -82,6 +82,9 @@ final class ClassGen {
         mv.visitCode();
         boolean profile = plan.options.profile() && method.equals("step");
         MethodGen g = new MethodGen(mv, 3);   // locals: this, then the start time (a long)
+        if (method.equals("init")) {
+            for (Consumer<MethodGen> part : plan.initParts) part.accept(new MethodGen(mv, 3));
+        }
         for (int i = 0; i < nodes.size(); i++) {
             if (profile) {
                 mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false);

@@ -26,7 +26,9 @@ import static org.objectweb.asm.Opcodes.*;
  *       ([batch, K, N]) order;
  *   <li>the output is written directly when its layout is [batch, M, N], otherwise into a scratch buffer that is
  *       then copied to it;
- *   <li>{@link Gemm#sgemm} does the product (f32 accumulation with fused multiply-add, blocked, vectorised).
+ *   <li>{@link Gemm#sgemm} does the product (f32 accumulation with fused multiply-add, blocked, vectorised); with
+ *       {@link JvmOptions#bf16Weights()}, a parameter matrix times a vector is {@link Bf16#gemv} on a bfloat16 copy of
+ *       the parameter that the generated {@code init()} makes ({@link Plan#initParts}).
  * </ol>
  *
  * Every other contraction is a loop nest: kept axes outside, summed axes inside (in a's order), accumulating in
@@ -84,6 +86,39 @@ final class Contraction {
         // a matrix times a vector of spikes goes by events (Gemm.eventsOrSgemm) when the spikes are few
         boolean eventsB = batch == 1 && nn == 1 && spikes(n.input(1)), eventsA = !eventsB && batch == 1 && m == 1 && spikes(n.input(0));
         boolean events = eventsA || eventsB;
+        // a parameter matrix times a vector may read a bfloat16 copy of the matrix (--backend-option weights=bf16)
+        boolean bf16A = plan.options.bf16Weights() && !events && batch == 1 && nn == 1 && isParam(n.input(0)) && as == plan.slot(n.input(0));
+        boolean bf16B = plan.options.bf16Weights() && !events && !bf16A && batch == 1 && m == 1 && isParam(n.input(1)) && bs == plan.slot(n.input(1));
+        if (bf16A || bf16B) {
+            int rows = (int) (bf16A ? m : nn), kp = (int) kk;
+            int rs = bf16A ? (tA ? 1 : kp) : (tB ? kp : 1), cs = bf16A ? (tA ? rows : 1) : (tB ? 1 : rows);
+            int wSlot = bf16A ? as : bs, xSlot = bf16A ? bs : as;
+            int packed = plan.addBuffer(new int[rows * Bf16.rowInts(kp)]);
+            plan.initParts.add(g -> {
+                int w = g.buffer(wSlot, DType.F32), out = g.buffer(packed, DType.I32);
+                g.mv.visitVarInsn(ALOAD, w);
+                g.iconst(0);
+                g.iconst(rs);
+                g.iconst(cs);
+                g.iconst(rows);
+                g.iconst(kp);
+                g.mv.visitVarInsn(ALOAD, out);
+                g.mv.visitMethodInsn(INVOKESTATIC, "ncd/jvm/Bf16", "pack", "([FIIIII[I)V", false);
+            });
+            parts.add(g -> {
+                int w = g.buffer(packed, DType.I32), x = g.buffer(xSlot, DType.F32), c = g.buffer(cOut, DType.F32);
+                g.iconst(rows);
+                g.iconst(kp);
+                g.mv.visitVarInsn(ALOAD, w);
+                g.mv.visitVarInsn(ALOAD, x);
+                g.iconst(0);
+                g.mv.visitVarInsn(ALOAD, c);
+                g.iconst(0);
+                g.mv.visitMethodInsn(INVOKESTATIC, "ncd/jvm/Bf16", "gemv", "(II[I[FI[FI)V", false);
+            });
+            if (!direct) parts.add(g -> copy(g, cOut, cType, cSlot, t));
+            return parts;
+        }
         parts.add(g -> {
             MethodVisitor mv = g.mv;
             int a = g.buffer(as, DType.F32), b = g.buffer(bs, DType.F32), c = g.buffer(cOut, DType.F32);
@@ -118,6 +153,12 @@ final class Contraction {
     static boolean spikes(Node x) {
         while (x.op() == ncd.ir.Op.RENAME || x.op() == ncd.ir.Op.SLICE) x = x.input(0);
         return x.op() == ncd.ir.Op.CAST && x.input(0).type().dtype() == DType.BOOL;
+    }
+
+    /** Whether {@code x} is a parameter, possibly renamed: fixed between setParam calls, so a copy of it may be kept. */
+    static boolean isParam(Node x) {
+        while (x.op() == ncd.ir.Op.RENAME) x = x.input(0);
+        return x.op() == ncd.ir.Op.PARAM;
     }
 
     private static long size(TensorType t, List<String> names) {

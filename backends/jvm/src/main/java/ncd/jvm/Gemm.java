@@ -84,8 +84,14 @@ public final class Gemm {
     /** Rows {@code r0..r1-1}, columns {@code c0..c1-1} of one product. */
     static void range(int m, int n, int k, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                       float[] c, int cOff, int r0, int r1, int c0, int c1) {
+        range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, r0, r1, c0, c1, null);
+    }
+
+    /** The same, reading and filling the packed blocks of {@code shared} (may be null; see {@link SharedPack}). */
+    static void range(int m, int n, int k, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
+                      float[] c, int cOff, int r0, int r1, int c0, int c1, SharedPack shared) {
         if (VectorProbe.PRESENT) {
-            VectorGemm.sgemm(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, r0, r1, c0, c1);
+            VectorGemm.sgemm(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, r0, r1, c0, c1, shared);
         } else {
             if (!warned) {
                 warned = true;

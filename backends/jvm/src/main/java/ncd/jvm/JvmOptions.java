@@ -24,8 +24,11 @@ import java.util.Map;
  *                    faster ({@link VecF}); {@link BackendOptions.Precision#EXACT}
  * @param profile     time every node of the step (read with {@link JvmExecutable#nodeNanos()}): two clock reads per
  *                    node call
+ * @param bf16Weights matrix-vector products whose matrix is a parameter read a bfloat16 copy of it (half the memory
+ *                    traffic; f32 accumulation; each weight rounded to 8 significant bits, a relative error of at
+ *                    most 2^-8 per weight): {@code --backend-option weights=bf16} ({@link Bf16})
  */
-public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean exactMath, boolean profile) {
+public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean exactMath, boolean profile, boolean bf16Weights) {
     public static final long DEFAULT_GEMM_MIN_MACS = 4096;
 
     /** The backend-specific option keys, with their meaning ({@code ncdc run --backend list} prints them). */
@@ -35,6 +38,8 @@ public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean ex
         k.put("gemm-min-macs", "contractions of at least this many multiply-adds go to the sgemm kernel (default "
                 + DEFAULT_GEMM_MIN_MACS + "; -Dncd.jvm.gemmMinMacs)");
         k.put("profile", "true: time every node of the step (ncdc bench --profile; -Dncd.jvm.profile)");
+        k.put("weights", "bf16: matrix-vector products read a bfloat16 copy of their parameter matrix (f32 sums; "
+                + "default f32)");
         KEYS = java.util.Collections.unmodifiableMap(k);
     }
 
@@ -42,9 +47,13 @@ public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean ex
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1");
     }
 
-    public JvmOptions(long gemmMinMacs, int threads) { this(gemmMinMacs, threads, true, false, false); }
+    public JvmOptions(long gemmMinMacs, int threads) { this(gemmMinMacs, threads, true, false, false, false); }
 
-    public JvmOptions(long gemmMinMacs, int threads, boolean fuse) { this(gemmMinMacs, threads, fuse, false, false); }
+    public JvmOptions(long gemmMinMacs, int threads, boolean fuse) { this(gemmMinMacs, threads, fuse, false, false, false); }
+
+    public JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean exactMath, boolean profile) {
+        this(gemmMinMacs, threads, fuse, exactMath, profile, false);
+    }
 
     /** Every option at its default, system properties applied. */
     public static JvmOptions defaults() { return from(BackendOptions.defaults()); }
@@ -77,12 +86,17 @@ public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean ex
         int threads = o.threads() > 0 ? o.threads()
                 : Math.max(1, Integer.getInteger("ncd.jvm.threads", Math.min(2, Runtime.getRuntime().availableProcessors())));
         boolean exact = o.precision() == BackendOptions.Precision.EXACT || Boolean.getBoolean("ncd.jvm.exactMath");
-        return new JvmOptions(gemm, threads, o.fuse(), exact, profile);
+        String w = o.extra().get("weights");
+        if (w != null && !w.strip().equals("bf16") && !w.strip().equals("f32")) {
+            throw new IllegalArgumentException("weights must be f32 or bf16, got `" + w + "`");
+        }
+        return new JvmOptions(gemm, threads, o.fuse(), exact, profile, w != null && w.strip().equals("bf16"));
     }
 
-    public JvmOptions withGemmMinMacs(long n) { return new JvmOptions(n, threads, fuse, exactMath, profile); }
-    public JvmOptions withThreads(int n) { return new JvmOptions(gemmMinMacs, n, fuse, exactMath, profile); }
-    public JvmOptions withFusion(boolean on) { return new JvmOptions(gemmMinMacs, threads, on, exactMath, profile); }
-    public JvmOptions withExactMath(boolean on) { return new JvmOptions(gemmMinMacs, threads, fuse, on, profile); }
-    public JvmOptions withProfile(boolean on) { return new JvmOptions(gemmMinMacs, threads, fuse, exactMath, on); }
+    public JvmOptions withGemmMinMacs(long n) { return new JvmOptions(n, threads, fuse, exactMath, profile, bf16Weights); }
+    public JvmOptions withThreads(int n) { return new JvmOptions(gemmMinMacs, n, fuse, exactMath, profile, bf16Weights); }
+    public JvmOptions withFusion(boolean on) { return new JvmOptions(gemmMinMacs, threads, on, exactMath, profile, bf16Weights); }
+    public JvmOptions withExactMath(boolean on) { return new JvmOptions(gemmMinMacs, threads, fuse, on, profile, bf16Weights); }
+    public JvmOptions withProfile(boolean on) { return new JvmOptions(gemmMinMacs, threads, fuse, exactMath, on, bf16Weights); }
+    public JvmOptions withBf16Weights(boolean on) { return new JvmOptions(gemmMinMacs, threads, fuse, exactMath, profile, on); }
 }

@@ -7,7 +7,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Two-thread matrix products: C is cut into a few chunks (at tile boundaries, into columns when A is the smaller
- * operand, else into rows, since each chunk packs the shared operand again), and the calling
+ * operand, else into rows: the operand every chunk reads is packed once into {@link SharedPack}, block by block, but
+ * a thread that would wait for the other packs its own copy), and the calling
  * thread and one persistent daemon worker take chunks from a shared counter until none is left. On this shared
  * two-vCPU machine the worker is sometimes not scheduled for milliseconds; then the calling thread simply takes
  * every chunk itself, so a product is never much slower than on one thread (a fixed half-and-half split was: the
@@ -32,6 +33,13 @@ final class Parallel {
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static final Worker WORKER = new Worker();
     private static final int CHUNKS = 8;
+    /**
+     * The most chunks of one product, each of at least {@link Gemm#PARALLEL_MIN_MACS} multiply-adds. More, smaller
+     * chunks shorten the wait at the end when the other thread was descheduled holding a chunk (with load 18 on this
+     * 2-vCPU VM, 2 threads took 103 ms for 1024^3 with 8 chunks against 74 ms on one); since the shared operand is
+     * packed once ({@link SharedPack}), a chunk no longer repacks it, so small chunks cost little.
+     */
+    private static final int MAX_CHUNKS = 32;
 
     static void sgemm(int m, int n, int k, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB,
                       float[] c, int cOff) {
@@ -40,7 +48,7 @@ final class Parallel {
         // columns, B when into rows): cut so that the smaller one is repacked, A (m x k) or B (k x n)
         boolean byCols = m <= n ? n / tileN >= 2 : m / tileM < 2;
         int tiles = byCols ? (n + tileN - 1) / tileN : (m + tileM - 1) / tileM;
-        int chunks = Math.min(CHUNKS, tiles);
+        int chunks = (int) Math.min(Math.min(MAX_CHUNKS, tiles), Math.max(CHUNKS, (long) m * n * k / Gemm.PARALLEL_MIN_MACS));
         if (chunks < 2 || !LOCK.tryLock()) {
             Gemm.range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, 0, m, 0, n);
             return;
@@ -49,6 +57,8 @@ final class Parallel {
             Worker w = WORKER;
             w.operands(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff);
             w.byCols = byCols;
+            // the operand every chunk reads is packed once, block by block, by whichever thread needs a block first
+            w.shared = Gemm.vectorized() && VectorGemm.prepareShared(w.pack, byCols, m, n, k) ? w.pack : null;
             w.tiles = tiles;
             w.tile = byCols ? tileN : tileM;
             w.batch = 0;
@@ -115,6 +125,9 @@ final class Parallel {
         int m, n, k, aOff, bOff, cOff, tiles, tile, batch;
         float[] a, b, c;
         boolean transA, transB, byCols;
+        /** The shared packed blocks of this product ({@link #pack}), or null. */
+        SharedPack shared;
+        final SharedPack pack = new SharedPack();
 
         /** The product (or each product of a batch) the task is about; the caller holds the lock. */
         void operands(int m, int n, int k, float[] a, int aOff, boolean transA, float[] b, int bOff, boolean transB, float[] c, int cOff) {
@@ -150,8 +163,8 @@ final class Parallel {
                 }
                 int lo = (int) ((long) tiles * i / chunks) * tile, hi = Math.min((int) ((long) tiles * (i + 1) / chunks) * tile, byCols ? n : m);
                 try {
-                    if (byCols) Gemm.range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, 0, m, lo, hi);
-                    else Gemm.range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, lo, hi, 0, n);
+                    if (byCols) Gemm.range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, 0, m, lo, hi, shared);
+                    else Gemm.range(m, n, k, a, aOff, transA, b, bOff, transB, c, cOff, lo, hi, 0, n, shared);
                 } catch (Throwable e) {
                     error = e;
                 } finally {

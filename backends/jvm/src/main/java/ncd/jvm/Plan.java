@@ -55,6 +55,11 @@ final class Plan {
     final List<Node> stepNodes = new ArrayList<>();
     final List<Node> initNodes = new ArrayList<>();
     final List<StatePlan> states = new ArrayList<>();
+    /**
+     * Code that the generated {@code init()} runs before the initial nodes: copies derived from parameters (the
+     * bfloat16 weights of {@link Bf16}), remade, like the hoisted nodes, whenever a parameter is set.
+     */
+    final List<java.util.function.Consumer<MethodGen>> initParts = new ArrayList<>();
     final Map<String, Integer> paramSlots = new LinkedHashMap<>();
     final Map<String, TensorType> paramTypes = new LinkedHashMap<>();
     final Map<String, Integer> inputSlots = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -25,6 +26,62 @@ class GemmTest {
                 for (boolean tb : new boolean[] {false, true}) {
                     check(r, 1, s[0], s[1], s[2], ta, tb, 1);
                     if (s[0] * s[1] * s[2] > 100_000) check(r, 1, s[0], s[1], s[2], ta, tb, 2);
+                }
+            }
+        }
+    }
+
+    /**
+     * Sizes around every blocking edge of both register tiles (8 x 2 and 6 x 2 vectors, of 4, 8 or 16 lanes) and of
+     * the cache blocks (KC = 256, MC = 12 MR, NC = 16 NR): 1, 7, 17, 255, 257 and non-multiples of the tile, every
+     * layout; two threads where the product is split.
+     */
+    @Test void blockingEdgesAgree() {
+        SplittableRandom r = new SplittableRandom(7);
+        int[][] shapes = {
+            {1, 7, 17}, {7, 1, 17}, {7, 17, 1}, {17, 7, 255}, {255, 17, 7}, {17, 257, 7}, {6, 16, 257}, {13, 50, 255},
+            {49, 97, 100}, {255, 257, 17}, {257, 255, 31}, {97, 65, 513}, {100, 130, 300},
+        };
+        for (int[] s : shapes) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    check(r, 1, s[0], s[1], s[2], ta, tb, 1);
+                    if ((long) s[0] * s[1] * s[2] >= Gemm.PARALLEL_MIN_MACS / 4) check(r, 1, s[0], s[1], s[2], ta, tb, 2);
+                }
+            }
+        }
+        check(r, 1, 257, 257, 257, false, false, 2);
+        check(r, 1, 255, 1030, 520, true, true, 2);
+    }
+
+    /**
+     * Chunks that share packed blocks ({@link SharedPack}): the first chunk packs each block, later ones read it, and
+     * a block left "being packed" (by a thread the scheduler stopped) is packed privately; the product is the same,
+     * bit for bit, as on one thread.
+     */
+    @Test void sharedPackedBlocksGiveTheSameProduct() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Gemm.vectorized(), "the Vector API kernel is not in use");
+        SplittableRandom r = new SplittableRandom(8);
+        int m = 300, n = 290, k = 600;
+        for (boolean byCols : new boolean[] {true, false}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                float[] a = rand(r, m * k), b = rand(r, k * n), want = new float[m * n], got = new float[m * n];
+                Gemm.sgemm(1, m, n, k, a, 0, false, b, 0, tb, want, 0, 1);
+                SharedPack sp = new SharedPack();
+                assertTrue(VectorGemm.prepareShared(sp, byCols, m, n, k));
+                assertEquals(SharedPack.MINE, sp.claim(1));   // block 1 is "being packed" by another thread
+                int tile = byCols ? VectorGemm.NR : VectorGemm.MR, end = byCols ? n : m;
+                for (int lo = 0; lo < end; lo += 3 * tile) {
+                    int hi = Math.min(end, lo + 3 * tile);
+                    if (byCols) VectorGemm.sgemm(m, n, k, a, 0, false, b, 0, tb, got, 0, 0, m, lo, hi, sp);
+                    else VectorGemm.sgemm(m, n, k, a, 0, false, b, 0, tb, got, 0, lo, hi, 0, n, sp);
+                }
+                assertEquals(SharedPack.PACKED, sp.claim(0), "the chunks packed block 0 once, into the shared buffer");
+                assertEquals(SharedPack.BUSY, sp.claim(1));
+                for (int i = 0; i < m * n; i++) {
+                    if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
+                        fail((byCols ? "by columns" : "by rows") + " tb=" + tb + ": C[" + i + "] = " + got[i] + ", one thread " + want[i]);
+                    }
                 }
             }
         }
