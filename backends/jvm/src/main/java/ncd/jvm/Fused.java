@@ -25,14 +25,16 @@ import static org.objectweb.asm.Opcodes.*;
  * expression over the buffers of the materialised nodes it reads ("leaves"), rounding every intermediate value to its
  * node's dtype exactly as a store and a load would, so results are bit-identical to the unfused code.
  *
- * <p>{@link #emit} picks one of four loop modes:
+ * <p>{@link #emit} picks one of five loop modes:
  * <ol>
  *   <li>without stencils, a {@link MethodGen.Nest} (dimensions merged where contiguous), one element at a time;
  *   <li>the same nest on f32 vector lanes when every node of the group has a lane form ({@link FusedLanes});
  *   <li>with stencils, the root's dimensions one by one, window offsets computed once per outer iteration and the
  *       innermost dimension split into borders and an interior without boundary logic ({@link FusedStencil});
  *   <li>with stencils, a bool result and every intermediate provably within a byte, passes over byte vectors
- *       ({@link FusedBytes}).
+ *       ({@link FusedBytes});
+ *   <li>with stencils on bool grids, a bool result of rank 1 or 2 and only bool logic and small-int arithmetic
+ *       around them, a bit-sliced program over bit-packed grids, 64 cells per long ({@link FusedBits}); tried first.
  * </ol>
  * This class holds what the modes share: the group's leaves and stencils, their buffers and strides, and the value of
  * one element as scalar code (modes 1 and 3, and the tail of mode 2).
@@ -91,6 +93,11 @@ final class Fused {
                     f.store();
                 });
             }
+            return;
+        }
+        FusedBits bits = FusedBits.of(f);
+        if (bits != null) {
+            bits.emit(owner, sink);
             return;
         }
         FusedBytes bytes = new FusedBytes(f, owner, sink);
