@@ -69,16 +69,33 @@ public final class Bits {
             delta = Math.floorMod(delta, n);
             if (delta > n / 2) delta -= n;                   // the nearer way round: most words then read inside the row
         }
+        // the words whose 64 cells all read inside the row, wd in [lo, hi): one or two source words each, at a fixed
+        // word distance and bit offset (a loop C2 can vectorise); the others, at the row ends, cell run by cell run
+        int lo = delta >= 0 ? 0 : (-delta + 63) >>> 6, hi = Math.max(lo, Math.min(n >> 6, (n - delta) >> 6));
+        int dw = Math.floorDiv(delta, 64), s = delta & 63;
+        // first over the whole grid at once, as if it were one row (words across row ends come out wrong and are
+        // redone below): one long loop instead of a short one per row
+        int from = Math.max(0, -dw), to = Math.max(from, Math.min(rows * w, src.length - dw - 1));
+        if (s == 0) {
+            for (int i = from; i < to; i++) dst[i] = src[i + dw];
+        } else {
+            for (int i = from; i < to; i++) dst[i] = src[i + dw] >>> s | src[i + dw + 1] << (64 - s);
+        }
+        boolean whole = wrap && (n & 63) == 0;   // a torus of whole words: the row ends are word rotations
         for (int r = 0; r < rows; r++) {
             int off = r * w;
+            if (off + lo < from || off + hi > to) {
+                for (int wd = lo; wd < hi; wd++) dst[off + wd] = s == 0 ? src[off + wd + dw] : src[off + wd + dw] >>> s | src[off + wd + dw + 1] << (64 - s);
+            }
             for (int wd = 0; wd < w; wd++) {
-                int c0 = wd << 6, cnt = Math.min(64, n - c0), q0 = c0 + delta;
-                if (cnt == 64 && q0 >= 0 && q0 + 64 <= n) {
-                    // a whole word from inside the row: one or two source words
-                    int at = off + (q0 >>> 6), s = q0 & 63;
-                    dst[off + wd] = s == 0 ? src[at] : src[at] >>> s | src[at + 1] << (64 - s);
+                if (wd == lo && lo < hi) wd = hi;
+                if (wd >= w) break;
+                if (whole) {
+                    int a = Math.floorMod(wd + dw, w), b = a + 1 == w ? 0 : a + 1;
+                    dst[off + wd] = s == 0 ? src[off + a] : src[off + a] >>> s | src[off + b] << (64 - s);
                     continue;
                 }
+                int c0 = wd << 6, cnt = Math.min(64, n - c0), q0 = c0 + delta;
                 long v = 0;
                 int k = 0;
                 while (k < cnt) {
