@@ -50,8 +50,13 @@ final class FusedBits {
     /** An instruction of the bit program: op is 'L' (load {@code array} at word {@code i + offset}), '&', '|', '^' or '~'. */
     private record Ins(char op, int a, int b, int array, int offset) {}
 
-    /** A value: a bool (one plane) or a small int in two's complement planes, lowest first, with its range. */
-    private record Val(int[] p, long lo, long hi, boolean bool) {}
+    /**
+     * A value: a bool (one plane) or a small int in two's complement planes, lowest first, with its range; for a
+     * stencil's count, also the planes it counts ({@code terms}, else null).
+     */
+    private record Val(int[] p, long lo, long hi, boolean bool, List<Integer> terms) {
+        Val(int[] p, long lo, long hi, boolean bool) { this(p, lo, hi, bool, null); }
+    }
 
     /** A packed copy of a bool grid, with wrapped or zero halo rows. */
     private record Packed(Node node, boolean wrap) {}
@@ -204,7 +209,17 @@ final class FusedBits {
         return new Val(s, lo, hi, false);
     }
 
-    private Val sub(Val a, Val b) throws NoFit { return add(a, b, true, a.lo() - b.hi(), a.hi() - b.lo()); }
+    private Val sub(Val a, Val b) throws NoFit {
+        // a count less one of the cells it counts (a window that holds the cell itself, less the cell): count the
+        // other cells instead of subtracting; the full count's adders are then dead code
+        if (a.terms() != null && !b.bool() && b.lo() == 0 && b.hi() == 1 && b.p().length == 2 && b.p()[1] == ZERO
+                && a.terms().contains(b.p()[0])) {
+            List<Integer> rest = new ArrayList<>(a.terms());
+            rest.remove(Integer.valueOf(b.p()[0]));
+            return count(rest);
+        }
+        return add(a, b, true, a.lo() - b.hi(), a.hi() - b.lo());
+    }
 
     private int equal(Val a, Val b) {
         int w = Math.max(a.p().length, b.p().length), d = ZERO;
@@ -252,7 +267,7 @@ final class FusedBits {
         int w = Math.max(width(0, k), cols.size() + 1);
         int[] p = new int[w];
         for (int i = 0; i < w; i++) p[i] = i < cols.size() && !cols.get(i).isEmpty() ? cols.get(i).get(0) : ZERO;
-        return new Val(p, 0, k, false);
+        return new Val(p, 0, k, false, List.copyOf(terms));
     }
 
     private Val val(Node node) throws NoFit {
