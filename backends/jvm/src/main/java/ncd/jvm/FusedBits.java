@@ -92,7 +92,7 @@ final class FusedBits {
     /** The bit-sliced form of {@code f}'s group (prepared), or null when the group is not of that shape. */
     static FusedBits of(Fused f) {
         TensorType t = f.t;
-        if (!f.plan.options.bits() || t.dtype() != DType.BOOL || f.rank < 1 || f.rank > 2 || f.sts.isEmpty()) return null;
+        if (f.plan.options.bits() == JvmOptions.BitSliced.NEVER || t.dtype() != DType.BOOL || f.rank < 1 || f.rank > 2 || f.sts.isEmpty()) return null;
         for (Axis a : t.axes()) if (!a.isSized()) return null;
         for (Node v : f.visited) if (!v.type().axes().equals(t.axes())) return null;
         for (Node l : f.leaves) if (l.type().dtype() != DType.BOOL || !l.type().axes().equals(t.axes())) return null;

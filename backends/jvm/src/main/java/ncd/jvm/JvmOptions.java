@@ -9,7 +9,7 @@ import java.util.Map;
  * The JVM backend's view of its {@link BackendOptions}. The backend-specific keys ({@link #KEYS}) come from
  * {@code --backend-option KEY=VALUE} (or {@link BackendOptions#with}); what the options leave at their default may be
  * overridden by documented system properties: {@code -Dncd.jvm.gemmMinMacs=N}, {@code -Dncd.jvm.threads=N},
- * {@code -Dncd.jvm.exactMath=true}, {@code -Dncd.jvm.profile=true}, {@code -Dncd.jvm.bits=false}. ({@code -Dncd.jvm.vector=false} switches the Vector
+ * {@code -Dncd.jvm.exactMath=true}, {@code -Dncd.jvm.profile=true}, {@code -Dncd.jvm.bits=auto|true|false}. ({@code -Dncd.jvm.vector=false} switches the Vector
  * API kernel off for the whole JVM; see {@link Gemm}.)
  *
  * @param gemmMinMacs a contraction of f32 tensors goes to the sgemm kernel when it is shaped like a matrix product and
@@ -24,11 +24,24 @@ import java.util.Map;
  *                    faster ({@link VecF}); {@link BackendOptions.Precision#EXACT}
  * @param profile     time every node of the step (read with {@link JvmExecutable#nodeNanos()}): two clock reads per
  *                    node call
- * @param bits        whether a fused stencil loop on bool grids may run bit-sliced on bit-packed grids when its shape
- *                    allows ({@link FusedBits}); off, it takes the byte-vector or scalar stencil loop
- *                    (backend option {@code bit-sliced}, {@code -Dncd.jvm.bits=false})
+ * @param bits        when a fused stencil loop on bool grids runs bit-sliced on bit-packed grids, if its shape allows
+ *                    ({@link FusedBits}): {@code AUTO} where the byte-lane passes would not run whole vectors,
+ *                    {@code ALWAYS}, or {@code NEVER} (backend option {@code bit-sliced=auto|true|false},
+ *                    {@code -Dncd.jvm.bits})
  */
-public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean exactMath, boolean profile, boolean bits) {
+public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean exactMath, boolean profile, BitSliced bits) {
+    /** When fused bool stencils run on bit-packed grids (see {@link FusedBits}). */
+    public enum BitSliced { AUTO, ALWAYS, NEVER;
+        static BitSliced parse(String v) {
+            return switch (v) {
+                case "auto" -> AUTO;
+                case "true" -> ALWAYS;
+                case "false" -> NEVER;
+                default -> throw new IllegalArgumentException("bit-sliced must be auto, true or false, got `" + v + "`");
+            };
+        }
+    }
+
     public static final long DEFAULT_GEMM_MIN_MACS = 4096;
 
     /** The backend-specific option keys, with their meaning ({@code ncdc run --backend list} prints them). */
@@ -37,7 +50,7 @@ public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean ex
         Map<String, String> k = new LinkedHashMap<>();
         k.put("gemm-min-macs", "contractions of at least this many multiply-adds go to the sgemm kernel (default "
                 + DEFAULT_GEMM_MIN_MACS + "; -Dncd.jvm.gemmMinMacs)");
-        k.put("bit-sliced", "false: never run fused bool stencils on bit-packed grids (default true; -Dncd.jvm.bits)");
+        k.put("bit-sliced", "fused bool stencils on bit-packed grids: auto (default), true (whenever their shape allows) or false (-Dncd.jvm.bits)");
         k.put("profile", "true: time every node of the step (ncdc bench --profile; -Dncd.jvm.profile)");
         KEYS = java.util.Collections.unmodifiableMap(k);
     }
@@ -47,7 +60,7 @@ public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean ex
     }
 
     public JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean exactMath, boolean profile) {
-        this(gemmMinMacs, threads, fuse, exactMath, profile, Boolean.parseBoolean(System.getProperty("ncd.jvm.bits", "true")));
+        this(gemmMinMacs, threads, fuse, exactMath, profile, BitSliced.parse(System.getProperty("ncd.jvm.bits", "auto")));
     }
 
     public JvmOptions(long gemmMinMacs, int threads) { this(gemmMinMacs, threads, true, false, false); }
@@ -85,12 +98,8 @@ public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean ex
         int threads = o.threads() > 0 ? o.threads()
                 : Math.max(1, Integer.getInteger("ncd.jvm.threads", Math.min(2, Runtime.getRuntime().availableProcessors())));
         boolean exact = o.precision() == BackendOptions.Precision.EXACT || Boolean.getBoolean("ncd.jvm.exactMath");
-        boolean bits = Boolean.parseBoolean(System.getProperty("ncd.jvm.bits", "true"));
         String b = o.extra().get("bit-sliced");
-        if (b != null) {
-            if (!b.equals("true") && !b.equals("false")) throw new IllegalArgumentException("bit-sliced must be true or false, got `" + b + "`");
-            bits = b.equals("true");
-        }
+        BitSliced bits = BitSliced.parse(b != null ? b.strip() : System.getProperty("ncd.jvm.bits", "auto"));
         return new JvmOptions(gemm, threads, o.fuse(), exact, profile, bits);
     }
 
@@ -99,5 +108,5 @@ public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean ex
     public JvmOptions withFusion(boolean on) { return new JvmOptions(gemmMinMacs, threads, on, exactMath, profile, bits); }
     public JvmOptions withExactMath(boolean on) { return new JvmOptions(gemmMinMacs, threads, fuse, on, profile, bits); }
     public JvmOptions withProfile(boolean on) { return new JvmOptions(gemmMinMacs, threads, fuse, exactMath, on, bits); }
-    public JvmOptions withBits(boolean on) { return new JvmOptions(gemmMinMacs, threads, fuse, exactMath, profile, on); }
+    public JvmOptions withBits(BitSliced when) { return new JvmOptions(gemmMinMacs, threads, fuse, exactMath, profile, when); }
 }

@@ -32,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FusedBitsTest {
     private static final int[] WIDTHS = {1, 63, 64, 65, 100, 512};
+    /** The mode wherever the shape allows (by default the byte lanes keep rows of two vectors or more). */
+    private static final JvmOptions ALWAYS = JvmOptions.defaults().withBits(JvmOptions.BitSliced.ALWAYS);
 
     private static Node window(G g, Node x, Attr.Boundary bd, String[] axes, Axis[] offsets) {
         List<Attr.WindowDim> ws = new ArrayList<>();
@@ -89,7 +91,7 @@ class FusedBitsTest {
         g.state("board", bt, init, next);
         g.out(x);
         Graph graph = g.build();
-        JvmExecutable jvm = Graphs.same(graph, steps, JvmOptions.defaults(), false);
+        JvmExecutable jvm = Graphs.same(graph, steps, ALWAYS, false);
         // the fuse pass may give an intermediate a buffer of its own (an i32 leaf: not packed), as in "arith"
         if (!name.equals("arith")) assertTrue(bits(jvm, next), graph.name() + " should run bit-sliced: " + methods(jvm));
     }
@@ -155,7 +157,7 @@ class FusedBitsTest {
                 Node all = g.add(Op.REDUCE, new Attr.Reduce(Attr.ReduceFn.ALL, names(dr)), window(g, x, bd, new String[] {"r"}, new Axis[] {dr}));
                 Node o = g.binary(Attr.BinaryFn.XOR, any, all);
                 g.out(o);
-                JvmExecutable jvm = Graphs.same(g.build(), 3, JvmOptions.defaults(), false);
+                JvmExecutable jvm = Graphs.same(g.build(), 3, ALWAYS, false);
                 assertTrue(bits(jvm, o), methods(jvm).toString());
 
                 Axis c1 = new Axis("c", cols), d = new Axis("d", Math.min(3, cols));
@@ -167,7 +169,7 @@ class FusedBitsTest {
                 Node init = h.add(Op.RANDOM, new Attr.Random(Attr.Dist.BERNOULLI, 3), lt, h.constant(t(DType.F32), 0.5));
                 h.state("cells", lt, init, next);
                 h.out(s);
-                JvmExecutable j1 = Graphs.same(h.build(), 30, JvmOptions.defaults(), false);
+                JvmExecutable j1 = Graphs.same(h.build(), 30, ALWAYS, false);
                 assertTrue(bits(j1, next), methods(j1).toString());
             }
         }
@@ -183,7 +185,7 @@ class FusedBitsTest {
         Node n = count(g, x, Attr.Boundary.WRAP, rc, dr, dc);
         Node m = g.binary(Attr.BinaryFn.EQ, g.binary(Attr.BinaryFn.MUL, n, n), k(g, 9));
         g.out(m);
-        JvmExecutable jm = Graphs.same(g.build(), 3, JvmOptions.defaults(), false);
+        JvmExecutable jm = Graphs.same(g.build(), 3, ALWAYS, false);
         assertFalse(bits(jm, m), methods(jm).toString());
         // an f32 grid
         G f = new G("f32");
@@ -191,7 +193,7 @@ class FusedBitsTest {
         Node s = f.add(Op.REDUCE, new Attr.Reduce(Attr.ReduceFn.SUM, names(dr, dc)), window(f, y, Attr.Boundary.WRAP, rc, new Axis[] {dr, dc}));
         Node o = f.binary(Attr.BinaryFn.GT, s, f.constant(t(DType.F32), 0.5));
         f.out(o);
-        JvmExecutable jf = Graphs.same(f.build(), 3, JvmOptions.defaults(), false);
+        JvmExecutable jf = Graphs.same(f.build(), 3, ALWAYS, false);
         assertFalse(bits(jf, o), methods(jf).toString());
         // rank 3
         Axis z = new Axis("z", 2);
@@ -200,10 +202,28 @@ class FusedBitsTest {
         Node cnt = count(h, b, Attr.Boundary.WRAP, rc, dr, dc);
         Node q = h.binary(Attr.BinaryFn.EQ, cnt, k(h, 3));
         h.out(q);
-        JvmExecutable jh = Graphs.same(h.build(), 3, JvmOptions.defaults(), false);
+        JvmExecutable jh = Graphs.same(h.build(), 3, ALWAYS, false);
         assertFalse(bits(jh, q), methods(jh).toString());
         // and the option that switches the mode off
-        JvmExecutable off = Graphs.same(g.build(), 1, JvmOptions.defaults().withBits(false), false);
+        JvmExecutable off = Graphs.same(g.build(), 1, JvmOptions.defaults().withBits(JvmOptions.BitSliced.NEVER), false);
         assertFalse(methods(off).stream().anyMatch(s2 -> s2.contains("_bits")), methods(off).toString());
+    }
+
+    /**
+     * The default choice: bit-sliced where the byte lanes would not run rows of two vectors or more (or are absent),
+     * the byte lanes otherwise; never for a group of another shape.
+     */
+    @Test void byDefaultNarrowRowsRunBitSliced() {
+        int lanes = AotSupport.vectorLanes();
+        for (int cols : new int[] {40, 64, 100, 128, 512}) {
+            Axis r = new Axis("r", 4), c = new Axis("c", cols), dr = new Axis("dr", 3), dc = new Axis("dc", 3);
+            G g = new G("auto" + cols);
+            Node x = g.input("x", t(DType.BOOL, r, c));
+            Node n = count(g, x, Attr.Boundary.WRAP, new String[] {"r", "c"}, dr, dc);
+            Node o = g.binary(Attr.BinaryFn.EQ, n, k(g, 3));
+            g.out(o);
+            JvmExecutable jvm = Graphs.same(g.build(), 2, JvmOptions.defaults().withBits(JvmOptions.BitSliced.AUTO), false);
+            assertEquals(lanes == 0 || cols < 2 * lanes, bits(jvm, o), cols + " lanes " + lanes + ": " + methods(jvm));
+        }
     }
 }
