@@ -26,7 +26,8 @@ import static org.objectweb.asm.Opcodes.*;
  *
  * <p>Each grid the group reads is packed once per step, 64 cells per long along the innermost axis ({@link Bits}), with
  * halo rows so that a neighbour row is a constant word offset away, and a copy shifted by each innermost-axis window
- * offset (the torus wrap is done there, at word boundaries). The expression is lowered to a bit program: every value
+ * offset (the torus wrap is done there, at word boundaries). The expression is lowered to a bit program
+ * ({@link BitProgram}): every value
  * is one bit plane (a bool) or a few planes holding a small int in two's complement (its width from its range);
  * a stencil's count is a tree of full and half adders over its neighbour words (carry-save, as in a bit-sliced
  * adder), sums and differences are ripple adders, comparisons are the sign or the equality of planes, and constant
@@ -35,38 +36,17 @@ import static org.objectweb.asm.Opcodes.*;
  * {@link #GROUP}), planes that cross passes going through scratch arrays. The result is unpacked into the root's
  * bool buffer. Results are exact, so bit for bit the interpreter's.
  */
-final class FusedBits {
+final class FusedBits extends BitProgram {
     /**
      * Most plane operations one vector pass holds: C2 stops inlining once a compilation has created ~18000 nodes and
      * the vector API expands into many (see {@link FusedBytes}), so a longer pass would leave its vectors boxed.
      */
     static final int GROUP = Integer.getInteger("ncd.jvm.bitsGroup", 24);
-    /** Widest small int (in bits, sign included) a value may need. */
-    private static final int MAX_WIDTH = 24;
-
-    /** Plane references: an instruction's index, or one of these constants. */
-    private static final int ZERO = -1, ONES = -2;
-
-    /** An instruction of the bit program: op is 'L' (load {@code array} at word {@code i + offset}), '&', '|', '^' or '~'. */
-    private record Ins(char op, int a, int b, int array, int offset) {}
-
-    /**
-     * A value: a bool (one plane) or a small int in two's complement planes, lowest first, with its range; for a
-     * stencil's count, also the planes it counts ({@code terms}, else null).
-     */
-    private record Val(int[] p, long lo, long hi, boolean bool, List<Integer> terms) {
-        Val(int[] p, long lo, long hi, boolean bool) { this(p, lo, hi, bool, null); }
-    }
-
     /** A packed copy of a bool grid, with wrapped or zero halo rows. */
     private record Packed(Node node, boolean wrap) {}
 
     /** A copy of packed grid {@code packed} moved by {@code delta} cells along the innermost axis. */
     private record Shifted(int packed, int delta, boolean wrap) {}
-
-    private static final class NoFit extends Exception {
-        NoFit() { super(null, null, false, false); }
-    }
 
     private final Fused f;
     private final Plan plan;
@@ -74,8 +54,6 @@ final class FusedBits {
     private final int rows, n, words, halo;
     private final List<Packed> packed = new ArrayList<>();
     private final List<Shifted> shifted = new ArrayList<>();
-    private final List<Ins> prog = new ArrayList<>();
-    private final Map<Ins, Integer> cse = new HashMap<>();
     private final Map<Node, Val> vals = new HashMap<>();
     private int result;
 
@@ -117,157 +95,6 @@ final class FusedBits {
             return null;
         }
         return b;
-    }
-
-    // ---- the bit program -------------------------------------------------------------------------------------------
-
-    private int ins(char op, int a, int b, int array, int offset) {
-        Ins i = new Ins(op, a, b, array, offset);
-        Integer at = cse.get(i);
-        if (at != null) return at;
-        prog.add(i);
-        cse.put(i, prog.size() - 1);
-        return prog.size() - 1;
-    }
-
-    private int and(int a, int b) {
-        if (a == ZERO || b == ZERO) return ZERO;
-        if (a == ONES || a == b) return b;
-        if (b == ONES) return a;
-        return ins('&', Math.min(a, b), Math.max(a, b), 0, 0);
-    }
-
-    private int or(int a, int b) {
-        if (a == ONES || b == ONES) return ONES;
-        if (a == ZERO || a == b) return b;
-        if (b == ZERO) return a;
-        return ins('|', Math.min(a, b), Math.max(a, b), 0, 0);
-    }
-
-    private int xor(int a, int b) {
-        if (a == ZERO) return b;
-        if (b == ZERO) return a;
-        if (a == ONES) return not(b);
-        if (b == ONES) return not(a);
-        if (a == b) return ZERO;
-        return ins('^', Math.min(a, b), Math.max(a, b), 0, 0);
-    }
-
-    private int not(int a) {
-        if (a == ZERO) return ONES;
-        if (a == ONES) return ZERO;
-        if (prog.get(a).op() == '~') return prog.get(a).a();
-        return ins('~', a, 0, 0, 0);
-    }
-
-    private int load(int array, int offset) { return ins('L', 0, 0, array, offset); }
-
-    // ---- values ----------------------------------------------------------------------------------------------------
-
-    private static int width(long lo, long hi) throws NoFit {
-        for (int w = 1; w <= MAX_WIDTH; w++) {
-            if (lo >= -(1L << (w - 1)) && hi <= (1L << (w - 1)) - 1) return w;
-        }
-        throw new NoFit();
-    }
-
-    /** {@code v}'s planes at width {@code w}: the low ones, sign-extended (exact modulo 2^w). */
-    private static int[] ext(Val v, int w) {
-        int[] p = new int[w];
-        for (int i = 0; i < w; i++) p[i] = v.p()[Math.min(i, v.p().length - 1)];
-        return p;
-    }
-
-    private static Val constant(long c) throws NoFit {
-        int[] p = new int[width(c, c)];
-        for (int i = 0; i < p.length; i++) p[i] = (c >> i & 1) != 0 ? ONES : ZERO;
-        return new Val(p, c, c, false);
-    }
-
-    private int bool(Val v) throws NoFit {
-        if (!v.bool()) throw new NoFit();
-        return v.p()[0];
-    }
-
-    private Val ofBool(int plane) { return new Val(new int[] {plane}, 0, 1, true); }
-
-    private Val integer(Val v) throws NoFit {
-        if (v.bool()) throw new NoFit();
-        return v;
-    }
-
-    /** {@code a + b} (or {@code a - b}: {@code negate}), whose value lies in {@code [lo, hi]}: a ripple-carry adder. */
-    private Val add(Val a, Val b, boolean negate, long lo, long hi) throws NoFit {
-        int w = width(lo, hi);
-        int[] x = ext(a, w), y = ext(b, w), s = new int[w];
-        int c = negate ? ONES : ZERO;
-        for (int i = 0; i < w; i++) {
-            int yi = negate ? not(y[i]) : y[i], h = xor(x[i], yi);
-            s[i] = xor(h, c);
-            if (i < w - 1) c = or(and(x[i], yi), and(c, h));
-        }
-        return new Val(s, lo, hi, false);
-    }
-
-    private Val sub(Val a, Val b) throws NoFit {
-        // a count less one of the cells it counts (a window that holds the cell itself, less the cell): count the
-        // other cells instead of subtracting; the full count's adders are then dead code
-        if (a.terms() != null && !b.bool() && b.lo() == 0 && b.hi() == 1 && b.p().length == 2 && b.p()[1] == ZERO
-                && a.terms().contains(b.p()[0])) {
-            List<Integer> rest = new ArrayList<>(a.terms());
-            rest.remove(Integer.valueOf(b.p()[0]));
-            return count(rest);
-        }
-        return add(a, b, true, a.lo() - b.hi(), a.hi() - b.lo());
-    }
-
-    private int equal(Val a, Val b) {
-        int w = Math.max(a.p().length, b.p().length), d = ZERO;
-        int[] x = ext(a, w), y = ext(b, w);
-        for (int i = 0; i < w; i++) d = or(d, xor(x[i], y[i]));
-        return not(d);
-    }
-
-    /** {@code a < b}: the sign of {@code a - b}, computed wide enough to be exact. */
-    private int less(Val a, Val b) throws NoFit {
-        Val d = sub(a, b);
-        return d.p()[d.p().length - 1];
-    }
-
-    private Val select(int c, Val a, Val b) throws NoFit {
-        if (a.bool() != b.bool()) throw new NoFit();
-        if (a.bool()) return ofBool(xor(b.p()[0], and(xor(a.p()[0], b.p()[0]), c)));
-        long lo = Math.min(a.lo(), b.lo()), hi = Math.max(a.hi(), b.hi());
-        int w = width(lo, hi);
-        int[] x = ext(a, w), y = ext(b, w), s = new int[w];
-        for (int i = 0; i < w; i++) s[i] = xor(y[i], and(xor(x[i], y[i]), c));
-        return new Val(s, lo, hi, false);
-    }
-
-    /** The number of set planes among {@code terms}: columns of equal weight compressed by full and half adders. */
-    private Val count(List<Integer> terms) throws NoFit {
-        List<List<Integer>> cols = new ArrayList<>();
-        cols.add(new ArrayList<>(terms));
-        for (int i = 0; i < cols.size(); i++) {
-            List<Integer> c = cols.get(i);
-            while (c.size() > 1) {
-                if (cols.size() == i + 1) cols.add(new ArrayList<>());
-                int a = c.remove(0), b = c.remove(0), h = xor(a, b);
-                if (!c.isEmpty()) {
-                    int d = c.remove(0);
-                    c.add(xor(h, d));
-                    cols.get(i + 1).add(or(and(a, b), and(h, d)));
-                } else {
-                    c.add(h);
-                    cols.get(i + 1).add(and(a, b));
-                }
-            }
-        }
-        long k = terms.size();
-        int w = Math.max(width(0, k), cols.size() + 1);
-        int[] p = new int[w];
-        for (int i = 0; i < w; i++) p[i] = i < cols.size() && !cols.get(i).isEmpty() ? cols.get(i).get(0) : ZERO;
-        return new Val(p, 0, k, false, List.copyOf(terms));
     }
 
     private Val val(Node node) throws NoFit {
