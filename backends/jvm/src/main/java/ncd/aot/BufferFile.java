@@ -28,7 +28,7 @@ public final class BufferFile {
 
     private BufferFile() {}
 
-    /** The file for one buffer list per variant (arrays: {@code float[]}, {@code double[]}, {@code int[]}, {@code boolean[]}, {@code byte[]}). */
+    /** The file for one buffer list per variant (arrays: {@code float[]}, {@code double[]}, {@code int[]}, {@code boolean[]}, {@code byte[]}, {@code long[]}). */
     public static byte[] write(List<List<Object>> variants) {
         List<Object> entries = new ArrayList<>();
         Map<Key, Integer> index = new HashMap<>();
@@ -60,6 +60,7 @@ public final class BufferFile {
             else if (e instanceof double[] d) bb.asDoubleBuffer().put(d);
             else if (e instanceof int[] k) bb.asIntBuffer().put(k);
             else if (e instanceof byte[] y) bb.put(y);
+            else if (e instanceof long[] j) bb.asLongBuffer().put(j);
             else for (boolean v : (boolean[]) e) bb.put((byte) (v ? 1 : 0));
             if (!(e instanceof byte[] || e instanceof boolean[])) bb.position(bb.position() + n * elementBytes(e));
         }
@@ -109,6 +110,7 @@ public final class BufferFile {
             case 'D' -> { double[] a = new double[n]; if (at != null) at.asDoubleBuffer().get(a); return a; }
             case 'I' -> { int[] a = new int[n]; if (at != null) at.asIntBuffer().get(a); return a; }
             case 'B' -> { byte[] a = new byte[n]; if (at != null) at.get(a); return a; }
+            case 'J' -> { long[] a = new long[n]; if (at != null) at.asLongBuffer().get(a); return a; }
             case 'Z' -> {
                 boolean[] a = new boolean[n];
                 if (at != null) for (int i = 0; i < n; i++) a[i] = at.get(i) != 0;
@@ -124,6 +126,7 @@ public final class BufferFile {
         if (a instanceof int[]) return 'I';
         if (a instanceof boolean[]) return 'Z';
         if (a instanceof byte[]) return 'B';
+        if (a instanceof long[]) return 'J';
         throw new IllegalArgumentException("not a buffer: " + a);
     }
 
@@ -132,7 +135,7 @@ public final class BufferFile {
     private static int elementBytes(char kind) {
         return switch (kind) {
             case 'F', 'I' -> 4;
-            case 'D' -> 8;
+            case 'D', 'J' -> 8;
             case 'Z', 'B' -> 1;
             default -> throw new IllegalArgumentException("unknown buffer kind " + kind);
         };
@@ -144,6 +147,7 @@ public final class BufferFile {
         if (a instanceof double[] d) { for (double v : d) if (Double.doubleToRawLongBits(v) != 0) return false; return true; }
         if (a instanceof int[] k) { for (int v : k) if (v != 0) return false; return true; }
         if (a instanceof byte[] y) { for (byte v : y) if (v != 0) return false; return true; }
+        if (a instanceof long[] j) { for (long v : j) if (v != 0) return false; return true; }
         for (boolean v : (boolean[]) a) if (v) return false;
         return true;
     }

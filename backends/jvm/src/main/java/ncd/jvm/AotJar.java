@@ -89,14 +89,14 @@ public final class AotJar {
         List<Descriptor.Variant> variants = new ArrayList<>();
         classes.put(name, main);
         slotLists.add(List.copyOf(plan.buffers));
-        if (references(main).contains("ncd/jvm/Vec")) {
+        if (usesVectors(main)) {
             variants.add(new Descriptor.Variant(name.replace('/', '.'), AotSupport.vectorLanes()));
             String scalarName = name + SCALAR_SUFFIX;
             Object[] s = scalarVariant(graph, seed, options, scalarName);
             byte[] scalar = (byte[]) s[0];
             List<Object> scalarBuffers = Arrays.asList((Object[]) s[1]);
-            if (references(scalar).contains("ncd/jvm/Vec")) {
-                throw new IllegalStateException("the class generated without the Vector API still calls ncd.jvm.Vec");
+            if (usesVectors(scalar)) {
+                throw new IllegalStateException("the class generated without the Vector API still calls ncd.jvm.Vec or VecBits");
             }
             if ((int) s[2] != base || !sameBuffers(plan.buffers.subList(0, base), scalarBuffers.subList(0, base))) {
                 throw new IllegalStateException("the two generated classes of " + graph.name() + " do not share their named slots");
@@ -325,8 +325,8 @@ public final class AotJar {
                 throw new IllegalStateException("cannot load the JVM backend without the Vector API");
             }
             return (Object[]) Class.forName(AotJar.class.getName(), true, isolated)
-                    .getMethod("generateVariant", Graph.class, long.class, long.class, int.class, boolean.class, boolean.class, String.class)
-                    .invoke(null, graph, seed, o.gemmMinMacs(), o.threads(), o.fuse(), o.bf16Weights(), className);
+                    .getMethod("generateVariant", Graph.class, long.class, long.class, int.class, boolean.class, boolean.class, String.class, String.class)
+                    .invoke(null, graph, seed, o.gemmMinMacs(), o.threads(), o.fuse(), o.bf16Weights(), o.bits().name(), className);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             if (e.getCause() instanceof Error r) throw r;
@@ -338,14 +338,20 @@ public final class AotJar {
 
     /** One generated class and its buffers (called in {@link #scalarVariant}'s loader; public for reflection only). */
     public static Object[] generateVariant(Graph graph, long seed, long gemmMinMacs, int threads, boolean fuse, boolean bf16Weights,
-                                           String className) {
-        Plan plan = new Plan(graph, seed, new JvmOptions(gemmMinMacs, threads, fuse).withBf16Weights(bf16Weights));
+                                           String bits, String className) {
+        Plan plan = new Plan(graph, seed, new JvmOptions(gemmMinMacs, threads, fuse, false, false, bf16Weights, JvmOptions.BitSliced.valueOf(bits)));
         int base = plan.buffers.size();
         byte[] bytes = new ClassGen(plan, className).generate();
         return new Object[] {bytes, plan.buffers.toArray(), base};
     }
 
-    private static boolean sameBuffers(List<Object> a, List<Object> b) {
+    /** Whether a generated class calls the Vector API helpers (byte lanes, {@link Vec}, or bit planes, {@link VecBits}). */
+    private static boolean usesVectors(byte[] classFile) {
+        Set<String> refs = references(classFile);
+        return refs.contains("ncd/jvm/Vec") || refs.contains("ncd/jvm/VecBits");
+    }
+
+        private static boolean sameBuffers(List<Object> a, List<Object> b) {
         if (a.size() != b.size()) return false;
         for (int i = 0; i < a.size(); i++) {
             if (a.get(i).getClass() != b.get(i).getClass() || !Arrays.deepEquals(new Object[] {a.get(i)}, new Object[] {b.get(i)})) return false;

@@ -25,14 +25,17 @@ import static org.objectweb.asm.Opcodes.*;
  * expression over the buffers of the materialised nodes it reads ("leaves"), rounding every intermediate value to its
  * node's dtype exactly as a store and a load would, so results are bit-identical to the unfused code.
  *
- * <p>{@link #emit} picks one of four loop modes:
+ * <p>{@link #emit} picks one of five loop modes:
  * <ol>
  *   <li>without stencils, a {@link MethodGen.Nest} (dimensions merged where contiguous), one element at a time;
  *   <li>the same nest on f32 vector lanes when every node of the group has a lane form ({@link FusedLanes});
  *   <li>with stencils, the root's dimensions one by one, window offsets computed once per outer iteration and the
  *       innermost dimension split into borders and an interior without boundary logic ({@link FusedStencil});
  *   <li>with stencils, a bool result and every intermediate provably within a byte, passes over byte vectors
- *       ({@link FusedBytes}).
+ *       ({@link FusedBytes});
+ *   <li>with stencils on bool grids, a bool result of rank 1 or 2 and only bool logic and small-int arithmetic
+ *       around them, a bit-sliced program over bit-packed grids, 64 cells per long ({@link FusedBits}): chosen
+ *       over the byte lanes where those would not run rows of two vectors or more.
  * </ol>
  * This class holds what the modes share: the group's leaves and stencils, their buffers and strides, and the value of
  * one element as scalar code (modes 1 and 3, and the tail of mode 2).
@@ -94,7 +97,15 @@ final class Fused {
             return;
         }
         FusedBytes bytes = new FusedBytes(f, owner, sink);
-        if (bytes.fits()) bytes.emit(); else new FusedStencil(f).emit(base);
+        boolean fits = bytes.fits();
+        // the byte lanes where their rows hold two vectors or more (measured: as fast as the bit-packed grids at
+        // 128^2 to 2048^2 Life, and quicker to warm up); the bit-packed grids where they do not, rows of 64 cells
+        // running mostly scalar there (64^2 Life: ~3x faster bit-sliced), and where the byte lanes do not fit at all
+        boolean wide = fits && f.t.axes().get(f.rank - 1).size() >= 2 * Vec.LANES;
+        FusedBits bits = wide && plan.options.bits() == JvmOptions.BitSliced.AUTO ? null : FusedBits.of(f);
+        if (bits != null) bits.emit(owner, sink);
+        else if (fits) bytes.emit();
+        else new FusedStencil(f).emit(base);
     }
 
     boolean isLeaf(Node n) { return n != root && !plan.fusion.inlined.contains(n); }

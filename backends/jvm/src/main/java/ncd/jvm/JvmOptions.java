@@ -9,7 +9,7 @@ import java.util.Map;
  * The JVM backend's view of its {@link BackendOptions}. The backend-specific keys ({@link #KEYS}) come from
  * {@code --backend-option KEY=VALUE} (or {@link BackendOptions#with}); what the options leave at their default may be
  * overridden by documented system properties: {@code -Dncd.jvm.gemmMinMacs=N}, {@code -Dncd.jvm.threads=N},
- * {@code -Dncd.jvm.exactMath=true}, {@code -Dncd.jvm.profile=true}. ({@code -Dncd.jvm.vector=false} switches the Vector
+ * {@code -Dncd.jvm.exactMath=true}, {@code -Dncd.jvm.profile=true}, {@code -Dncd.jvm.bits=auto|true|false}. ({@code -Dncd.jvm.vector=false} switches the Vector
  * API kernel off for the whole JVM; see {@link Gemm}.)
  *
  * @param gemmMinMacs a contraction of f32 tensors goes to the sgemm kernel when it is shaped like a matrix product and
@@ -27,8 +27,28 @@ import java.util.Map;
  * @param bf16Weights matrix-vector products whose matrix is a parameter read a bfloat16 copy of it (half the memory
  *                    traffic; f32 accumulation; each weight rounded to 8 significant bits, a relative error of at
  *                    most 2^-8 per weight): {@code --backend-option weights=bf16} ({@link Bf16})
+ * @param bits        when a fused stencil loop on bool grids runs bit-sliced on bit-packed grids, if its shape allows
+ *                    ({@link FusedBits}): {@code AUTO} where the byte-lane passes would not run whole vectors,
+ *                    {@code ALWAYS}, or {@code NEVER} (backend option {@code bit-sliced=auto|true|false},
+ *                    {@code -Dncd.jvm.bits})
  */
-public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean exactMath, boolean profile, boolean bf16Weights) {
+public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean exactMath, boolean profile, boolean bf16Weights,
+                         BitSliced bits) {
+    /** When fused bool stencils run on bit-packed grids (see {@link FusedBits}). */
+    public enum BitSliced { AUTO, ALWAYS, NEVER;
+        static BitSliced parse(String v) {
+            return switch (v) {
+                case "auto" -> AUTO;
+                case "true" -> ALWAYS;
+                case "false" -> NEVER;
+                default -> throw new IllegalArgumentException("bit-sliced must be auto, true or false, got `" + v + "`");
+            };
+        }
+
+        /** The default: {@code -Dncd.jvm.bits}, else auto. */
+        static BitSliced fromProperty() { return parse(System.getProperty("ncd.jvm.bits", "auto")); }
+    }
+
     public static final long DEFAULT_GEMM_MIN_MACS = 4096;
 
     /** The backend-specific option keys, with their meaning ({@code ncdc run --backend list} prints them). */
@@ -37,6 +57,7 @@ public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean ex
         Map<String, String> k = new LinkedHashMap<>();
         k.put("gemm-min-macs", "contractions of at least this many multiply-adds go to the sgemm kernel (default "
                 + DEFAULT_GEMM_MIN_MACS + "; -Dncd.jvm.gemmMinMacs)");
+        k.put("bit-sliced", "fused bool stencils on bit-packed grids: auto (default), true (whenever their shape allows) or false (-Dncd.jvm.bits)");
         k.put("profile", "true: time every node of the step (ncdc bench --profile; -Dncd.jvm.profile)");
         k.put("weights", "bf16: matrix-vector products read a bfloat16 copy of their parameter matrix (f32 sums; "
                 + "default f32)");
@@ -47,12 +68,12 @@ public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean ex
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1");
     }
 
-    public JvmOptions(long gemmMinMacs, int threads) { this(gemmMinMacs, threads, true, false, false, false); }
+    public JvmOptions(long gemmMinMacs, int threads) { this(gemmMinMacs, threads, true, false, false); }
 
-    public JvmOptions(long gemmMinMacs, int threads, boolean fuse) { this(gemmMinMacs, threads, fuse, false, false, false); }
+    public JvmOptions(long gemmMinMacs, int threads, boolean fuse) { this(gemmMinMacs, threads, fuse, false, false); }
 
     public JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean exactMath, boolean profile) {
-        this(gemmMinMacs, threads, fuse, exactMath, profile, false);
+        this(gemmMinMacs, threads, fuse, exactMath, profile, false, BitSliced.fromProperty());
     }
 
     /** Every option at its default, system properties applied. */
@@ -90,13 +111,16 @@ public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean ex
         if (w != null && !w.strip().equals("bf16") && !w.strip().equals("f32")) {
             throw new IllegalArgumentException("weights must be f32 or bf16, got `" + w + "`");
         }
-        return new JvmOptions(gemm, threads, o.fuse(), exact, profile, w != null && w.strip().equals("bf16"));
+        String b = o.extra().get("bit-sliced");
+        BitSliced bits = b != null ? BitSliced.parse(b.strip()) : BitSliced.fromProperty();
+        return new JvmOptions(gemm, threads, o.fuse(), exact, profile, w != null && w.strip().equals("bf16"), bits);
     }
 
-    public JvmOptions withGemmMinMacs(long n) { return new JvmOptions(n, threads, fuse, exactMath, profile, bf16Weights); }
-    public JvmOptions withThreads(int n) { return new JvmOptions(gemmMinMacs, n, fuse, exactMath, profile, bf16Weights); }
-    public JvmOptions withFusion(boolean on) { return new JvmOptions(gemmMinMacs, threads, on, exactMath, profile, bf16Weights); }
-    public JvmOptions withExactMath(boolean on) { return new JvmOptions(gemmMinMacs, threads, fuse, on, profile, bf16Weights); }
-    public JvmOptions withProfile(boolean on) { return new JvmOptions(gemmMinMacs, threads, fuse, exactMath, on, bf16Weights); }
-    public JvmOptions withBf16Weights(boolean on) { return new JvmOptions(gemmMinMacs, threads, fuse, exactMath, profile, on); }
+    public JvmOptions withGemmMinMacs(long n) { return new JvmOptions(n, threads, fuse, exactMath, profile, bf16Weights, bits); }
+    public JvmOptions withThreads(int n) { return new JvmOptions(gemmMinMacs, n, fuse, exactMath, profile, bf16Weights, bits); }
+    public JvmOptions withFusion(boolean on) { return new JvmOptions(gemmMinMacs, threads, on, exactMath, profile, bf16Weights, bits); }
+    public JvmOptions withExactMath(boolean on) { return new JvmOptions(gemmMinMacs, threads, fuse, on, profile, bf16Weights, bits); }
+    public JvmOptions withProfile(boolean on) { return new JvmOptions(gemmMinMacs, threads, fuse, exactMath, on, bf16Weights, bits); }
+    public JvmOptions withBf16Weights(boolean on) { return new JvmOptions(gemmMinMacs, threads, fuse, exactMath, profile, on, bits); }
+    public JvmOptions withBits(BitSliced when) { return new JvmOptions(gemmMinMacs, threads, fuse, exactMath, profile, bf16Weights, when); }
 }

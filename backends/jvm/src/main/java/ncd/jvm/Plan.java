@@ -172,6 +172,7 @@ final class Plan {
         if (array instanceof int[]) return DType.I32;
         if (array instanceof boolean[]) return DType.BOOL;
         if (array instanceof byte[]) return DType.BOOL;  // a fused loop's scratch row of small ints (one byte each)
+        if (array instanceof long[]) return DType.F64;   // a bit-packed bool grid (FusedBits): 8 bytes a word
         throw new IllegalArgumentException("not a buffer: " + array);
     }
 

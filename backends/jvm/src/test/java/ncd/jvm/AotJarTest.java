@@ -125,6 +125,21 @@ class AotJarTest {
         assertEquals(0, AotJar.build(Graphs.planned(mixed(), true), 3, GEMM).descriptor().variants().get(0).lanes());
     }
 
+    /** A bit-sliced stencil (FusedBits on LongVector lanes) gets a scalar twin too, which calls no VecBits. */
+    @Test void aBitSlicedStencilGetsAScalarTwin() {
+        AotJar jar = AotJar.build(Graphs.planned(wideLife(), true), 3, GEMM.withBits(JvmOptions.BitSliced.ALWAYS));
+        List<byte[]> bytes = new ArrayList<>(jar.generatedClasses().values());
+        if (!Gemm.vectorized()) {
+            assertEquals(1, jar.descriptor().variants().size());
+            return;
+        }
+        assertEquals(2, jar.descriptor().variants().size(), jar.descriptor().variants().toString());
+        assertTrue(AotJar.references(bytes.get(0)).contains("ncd/jvm/VecBits"));
+        Set<String> scalar = AotJar.references(bytes.get(1));
+        assertTrue(scalar.contains("ncd/jvm/Bits"), scalar::toString);
+        assertFalse(scalar.contains("ncd/jvm/VecBits") || scalar.stream().anyMatch(c -> c.startsWith("jdk/incubator/")), scalar::toString);
+    }
+
     @Test void theRuntimeIsClosedAndHoldsNoCompiler() {
         AotJar jar = AotJar.build(Graphs.planned(mixed(), true), 3, GEMM);
         Set<String> runtime = jar.runtimeClasses().keySet();

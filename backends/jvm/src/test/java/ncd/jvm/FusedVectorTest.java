@@ -70,7 +70,8 @@ class FusedVectorTest {
     /** Runs {@code g} with fusion on and off against the interpreter; returns the fused class's vector pass methods. */
     private static List<String> check(Graph g, int steps) {
         // as built: the standard pipeline's cse would merge the repeated window sums these graphs fuse on purpose
-        JvmExecutable fused = Graphs.same(g, steps, JvmOptions.defaults().withFusion(true), false);
+        // the bit-sliced mode (FusedBits, tried first and tested in FusedBitsTest) off: these are the byte passes' cases
+        JvmExecutable fused = Graphs.same(g, steps, JvmOptions.defaults().withFusion(true).withBits(JvmOptions.BitSliced.NEVER), false);
         Graphs.same(g, steps, JvmOptions.defaults().withFusion(false), false);
         List<String> passes = new ArrayList<>();
         for (String m : methods(fused)) if (m.matches("n[0-9]+_(v|h[0-9]+_[0-9]+|p[0-9]+_[0-9]+)")) passes.add(m);
