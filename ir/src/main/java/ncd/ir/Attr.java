@@ -96,7 +96,7 @@ public sealed interface Attr {
      * Connectivity built from a rule, for {@link Op#SYNAPSES}: presynaptic axis {@code pre} (the input's), postsynaptic
      * axis {@code post} (the result's, with its size); the rule and its number ({@code p} for {@link SynRule#PROBABILITY},
      * the degree {@code k} for the degree rules), the user's {@code seed}, and the storage asked for ({@link SynStorage#AUTO}:
-     * the compiler's choice, {@link ncd.ir.SynapseSpec#storage}). The connection matrix C[post, pre] is a pure function of
+     * the compiler's choice, {@link ncd.ir.SynapseChoice#storage}). The connection matrix C[post, pre] is a pure function of
      * these: docs/semantics.md, "Synapses".
      */
     record Synapses(String pre, Axis post, SynRule rule, double p, int k, long seed, SynStorage storage) implements Attr {}

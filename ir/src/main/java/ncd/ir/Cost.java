@@ -53,7 +53,7 @@ public record Cost(long flops, long bytes) {
                 yield Sizes.times(Sizes.times(matrices, per), times);
             }
             // an add per synapse whose presynaptic element is nonzero: at most every synapse, counted so (an upper bound)
-            case SYNAPSES -> (long) Math.min(Long.MAX_VALUE / 4, SynapseSpec.expectedSynapses((Attr.Synapses) n.attr(),
+            case SYNAPSES -> (long) Math.min(Long.MAX_VALUE / 4, SynapseChoice.expectedSynapses((Attr.Synapses) n.attr(),
                     n.input(0).type().elementCount(), ((Attr.Synapses) n.attr()).post().size()));
         };
         long bytes = switch (n.op()) {

@@ -160,10 +160,10 @@ public final class IrPrinter {
             case SYNAPSES -> {
                 Attr.Synapses x = (Attr.Synapses) a;
                 long nPre = n.input(0).type().axes().isEmpty() ? 0 : n.input(0).type().axes().get(0).size();
-                yield "[" + x.pre() + " -> " + x.post().name() + ", " + SynapseSpec.ruleText(x) + ", seed = " + x.seed() + ", "
-                        + SynapseSpec.storage(x, nPre, x.post().size()).word()
+                yield "[" + x.pre() + " -> " + x.post().name() + ", " + SynapseChoice.ruleText(x) + ", seed = " + x.seed() + ", "
+                        + SynapseChoice.storage(x, nPre, x.post().size()).word()
                         + (x.storage() == Attr.SynStorage.AUTO ? " (chosen)" : "") + ", "
-                        + SynapseSpec.order(x, n.input(0).type().dtype(), nPre, x.post().size()).word() + "]";
+                        + SynapseChoice.order(x, n.input(0).type().dtype(), nPre, x.post().size()).word() + "]";
             }
             case LINALG -> {
                 Attr.Linalg x = (Attr.Linalg) a;

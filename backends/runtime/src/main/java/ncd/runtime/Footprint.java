@@ -148,7 +148,7 @@ public final class Footprint {
         total += peak;
         // the connectivity SYNAPSES ops hold for the life of the instance (dense bits, compressed rows; procedural none)
         for (Node n : g.nodes()) {
-            if (n.op() == Op.SYNAPSES) total = Sizes.plus(total, ncd.ir.SynapseSpec.heldBytes((Attr.Synapses) n.attr(),
+            if (n.op() == Op.SYNAPSES) total = Sizes.plus(total, ncd.ir.SynapseChoice.heldBytes((Attr.Synapses) n.attr(),
                     n.input(0).type().elementCount(), ((Attr.Synapses) n.attr()).post().size()));
         }
         for (Node in : g.inputs()) total = Sizes.plus(total, in.type().bytes());

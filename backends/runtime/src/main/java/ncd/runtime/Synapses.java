@@ -2,7 +2,7 @@ package ncd.runtime;
 
 import ncd.ir.Attr;
 import ncd.ir.DType;
-import ncd.ir.SynapseSpec;
+import ncd.ir.SynapseChoice;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,7 +30,7 @@ import java.util.concurrent.RecursiveAction;
  * </ul>
  * Every row lists its targets in increasing order; every storage visits them so, and the spiking rows in increasing
  * j: each target's sum is formed in presynaptic order, whatever the storage and however threads split the work
- * ({@link SynapseSpec#order}).
+ * ({@link SynapseChoice#order}).
  *
  * <p>The stored forms are built once per (rule, seed, sizes, storage) and shared by every instance that asks for the
  * same one (they never change): a small cache of the most recent, never rebuilt per step.
@@ -45,14 +45,14 @@ public final class Synapses {
     private static final int CACHE = 8;
 
     /** Everything the product needs, as a string the JVM backend embeds in its code. */
-    public record Plan(Attr.SynRule rule, double p, int k, long key, int nPre, int nPost, Attr.SynStorage storage, SynapseSpec.Order order) {
+    public record Plan(Attr.SynRule rule, double p, int k, long key, int nPre, int nPost, Attr.SynStorage storage, SynapseChoice.Order order) {
         public String encode() { return structureKey() + ";" + order.name(); }
 
         public static Plan decode(String s) {
             String[] f = s.split(";");
             return new Plan(Attr.SynRule.valueOf(f[0]), Double.longBitsToDouble(Long.parseLong(f[1])), Integer.parseInt(f[2]),
                     Long.parseLong(f[3]), Integer.parseInt(f[4]), Integer.parseInt(f[5]), Attr.SynStorage.valueOf(f[6]),
-                    SynapseSpec.Order.valueOf(f[7]));
+                    SynapseChoice.Order.valueOf(f[7]));
         }
 
         /** The cache key: everything but the order, which does not change what is stored. */
@@ -71,8 +71,8 @@ public final class Synapses {
      */
     public static Plan plan(Attr.Synapses s, String scope, DType in, int nPre) {
         int nPost = s.post().size();
-        return new Plan(s.rule(), s.p(), s.k(), Rng.seedOf("synapses:" + scope, s.seed()), nPre, nPost, SynapseSpec.storage(s, nPre, nPost),
-                SynapseSpec.order(s, in, nPre, nPost));
+        return new Plan(s.rule(), s.p(), s.k(), Rng.seedOf("synapses:" + scope, s.seed()), nPre, nPost, SynapseChoice.storage(s, nPre, nPost),
+                SynapseChoice.order(s, in, nPre, nPost));
     }
 
     // ---- drawing rows
@@ -188,7 +188,7 @@ public final class Synapses {
         long key = p.key();
         int nPre = p.nPre(), nPost = p.nPost();
         if (p.rule() == Attr.SynRule.IN_DEGREE) return inDegree(p, key);
-        double mean = SynapseSpec.expectedSynapses(new Attr.Synapses("", new ncd.ir.Axis("", nPost), p.rule(), p.p(), p.k(), 0, p.storage()), nPre, nPost);
+        double mean = SynapseChoice.expectedSynapses(new Attr.Synapses("", new ncd.ir.Axis("", nPost), p.rule(), p.p(), p.k(), 0, p.storage()), nPre, nPost);
         long cap = (long) Math.ceil(mean + 8 * Math.sqrt(mean) + 64);
         int[] idx = new int[(int) Math.min(cap, Integer.MAX_VALUE - 16)];
         int[] start = new int[nPre + 1];
@@ -272,12 +272,12 @@ public final class Synapses {
         Arrays.fill(out, 0, p.nPost(), 0f);
         int[] spikes = events(x, p.nPre());
         Object s = structure(p);
-        long work = (long) spikes.length * Math.max(1, (long) Math.ceil(SynapseSpec.expectedSynapses(
+        long work = (long) spikes.length * Math.max(1, (long) Math.ceil(SynapseChoice.expectedSynapses(
                 new Attr.Synapses("", new ncd.ir.Axis("", p.nPost()), p.rule(), p.p(), p.k(), 0, p.storage()), p.nPre(), p.nPost()) / Math.max(1, p.nPre())));
         boolean fork = mayFork && work >= PARALLEL_WORK;
-        if (fork && p.order() == SynapseSpec.Order.BY_POST) {
+        if (fork && p.order() == SynapseChoice.Order.BY_POST) {
             ForkJoinPool.commonPool().invoke(new ByPost(p, s, spikes, x, out, 0, p.nPost()));
-        } else if (fork && p.order() == SynapseSpec.Order.EXACT_COUNTS) {
+        } else if (fork && p.order() == SynapseChoice.Order.EXACT_COUNTS) {
             exactCounts(p, spikes, out);
         } else {
             addRowsF(p, s, spikes, x, out, 0, p.nPost());

@@ -3,7 +3,7 @@ package ncd.runtime;
 import ncd.ir.Attr;
 import ncd.ir.Axis;
 import ncd.ir.DType;
-import ncd.ir.SynapseSpec;
+import ncd.ir.SynapseChoice;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The connectivity rules, the three storages and the order analysis of {@link Synapses} and {@link SynapseSpec}. */
+/** The connectivity rules, the three storages and the order analysis of {@link Synapses} and {@link SynapseChoice}. */
 class SynapsesTest {
     private static Attr.Synapses attr(Attr.SynRule rule, double p, int k, int nPost, Attr.SynStorage st) {
         return new Attr.Synapses("pre", new Axis("post", nPost), rule, p, k, 7, st);
@@ -85,9 +85,9 @@ class SynapsesTest {
     @Test void parallelOnlyWhereTheOrderCannotShow() {
         Attr.Synapses csr = attr(Attr.SynRule.PROBABILITY, 0.3, 0, 6000, Attr.SynStorage.CSR);
         Attr.Synapses proc = attr(Attr.SynRule.PROBABILITY, 0.3, 0, 6000, Attr.SynStorage.PROCEDURAL);
-        assertEquals(SynapseSpec.Order.BY_POST, SynapseSpec.order(csr, DType.F32, 4000, 6000));
-        assertEquals(SynapseSpec.Order.SERIAL, SynapseSpec.order(proc, DType.F32, 4000, 6000));
-        assertEquals(SynapseSpec.Order.EXACT_COUNTS, SynapseSpec.order(proc, DType.BOOL, 4000, 6000));
+        assertEquals(SynapseChoice.Order.BY_POST, SynapseChoice.order(csr, DType.F32, 4000, 6000));
+        assertEquals(SynapseChoice.Order.SERIAL, SynapseChoice.order(proc, DType.F32, 4000, 6000));
+        assertEquals(SynapseChoice.Order.EXACT_COUNTS, SynapseChoice.order(proc, DType.BOOL, 4000, 6000));
 
         // enough events that the work passes Synapses.PARALLEL_WORK: the threaded path really runs
         float[] x = sparseFloats(4000, 11);
@@ -124,11 +124,11 @@ class SynapsesTest {
     }
 
     @Test void theCompilerChoosesStorageBySize() {
-        assertEquals(Attr.SynStorage.DENSE, SynapseSpec.storage(attr(Attr.SynRule.PROBABILITY, 0.5, 0, 100, Attr.SynStorage.AUTO), 100, 100));
-        assertEquals(Attr.SynStorage.CSR, SynapseSpec.storage(attr(Attr.SynRule.PROBABILITY, 0.02, 0, 4000, Attr.SynStorage.AUTO), 3200, 4000));
-        assertEquals(Attr.SynStorage.CSR, SynapseSpec.storage(attr(Attr.SynRule.PROBABILITY, 0.02, 0, 40000, Attr.SynStorage.AUTO), 32000, 40000));
-        assertEquals(Attr.SynStorage.PROCEDURAL, SynapseSpec.storage(attr(Attr.SynRule.PROBABILITY, 0.1, 0, 200000, Attr.SynStorage.AUTO), 200000, 200000));
-        assertEquals(Attr.SynStorage.PROCEDURAL, SynapseSpec.storage(attr(Attr.SynRule.PROBABILITY, 0.5, 0, 100, Attr.SynStorage.PROCEDURAL), 100, 100));
+        assertEquals(Attr.SynStorage.DENSE, SynapseChoice.storage(attr(Attr.SynRule.PROBABILITY, 0.5, 0, 100, Attr.SynStorage.AUTO), 100, 100));
+        assertEquals(Attr.SynStorage.CSR, SynapseChoice.storage(attr(Attr.SynRule.PROBABILITY, 0.02, 0, 4000, Attr.SynStorage.AUTO), 3200, 4000));
+        assertEquals(Attr.SynStorage.CSR, SynapseChoice.storage(attr(Attr.SynRule.PROBABILITY, 0.02, 0, 40000, Attr.SynStorage.AUTO), 32000, 40000));
+        assertEquals(Attr.SynStorage.PROCEDURAL, SynapseChoice.storage(attr(Attr.SynRule.PROBABILITY, 0.1, 0, 200000, Attr.SynStorage.AUTO), 200000, 200000));
+        assertEquals(Attr.SynStorage.PROCEDURAL, SynapseChoice.storage(attr(Attr.SynRule.PROBABILITY, 0.5, 0, 100, Attr.SynStorage.PROCEDURAL), 100, 100));
     }
 
     @Test void aPlanSurvivesItsEncoding() {
