@@ -217,7 +217,7 @@ public final class Labels {
                 Attr.Synapses s = (Attr.Synapses) a;
                 long nPre = n.input(0).type().axes().get(0).size();
                 yield List.of("synapses " + sized(n.input(0).type(), List.of(s.pre())) + " → " + s.post().name() + ":" + s.post().size(),
-                        ncd.ir.SynapseSpec.ruleText(s) + " · " + ncd.ir.SynapseSpec.storage(s, nPre, s.post().size()).word());
+                        ncd.ir.SynapseChoice.ruleText(s) + " · " + ncd.ir.SynapseChoice.storage(s, nPre, s.post().size()).word());
             }
         };
     }
