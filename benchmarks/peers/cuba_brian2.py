@@ -23,10 +23,10 @@ import numpy as np
 from brian2 import (NeuronGroup, Synapses, SpikeMonitor, defaultclock, ms, mV, prefs, run, seed, start_scope)
 
 
-def cuba(s):
+def cuba(s, target="numpy"):
     start_scope()
     seed(s)
-    prefs.codegen.target = "numpy"
+    prefs.codegen.target = target
     defaultclock.dt = 0.1 * ms
     taum, taue, taui = 20 * ms, 5 * ms, 10 * ms
     Vt, Vr, El = -50 * mV, -60 * mV, -49 * mV

@@ -91,6 +91,7 @@ public final class DotWriter {
     private static final String IO_FILL = "#dde8f6";
     private static final String STATE_FILL = "#fde6cc";
     private static final String PARAM_FILL = "#fff3c4";
+    private static final String SYNAPSE_FILL = "#e3eefa";
     private static final String LINK = "#2b5d9c";
     private static final String TUBE = "#6baed6a0";
 
@@ -264,6 +265,8 @@ public final class DotWriter {
             case SELECT -> style("shape", "cds", "style", "solid");
             case RANDOM -> style("style", "rounded,dashed");
             case BINARY -> Labels.isSymbol(n) ? style("shape", "circle", "width", "0.3", "fixedsize", "true", "fontsize", "13") : style();
+            // a synapse box: the connectivity between two populations, drawn as a double-bordered box
+            case SYNAPSES -> style("shape", "box", "peripheries", "2", "style", "filled", "fillcolor", SYNAPSE_FILL);
             case IOTA, UNARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE, SPLIT, MERGE, SLICE, ROLL, SHIFT,
                  WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG -> style();
         });

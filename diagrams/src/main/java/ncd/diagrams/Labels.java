@@ -213,6 +213,12 @@ public final class Labels {
                 yield List.of(what + " " + sized(n.input(0).type(), List.of(l.row(), l.col()))
                         + (l.into() == null ? "" : " → " + l.into().name()));
             }
+            case SYNAPSES -> {
+                Attr.Synapses s = (Attr.Synapses) a;
+                long nPre = n.input(0).type().axes().get(0).size();
+                yield List.of("synapses " + sized(n.input(0).type(), List.of(s.pre())) + " → " + s.post().name() + ":" + s.post().size(),
+                        ncd.ir.SynapseChoice.ruleText(s) + " · " + ncd.ir.SynapseChoice.storage(s, nPre, s.post().size()).word());
+            }
         };
     }
 
@@ -241,7 +247,7 @@ public final class Labels {
                 case SUB, DIV, MOD, POW, LT, LE, GT, GE -> slot == 0 ? "a" : "b";
             };
             case INPUT, PARAM, CONST, IOTA, STATE_READ, UNARY, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
-                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, REPEAT, ONEHOT, ARGSORT, LINALG -> null;
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, REPEAT, ONEHOT, ARGSORT, LINALG, SYNAPSES -> null;
         };
     }
 
@@ -253,7 +259,7 @@ public final class Labels {
         boolean broadcasts = switch (n.op()) {
             case BINARY, WHERE, RANDOM -> true;
             case INPUT, PARAM, CONST, IOTA, STATE_READ, UNARY, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
-                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG -> false;
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES -> false;
         };
         TensorType in = n.input(slot).type();
         if (!broadcasts || in.axes().isEmpty()) return List.of();

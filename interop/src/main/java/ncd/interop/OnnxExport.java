@@ -198,6 +198,8 @@ public final class OnnxExport {
                 yield permute(new Val(f, axes), out, n);
             }
             case ARGSORT -> argsort(n, (Attr.ArgSort) n.attr());
+            case SYNAPSES -> throw new Unsupported(n.span(), "synapses (" + graph.name() + "): connectivity drawn from a seeded rule has no "
+                    + "ONNX operator; write the connection as a dense mask and a product (C @[pre] x) to export it");
             case LINALG -> throw new Unsupported(n.span(), ((Attr.Linalg) n.attr()).fn().word() + " (" + graph.name()
                     + "): ONNX opset 17 has no linear-algebra operator (no solve, inverse, Cholesky or eigendecomposition)");
             case GATHER -> {

@@ -80,6 +80,10 @@ public enum DiagCode {
     E0716("integration method unknown or not applicable"),
     E0717("equations need a time step `dt`"),
     E0718("bad event"),
+    E0720("ill-formed synapses"),
+    E0721("connection rule impossible for these sizes"),
+    E0722("storage not possible for this connection rule"),
+    E0723("sparse synapses not supported by this backend"),
 
     // --- E08: driver
     E0801("no such circuit"),

@@ -92,6 +92,51 @@ public sealed interface Attr {
      */
     record Linalg(LinalgFn fn, String row, String col, Axis into) implements Attr {}
 
+    /**
+     * Connectivity built from a rule, for {@link Op#SYNAPSES}: presynaptic axis {@code pre} (the input's), postsynaptic
+     * axis {@code post} (the result's, with its size); the rule and its number ({@code p} for {@link SynRule#PROBABILITY},
+     * the degree {@code k} for the degree rules), the user's {@code seed}, and the storage asked for ({@link SynStorage#AUTO}:
+     * the compiler's choice, {@link ncd.ir.SynapseChoice#storage}). The connection matrix C[post, pre] is a pure function of
+     * these: docs/semantics.md, "Synapses".
+     */
+    record Synapses(String pre, Axis post, SynRule rule, double p, int k, long seed, SynStorage storage) implements Attr {}
+
+    /** How {@link Op#SYNAPSES} draws its connections (docs/language.md, "Sparse synapses"). */
+    enum SynRule {
+        /** Each (pre, post) pair independently with probability p. */
+        PROBABILITY,
+        /** Each presynaptic neuron reaches exactly k distinct postsynaptic ones. */
+        OUT_DEGREE,
+        /** Each postsynaptic neuron receives from exactly k distinct presynaptic ones. */
+        IN_DEGREE,
+        /** Pre j reaches post j (the two axes have one size). */
+        ONE_TO_ONE;
+
+        /** The word the language spells it with. */
+        public String word() {
+            return switch (this) {
+                case PROBABILITY -> "p";
+                case OUT_DEGREE -> "out_degree";
+                case IN_DEGREE -> "in_degree";
+                case ONE_TO_ONE -> "one_to_one";
+            };
+        }
+    }
+
+    /** How {@link Op#SYNAPSES} holds its connections. */
+    enum SynStorage {
+        /** The compiler chooses (dense, csr or procedural) from the sizes and the rule. */
+        AUTO,
+        /** One bit per (pre, post) pair. */
+        DENSE,
+        /** Compressed rows by presynaptic neuron: a row pointer per pre, a 4-byte post index per synapse. */
+        CSR,
+        /** Nothing stored: a spiking neuron's row is drawn again from the seeded stream at each step. */
+        PROCEDURAL;
+
+        public String word() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
+
     /** The functions of {@link Op#LINALG}. */
     enum LinalgFn {
         /** x on the column axis with A x = b: sum over col of A[row, col] x[col] = b[row]. Inputs A, b. */

@@ -52,11 +52,14 @@ public record Cost(long flops, long bytes) {
                 };
                 yield Sizes.times(Sizes.times(matrices, per), times);
             }
+            // an add per synapse whose presynaptic element is nonzero: at most every synapse, counted so (an upper bound)
+            case SYNAPSES -> (long) Math.min(Long.MAX_VALUE / 4, SynapseChoice.expectedSynapses((Attr.Synapses) n.attr(),
+                    n.input(0).type().elementCount(), ((Attr.Synapses) n.attr()).post().size()));
         };
         long bytes = switch (n.op()) {
             case INPUT, PARAM, CONST, IOTA, STATE_READ, RENAME, SPLIT -> 0;
             case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, TRANSPOSE, MERGE, SLICE, SELECT,
-                 ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG -> {
+                 ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES -> {
                 long b = n.type().bytes();
                 for (Node i : n.inputs()) b = Sizes.plus(b, i.type().bytes());
                 yield b;

@@ -108,6 +108,8 @@ public final class Gradients {
             case GATHER -> new Vjp(Gradients::gather);
             case ARGSORT -> new Stops("a permutation: an i32 result, constant between ties");
             case LINALG -> new Vjp(Gradients::linalg);
+            case SYNAPSES -> new Refused("event-driven synapses have no adjoint yet (it would be the same connectivity read by "
+                    + "column); for a gradient write the connection as a dense matrix product: C @[pre] x");
         };
     }
 

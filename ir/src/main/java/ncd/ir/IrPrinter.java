@@ -86,11 +86,11 @@ public final class IrPrinter {
             case ARG_REDUCE -> ((Attr.ArgReduce) a).fn().word();
             case RANDOM -> "random." + lower(((Attr.Random) a).dist().name());
             case INPUT, PARAM, CONST, IOTA, STATE_READ, WHERE, EXPAND, CAST, CONTRACT, RENAME, TRANSPOSE, SPLIT, MERGE, SLICE,
-                 SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG -> lower(n.op().name());
+                 SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES -> lower(n.op().name());
         };
     }
 
-    static String attrText(Node n) {
+    public static String attrText(Node n) {
         Attr a = n.attr();
         return switch (n.op()) {
             case WHERE, EXPAND, TRANSPOSE, BINARY -> "";
@@ -156,6 +156,14 @@ public final class IrPrinter {
             case ARGSORT -> {
                 Attr.ArgSort x = (Attr.ArgSort) a;
                 yield "[" + x.axis() + (x.descending() ? ", descending" : "") + "]";
+            }
+            case SYNAPSES -> {
+                Attr.Synapses x = (Attr.Synapses) a;
+                long nPre = n.input(0).type().axes().isEmpty() ? 0 : n.input(0).type().axes().get(0).size();
+                yield "[" + x.pre() + " -> " + x.post().name() + ", " + SynapseChoice.ruleText(x) + ", seed = " + x.seed() + ", "
+                        + SynapseChoice.storage(x, nPre, x.post().size()).word()
+                        + (x.storage() == Attr.SynStorage.AUTO ? " (chosen)" : "") + ", "
+                        + SynapseChoice.order(x, n.input(0).type().dtype(), nPre, x.post().size()).word() + "]";
             }
             case LINALG -> {
                 Attr.Linalg x = (Attr.Linalg) a;

@@ -69,5 +69,10 @@ public enum Op {
      * Linear algebra on the matrices that two named axes of a tensor form, one matrix per element of the other
      * (batch) axes: solve, inverse, cholesky, eigh's values or vectors, spectral radius or norm ({@link Attr.Linalg}).
      */
-    LINALG
+    LINALG,
+    /**
+     * Event-driven synaptic propagation over connectivity built from a seeded rule ({@link Attr.Synapses}):
+     * y[post] = sum over pre of C[post, pre] x[pre], touching only the rows of presynaptic elements that are nonzero.
+     */
+    SYNAPSES
 }

@@ -55,6 +55,8 @@ public final class OpSpecs {
             case GATHER -> new OpSpec(2, 2, Attr.AxisRef.class, false, OpSpecs::gather, OpSpec.Tolerance::exact);
             case ARGSORT -> new OpSpec(1, 1, Attr.ArgSort.class, false, OpSpecs::argsort, OpSpec.Tolerance::exact);
             case LINALG -> new OpSpec(1, 2, Attr.Linalg.class, false, LinalgSpec::type, OpSpec.Tolerance::linalg);
+            // every backend adds a target's contributions in presynaptic order (SynapseChoice.order): bit for bit
+            case SYNAPSES -> new OpSpec(1, 1, Attr.Synapses.class, false, SynapseSpec::type, OpSpec.Tolerance::exact);
         };
     }
 

@@ -157,6 +157,9 @@ class BackendDifferentialTest {
 
     /** Runs {@code lowered} on the oracle and on {@code b}; compares parameters, outputs and state at every step. */
     static void agree(Backend b, String label, Graph lowered, long seed) {
+        Diagnostics refusal = new Diagnostics();
+        // what a backend refuses by design (the cuda backend: sparse synapses, E0723) is skipped with the diagnostic
+        org.junit.jupiter.api.Assumptions.assumeTrue(b.accepts(lowered, refusal), () -> label + ": " + refusal.sorted());
         agree(b.name(), label, lowered, seed, compile(b, lowered, seed));
     }
 

@@ -45,6 +45,22 @@ public final class CudaBackend implements Backend {
 
     @Override public Map<String, String> optionKeys() { return Map.of(); }
 
+    /**
+     * Sparse synapses are refused (E0723): their connectivity lives in host-side compressed rows or is drawn again
+     * per row, and no kernel of this backend reads either yet.
+     */
+    @Override public boolean accepts(Graph graph, Diagnostics diags) {
+        boolean ok = true;
+        for (ncd.ir.Node n : graph.nodes()) {
+            if (n.op() != ncd.ir.Op.SYNAPSES) continue;
+            diags.error(n.span(), DiagCode.E0723, "the cuda backend does not run sparse synapses yet (" + graph.name() + ": "
+                    + ncd.ir.IrPrinter.opText(n) + ncd.ir.IrPrinter.attrText(n) + ")",
+                    "run on the jvm backend (--backend jvm), or write the connection as a dense mask and a product: C @[pre] x");
+            ok = false;
+        }
+        return ok;
+    }
+
     @Override public Optional<Executable> compile(Graph graph, BackendOptions options, Diagnostics diags) {
         if (!options.extra().isEmpty()) {
             diags.error(SourceSpan.NONE, DiagCode.E0803, "--backend-option: the cuda backend takes no options, got " + options.extra().keySet(), null);

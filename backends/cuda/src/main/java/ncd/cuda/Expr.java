@@ -177,6 +177,7 @@ final class Expr {
             case GATHER -> gather(n, c, s);
             case ARGSORT -> argsort(n, c, s);
             case LINALG -> linalg(n, c, s);
+            case SYNAPSES -> throw new IllegalStateException("SYNAPSES reached the cuda generator: CudaBackend.accepts refuses it (E0723)");
         };
     }
 

@@ -47,6 +47,7 @@ final class Kernels {
             case GATHER -> gather(n, in.get(0), in.get(1), out);
             case ARGSORT -> argsort(n, in.get(0), out);
             case LINALG -> linalg(n, in, out, null);
+            case SYNAPSES -> synapses(n, in.get(0), out);
         };
         round(t.dtype(), v);
         return v;
@@ -367,6 +368,23 @@ final class Kernels {
      * LINALG through {@link ncd.runtime.Linalg} (in double, as the JVM backend); the result rounded to its dtype.
      * A singular matrix throws {@link InterpreterException} naming the op and {@code circuit}.
      */
+    /**
+     * SYNAPSES through {@link ncd.runtime.Synapses} (as the JVM backend): f32 and bool inputs summed in f32 in
+     * presynaptic order, f64 in double; the connectivity built once and shared.
+     */
+    private static double[] synapses(Node n, double[] x, double[] out) {
+        ncd.runtime.Synapses.Plan p = ncd.runtime.Synapses.plan((Attr.Synapses) n.attr(), n.scope(), n.input(0).type().dtype(), x.length);
+        if (n.type().dtype() == ncd.ir.DType.F64) {
+            ncd.runtime.Synapses.propagate(p, x, out);
+            return out;
+        }
+        float[] xf = new float[x.length], of = new float[out.length];
+        for (int j = 0; j < x.length; j++) xf[j] = (float) x[j];
+        ncd.runtime.Synapses.propagate(p, xf, of, false);
+        for (int i = 0; i < out.length; i++) out[i] = of[i];
+        return out;
+    }
+
     static double[] linalg(Node n, List<double[]> in, String circuit) {
         double[] out = new double[n.type().arrayLength()];
         linalg(n, in, out, circuit);

@@ -270,6 +270,15 @@ final class ClassGen {
                 g.mv.visitLdcInsn(ncd.runtime.LinalgPlans.plan(n, plan.graph.name()).encode());
                 g.rt("linalg", "(" + arr + arr + arr + "Ljava/lang/String;)V");
             });
+            case SYNAPSES -> List.of(g -> {
+                // ncd.runtime.Synapses, the interpreter's own code: the plan (rule, sizes, storage, order) as a string
+                TensorType xt = n.input(0).type();
+                int x = g.buffer(plan.slot(n.input(0)), xt.dtype()), out = g.buffer(plan.slot(n), n.type().dtype());
+                g.mv.visitVarInsn(ALOAD, x);
+                g.mv.visitVarInsn(ALOAD, out);
+                g.mv.visitLdcInsn(ncd.runtime.Synapses.plan((Attr.Synapses) n.attr(), n.scope(), xt.dtype(), xt.axes().get(0).size()).encode());
+                g.rt("synapses", "(" + MethodGen.arrayDesc(xt.dtype()) + MethodGen.arrayDesc(n.type().dtype()) + "Ljava/lang/String;)V");
+            });
         };
     }
 

@@ -135,6 +135,21 @@ public final class Rt {
         ncd.runtime.ArgSort.lines(d, out, outer, len, inner, descending);
     }
 
+    /** SYNAPSES on bool spikes: a count per target, f32 ({@link ncd.runtime.Synapses}, threads as its plan allows). */
+    public static void synapses(boolean[] x, float[] out, String plan) {
+        ncd.runtime.Synapses.propagate(ncd.runtime.Synapses.planOf(plan), x, out);
+    }
+
+    /** SYNAPSES on f32. */
+    public static void synapses(float[] x, float[] out, String plan) {
+        ncd.runtime.Synapses.propagate(ncd.runtime.Synapses.planOf(plan), x, out);
+    }
+
+    /** SYNAPSES on f64. */
+    public static void synapses(double[] x, double[] out, String plan) {
+        ncd.runtime.Synapses.propagate(ncd.runtime.Synapses.planOf(plan), x, out);
+    }
+
     /** LINALG on f32 buffers: {@link ncd.runtime.Linalg} in double (as the interpreter), rounded once to f32. */
     public static void linalg(float[] a, float[] b, float[] out, String plan) {
         double[] da = new double[a.length], db = b == null ? null : new double[b.length], dout = new double[out.length];

@@ -265,6 +265,28 @@ class OpCoverageTest {
     }
 
     /**
+     * SYNAPSES: every rule and storage, on bool spikes, f32 and f64 values (salted: NaN, infinities, -0 count as
+     * events as any nonzero does): bit for bit, as both run ncd.runtime.Synapses.
+     */
+    @Test void synapsesAsTheInterpreter() {
+        Axis pre = new Axis("pre", 40), post = new Axis("post", 40);
+        for (DType d : List.of(DType.BOOL, DType.F32, DType.F64)) {
+            G g = new G("synapses");
+            Node x = g.input("x", t(d, pre));
+            long seed = 1;
+            for (Attr.SynStorage st : Attr.SynStorage.values()) {
+                g.out(g.add(Op.SYNAPSES, new Attr.Synapses("pre", post, Attr.SynRule.PROBABILITY, 0.2, 0, seed++, st), x));
+                g.out(g.add(Op.SYNAPSES, new Attr.Synapses("pre", post, Attr.SynRule.OUT_DEGREE, 0, 7, seed++, st), x));
+                g.out(g.add(Op.SYNAPSES, new Attr.Synapses("pre", post, Attr.SynRule.ONE_TO_ONE, 0, 0, seed++, st), x));
+                if (st != Attr.SynStorage.PROCEDURAL) {
+                    g.out(g.add(Op.SYNAPSES, new Attr.Synapses("pre", post, Attr.SynRule.IN_DEGREE, 0, 5, seed++, st), x));
+                }
+            }
+            run(g.build());
+        }
+    }
+
+    /**
      * LINALG: every function, f32 and f64, a batch axis on A and another on b, the matrix's axes in either order, on
      * symmetric positive definite matrices (M M^T + 4 I, so every function is defined): bit for bit, as both run
      * ncd.runtime.Linalg. A singular matrix fails with the interpreter's message.

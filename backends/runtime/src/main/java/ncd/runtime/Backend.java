@@ -31,6 +31,12 @@ public interface Backend {
     /** How it holds a step's values: what {@link Footprint} counts before an instance is made. */
     default Footprint.Layout layout() { return Footprint.Layout.TYPED; }
 
+    /**
+     * Whether this backend can compile {@code graph} at all; false after errors in {@code diags} naming what it refuses
+     * (the cuda backend: sparse synapses, E0723). Checked before any pass runs, for compile and emit alike.
+     */
+    default boolean accepts(Graph graph, ncd.diag.Diagnostics diags) { return true; }
+
     /** The backend-specific keys of {@link BackendOptions#extra()} it understands, each with a one-line meaning. */
     default Map<String, String> optionKeys() { return Map.of(); }
 

@@ -146,6 +146,11 @@ public final class Footprint {
             peak = Math.max(peak, busy);
         }
         total += peak;
+        // the connectivity SYNAPSES ops hold for the life of the instance (dense bits, compressed rows; procedural none)
+        for (Node n : g.nodes()) {
+            if (n.op() == Op.SYNAPSES) total = Sizes.plus(total, ncd.ir.SynapseChoice.heldBytes((Attr.Synapses) n.attr(),
+                    n.input(0).type().elementCount(), ((Attr.Synapses) n.attr()).post().size()));
+        }
         for (Node in : g.inputs()) total = Sizes.plus(total, in.type().bytes());
         for (Graph.Output o : g.outputs()) total = Sizes.plus(total, Sizes.times(Math.max(1, keptSteps), o.node().type().bytes()));
         return total;
@@ -205,7 +210,7 @@ public final class Footprint {
                 case PARAM -> "parameter " + ((Attr.Param) n.attr()).name();
                 // states, outputs and next values are named below; other values have no name of their own
                 case CONST, IOTA, RANDOM, STATE_READ, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME,
-                     TRANSPOSE, SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG -> null;
+                     TRANSPOSE, SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES -> null;
             };
             if (name != null) put(out, live.valueOf(n), name);
         }

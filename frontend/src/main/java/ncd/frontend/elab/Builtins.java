@@ -29,12 +29,14 @@ final class Builtins {
     private final Sorting sorting;
     private final IndexOps indexOps;
     private final LinearAlgebra linalg;
+    private final SynapseBuiltin synapses;
 
     Builtins(Elaborator el) {
         this.el = el;
         this.sorting = new Sorting(el, this);
         this.indexOps = new IndexOps(el, this);
         this.linalg = new LinearAlgebra(el);
+        this.synapses = new SynapseBuiltin(el);
     }
 
     // ---- functions
@@ -221,6 +223,7 @@ final class Builtins {
             case "scatter_add" -> { return indexOps.scatterAdd(a, env); }
             case "categorical" -> { return indexOps.categorical(a, env); }
             case "solve", "inverse", "cholesky", "eigh", "spectral_radius", "spectral_norm" -> { return linalg.apply(a, env); }
+            case "synapses" -> { return synapses.apply(a, env); }
             case "expand" -> { return expand(a, env); }
             case "iota" -> { return iota(a, env); }
             case "uniform", "normal", "bernoulli" -> { return random(a, env); }
@@ -228,7 +231,7 @@ final class Builtins {
             case "grad" -> { return el.lawGrads.grad(a, env); }
             default -> {
                 el.diags.error(a.op().span(), DiagCode.E0203, "unknown axis operation `" + op + "[...]`",
-                        "axis operations: sum mean max min prod any all argmax argmin roll shift window split merge slice concat repeat onehot gather argsort sort topk scatter_add categorical solve inverse cholesky eigh spectral_radius spectral_norm expand iota uniform normal bernoulli spike");
+                        "axis operations: sum mean max min prod any all argmax argmin roll shift window split merge slice concat repeat onehot gather argsort sort topk scatter_add categorical solve inverse cholesky eigh spectral_radius spectral_norm synapses expand iota uniform normal bernoulli spike");
                 return Value.ERROR;
             }
         }
