@@ -246,6 +246,7 @@ public final class Compilation {
      * What {@link #instantiate} hands the backend; {@code ncdc build} hands it to the ahead-of-time compiler instead.
      */
     public Optional<Graph> prepare(Graph lowered, Backend backend, BackendOptions options, long keptSteps) {
+        if (!backend.accepts(lowered, diags)) return Optional.empty();
         if (!Footprint.check(lowered, keptSteps, Footprint.budget(), backend.layout(), diags)) return Optional.empty();
         return Optional.of(optimize(lowered, options));
     }

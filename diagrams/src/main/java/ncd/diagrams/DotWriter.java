@@ -265,7 +265,7 @@ public final class DotWriter {
             case RANDOM -> style("style", "rounded,dashed");
             case BINARY -> Labels.isSymbol(n) ? style("shape", "circle", "width", "0.3", "fixedsize", "true", "fontsize", "13") : style();
             case IOTA, UNARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE, SPLIT, MERGE, SLICE, ROLL, SHIFT,
-                 WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG -> style();
+                 WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, FFT -> style();
         });
         if (learned) a.put("penwidth", "2");
         if (junction(n)) {

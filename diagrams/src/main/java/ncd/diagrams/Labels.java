@@ -203,6 +203,11 @@ public final class Labels {
                 Attr.ArgSort r = (Attr.ArgSort) a;
                 yield List.of("argsort " + sized(n.input(0).type(), List.of(r.axis())) + (r.descending() ? " ↓" : ""));
             }
+            case FFT -> {
+                Attr.Fft f = (Attr.Fft) a;
+                yield List.of(f.kind().word() + " " + sized(n.input(0).type(), List.of(f.axis()))
+                        + (f.into() == null ? "" : " → " + f.into().name() + ":" + f.into().size()));
+            }
             case LINALG -> {
                 Attr.Linalg l = (Attr.Linalg) a;
                 String what = switch (l.fn()) {
@@ -241,7 +246,7 @@ public final class Labels {
                 case SUB, DIV, MOD, POW, LT, LE, GT, GE -> slot == 0 ? "a" : "b";
             };
             case INPUT, PARAM, CONST, IOTA, STATE_READ, UNARY, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
-                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, REPEAT, ONEHOT, ARGSORT, LINALG -> null;
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, REPEAT, ONEHOT, ARGSORT, LINALG, FFT -> null;
         };
     }
 
@@ -253,7 +258,7 @@ public final class Labels {
         boolean broadcasts = switch (n.op()) {
             case BINARY, WHERE, RANDOM -> true;
             case INPUT, PARAM, CONST, IOTA, STATE_READ, UNARY, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
-                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG -> false;
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, FFT -> false;
         };
         TensorType in = n.input(slot).type();
         if (!broadcasts || in.axes().isEmpty()) return List.of();

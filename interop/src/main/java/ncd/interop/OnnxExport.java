@@ -200,6 +200,8 @@ public final class OnnxExport {
             case ARGSORT -> argsort(n, (Attr.ArgSort) n.attr());
             case LINALG -> throw new Unsupported(n.span(), ((Attr.Linalg) n.attr()).fn().word() + " (" + graph.name()
                     + "): ONNX opset 17 has no linear-algebra operator (no solve, inverse, Cholesky or eigendecomposition)");
+            case FFT -> throw new Unsupported(n.span(), ((Attr.Fft) n.attr()).kind().word() + " (" + graph.name()
+                    + "): ONNX export of Fourier transforms is not implemented (ONNX's DFT operator is not targeted yet)");
             case GATHER -> {
                 Val table = val(n, 0), index = val(n, 1);
                 String axis = ((Attr.AxisRef) n.attr()).axis();

@@ -108,6 +108,7 @@ public final class Gradients {
             case GATHER -> new Vjp(Gradients::gather);
             case ARGSORT -> new Stops("a permutation: an i32 result, constant between ties");
             case LINALG -> new Vjp(Gradients::linalg);
+            case FFT -> new Vjp(FftGradients::vjp);
         };
     }
 

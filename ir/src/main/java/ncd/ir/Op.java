@@ -69,5 +69,10 @@ public enum Op {
      * Linear algebra on the matrices that two named axes of a tensor form, one matrix per element of the other
      * (batch) axes: solve, inverse, cholesky, eigh's values or vectors, spectral radius or norm ({@link Attr.Linalg}).
      */
-    LINALG
+    LINALG,
+    /**
+     * A discrete Fourier transform along one axis (fft, ifft, rfft, irfft: {@link Attr.FftKind}); complex values are
+     * f32 pairs on a trailing axis ({@link Complex}).
+     */
+    FFT
 }

@@ -125,6 +125,13 @@ public record OpSpec(int minInputs, int maxInputs, Class<? extends Attr> attrKin
             return inexact(result, r == null || !r.isSized() ? Double.POSITIVE_INFINITY : 4.0 * Math.max(1, r.size()), Scale.RESULT);
         }
 
+        /**
+         * FFT: every backend sums in double (the interpreter by the definition, the others by a fast transform, whose
+         * error in double is far below an f32 ulp of the largest value) and rounds once to f32, so two results are
+         * within an ulp or two of the largest magnitude; 4 allows for the rounding of the twiddles.
+         */
+        static Tolerance fft(Attr a, List<TensorType> in, TensorType result) { return inexact(result, 4, Scale.TERMS); }
+
         /** {@code ulps} of {@code scale} for a float result; integer and bool results are exact whatever the op. */
         private static Tolerance inexact(TensorType result, double ulps, Scale scale) {
             return result.dtype().isFloat() && ulps > 0 ? new Tolerance(ulps, scale) : EXACT;

@@ -55,6 +55,7 @@ public final class OpSpecs {
             case GATHER -> new OpSpec(2, 2, Attr.AxisRef.class, false, OpSpecs::gather, OpSpec.Tolerance::exact);
             case ARGSORT -> new OpSpec(1, 1, Attr.ArgSort.class, false, OpSpecs::argsort, OpSpec.Tolerance::exact);
             case LINALG -> new OpSpec(1, 2, Attr.Linalg.class, false, LinalgSpec::type, OpSpec.Tolerance::linalg);
+            case FFT -> new OpSpec(1, 1, Attr.Fft.class, false, FftSpec::type, OpSpec.Tolerance::fft);
         };
     }
 

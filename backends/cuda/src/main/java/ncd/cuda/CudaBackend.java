@@ -62,6 +62,18 @@ public final class CudaBackend implements Backend {
         return Optional.of(new CudaExecutable(p, options.seed(), device));
     }
 
+    /** The CUDA generator has no Fourier transform yet: an FFT node is refused (E0407) before any code is generated. */
+    @Override public boolean accepts(Graph graph, Diagnostics diags) {
+        boolean ok = true;
+        for (ncd.ir.Node n : graph.nodes()) {
+            if (n.op() != ncd.ir.Op.FFT) continue;
+            diags.error(n.span(), DiagCode.E0407, "the cuda backend has no " + ((ncd.ir.Attr.Fft) n.attr()).kind().word()
+                    + " (circuit " + graph.name() + "): its Fourier transforms are not generated yet", "run it on the jvm backend (--backend jvm)");
+            ok = false;
+        }
+        return ok;
+    }
+
     /** The generated CUDA C: kernels, the prelude they use and the host functions of the launch plan. */
     @Override public String emit(Graph graph, BackendOptions options) { return CudaGen.generate(graph).source(); }
 

@@ -177,6 +177,7 @@ final class Expr {
             case GATHER -> gather(n, c, s);
             case ARGSORT -> argsort(n, c, s);
             case LINALG -> linalg(n, c, s);
+            case FFT -> throw new IllegalStateException("an FFT reached the CUDA generator: CudaBackend.accepts refuses it (E0407)");
         };
     }
 

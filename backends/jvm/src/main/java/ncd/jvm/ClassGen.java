@@ -267,6 +267,18 @@ final class ClassGen {
                 g.mv.visitLdcInsn(ncd.runtime.LinalgPlans.plan(n, plan.graph.name()).encode());
                 g.rt("linalg", "(" + arr + arr + arr + "Ljava/lang/String;)V");
             });
+            case FFT -> List.of(g -> {
+                // ncd.runtime.Fft on each line: the block's numbers travel as constants
+                ncd.runtime.Fft.Block b = ncd.runtime.Fft.Block.of(n);
+                g.mv.visitVarInsn(ALOAD, g.buffer(plan.slot(n.input(0)), DType.F32));
+                g.mv.visitVarInsn(ALOAD, g.buffer(plan.slot(n), DType.F32));
+                g.iconst(b.kind().ordinal());
+                g.iconst(b.outer());
+                g.iconst(b.len());
+                g.iconst(b.outLen());
+                g.iconst(b.inner());
+                g.rt("fft", "([F[FIIIII)V");
+            });
         };
     }
 

@@ -42,6 +42,12 @@ public interface Backend {
     Optional<Executable> compile(Graph graph, BackendOptions options, Diagnostics diags);
 
     /**
+     * Whether this backend generates every op of the lowered {@code graph}; when not, each op it lacks is an error in
+     * {@code diags} (E0407) and the driver compiles nothing. Every backend but a partial one accepts all graphs.
+     */
+    default boolean accepts(Graph graph, Diagnostics diags) { return true; }
+
+    /**
      * A readable listing of what {@link #compile} generates for {@code graph}: bytecode for the JVM backend, kernel
      * source for a GPU backend, the IR itself for the interpreter (it runs the IR as it is).
      */
