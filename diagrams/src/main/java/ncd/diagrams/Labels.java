@@ -81,7 +81,7 @@ public final class Labels {
     private static boolean isArithmetic(Attr.BinaryFn fn) {
         return switch (fn) {
             case ADD, SUB, MUL, DIV -> true;
-            case MOD, POW, MAX, MIN, EQ, NE, LT, LE, GT, GE, AND, OR, XOR -> false;
+            case MOD, POW, MAX, MIN, EQ, NE, LT, LE, GT, GE, AND, OR, XOR, ATAN2 -> false;
         };
     }
 
@@ -97,7 +97,7 @@ public final class Labels {
             case GE -> "≥";
             case EQ -> "=";
             case NE -> "≠";
-            case MOD, POW, MAX, MIN, AND, OR, XOR -> fn.word();
+            case MOD, POW, MAX, MIN, AND, OR, XOR, ATAN2 -> fn.word();
         };
     }
 
@@ -244,6 +244,7 @@ public final class Labels {
             case BINARY -> switch (((Attr.Binary) n.attr()).fn()) {
                 case ADD, MUL, MAX, MIN, EQ, NE, AND, OR, XOR -> null;
                 case SUB, DIV, MOD, POW, LT, LE, GT, GE -> slot == 0 ? "a" : "b";
+                case ATAN2 -> slot == 0 ? "y" : "x";
             };
             case INPUT, PARAM, CONST, IOTA, STATE_READ, UNARY, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
                  SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, REPEAT, ONEHOT, ARGSORT, LINALG, FFT -> null;

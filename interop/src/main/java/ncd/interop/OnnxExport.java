@@ -296,6 +296,7 @@ public final class OnnxExport {
             case AND -> emitTo("And", List.of(x, y), name, List.of());
             case OR -> emitTo("Or", List.of(x, y), name, List.of());
             case XOR -> emitTo("Xor", List.of(x, y), name, List.of());
+            case ATAN2 -> throw new Unsupported(n.span(), "atan2 (" + graph.name() + "): ONNX opset 17 has no two-argument arctangent");
         };
     }
 

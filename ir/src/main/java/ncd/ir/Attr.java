@@ -284,7 +284,9 @@ public sealed interface Attr {
     }
 
     enum BinaryFn {
-        ADD, SUB, MUL, DIV, MOD, POW, MAX, MIN, EQ, NE, LT, LE, GT, GE, AND, OR, XOR;
+        ADD, SUB, MUL, DIV, MOD, POW, MAX, MIN, EQ, NE, LT, LE, GT, GE, AND, OR, XOR,
+        /** {@code atan2(y, x)}: the angle of the point (x, y) in (-π, π], as Java's Math.atan2 (complex numbers' angle). */
+        ATAN2;
         public String word() { return name().toLowerCase(java.util.Locale.ROOT); }
         public boolean isComparison() { return this == EQ || this == NE || this == LT || this == LE || this == GT || this == GE; }
         public boolean isLogical() { return this == AND || this == OR || this == XOR; }

@@ -82,7 +82,8 @@ public record OpSpec(int minInputs, int maxInputs, Class<? extends Attr> attrKin
         }
 
         static Tolerance binary(Attr a, List<TensorType> in, TensorType result) {
-            return ((Attr.Binary) a).fn() == Attr.BinaryFn.POW ? inexact(result, TRANSCENDENTAL_ULPS, Scale.RESULT) : EXACT;
+            Attr.BinaryFn fn = ((Attr.Binary) a).fn();
+            return fn == Attr.BinaryFn.POW || fn == Attr.BinaryFn.ATAN2 ? inexact(result, TRANSCENDENTAL_ULPS, Scale.RESULT) : EXACT;
         }
 
         /**

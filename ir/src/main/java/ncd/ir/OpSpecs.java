@@ -295,6 +295,11 @@ public final class OpSpecs {
             }
             case MUL -> product(x.unit(), y.unit(), false);
             case DIV -> product(x.unit(), y.unit(), true);
+            case ATAN2 -> {
+                if (!x.dtype().isFloat()) throw notFloat(x, what);
+                sameUnit(x, y, what);
+                yield Unit.NONE;
+            }
             case POW -> {
                 if (!x.unit().isNone() || !y.unit().isNone()) {
                     throw err(DiagCode.E0503, "power with a tensor exponent needs dimensionless operands", "use a constant exponent: x ^ 2");

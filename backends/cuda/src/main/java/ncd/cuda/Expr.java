@@ -244,6 +244,7 @@ final class Expr {
             case AND -> "((" + x + ") != 0 && (" + y + ") != 0)";
             case OR -> "((" + x + ") != 0 || (" + y + ") != 0)";
             case XOR -> "(((" + x + ") != 0) != ((" + y + ") != 0))";
+            case ATAN2 -> round(out, "atan2((double)" + x + ", (double)" + y + ")");
         };
     }
 
