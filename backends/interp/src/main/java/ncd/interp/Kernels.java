@@ -405,8 +405,8 @@ final class Kernels {
                     for (int j = 0; j < terms; j++) {
                         int at = ((o * b.len() + j) * b.inner() + q) * ci;
                         double xr = x[at], xi = ci == 2 ? x[at + 1] : 0;
-                        double phase = sign * 2 * Math.PI * ((long) j * k % size) / size;
-                        double c = Math.cos(phase), s = Math.sin(phase);
+                        long turn = (long) j * k % size;     // the phase is sign 2π turn/size
+                        double c = ncd.runtime.Fft.cos(turn, size), s = sign * ncd.runtime.Fft.sin(turn, size);
                         double weight = !irfft || j == 0 || 2 * j == size ? 1 : 2;
                         re += weight * (xr * c - xi * s);
                         im += weight * (xr * s + xi * c);

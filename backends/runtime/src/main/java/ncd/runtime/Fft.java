@@ -112,9 +112,8 @@ public final class Fft {
             cos = new double[n];
             sin = new double[n];
             for (int t = 0; t < n; t++) {
-                double a = -2 * Math.PI * t / n;
-                cos[t] = Math.cos(a);
-                sin[t] = Math.sin(a);
+                cos[t] = cos(t, n);
+                sin[t] = -sin(t, n);
             }
             java.util.List<Integer> rs = new java.util.ArrayList<>();
             int m = n;
@@ -129,6 +128,21 @@ public final class Fft {
                 bluestein = new Bluestein(n);
             }
         }
+    }
+
+    /**
+     * {@code cos(2π t/n)} for {@code 0 <= t < n}, exact (0 or ±1) at the quarter turns, so that the transform of a
+     * real line has exactly zero imaginary parts where numpy's has (the angle of -1 + 0i is π, of -1 - tiny i is -π).
+     */
+    public static double cos(long t, int n) {
+        if (4 * t % n == 0) return switch ((int) (4 * t / n)) { case 0 -> 1; case 2 -> -1; default -> 0; };
+        return Math.cos(2 * Math.PI * t / n);
+    }
+
+    /** {@code sin(2π t/n)} for {@code 0 <= t < n}, exact at the quarter turns as {@link #cos}. */
+    public static double sin(long t, int n) {
+        if (4 * t % n == 0) return switch ((int) (4 * t / n)) { case 1 -> 1; case 3 -> -1; default -> 0; };
+        return Math.sin(2 * Math.PI * t / n);
     }
 
     private static final ConcurrentHashMap<Integer, Plan> PLANS = new ConcurrentHashMap<>();
