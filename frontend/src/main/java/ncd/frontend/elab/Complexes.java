@@ -55,8 +55,8 @@ final class Complexes {
             case WHERE -> Complex.is(ins.get(1)) && Complex.is(ins.get(2));
             case REDUCE -> ((Attr.Reduce) attr).fn() == Attr.ReduceFn.SUM || ((Attr.Reduce) attr).fn() == Attr.ReduceFn.MEAN;
             case UNARY -> ((Attr.Unary) attr).fn() == Attr.UnaryFn.NEG;
-            case INPUT, PARAM, CONST, IOTA, RANDOM, STATE_READ, BINARY, CAST, ARG_REDUCE, CONTRACT, SPLIT, MERGE, WINDOW, ONEHOT,
-                 ARGSORT, LINALG -> false;
+            // arithmetic and contraction come from this class; the rest (and any new op) have no complex meaning
+            default -> false;
         };
         if (ok) return null;
         String what = switch (op) {
