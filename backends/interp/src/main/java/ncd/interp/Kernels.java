@@ -392,7 +392,7 @@ final class Kernels {
      * conjugate frequencies above n/2 counted twice). Phases are reduced mod n in integers.
      */
     private static double[] fft(Node n, double[] x, double[] out) {
-        ncd.runtime.Fft.Block b = ncd.runtime.Fft.Block.of(n);
+        ncd.runtime.Fft.Block b = ncd.runtime.FftBlocks.of(n);
         int ci = b.complexIn() ? 2 : 1, co = b.complexOut() ? 2 : 1;
         boolean irfft = b.kind() == Attr.FftKind.IRFFT, inverse = irfft || b.kind() == Attr.FftKind.IFFT;
         int size = irfft ? b.outLen() : b.len();

@@ -269,7 +269,7 @@ final class ClassGen {
             });
             case FFT -> List.of(g -> {
                 // ncd.runtime.Fft on each line: the block's numbers travel as constants
-                ncd.runtime.Fft.Block b = ncd.runtime.Fft.Block.of(n);
+                ncd.runtime.Fft.Block b = ncd.runtime.FftBlocks.of(n);
                 g.mv.visitVarInsn(ALOAD, g.buffer(plan.slot(n.input(0)), DType.F32));
                 g.mv.visitVarInsn(ALOAD, g.buffer(plan.slot(n), DType.F32));
                 g.iconst(b.kind().ordinal());

@@ -1,9 +1,6 @@
 package ncd.runtime;
 
 import ncd.ir.Attr;
-import ncd.ir.Complex;
-import ncd.ir.Node;
-import ncd.ir.TensorType;
 
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,21 +20,10 @@ public final class Fft {
     /**
      * Where the lines of one FFT node lie: {@code outer} blocks, each {@code len} operand elements (along the axis)
      * times {@code inner} (the elements of the axes after it, the pair axis not counted), and {@code outLen} result
-     * elements along the result's axis. Complex elements are two floats ({@link Complex}).
+     * elements along the result's axis. Complex elements are two floats ({@link ncd.ir.Complex}). {@link FftBlocks}
+     * makes one from a node (at compile time: this class runs in ahead-of-time jars, which hold no IR nodes).
      */
     public record Block(Attr.FftKind kind, int outer, int len, int outLen, int inner) {
-        public static Block of(Node n) {
-            Attr.Fft f = (Attr.Fft) n.attr();
-            TensorType x = n.input(0).type();
-            int a = x.indexOf(f.axis());
-            int end = Complex.is(x) ? x.rank() - 1 : x.rank();
-            int outer = 1, inner = 1;
-            for (int i = 0; i < a; i++) outer *= x.axes().get(i).size();
-            for (int i = a + 1; i < end; i++) inner *= x.axes().get(i).size();
-            int len = x.axes().get(a).size();
-            return new Block(f.kind(), outer, len, f.into() == null ? len : f.into().size(), inner);
-        }
-
         /** Whether the operand (the result) is complex. */
         public boolean complexIn() { return kind != Attr.FftKind.RFFT; }
         public boolean complexOut() { return kind != Attr.FftKind.IRFFT; }
