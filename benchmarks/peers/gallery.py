@@ -349,9 +349,10 @@ def ctm():
 def fno():
     rng = np.random.default_rng(15)
     T, C, N, K = 2, 3, 16, 5
-    p = {"R_re": f32(rng.normal(0, 0.3, (C, C, K))), "R_im": f32(rng.normal(0, 0.3, (C, C, K))),
-         "W": glorot(rng, C, C), "b": f32(rng.normal(0, 0.1, C))}
-    R = p["R_re"].astype(np.float64) + 1j * p["R_im"]
+    R_re, R_im = f32(rng.normal(0, 0.3, (C, C, K))), f32(rng.normal(0, 0.3, (C, C, K)))
+    # R is c64: ncd stores it as f32 with a last axis of (re, im)
+    p = {"R": np.stack([R_re, R_im], axis=-1), "W": glorot(rng, C, C), "b": f32(rng.normal(0, 0.1, C))}
+    R = R_re.astype(np.float64) + 1j * R_im
     vs = f32(rng.normal(0, 1, (T, C, N)))
     out = []
     for v in vs.astype(np.float64):

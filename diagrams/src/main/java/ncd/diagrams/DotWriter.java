@@ -268,7 +268,7 @@ public final class DotWriter {
             // a synapse box: the connectivity between two populations, drawn as a double-bordered box
             case SYNAPSES -> style("shape", "box", "peripheries", "2", "style", "filled", "fillcolor", SYNAPSE_FILL);
             case IOTA, UNARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE, SPLIT, MERGE, SLICE, ROLL, SHIFT,
-                 WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG -> style();
+                 WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, FFT -> style();
         });
         if (learned) a.put("penwidth", "2");
         if (junction(n)) {

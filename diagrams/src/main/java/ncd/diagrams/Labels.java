@@ -81,7 +81,7 @@ public final class Labels {
     private static boolean isArithmetic(Attr.BinaryFn fn) {
         return switch (fn) {
             case ADD, SUB, MUL, DIV -> true;
-            case MOD, POW, MAX, MIN, EQ, NE, LT, LE, GT, GE, AND, OR, XOR -> false;
+            case MOD, POW, MAX, MIN, EQ, NE, LT, LE, GT, GE, AND, OR, XOR, ATAN2 -> false;
         };
     }
 
@@ -97,7 +97,7 @@ public final class Labels {
             case GE -> "≥";
             case EQ -> "=";
             case NE -> "≠";
-            case MOD, POW, MAX, MIN, AND, OR, XOR -> fn.word();
+            case MOD, POW, MAX, MIN, AND, OR, XOR, ATAN2 -> fn.word();
         };
     }
 
@@ -203,6 +203,11 @@ public final class Labels {
                 Attr.ArgSort r = (Attr.ArgSort) a;
                 yield List.of("argsort " + sized(n.input(0).type(), List.of(r.axis())) + (r.descending() ? " ↓" : ""));
             }
+            case FFT -> {
+                Attr.Fft f = (Attr.Fft) a;
+                yield List.of(f.kind().word() + " " + sized(n.input(0).type(), List.of(f.axis()))
+                        + (f.into() == null ? "" : " → " + f.into().name() + ":" + f.into().size()));
+            }
             case LINALG -> {
                 Attr.Linalg l = (Attr.Linalg) a;
                 String what = switch (l.fn()) {
@@ -245,9 +250,10 @@ public final class Labels {
             case BINARY -> switch (((Attr.Binary) n.attr()).fn()) {
                 case ADD, MUL, MAX, MIN, EQ, NE, AND, OR, XOR -> null;
                 case SUB, DIV, MOD, POW, LT, LE, GT, GE -> slot == 0 ? "a" : "b";
+                case ATAN2 -> slot == 0 ? "y" : "x";
             };
             case INPUT, PARAM, CONST, IOTA, STATE_READ, UNARY, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
-                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, REPEAT, ONEHOT, ARGSORT, LINALG, SYNAPSES -> null;
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, REPEAT, ONEHOT, ARGSORT, LINALG, SYNAPSES, FFT -> null;
         };
     }
 
@@ -259,7 +265,7 @@ public final class Labels {
         boolean broadcasts = switch (n.op()) {
             case BINARY, WHERE, RANDOM -> true;
             case INPUT, PARAM, CONST, IOTA, STATE_READ, UNARY, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
-                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES -> false;
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> false;
         };
         TensorType in = n.input(slot).type();
         if (!broadcasts || in.axes().isEmpty()) return List.of();

@@ -140,7 +140,7 @@ opArg       : ID 'by' NUMBER ('->' ID)?                           # byArg       
             | expr                                                # exprArg     // A, 1, wrap
             ;
 
-DTYPE       : 'f32' | 'f64' | 'i32' | 'bool' ;
+DTYPE       : 'f32' | 'f64' | 'i32' | 'bool' | 'c64' ;
 NUMBER      : DIGITS ('.' DIGITS)? ([eE] [+-]? DIGITS)? ;
 fragment DIGITS : [0-9] ('_'? [0-9])* ;
 ID          : [a-zA-Z_] [a-zA-Z_0-9]* ;

@@ -202,6 +202,8 @@ public final class OnnxExport {
                     + "ONNX operator; write the connection as a dense mask and a product (C @[pre] x) to export it");
             case LINALG -> throw new Unsupported(n.span(), ((Attr.Linalg) n.attr()).fn().word() + " (" + graph.name()
                     + "): ONNX opset 17 has no linear-algebra operator (no solve, inverse, Cholesky or eigendecomposition)");
+            case FFT -> throw new Unsupported(n.span(), ((Attr.Fft) n.attr()).kind().word() + " (" + graph.name()
+                    + "): ONNX export of Fourier transforms is not implemented (ONNX's DFT operator is not targeted yet)");
             case GATHER -> {
                 Val table = val(n, 0), index = val(n, 1);
                 String axis = ((Attr.AxisRef) n.attr()).axis();
@@ -296,6 +298,7 @@ public final class OnnxExport {
             case AND -> emitTo("And", List.of(x, y), name, List.of());
             case OR -> emitTo("Or", List.of(x, y), name, List.of());
             case XOR -> emitTo("Xor", List.of(x, y), name, List.of());
+            case ATAN2 -> throw new Unsupported(n.span(), "atan2 (" + graph.name() + "): ONNX opset 17 has no two-argument arctangent");
         };
     }
 

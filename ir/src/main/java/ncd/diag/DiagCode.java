@@ -42,6 +42,9 @@ public enum DiagCode {
     E0402("operation not defined for this dtype"),
     E0403("condition is not bool"),
     E0404("an integer is required"),
+    E0405("operation not defined for complex numbers (or needs one)"),
+    E0406("Fourier transform axis sizes do not fit"),
+    E0407("the backend cannot run this operation"),
 
     // --- E05: physical units
     E0501("units differ"),

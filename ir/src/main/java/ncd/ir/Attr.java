@@ -137,6 +137,30 @@ public sealed interface Attr {
         public String word() { return name().toLowerCase(java.util.Locale.ROOT); }
     }
 
+    /**
+     * A {@link Op#FFT} along {@code axis}: the kind, and the new axis of an rfft (the n/2 + 1 kept frequencies) or an
+     * irfft (the n samples); null for fft and ifft, which keep the axis. Complex operands and results are stored as
+     * {@link Complex} says.
+     */
+    record Fft(FftKind kind, String axis, Axis into) implements Attr {}
+
+    /** The discrete Fourier transforms of {@link Op#FFT}, with numpy's "backward" normalisation. */
+    enum FftKind {
+        /** c64 to c64: {@code X[k] = sum_j x[j] e^(-2 pi i jk/n)}. */
+        FFT,
+        /** c64 to c64: {@code x[j] = (1/n) sum_k X[k] e^(+2 pi i jk/n)}. */
+        IFFT,
+        /** f32 to c64: the fft of a real signal at k = 0 .. n/2 (the rest are their conjugates). */
+        RFFT,
+        /**
+         * c64 to f32: the inverse of rfft for n samples: the first n/2 + 1 frequencies of the operand are read (missing
+         * ones are zero), the imaginary parts of k = 0 and (n even) k = n/2 are ignored, as numpy's irfft.
+         */
+        IRFFT;
+
+        public String word() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
+
     /** The functions of {@link Op#LINALG}. */
     enum LinalgFn {
         /** x on the column axis with A x = b: sum over col of A[row, col] x[col] = b[row]. Inputs A, b. */
@@ -305,7 +329,9 @@ public sealed interface Attr {
     }
 
     enum BinaryFn {
-        ADD, SUB, MUL, DIV, MOD, POW, MAX, MIN, EQ, NE, LT, LE, GT, GE, AND, OR, XOR;
+        ADD, SUB, MUL, DIV, MOD, POW, MAX, MIN, EQ, NE, LT, LE, GT, GE, AND, OR, XOR,
+        /** {@code atan2(y, x)}: the angle of the point (x, y) in (-π, π], as Java's Math.atan2 (complex numbers' angle). */
+        ATAN2;
         public String word() { return name().toLowerCase(java.util.Locale.ROOT); }
         public boolean isComparison() { return this == EQ || this == NE || this == LT || this == LE || this == GT || this == GE; }
         public boolean isLogical() { return this == AND || this == OR || this == XOR; }

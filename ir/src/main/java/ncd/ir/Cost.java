@@ -55,11 +55,19 @@ public record Cost(long flops, long bytes) {
             // an add per synapse whose presynaptic element is nonzero: at most every synapse, counted so (an upper bound)
             case SYNAPSES -> (long) Math.min(Long.MAX_VALUE / 4, SynapseChoice.expectedSynapses((Attr.Synapses) n.attr(),
                     n.input(0).type().elementCount(), ((Attr.Synapses) n.attr()).post().size()));
+            case FFT -> {
+                // a fast transform: about 5 n log2(n) flops per complex line of n (the usual count for a radix-2 FFT)
+                Attr.Fft f = (Attr.Fft) n.attr();
+                TensorType x = n.input(0).type();
+                int len = f.kind() == Attr.FftKind.IRFFT ? f.into().size() : x.axis(f.axis()).size();
+                long lines = Math.max(1, Math.max(x.elementCount(), out) / Math.max(1, len));
+                yield Sizes.times(Sizes.times(5, lines), Sizes.times(len, 32 - Integer.numberOfLeadingZeros(Math.max(1, len))));
+            }
         };
         long bytes = switch (n.op()) {
             case INPUT, PARAM, CONST, IOTA, STATE_READ, RENAME, SPLIT -> 0;
             case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, TRANSPOSE, MERGE, SLICE, SELECT,
-                 ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES -> {
+                 ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> {
                 long b = n.type().bytes();
                 for (Node i : n.inputs()) b = Sizes.plus(b, i.type().bytes());
                 yield b;

@@ -110,6 +110,7 @@ public final class Gradients {
             case LINALG -> new Vjp(Gradients::linalg);
             case SYNAPSES -> new Refused("event-driven synapses have no adjoint yet (it would be the same connectivity read by "
                     + "column); for a gradient write the connection as a dense matrix product: C @[pre] x");
+            case FFT -> new Vjp(FftGradients::vjp);
         };
     }
 
@@ -162,6 +163,9 @@ public final class Gradients {
             case MIN -> binary((a, b, y, g, e) -> e.mul(g, share(a, b, BinaryFn.LT, e)), (a, b, y, g, e) -> e.mul(g, share(b, a, BinaryFn.LT, e)));
             case EQ, NE, LT, LE, GT, GE -> new Stops("a comparison: a bool result");
             case AND, OR, XOR -> new Stops("logic on bools");
+            // d atan2(a, b) = (b da - a db) / (a² + b²); 0 at the origin, where it has none (as JAX's where-guarded form)
+            case ATAN2 -> binary((a, b, y, g, e) -> e.mul(g, e.div(b, safeSquares(a, b, e))),
+                    (a, b, y, g, e) -> e.neg(e.mul(g, e.div(a, safeSquares(a, b, e)))));
         };
     }
 
@@ -227,6 +231,12 @@ public final class Gradients {
                     need[0] ? e.sumTo(left.apply(a, b, y, g, e), a.type()) : null,
                     need[1] ? e.sumTo(right.apply(a, b, y, g, e), b.type()) : null};
         });
+    }
+
+    /** {@code a² + b²}, with 1 where it is 0 (atan2 has no derivative at the origin; its cotangent is 0 there). */
+    private static Node safeSquares(Node a, Node b, NodeEmitter e) {
+        Node s = e.add(e.mul(a, a), e.mul(b, b));
+        return e.where(e.binary(BinaryFn.EQ, s, e.scalarLike(0, s)), e.scalarLike(1, s), s);
     }
 
     /** How much of max(a, b) (min with {@code LT}) is a's: 1 where a wins, 1/2 at a tie, else 0. */

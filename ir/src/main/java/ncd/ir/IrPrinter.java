@@ -87,6 +87,7 @@ public final class IrPrinter {
             case RANDOM -> "random." + lower(((Attr.Random) a).dist().name());
             case INPUT, PARAM, CONST, IOTA, STATE_READ, WHERE, EXPAND, CAST, CONTRACT, RENAME, TRANSPOSE, SPLIT, MERGE, SLICE,
                  SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES -> lower(n.op().name());
+            case FFT -> ((Attr.Fft) a).kind().word();
         };
     }
 
@@ -168,6 +169,10 @@ public final class IrPrinter {
             case LINALG -> {
                 Attr.Linalg x = (Attr.Linalg) a;
                 yield "[" + lower(x.fn().name()) + ", " + x.row() + ", " + x.col() + (x.into() == null ? "" : " -> " + x.into().name()) + "]";
+            }
+            case FFT -> {
+                Attr.Fft x = (Attr.Fft) a;
+                yield "[" + x.axis() + (x.into() == null ? "" : " -> " + x.into().name() + (x.kind() == Attr.FftKind.IRFFT ? ", n = " + x.into().size() : "")) + "]";
             }
         };
     }

@@ -74,5 +74,10 @@ public enum Op {
      * Event-driven synaptic propagation over connectivity built from a seeded rule ({@link Attr.Synapses}):
      * y[post] = sum over pre of C[post, pre] x[pre], touching only the rows of presynaptic elements that are nonzero.
      */
-    SYNAPSES
+    SYNAPSES,
+    /**
+     * A discrete Fourier transform along one axis (fft, ifft, rfft, irfft: {@link Attr.FftKind}); complex values are
+     * f32 pairs on a trailing axis ({@link Complex}).
+     */
+    FFT
 }

@@ -82,7 +82,8 @@ public record OpSpec(int minInputs, int maxInputs, Class<? extends Attr> attrKin
         }
 
         static Tolerance binary(Attr a, List<TensorType> in, TensorType result) {
-            return ((Attr.Binary) a).fn() == Attr.BinaryFn.POW ? inexact(result, TRANSCENDENTAL_ULPS, Scale.RESULT) : EXACT;
+            Attr.BinaryFn fn = ((Attr.Binary) a).fn();
+            return fn == Attr.BinaryFn.POW || fn == Attr.BinaryFn.ATAN2 ? inexact(result, TRANSCENDENTAL_ULPS, Scale.RESULT) : EXACT;
         }
 
         /**
@@ -124,6 +125,13 @@ public record OpSpec(int minInputs, int maxInputs, Class<? extends Attr> attrKin
             Axis r = in.get(0).axis(((Attr.Linalg) a).row());
             return inexact(result, r == null || !r.isSized() ? Double.POSITIVE_INFINITY : 4.0 * Math.max(1, r.size()), Scale.RESULT);
         }
+
+        /**
+         * FFT: every backend sums in double (the interpreter by the definition, the others by a fast transform, whose
+         * error in double is far below an f32 ulp of the largest value) and rounds once to f32, so two results are
+         * within an ulp or two of the largest magnitude; 4 allows for the rounding of the twiddles.
+         */
+        static Tolerance fft(Attr a, List<TensorType> in, TensorType result) { return inexact(result, 4, Scale.TERMS); }
 
         /** {@code ulps} of {@code scale} for a float result; integer and bool results are exact whatever the op. */
         private static Tolerance inexact(TensorType result, double ulps, Scale scale) {

@@ -57,6 +57,7 @@ public final class OpSpecs {
             case LINALG -> new OpSpec(1, 2, Attr.Linalg.class, false, LinalgSpec::type, OpSpec.Tolerance::linalg);
             // every backend adds a target's contributions in presynaptic order (SynapseChoice.order): bit for bit
             case SYNAPSES -> new OpSpec(1, 1, Attr.Synapses.class, false, SynapseSpec::type, OpSpec.Tolerance::exact);
+            case FFT -> new OpSpec(1, 1, Attr.Fft.class, false, FftSpec::type, OpSpec.Tolerance::fft);
         };
     }
 
@@ -296,6 +297,11 @@ public final class OpSpecs {
             }
             case MUL -> product(x.unit(), y.unit(), false);
             case DIV -> product(x.unit(), y.unit(), true);
+            case ATAN2 -> {
+                if (!x.dtype().isFloat()) throw notFloat(x, what);
+                sameUnit(x, y, what);
+                yield Unit.NONE;
+            }
             case POW -> {
                 if (!x.unit().isNone() || !y.unit().isNone()) {
                     throw err(DiagCode.E0503, "power with a tensor exponent needs dimensionless operands", "use a constant exponent: x ^ 2");

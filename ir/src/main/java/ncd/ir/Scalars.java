@@ -66,6 +66,7 @@ public final class Scalars {
             case AND -> x != 0 && y != 0 ? 1 : 0;
             case OR -> x != 0 || y != 0 ? 1 : 0;
             case XOR -> (x != 0) != (y != 0) ? 1 : 0;
+            case ATAN2 -> Math.atan2(x, y);
         };
     }
 

@@ -76,9 +76,10 @@ public record TensorType(DType dtype, List<Axis> axes, Unit unit) {
 
     /** {@code f32[seq:16, d:64] in kg*m^2/(s^3*A)} */
     @Override public String toString() {
-        StringBuilder sb = new StringBuilder(dtype.word());
+        boolean complex = Complex.is(this);
+        StringBuilder sb = new StringBuilder(complex ? Complex.AXIS : dtype.word());
         sb.append('[');
-        for (int i = 0; i < axes.size(); i++) {
+        for (int i = 0; i < axes.size() - (complex ? 1 : 0); i++) {
             if (i > 0) sb.append(", ");
             sb.append(axes.get(i));
         }
@@ -88,5 +89,5 @@ public record TensorType(DType dtype, List<Axis> axes, Unit unit) {
     }
 
     /** Axis names only, as users write them: {@code [seq, d]}. */
-    public String axesText() { return axisNames().toString(); }
+    public String axesText() { return (Complex.is(this) ? Complex.part(this) : this).axisNames().toString(); }
 }

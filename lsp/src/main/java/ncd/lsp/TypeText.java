@@ -15,9 +15,12 @@ final class TypeText {
 
     /** {@code unit} is the dimension as the checker names it ({@code TypeSink}); "dimensionless" is left out. */
     static String of(TensorType type, String unit) {
+        boolean complex = ncd.ir.Complex.is(type);
+        TensorType shown = complex ? ncd.ir.Complex.part(type) : type;
+        String word = complex ? ncd.ir.Complex.AXIS : type.dtype().word();
         List<String> axes = new ArrayList<>();
-        for (Axis a : type.axes()) axes.add(a.toString());
-        String s = axes.isEmpty() ? type.dtype().word() : type.dtype().word() + "[" + String.join(", ", axes) + "]";
+        for (Axis a : shown.axes()) axes.add(a.toString());
+        String s = axes.isEmpty() ? word : word + "[" + String.join(", ", axes) + "]";
         return unit == null || unit.equals("dimensionless") ? s : s + " in " + unit;
     }
 }

@@ -143,6 +143,26 @@ class OpGradientsTest {
                 c.x("a", m, r3, c3), c.x("b", K, r3))));
         cs.add(new Case("solve, a batch of matrices, one b", c -> c.op(Op.LINALG, new Attr.Linalg(Attr.LinalgFn.SOLVE, "r", "c", null), null,
                 c.x("a", mm, K, r3, c3), c.x("b", r3))));
+        cs.add(new Case("atan2", c -> c.bin(BinaryFn.ATAN2, c.x("a", I, J), c.x("b", J))));
+        // the transforms on f32 (c64 is f32 pairs), between casts: linear maps, so the differences are exact but for
+        // f32 rounding, which a larger step and tolerance allow for (as "cast to f32 and back")
+        Axis pair = ncd.ir.Complex.PAIR, k3 = new Axis("k", 3), k2 = new Axis("m", 2), n5 = new Axis("n", 5), w3 = new Axis("w", 3);
+        for (Attr.FftKind kind : List.of(Attr.FftKind.FFT, Attr.FftKind.IFFT)) {
+            cs.add(new Case(kind.word(), 1e-2, 1e-4, c -> c.cast(c.op(Op.FFT, new Attr.Fft(kind, "j", null), null,
+                    c.cast(c.x("x", I, J, pair), DType.F32)), DType.F64)));
+        }
+        cs.add(new Case("rfft, n = 4", 1e-2, 1e-4, c -> c.cast(c.op(Op.FFT, new Attr.Fft(Attr.FftKind.RFFT, "j", k3), null,
+                c.cast(c.x("x", I, J), DType.F32)), DType.F64)));
+        cs.add(new Case("rfft, n = 5", 1e-2, 1e-4, c -> c.cast(c.op(Op.FFT, new Attr.Fft(Attr.FftKind.RFFT, "n", w3), null,
+                c.cast(c.x("x", n5, I), DType.F32)), DType.F64)));
+        cs.add(new Case("irfft, n = 4", 1e-2, 1e-4, c -> c.cast(c.op(Op.FFT, new Attr.Fft(Attr.FftKind.IRFFT, "k", J), null,
+                c.cast(c.x("x", I, k3, pair), DType.F32)), DType.F64)));
+        cs.add(new Case("irfft, n = 5", 1e-2, 1e-4, c -> c.cast(c.op(Op.FFT, new Attr.Fft(Attr.FftKind.IRFFT, "w", n5), null,
+                c.cast(c.x("x", w3, I, pair), DType.F32)), DType.F64)));
+        cs.add(new Case("irfft, fewer frequencies (padded)", 1e-2, 1e-4, c -> c.cast(c.op(Op.FFT, new Attr.Fft(Attr.FftKind.IRFFT, "m", J), null,
+                c.cast(c.x("x", I, k2, pair), DType.F32)), DType.F64)));
+        cs.add(new Case("irfft, more frequencies (cropped)", 1e-2, 1e-4, c -> c.cast(c.op(Op.FFT, new Attr.Fft(Attr.FftKind.IRFFT, "j", new Axis("t", 2)), null,
+                c.cast(c.x("x", I, J, pair), DType.F32)), DType.F64)));
         cs.add(new Case("iota and constants", c -> c.bin(BinaryFn.ADD, c.bin(BinaryFn.MUL, c.x("x", I, J),
                 c.cast(c.op(Op.IOTA, new Attr.AxisRef("j"), new ncd.ir.TensorType(DType.I32, List.of(J), ncd.ir.Unit.NONE)), DType.F64)), c.scalar(2))));
         cs.add(new Case("a chain with fan-out", c -> {

@@ -46,17 +46,23 @@ public final class CudaBackend implements Backend {
     @Override public Map<String, String> optionKeys() { return Map.of(); }
 
     /**
-     * Sparse synapses are refused (E0723): their connectivity lives in host-side compressed rows or is drawn again
-     * per row, and no kernel of this backend reads either yet.
+     * Refused before any code is generated: sparse synapses (E0723: their connectivity lives in host-side compressed
+     * rows or is drawn again per row, and no kernel of this backend reads either yet) and Fourier transforms (E0407:
+     * not generated yet).
      */
     @Override public boolean accepts(Graph graph, Diagnostics diags) {
         boolean ok = true;
         for (ncd.ir.Node n : graph.nodes()) {
-            if (n.op() != ncd.ir.Op.SYNAPSES) continue;
-            diags.error(n.span(), DiagCode.E0723, "the cuda backend does not run sparse synapses yet (" + graph.name() + ": "
-                    + ncd.ir.IrPrinter.opText(n) + ncd.ir.IrPrinter.attrText(n) + ")",
-                    "run on the jvm backend (--backend jvm), or write the connection as a dense mask and a product: C @[pre] x");
-            ok = false;
+            if (n.op() == ncd.ir.Op.SYNAPSES) {
+                diags.error(n.span(), DiagCode.E0723, "the cuda backend does not run sparse synapses yet (" + graph.name() + ": "
+                        + ncd.ir.IrPrinter.opText(n) + ncd.ir.IrPrinter.attrText(n) + ")",
+                        "run on the jvm backend (--backend jvm), or write the connection as a dense mask and a product: C @[pre] x");
+                ok = false;
+            } else if (n.op() == ncd.ir.Op.FFT) {
+                diags.error(n.span(), DiagCode.E0407, "the cuda backend has no " + ((ncd.ir.Attr.Fft) n.attr()).kind().word()
+                        + " (circuit " + graph.name() + "): its Fourier transforms are not generated yet", "run it on the jvm backend (--backend jvm)");
+                ok = false;
+            }
         }
         return ok;
     }

@@ -178,6 +178,7 @@ final class Expr {
             case ARGSORT -> argsort(n, c, s);
             case LINALG -> linalg(n, c, s);
             case SYNAPSES -> throw new IllegalStateException("SYNAPSES reached the cuda generator: CudaBackend.accepts refuses it (E0723)");
+            case FFT -> throw new IllegalStateException("an FFT reached the CUDA generator: CudaBackend.accepts refuses it (E0407)");
         };
     }
 
@@ -244,6 +245,7 @@ final class Expr {
             case AND -> "((" + x + ") != 0 && (" + y + ") != 0)";
             case OR -> "((" + x + ") != 0 || (" + y + ") != 0)";
             case XOR -> "(((" + x + ") != 0) != ((" + y + ") != 0))";
+            case ATAN2 -> round(out, "atan2((double)" + x + ", (double)" + y + ")");
         };
     }
 

@@ -48,6 +48,7 @@ final class Kernels {
             case ARGSORT -> argsort(n, in.get(0), out);
             case LINALG -> linalg(n, in, out, null);
             case SYNAPSES -> synapses(n, in.get(0), out);
+            case FFT -> fft(n, in.get(0), out);
         };
         round(t.dtype(), v);
         return v;
@@ -397,6 +398,42 @@ final class Kernels {
             ncd.runtime.Linalg.run(ncd.runtime.LinalgPlans.plan(n, circuit), in.get(0), in.size() > 1 ? in.get(1) : null, out);
         } catch (ncd.runtime.RunException e) {
             throw new InterpreterException(e.getMessage());
+        }
+        return out;
+    }
+
+    /**
+     * FFT by its definition, in double, along each line ({@link ncd.runtime.Fft.Block}; complex elements are pairs,
+     * ncd.ir.Complex): fft {@code X[k] = sum_j x[j] e^(-2πi jk/n)}; ifft {@code x[j] = (1/n) sum_k X[k] e^(2πi jk/n)};
+     * rfft the fft of a real line at k = 0 .. n/2; irfft for n samples {@code x[j] = (1/n) sum_k c_k Re(X[k]
+     * e^(2πi jk/n))} over the first n/2 + 1 frequencies present, c_k = 1 for k = 0 and k = n/2, else 2 (the
+     * conjugate frequencies above n/2 counted twice). Phases are reduced mod n in integers.
+     */
+    private static double[] fft(Node n, double[] x, double[] out) {
+        ncd.runtime.Fft.Block b = ncd.runtime.FftBlocks.of(n);
+        int ci = b.complexIn() ? 2 : 1, co = b.complexOut() ? 2 : 1;
+        boolean irfft = b.kind() == Attr.FftKind.IRFFT, inverse = irfft || b.kind() == Attr.FftKind.IFFT;
+        int size = irfft ? b.outLen() : b.len();
+        int terms = irfft ? Math.min(b.len(), size / 2 + 1) : b.len();
+        double sign = inverse ? 1 : -1, scale = inverse ? 1.0 / size : 1;
+        for (int o = 0; o < b.outer(); o++) {
+            for (int q = 0; q < b.inner(); q++) {
+                for (int k = 0; k < b.outLen(); k++) {
+                    double re = 0, im = 0;
+                    for (int j = 0; j < terms; j++) {
+                        int at = ((o * b.len() + j) * b.inner() + q) * ci;
+                        double xr = x[at], xi = ci == 2 ? x[at + 1] : 0;
+                        long turn = (long) j * k % size;     // the phase is sign 2π turn/size
+                        double c = ncd.runtime.Fft.cos(turn, size), s = sign * ncd.runtime.Fft.sin(turn, size);
+                        double weight = !irfft || j == 0 || 2 * j == size ? 1 : 2;
+                        re += weight * (xr * c - xi * s);
+                        im += weight * (xr * s + xi * c);
+                    }
+                    int at = ((o * b.outLen() + k) * b.inner() + q) * co;
+                    out[at] = re * scale;
+                    if (co == 2) out[at + 1] = im * scale;
+                }
+            }
         }
         return out;
     }

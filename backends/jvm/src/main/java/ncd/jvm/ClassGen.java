@@ -279,6 +279,18 @@ final class ClassGen {
                 g.mv.visitLdcInsn(ncd.runtime.Synapses.plan((Attr.Synapses) n.attr(), n.scope(), xt.dtype(), xt.axes().get(0).size()).encode());
                 g.rt("synapses", "(" + MethodGen.arrayDesc(xt.dtype()) + MethodGen.arrayDesc(n.type().dtype()) + "Ljava/lang/String;)V");
             });
+            case FFT -> List.of(g -> {
+                // ncd.runtime.Fft on each line: the block's numbers travel as constants
+                ncd.runtime.Fft.Block b = ncd.runtime.FftBlocks.of(n);
+                g.mv.visitVarInsn(ALOAD, g.buffer(plan.slot(n.input(0)), DType.F32));
+                g.mv.visitVarInsn(ALOAD, g.buffer(plan.slot(n), DType.F32));
+                g.iconst(b.kind().ordinal());
+                g.iconst(b.outer());
+                g.iconst(b.len());
+                g.iconst(b.outLen());
+                g.iconst(b.inner());
+                g.rt("fft", "([F[FIIIII)V");
+            });
         };
     }
 

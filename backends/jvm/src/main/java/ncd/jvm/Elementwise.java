@@ -41,7 +41,7 @@ final class Elementwise {
             case EXPAND, TRANSPOSE -> in.load(0);
             case RANDOM -> random(g, (Attr.Random) n.attr(), in, rnd);
             case INPUT, PARAM, CONST, IOTA, STATE_READ, REDUCE, ARG_REDUCE, CONTRACT, RENAME, SPLIT, MERGE, SLICE, SELECT,
-                 ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES -> throw new IllegalArgumentException("not elementwise: " + n);
+                 ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> throw new IllegalArgumentException("not elementwise: " + n);
         };
     }
 
@@ -162,6 +162,12 @@ final class Elementwise {
                 }
                 yield Kind.I;
             }
+            case ATAN2 -> {
+                g.toD(in.load(0));
+                g.toD(in.load(1));
+                g.math("atan2", "(DD)D");
+                yield Kind.D;
+            }
             case MOD, POW -> {
                 if (k == Kind.I) {
                     in.load(0);
@@ -276,7 +282,7 @@ final class Elementwise {
     static String floatLanes(Attr.BinaryFn fn) {
         return switch (fn) {
             case ADD, SUB, MUL, DIV, MAX, MIN -> fn.word();
-            case MOD, POW, EQ, NE, LT, LE, GT, GE, AND, OR, XOR -> null;
+            case MOD, POW, EQ, NE, LT, LE, GT, GE, AND, OR, XOR, ATAN2 -> null;
         };
     }
 
@@ -314,7 +320,7 @@ final class Elementwise {
                 long hi = Math.max(a[1] - b[0], b[1] - a[0]), lo = Math.min(a[0] - b[1], b[0] - a[1]);
                 yield hi > Byte.MAX_VALUE || lo < Byte.MIN_VALUE ? null : new ByteLanes(fn.word(), 0, 1);
             }
-            case DIV, MOD, POW, MAX, MIN -> null;
+            case DIV, MOD, POW, MAX, MIN, ATAN2 -> null;
         };
     }
 }

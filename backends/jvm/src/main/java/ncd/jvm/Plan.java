@@ -116,7 +116,7 @@ final class Plan {
                     yield false;
                 }
                 case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, TRANSPOSE, MERGE, SLICE,
-                     SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES -> true;
+                     SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> true;
             };
             // a hoisted node is computed with the initial values (when the instance is made, and again after a
             // parameter is set), never by the step

@@ -150,6 +150,11 @@ public final class Rt {
         ncd.runtime.Synapses.propagate(ncd.runtime.Synapses.planOf(plan), x, out);
     }
 
+    /** FFT of every line ({@link ncd.runtime.Fft}); {@code out} may be {@code in}. */
+    public static void fft(float[] in, float[] out, int kind, int outer, int len, int outLen, int inner) {
+        ncd.runtime.Fft.run(new ncd.runtime.Fft.Block(ncd.ir.Attr.FftKind.values()[kind], outer, len, outLen, inner), in, out);
+    }
+
     /** LINALG on f32 buffers: {@link ncd.runtime.Linalg} in double (as the interpreter), rounded once to f32. */
     public static void linalg(float[] a, float[] b, float[] out, String plan) {
         double[] da = new double[a.length], db = b == null ? null : new double[b.length], dout = new double[out.length];

@@ -86,6 +86,7 @@ class OpCoverageTest {
         for (Attr.BinaryFn fn : Attr.BinaryFn.values()) {
             List<DType> dts = fn.isLogical() ? List.of(DType.BOOL)
                     : fn == Attr.BinaryFn.EQ || fn == Attr.BinaryFn.NE ? List.of(DType.F32, DType.F64, DType.I32, DType.BOOL)
+                    : fn == Attr.BinaryFn.ATAN2 ? List.of(DType.F32, DType.F64)
                     : List.of(DType.F32, DType.F64, DType.I32);
             for (DType d : dts) {
                 tests.add(DynamicTest.dynamicTest(fn.word() + " " + d.word(), () -> {
@@ -283,6 +284,46 @@ class OpCoverageTest {
                 }
             }
             run(g.build());
+        }
+    }
+
+    /**
+     * FFT: each kind along a middle axis and a last one (with batch axes on both sides), at lengths that take the
+     * radix-4, radix-2, general-radix and Bluestein paths of ncd.runtime.Fft; within the op table's tolerance of the
+     * interpreter's definition (Graphs.same), irfft also with fewer and more frequencies than n/2 + 1.
+     */
+    @Test void fourierTransformsAsTheInterpreter() {
+        for (int n : new int[] {1, 2, 6, 16, 24, 97}) {
+            Axis x = new Axis("x", n), f = new Axis("f", n / 2 + 1), few = new Axis("w", Math.max(1, n / 2 - 1)), s = new Axis("s", n);
+            G g = new G("fft");
+            Node z = g.input("z", ncd.ir.Complex.of(t(DType.F32, N, x, M))), u = g.input("u", t(DType.F32, x, N));
+            Node zf = g.input("zf", ncd.ir.Complex.of(t(DType.F32, N, few)));
+            g.out(g.add(Op.FFT, new Attr.Fft(Attr.FftKind.FFT, "x", null), z)).out(g.add(Op.FFT, new Attr.Fft(Attr.FftKind.IFFT, "x", null), z));
+            g.out(g.add(Op.FFT, new Attr.Fft(Attr.FftKind.FFT, "m", null), z));
+            Node r = g.add(Op.FFT, new Attr.Fft(Attr.FftKind.RFFT, "x", f), u);
+            g.out(r).out(g.add(Op.FFT, new Attr.Fft(Attr.FftKind.IRFFT, "f", s), r));
+            g.out(g.add(Op.FFT, new Attr.Fft(Attr.FftKind.IRFFT, "w", s), zf)).out(g.add(Op.FFT, new Attr.Fft(Attr.FftKind.IRFFT, "x", s), z));
+            Graph graph = g.build();
+            COVERED.add(Op.FFT);
+            // finite inputs (Graphs.inputs mixes in NaN and infinities, whose spread over a line depends on the
+            // algorithm: a definition sum multiplies every term, a butterfly skips some), compared within the op's
+            // tolerance: 4 ulps of the largest magnitude of each output
+            Map<String, ncd.runtime.Tensor> in = new java.util.LinkedHashMap<>();
+            java.util.Random rnd = new java.util.Random(n);
+            for (Node i : graph.inputs()) {
+                ncd.runtime.Tensor v = ncd.runtime.Tensor.zeros(i.type());
+                for (int k = 0; k < v.size(); k++) v.set(k, rnd.nextGaussian());
+                in.put(((Attr.Named) i.attr()).name(), v);
+            }
+            Map<String, ncd.runtime.Tensor> want = new Interpreter(graph, 0).step(in), got = Graphs.compile(graph, 0, JvmOptions.defaults()).step(in);
+            for (String o : want.keySet()) {
+                ncd.runtime.Tensor w = want.get(o), v = got.get(o);
+                double max = 0;
+                for (int k = 0; k < w.size(); k++) max = Math.max(max, Math.abs(w.get(k)));
+                for (int k = 0; k < w.size(); k++) {
+                    assertEquals(w.get(k), v.get(k), 4 * Math.ulp(1.0f) * max + 1e-30, "fft n = " + n + " " + o + " at " + k);
+                }
+            }
         }
     }
 

@@ -31,12 +31,6 @@ public interface Backend {
     /** How it holds a step's values: what {@link Footprint} counts before an instance is made. */
     default Footprint.Layout layout() { return Footprint.Layout.TYPED; }
 
-    /**
-     * Whether this backend can compile {@code graph} at all; false after errors in {@code diags} naming what it refuses
-     * (the cuda backend: sparse synapses, E0723). Checked before any pass runs, for compile and emit alike.
-     */
-    default boolean accepts(Graph graph, ncd.diag.Diagnostics diags) { return true; }
-
     /** The backend-specific keys of {@link BackendOptions#extra()} it understands, each with a one-line meaning. */
     default Map<String, String> optionKeys() { return Map.of(); }
 
@@ -46,6 +40,14 @@ public interface Backend {
      * gives empty; a failure that is the backend's fault is thrown.
      */
     Optional<Executable> compile(Graph graph, BackendOptions options, Diagnostics diags);
+
+    /**
+     * Whether this backend generates every op of the lowered {@code graph}; when not, each op it lacks is an error in
+     * {@code diags} and the driver compiles nothing (the cuda backend: sparse synapses, E0723; Fourier transforms,
+     * E0407). Checked before any pass runs, for compile and emit alike. Every backend but a partial one accepts all
+     * graphs.
+     */
+    default boolean accepts(Graph graph, Diagnostics diags) { return true; }
 
     /**
      * A readable listing of what {@link #compile} generates for {@code graph}: bytecode for the JVM backend, kernel

@@ -210,7 +210,7 @@ public final class Footprint {
                 case PARAM -> "parameter " + ((Attr.Param) n.attr()).name();
                 // states, outputs and next values are named below; other values have no name of their own
                 case CONST, IOTA, RANDOM, STATE_READ, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME,
-                     TRANSPOSE, SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES -> null;
+                     TRANSPOSE, SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> null;
             };
             if (name != null) put(out, live.valueOf(n), name);
         }

@@ -50,7 +50,7 @@ final class Builtins {
         if (name.equals("size")) return size(c, env);
         int arity = switch (name) {
             case "where", "clip" -> 3;
-            case "max", "min", "pow" -> 2;
+            case "max", "min", "pow", "complex", "atan2" -> 2;
             default -> 1;
         };
         if (c.args().size() != arity) {
@@ -63,6 +63,9 @@ final class Builtins {
             Value.Tensor t = el.exprs.tensor(a, env);
             if (t == null) return Value.ERROR;
             xs.add(t);
+        }
+        if (Complexes.FUNCTIONS.contains(name) || (name.equals("abs") && ncd.ir.Complex.is(xs.get(0).type()))) {
+            return el.complexes.function(name, xs, c.span(), env);
         }
         switch (name) {
             case "where" -> { return where(xs, c.span(), env); }
@@ -229,9 +232,10 @@ final class Builtins {
             case "uniform", "normal", "bernoulli" -> { return random(a, env); }
             case "spike" -> { return spikeOp(a, env); }
             case "grad" -> { return el.lawGrads.grad(a, env); }
+            case "fft", "ifft", "rfft", "irfft" -> { return el.complexes.transform(a, env); }
             default -> {
                 el.diags.error(a.op().span(), DiagCode.E0203, "unknown axis operation `" + op + "[...]`",
-                        "axis operations: sum mean max min prod any all argmax argmin roll shift window split merge slice concat repeat onehot gather argsort sort topk scatter_add categorical solve inverse cholesky eigh spectral_radius spectral_norm synapses expand iota uniform normal bernoulli spike");
+                        "axis operations: sum mean max min prod any all argmax argmin roll shift window split merge slice concat repeat onehot gather argsort sort topk scatter_add categorical solve inverse cholesky eigh spectral_radius spectral_norm synapses expand iota uniform normal bernoulli spike fft ifft rfft irfft");
                 return Value.ERROR;
             }
         }

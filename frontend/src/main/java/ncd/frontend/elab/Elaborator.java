@@ -75,6 +75,7 @@ final class Elaborator {
     final Calls calls;
     final Exprs exprs;
     final Builtins builtins;
+    final Complexes complexes = new Complexes(this);
     final UnknownNames unknown;
     final OperatorErrors operators;
     final LawGrads lawGrads;
@@ -209,12 +210,21 @@ final class Elaborator {
             if (ts == null) return Value.ERROR;
         }
         List<TensorType> types = ts.stream().map(Value.Tensor::type).toList();
+        String complexRefusal = complexes.refusal(op, attr, types);
+        if (complexRefusal != null) {
+            diags.error(span, DiagCode.E0405, complexRefusal, Complexes.HINT);
+            return Value.ERROR;
+        }
         TensorType type;
         try {
             type = OpSpecs.infer(op, attr, types, declared);
         } catch (TypeRuleException e) {
             refusal.report(span, e);
             if (lowering) refusals.add(new ncd.frontend.Program.Refusal(span, e.getMessage(), ts.stream().map(Value.Tensor::node).toList()));
+            return Value.ERROR;
+        }
+        if (complexes.inside == 0 && types.stream().anyMatch(ncd.ir.Complex::is) && type.hasAxis(ncd.ir.Complex.AXIS) && !ncd.ir.Complex.is(type)) {
+            diags.error(span, DiagCode.E0405, op.name().toLowerCase(java.util.Locale.ROOT) + " of a c64 value would move its (re, im) pairs apart", Complexes.HINT);
             return Value.ERROR;
         }
         if (!lowering) return Value.Tensor.strong(type, null, deps);
@@ -403,7 +413,8 @@ final class Elaborator {
             }
         }
         if (!ok) return null;
-        return new Typed(new TensorType(t.dtype(), axes, unit), scale);
+        TensorType real = new TensorType(t.dtype(), axes, unit);
+        return new Typed(t.complex() ? ncd.ir.Complex.of(real) : real, scale);
     }
 
     /** {@code t} without the axes mapped in {@code env}: the type as the user's code sees it. */
@@ -435,6 +446,11 @@ final class Elaborator {
             return emit(Op.EXPAND, new Attr.None(), List.of(c), want, span, env, 0);
         }
         TensorType have = logical(t.type(), env);
+        if (ncd.ir.Complex.is(have) != ncd.ir.Complex.is(want)) {
+            diags.error(span, DiagCode.E0405, "dtypes differ: " + what + " is " + have + " but needs " + want,
+                    ncd.ir.Complex.is(want) ? "make it complex: c64(x), or complex(re, im)" : "take a real part of it: re(z), im(z), abs(z) or angle(z)");
+            return Value.ERROR;
+        }
         if (!have.axisNameSet().equals(want.axisNameSet())) {
             diags.error(span, DiagCode.E0301, "axes differ: " + what + " has " + have.axesText() + " but needs " + want.axesText(),
                     axesHint(t, have, want));

@@ -205,6 +205,7 @@ final class Exprs {
     }
 
     private Value apply(Attr.BinaryFn fn, Value.Tensor l, Value.Tensor r, SourceSpan span, Env env, Elaborator.Refusal refusal) {
+        if (ncd.ir.Complex.is(l.type()) || ncd.ir.Complex.is(r.type())) return el.complexes.binary(fn, l, r, span, env);
         if (fn == Attr.BinaryFn.POW && r.weak() && !l.weak()) {
             return el.emit(Op.UNARY, new Attr.Unary(Attr.UnaryFn.POW_CONST, r.constant()), List.of(l), null, span, env, 0, refusal);
         }
@@ -248,6 +249,7 @@ final class Exprs {
             if (a == null) return Value.ERROR;
             axes.add(a.name());
         }
+        if (ncd.ir.Complex.is(l.type()) || ncd.ir.Complex.is(r.type())) return el.complexes.contract(l, r, axes, c.span(), env);
         Value a = el.materialize(l, r.weak() ? DType.F32 : r.type().dtype(), c.span(), env);
         Value b = el.materialize(r, l.weak() ? DType.F32 : l.type().dtype(), c.span(), env);
         Value out = el.emit(Op.CONTRACT, new Attr.Contract(axes), List.of(a, b), null, c.span(), env, 0);
@@ -272,6 +274,11 @@ final class Exprs {
     private Value cast(Expr.Cast c, Env env) {
         Value.Tensor x = tensor(c.operand(), env);
         if (x == null) return Value.ERROR;
+        if (ncd.ir.Complex.is(x.type())) {
+            el.diags.error(c.span(), DiagCode.E0405, c.to().word() + "(z) of a c64 value: a complex number has no single real value",
+                    "take a real part: re(z), im(z), abs(z) or angle(z)");
+            return Value.ERROR;
+        }
         if (x.weak()) {
             double v = Scalars.cast(c.to(), x.constant());
             if (c.to() == DType.BOOL) return el.emit(Op.CONST, new Attr.Scalar(v), List.of(), TensorType.scalar(DType.BOOL), c.span(), env, 0);

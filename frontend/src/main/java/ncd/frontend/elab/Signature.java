@@ -73,6 +73,6 @@ final class Signature {
     static TypeExpr renamed(TypeExpr t, java.util.Map<String, Name> map) {
         List<Name> axes = new ArrayList<>();
         for (Name n : t.axes()) axes.add(map.getOrDefault(n.text(), n));
-        return new TypeExpr(t.span(), t.dtype(), axes, t.unit());
+        return new TypeExpr(t.span(), t.dtype(), axes, t.unit(), t.complex());
     }
 }

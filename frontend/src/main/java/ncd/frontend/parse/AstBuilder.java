@@ -229,9 +229,10 @@ final class AstBuilder {
     }
 
     TypeExpr type(TypeContext t) {
-        DType d = DType.fromWord(t.DTYPE().getText());
+        boolean complex = t.DTYPE().getText().equals(ncd.ir.Complex.AXIS);
+        DType d = complex ? DType.F32 : DType.fromWord(t.DTYPE().getText());
         List<Name> axes = t.ID().stream().map(this::name).toList();
-        return new TypeExpr(span(t), d, axes, t.unitExpr() == null ? null : unitExpr(t.unitExpr()));
+        return new TypeExpr(span(t), d, axes, t.unitExpr() == null ? null : unitExpr(t.unitExpr()), complex);
     }
 
     // ---- statements
@@ -381,6 +382,10 @@ final class AstBuilder {
             return new Expr.Num(sp, number(t), integral, n.ID() == null ? null : name(n.ID()));
         }
         if (c instanceof BoolLitContext) return new Expr.Bool(sp, c.getText().equals("true"));
+        if (c instanceof CastExprContext k && k.DTYPE().getText().equals(ncd.ir.Complex.AXIS)) {
+            // c64(x) is the builtin that makes a complex number of a real one (Complexes), not a cast
+            return new Expr.Call(sp, new Name(ncd.ir.Complex.AXIS, span(k.DTYPE().getSymbol())), List.of(), List.of(expr(k.expr())));
+        }
         if (c instanceof CastExprContext k) return new Expr.Cast(sp, DType.fromWord(k.DTYPE().getText()), expr(k.expr()));
         if (c instanceof CallExprContext k) {
             List<Expr> args = k.args() == null ? List.of() : k.args().expr().stream().map(this::expr).toList();

@@ -29,7 +29,8 @@ public final class ModuleScope {
     public static final Set<String> BUILTIN_FUNCTIONS = builtinFunctions();
 
     private static Set<String> builtinFunctions() {
-        Set<String> names = new HashSet<>(List.of("where", "max", "min", "clip", "pow", "size"));
+        Set<String> names = new HashSet<>(List.of("where", "max", "min", "clip", "pow", "size",
+                "complex", "c64", "re", "im", "conj", "angle", "atan2"));
         for (Attr.UnaryFn f : Attr.UnaryFn.values()) if (f.builtin()) names.add(f.word());
         return Set.copyOf(names);
     }

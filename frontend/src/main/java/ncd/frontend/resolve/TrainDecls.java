@@ -190,7 +190,7 @@ final class TrainDecls {
             List<Name> ax = new ArrayList<>();
             ax.add(sampleName);
             ax.addAll(p.type().axes());
-            params.add(new Decl.ParamDecl(p.name(), new TypeExpr(p.type().span(), p.type().dtype(), ax, p.type().unit())));
+            params.add(new Decl.ParamDecl(p.name(), new TypeExpr(p.type().span(), p.type().dtype(), ax, p.type().unit(), p.type().complex())));
             args.add(new Expr.Ref(at, p.name()));
         }
         Expr.Call call = new Expr.Call(at, obj.name(), List.of(), args);
