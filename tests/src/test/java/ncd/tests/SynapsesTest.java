@@ -153,6 +153,31 @@ class SynapsesTest {
         }
     }
 
+    @Test void aDelayedSpikeArrivesExactlyDelaySteps() throws Exception {
+        for (Backend b : Backends.available()) {
+            List<String> sent = new ArrayList<>(), arrived = new ArrayList<>();
+            List<double[]> s = run("DelayLine", b, "sent", 60), a = run("DelayLine", b, "arrived", 60);
+            for (int t = 0; t < 60; t++) {
+                for (int i = 0; i < 3; i++) {
+                    if (s.get(t)[i] != 0) sent.add((t + 15) + ":" + i);  // 1.5 ms = 15 steps later
+                    if (a.get(t)[i] != 0) arrived.add(t + ":" + i);
+                }
+            }
+            assertEquals(List.of("20:0", "27:1", "34:2"), sent, "the sends");
+            assertEquals(sent, arrived, b.name() + ": a spike at t arrives at t + 1.5 ms");
+        }
+    }
+
+    @Test void perSynapseDelaysDeliverEachWeightOnTime() throws Exception {
+        for (Backend b : Backends.available()) {
+            List<String> got = new ArrayList<>();
+            List<double[]> in = run("PerSynapse", b, "out", 40);
+            for (int t = 0; t < 40; t++) for (int i = 0; i < 2; i++) if (in.get(t)[i] != 0) got.add(t + ":" + i + "=" + in.get(t)[i]);
+            // pre 0 fires at step 3, pre 1 at step 10; delays (steps) 3 and 10 to post 0, 14 and 0 to post 1
+            assertEquals(List.of("6:0=1.0", "10:1=8.0", "17:1=4.0", "20:0=2.0"), got, b.name());
+        }
+    }
+
     private static double dot(double[] a, double[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) s += a[i] * b[i];
