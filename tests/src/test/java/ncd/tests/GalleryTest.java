@@ -62,13 +62,21 @@ class GalleryTest {
 
     @ParameterizedTest(name = "{0}") @MethodSource("names")
     void matchesItsNumpyReferenceOnEveryBackend(String name, @TempDir Path dir) throws Exception {
-        Path fixture = fixtures().resolve(name + ".npz");
+        matches(gallery().resolve(name + ".ncd"), null, fixtures().resolve(name + ".npz"), dir);
+    }
+
+    /**
+     * Runs {@code source}'s circuit (the fixture's meta.circuit unless {@code circuitOverride} names another) with the
+     * fixture's parameters and inputs on the interpreter and the JVM backend and compares every expected output.
+     */
+    static void matches(Path source, String circuitOverride, Path fixture, Path dir) throws Exception {
+        String name = source.getFileName().toString();
         Map<String, NpyArray> fx = Npz.read(fixture);
-        String circuit = ascii((int[]) fx.get("meta.circuit").data());
+        String circuit = circuitOverride != null ? circuitOverride : ascii((int[]) fx.get("meta.circuit").data());
         int steps = ((int[]) fx.get("meta.steps").data())[0];
         double rtol = ((double[]) fx.get("meta.rtol").data())[0], atol = ((double[]) fx.get("meta.atol").data())[0];
 
-        List<String> args = new ArrayList<>(List.of("run", gallery().resolve(name + ".ncd").toString(), "--circuit", circuit, "--steps", String.valueOf(steps)));
+        List<String> args = new ArrayList<>(List.of("run", source.toString(), "--circuit", circuit, "--steps", String.valueOf(steps)));
         Path params = dir.resolve("params.npz");
         if (copyEntries(fixture, "param.", params)) args.addAll(List.of("--params", params.toString()));
         for (String key : fx.keySet()) {
