@@ -185,4 +185,35 @@ class SpikingStdlibTest {
     }
 
     private static double cosine(double[] a, double[] b) { return Math.abs(dot(a, b)) / Math.sqrt(dot(a, a) * dot(b, b)); }
+
+    /**
+     * std.plasticity's Dale's-law check counts what breaks the law: an excitatory column's negative weights and an
+     * inhibitory column's positive ones (zeros obey both), and none after the projection. The module's laws hold for a
+     * count that is always 0, so this pins the count to a matrix whose violations are known.
+     */
+    @Test void daleViolationsCountsWeightsOfTheWrongSign() throws Exception {
+        String source = """
+                import std.plasticity.{dale, dale_violations}
+
+                axis post = 3, pre = 4
+
+                circuit Count(w: f32[post, pre], inhibitory: bool[pre]) -> (n: i32, left: i32, projected: f32[post, pre]) {
+                  let p = dale<post, pre>(w, inhibitory)
+                  return (dale_violations<post, pre>(w, inhibitory), dale_violations<post, pre>(p, inhibitory), p)
+                }
+                """;
+        Compiled c = Ncd.compile(Repo.root().resolve("tests/target/dale_count.ncd"), source);
+        ncd.ir.Axis post = new ncd.ir.Axis("post", 3), pre = new ncd.ir.Axis("pre", 4);
+        // columns 0, 1 excitatory, 2, 3 inhibitory; wrong signs: (0,1) -0.5, (2,0) -2, (1,2) 0.25, (2,3) 3
+        float[] w = {1, -0.5f, -1, 0, 0, 2, 0.25f, -4, -2, 0, -3, 3};
+        Tensor wt = Tensor.of(new ncd.ir.TensorType(ncd.ir.DType.F32, List.of(post, pre), ncd.ir.Unit.NONE), w);
+        Tensor inh = Tensor.of(new ncd.ir.TensorType(ncd.ir.DType.BOOL, List.of(pre), ncd.ir.Unit.NONE), new boolean[] {false, false, true, true});
+        for (Backend b : Backends.available()) {
+            Map<String, Tensor> out = c.circuit("Count", Map.of(), 0, b.name()).step(Map.of("w", wt, "inhibitory", inh));
+            assertEquals(4, out.get("n").get(0), b.name() + ": weights of the wrong sign");
+            assertEquals(0, out.get("left").get(0), b.name() + ": after the projection");
+            float[] want = {1, 0, -1, 0, 0, 2, 0, -4, 0, 0, -3, 0};
+            for (int k = 0; k < want.length; k++) assertEquals(want[k], out.get("projected").get(k), b.name() + ": projected weight " + k);
+        }
+    }
 }
