@@ -67,7 +67,7 @@ class CliTest {
                     bad = line.length() + "const c_bad = ".length();
                     line.append("const c_bad = missing; ");
                 }
-                line.append("const c").append(i++).append(" = 1; ");
+                line.append("const k").append(i++).append(" = 1; ");  // not c: c64 is a dtype
             }
             if (atEnd) {
                 bad = line.length() + "const c_bad = ".length();

@@ -33,8 +33,14 @@ class CudaCompileTest {
         List<BackendDifferentialTest.Case> cases = BackendDifferentialTest.cases(false, 0);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
         List<Future<String>> results = new ArrayList<>();
+        int refused = 0;
         try {
             for (BackendDifferentialTest.Case c : cases) {
+                // what the backend refuses by design (sparse synapses E0723, Fourier transforms E0407) it never generates
+                if (!cuda.accepts(c.lowered(), new Diagnostics())) {
+                    refused++;
+                    continue;
+                }
                 results.add(pool.submit(() -> {
                     BackendOptions o = BackendOptions.defaults();
                     Graph g = new Compilation(new Diagnostics(), Compilation.Settings.standard()).prepare(c.lowered(), cuda, o, 0).orElseThrow();
@@ -51,7 +57,9 @@ class CudaCompileTest {
                 String r = f.get(10, TimeUnit.MINUTES);
                 if (r != null) failed.add(r);
             }
-            assertTrue(failed.isEmpty(), failed.size() + " of " + cases.size() + " programs did not compile:\n" + String.join("\n", failed));
+            assertTrue(failed.isEmpty(), failed.size() + " of " + results.size() + " programs did not compile:\n" + String.join("\n", failed));
+            assertTrue(refused * 10 < cases.size(), refused + " of " + cases.size() + " programs refused by the cuda backend");
+            System.out.println("CudaCompileTest: " + results.size() + " programs compiled for sm_80 and sm_90, " + refused + " refused by the backend");
         } finally {
             pool.shutdownNow();
         }
