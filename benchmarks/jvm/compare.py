@@ -27,10 +27,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 NCDC = os.path.join(ROOT, "bin", "ncdc")
 
 
+def has(py, modules):
+    """Whether interpreter `py` imports every one of `modules`."""
+    return subprocess.run([py, "-c", "import " + ", ".join(modules)], capture_output=True).returncode == 0
+
+
 def default_python():
-    """Debian's python3 when it has numpy and torch (OpenBLAS numpy), else this interpreter."""
-    probe = subprocess.run(["/usr/bin/python3", "-c", "import numpy, torch"], capture_output=True)
-    return "/usr/bin/python3" if probe.returncode == 0 else sys.executable
+    """Debian's python3 when it has numpy (OpenBLAS numpy; torch too where installed), else this interpreter."""
+    return "/usr/bin/python3" if has("/usr/bin/python3", ["numpy"]) else sys.executable
 
 # The products' warm-up: on a loaded 2-vCPU machine (load ~18) C2 compiled the register tiles and the gemv only after
 # 3-6 s (until then they run as C1 code, where the Vector API allocates: the reservoir's f32 step measured 24 ms
@@ -98,17 +102,23 @@ def fmt(secs):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--python", default=None, help="the peers' interpreter (needs numpy and torch; default: Debian's python3 if it has them, else this one)")
+    ap.add_argument("--python", default=None, help="the peers' interpreter (needs numpy, and torch for the torch cases, which are skipped without it; default: Debian's python3 if it has numpy, else this one)")
     ap.add_argument("--only", action="append", default=None,
                     help="run only the cases whose name, parameters or peer contain this text (e.g. MLP, '2 threads'); repeatable: any of them")
     a = ap.parse_args()
     reps = a.reps
     py = a.python or default_python()
+    torch = has(py, ["torch"])
+    if not torch:
+        print(f"PyTorch is not installed for {py}: the cases against torch are skipped (not measured).", file=sys.stderr)
     kernels = {}
     rows = []
     versions = set()
     for name, params, args, peer, threads in CASES:
         if a.only and not any(o.lower() in (name + " " + params + " " + peer).lower() for o in a.only):
+            continue
+        if peer.split("-")[1] == "torch" and not torch:
+            rows.append((name, params, "torch", None, None, None, None, None))
             continue
         o, t = [], []
         for _ in range(reps):
@@ -131,6 +141,9 @@ def main():
     print("| case | parameters | peer | ours (median) | theirs (median) | ours/theirs (median, min-max) |")
     print("|---|---|---|---|---|---|")
     for name, params, peer, o, t, r, lo, hi in rows:
+        if o is None:
+            print(f"| {name} | {params} | {peer} | | | not measured: PyTorch not installed |")
+            continue
         print(f"| {name} | {params} | {peer} | {fmt(o)} | {fmt(t)} | {r:.2f} ({lo:.2f}-{hi:.2f}) |")
 
 
