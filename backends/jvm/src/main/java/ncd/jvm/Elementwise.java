@@ -286,6 +286,14 @@ final class Elementwise {
         };
     }
 
+    /**
+     * The {@link VecF} method computing {@code where(a fn b, t, e)} on f32 lanes for a comparison {@code fn} of two f32
+     * values (the ReLU's backward {@code where(x > 0, g, 0)}), or null when {@code fn} is not a comparison.
+     */
+    static String floatLanesWhere(Attr.BinaryFn fn) {
+        return fn.isComparison() ? "where_" + fn.word() : null;
+    }
+
     /** A byte-lane ({@link Vec}) form of a function: the method computing it, and the range {@code [lo, hi]} of its results. */
     record ByteLanes(String method, long lo, long hi) {}
 

@@ -12,7 +12,8 @@ import static org.objectweb.asm.Opcodes.*;
 
 /**
  * A fused loop without stencils on f32 vector lanes ({@link Fused}'s second mode, {@link VecF}): the root's nest with
- * its innermost dimension stepped a vector at a time, the last partial vector element by element.
+ * its innermost dimension stepped a vector at a time, the last partial vector element by element. A {@code where}
+ * whose condition is a comparison of f32 values in the same loop runs on lanes too (a compare mask and a blend).
  */
 final class FusedLanes {
     private static final String FV = "Ljdk/incubator/vector/FloatVector;";
@@ -43,11 +44,27 @@ final class FusedLanes {
             int st = nest.strides()[1 + i][last];
             if (f.leaves.get(i).type().dtype() != DType.F32 || (st != 0 && st != 1)) return false;
         }
+        if (f.root.type().dtype() != DType.F32) return false;
         for (Node n : f.visited) {
+            if (isLaneComparison(f, n)) continue;   // computed by the where that reads it
+            if (n.op() == Op.WHERE) {
+                if (n.type().dtype() != DType.F32 || f.isLeaf(n.input(0)) || !isLaneComparison(f, n.input(0))) return false;
+                if (n.input(1).type().dtype() != DType.F32 || n.input(2).type().dtype() != DType.F32) return false;
+                continue;
+            }
             if (n.type().dtype() != DType.F32 || method(n, f.plan.options.exactMath()) == null) return false;
             for (Node in : n.inputs()) if (in.type().dtype() != DType.F32) return false;
         }
         return true;
+    }
+
+    /**
+     * A comparison of two f32 values inside the group, which only a {@code where} can read on lanes (every other node
+     * with a lane form takes f32 inputs, so {@link #fits} refuses a group where anything else reads it).
+     */
+    private static boolean isLaneComparison(Fused f, Node n) {
+        return n.op() == Op.BINARY && ((Attr.Binary) n.attr()).fn().isComparison() && !f.isLeaf(n)
+                && n.input(0).type().dtype() == DType.F32 && n.input(1).type().dtype() == DType.F32;
     }
 
     /** The loop, from operand indices {@code base}. */
@@ -113,6 +130,16 @@ final class FusedLanes {
             } else {
                 mv.visitMethodInsn(INVOKESTATIC, VECF, "ld", "([FI)" + FV, false);
             }
+            return;
+        }
+        if (n.op() == Op.WHERE) {
+            Node c = n.input(0);
+            vec(c.input(0));
+            vec(c.input(1));
+            vec(n.input(1));
+            vec(n.input(2));
+            String w = Elementwise.floatLanesWhere(((Attr.Binary) c.attr()).fn());
+            mv.visitMethodInsn(INVOKESTATIC, VECF, w, "(" + FV.repeat(4) + ")" + FV, false);
             return;
         }
         String m = method(n, f.plan.options.exactMath());

@@ -50,6 +50,16 @@ public final class VecF {
         FloatVector r = p.fma(a, a.fma(a, p.neg()).mul(a));
         return c.blend(r, c.abs().compare(VectorOperators.LT, Float.POSITIVE_INFINITY));
     }
+    /**
+     * {@code where(a OP b, t, e)} with the comparison of f32 lanes: lanes are picked, not computed, so the result is the
+     * interpreter's bit for bit; a NaN compares as Java's {@code <, <=, >, >=, ==} do (false) and {@code !=} (true).
+     */
+    public static FloatVector where_gt(FloatVector a, FloatVector b, FloatVector t, FloatVector e) { return e.blend(t, a.compare(VectorOperators.GT, b)); }
+    public static FloatVector where_ge(FloatVector a, FloatVector b, FloatVector t, FloatVector e) { return e.blend(t, a.compare(VectorOperators.GE, b)); }
+    public static FloatVector where_lt(FloatVector a, FloatVector b, FloatVector t, FloatVector e) { return e.blend(t, a.compare(VectorOperators.LT, b)); }
+    public static FloatVector where_le(FloatVector a, FloatVector b, FloatVector t, FloatVector e) { return e.blend(t, a.compare(VectorOperators.LE, b)); }
+    public static FloatVector where_eq(FloatVector a, FloatVector b, FloatVector t, FloatVector e) { return e.blend(t, a.compare(VectorOperators.EQ, b)); }
+    public static FloatVector where_ne(FloatVector a, FloatVector b, FloatVector t, FloatVector e) { return t.blend(e, a.compare(VectorOperators.EQ, b)); }
     public static FloatVector sqrt(FloatVector a) { return a.lanewise(VectorOperators.SQRT); }
     public static FloatVector exp(FloatVector a) { return a.lanewise(VectorOperators.EXP); }
     public static FloatVector log(FloatVector a) { return a.lanewise(VectorOperators.LOG); }

@@ -46,6 +46,26 @@ class VecFTest {
         if (lanes()) assertTrue(jvm.asmText().contains("ncd/jvm/VecF"), "the loop runs on float lanes");
     }
 
+    /**
+     * {@code where(a OP b, t, e)} with a comparison of f32 values in the same loop (the ReLU's backward) runs on lanes
+     * as a compare mask and a blend, bit for bit the interpreter's for every comparison: NaN (false, true for !=), -0
+     * against +0 (equal), infinities, and a broadcast scalar operand.
+     */
+    @Test void whereOfAComparisonIsBitExactOnLanes() {
+        for (Attr.BinaryFn fn : new Attr.BinaryFn[] {Attr.BinaryFn.GT, Attr.BinaryFn.GE, Attr.BinaryFn.LT, Attr.BinaryFn.LE,
+                Attr.BinaryFn.EQ, Attr.BinaryFn.NE}) {
+            G g = new G("where_" + fn.word());
+            Node x = g.input("x", t(DType.F32, M, N)), y = g.input("y", t(DType.F32, M, N)), z = g.input("z", t(DType.F32, M, N));
+            Node zero = g.constant(t(DType.F32), 0);
+            // x OP y picks z or -x; x OP 0 (a broadcast constant) picks the first where or 0, as autodiff's relu rule
+            Node w1 = g.add(Op.WHERE, new Attr.None(), g.binary(fn, x, y), z, g.unary(Attr.UnaryFn.NEG, x));
+            g.out(g.add(Op.WHERE, new Attr.None(), g.binary(fn, y, zero), w1, zero));
+            // Graphs.same compares bit for bit, with NaN, infinities, -0 and huge values among the inputs
+            JvmExecutable jvm = Graphs.same(g.build(), 2, JvmOptions.defaults());
+            if (lanes()) assertTrue(jvm.asmText().contains("ncd/jvm/VecF.where_" + fn.word()), fn.word() + " runs on float lanes");
+        }
+    }
+
     @Test void vectorMathIsWithinTwoUlpsOfTheInterpreter() {
         for (Attr.UnaryFn fn : new Attr.UnaryFn[] {Attr.UnaryFn.EXP, Attr.UnaryFn.LOG, Attr.UnaryFn.TANH, Attr.UnaryFn.SIN,
                 Attr.UnaryFn.COS, Attr.UnaryFn.SIGMOID}) {
