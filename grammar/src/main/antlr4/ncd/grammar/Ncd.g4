@@ -136,6 +136,7 @@ opArg       : ID 'by' NUMBER ('->' ID)?                           # byArg       
             | '(' ID (',' ID)* ')' '->' ID                        # mergeArg    // (h, w) -> pix
             | ID '->' ID                                          # mapArg      // h -> h2
             | ID ':' sign1='-'? NUMBER '..' sign2='-'? NUMBER ('->' ID)?   # rangeArg    // seq: 2..6 -> win
+            | ID '=' STRING                                       # textArg     // pairs = "conn.npy"
             | ID '=' expr                                         # namedArg    // seed = 42
             | expr                                                # exprArg     // A, 1, wrap
             ;
@@ -144,6 +145,8 @@ DTYPE       : 'f32' | 'f64' | 'i32' | 'bool' | 'c64' ;
 NUMBER      : DIGITS ('.' DIGITS)? ([eE] [+-]? DIGITS)? ;
 fragment DIGITS : [0-9] ('_'? [0-9])* ;
 ID          : [a-zA-Z_] [a-zA-Z_0-9]* ;
+// A file name in an op argument (pairs = "conn.npy"): no escapes, on one line.
+STRING      : '"' ~["\r\n]* '"' ;
 LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
 BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
 WS          : [ \t\r\n]+ -> skip ;

@@ -87,6 +87,9 @@ public enum DiagCode {
     E0721("connection rule impossible for these sizes"),
     E0722("storage not possible for this connection rule"),
     E0723("sparse synapses not supported by this backend"),
+    E0724("grid layout of a distance rule does not fit"),
+    E0725("cannot read a list of connection pairs"),
+    E0726("connection pair out of range"),
 
     // --- E08: driver
     E0801("no such circuit"),

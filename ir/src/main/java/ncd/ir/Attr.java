@@ -97,9 +97,15 @@ public sealed interface Attr {
      * axis {@code post} (the result's, with its size); the rule and its number ({@code p} for {@link SynRule#PROBABILITY},
      * the degree {@code k} for the degree rules), the user's {@code seed}, and the storage asked for ({@link SynStorage#AUTO}:
      * the compiler's choice, {@link ncd.ir.SynapseChoice#storage}). The connection matrix C[post, pre] is a pure function of
-     * these: docs/semantics.md, "Synapses".
+     * these: docs/semantics.md, "Synapses". {@code data}: the grid of {@link SynRule#DISTANCE}, the list of
+     * {@link SynRule#PAIRS} ({@link SynapseData}); null for the other rules.
      */
-    record Synapses(String pre, Axis post, SynRule rule, double p, int k, long seed, SynStorage storage) implements Attr {}
+    record Synapses(String pre, Axis post, SynRule rule, double p, int k, long seed, SynStorage storage, SynapseData data) implements Attr {
+        /** A rule that needs no data (p, out_degree, in_degree, one_to_one). */
+        public Synapses(String pre, Axis post, SynRule rule, double p, int k, long seed, SynStorage storage) {
+            this(pre, post, rule, p, k, seed, storage, null);
+        }
+    }
 
     /** How {@link Op#SYNAPSES} draws its connections (docs/language.md, "Sparse synapses"). */
     enum SynRule {
@@ -110,7 +116,11 @@ public sealed interface Attr {
         /** Each postsynaptic neuron receives from exactly k distinct presynaptic ones. */
         IN_DEGREE,
         /** Pre j reaches post j (the two axes have one size). */
-        ONE_TO_ONE;
+        ONE_TO_ONE,
+        /** Each pair independently with probability p exp(-d^2 / (2 sigma^2)), d their distance on grids ({@link SynapseData.Grid}). */
+        DISTANCE,
+        /** The pairs of a list read at compile time ({@link SynapseData.Pairs}). */
+        PAIRS;
 
         /** The word the language spells it with. */
         public String word() {
@@ -119,6 +129,8 @@ public sealed interface Attr {
                 case OUT_DEGREE -> "out_degree";
                 case IN_DEGREE -> "in_degree";
                 case ONE_TO_ONE -> "one_to_one";
+                case DISTANCE -> "sigma";
+                case PAIRS -> "pairs";
             };
         }
     }

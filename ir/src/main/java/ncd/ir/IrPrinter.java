@@ -161,7 +161,7 @@ public final class IrPrinter {
             case SYNAPSES -> {
                 Attr.Synapses x = (Attr.Synapses) a;
                 long nPre = n.input(0).type().axes().isEmpty() ? 0 : n.input(0).type().axes().get(0).size();
-                yield "[" + x.pre() + " -> " + x.post().name() + ", " + SynapseChoice.ruleText(x) + ", seed = " + x.seed() + ", "
+                yield "[" + x.pre() + " -> " + x.post().name() + ", " + SynapseChoice.ruleText(x) + (x.rule() == Attr.SynRule.PAIRS ? "" : ", seed = " + x.seed()) + ", "
                         + SynapseChoice.storage(x, nPre, x.post().size()).word()
                         + (x.storage() == Attr.SynStorage.AUTO ? " (chosen)" : "") + ", "
                         + SynapseChoice.order(x, n.input(0).type().dtype(), nPre, x.post().size()).word() + "]";

@@ -63,10 +63,61 @@ final class SynapseSpec {
                             + s.post().name() + " has " + nPost, "connect populations of one size, or use p = or out_degree =");
                 }
             }
+            case DISTANCE -> checkGrid(s, what, nPre, nPost);
+            case PAIRS -> checkPairs(s, what, nPre, nPost);
         }
         if (s.storage() == Attr.SynStorage.PROCEDURAL && s.rule() == Attr.SynRule.IN_DEGREE) {
             throw OpSpecs.err(DiagCode.E0722, what + ": in_degree connections cannot be procedural: a presynaptic row of an in-degree rule "
                     + "is known only after every target has drawn its sources", "store them: as csr (or leave the storage to the compiler)");
+        }
+    }
+
+    /** The distance rule: a peak probability in [0, 1], a positive finite sigma, grids that hold exactly the two axes. */
+    private static void checkGrid(Attr.Synapses s, String what, int nPre, int nPost) throws TypeRuleException {
+        if (!(s.p() >= 0 && s.p() <= 1)) {
+            throw OpSpecs.err(DiagCode.E0721, what + ": a connection probability must be in [0, 1], got " + s.p(), "e.g. p = 0.3, sigma = 2, grid = (20, 20)");
+        }
+        SynapseData.Grid g = (SynapseData.Grid) s.data();
+        if (!(g.sigma() > 0) || Double.isInfinite(g.sigma())) {
+            throw OpSpecs.err(DiagCode.E0724, what + ": sigma must be a positive number of grid spacings, got " + g.sigma(),
+                    "the connection probability is p exp(-d^2 / (2 sigma^2)), d in grid spacings: e.g. sigma = 2");
+        }
+        int[] pre = new int[g.rank()], post = new int[g.rank()];
+        for (int k = 0; k < g.rank(); k++) {
+            pre[k] = g.preSize(k);
+            post[k] = g.postSize(k);
+        }
+        gridFits(what, g.sameSizes() ? "grid" : "pre_grid", pre, s.pre(), nPre);
+        gridFits(what, g.sameSizes() ? "grid" : "post_grid", post, s.post().name(), nPost);
+    }
+
+    private static void gridFits(String what, String word, int[] sizes, String axis, int n) throws TypeRuleException {
+        String text = java.util.Arrays.toString(sizes).replace('[', '(').replace(']', ')');
+        for (int d : sizes) {
+            if (d < 1) throw OpSpecs.err(DiagCode.E0724, what + ": " + word + " = " + text + " has a size below 1", "grid sizes are positive: e.g. grid = (20, 20)");
+        }
+        long count = SynapseData.Grid.count(sizes);
+        if (count != n) {
+            throw OpSpecs.err(DiagCode.E0724, what + ": " + word + " = " + text + " holds " + count + " positions, but " + axis + " has " + n,
+                    "sizes whose product is " + n + (word.equals("grid") ? " (pre_grid = ..., post_grid = ... lay out populations of different sizes)" : ""));
+        }
+    }
+
+    /** The pairs rule: every index within its axis; no procedural rows (a list is not drawn), no bits for a repeated pair. */
+    private static void checkPairs(Attr.Synapses s, String what, int nPre, int nPost) throws TypeRuleException {
+        SynapseData.Pairs p = (SynapseData.Pairs) s.data();
+        if (p.min() < 0 || p.maxPre() >= nPre || p.maxPost() >= nPost) {
+            String bad = p.min() < 0 ? "a negative index" : p.maxPre() >= nPre ? "presynaptic index " + p.maxPre() + " (" + s.pre() + " has " + nPre + ")"
+                    : "postsynaptic index " + p.maxPost() + " (" + s.post().name() + " has " + nPost + ")";
+            throw OpSpecs.err(DiagCode.E0726, what + ": the list of pairs holds " + bad, "indices count from 0 and stay below the axis size");
+        }
+        if (s.storage() == Attr.SynStorage.PROCEDURAL) {
+            throw OpSpecs.err(DiagCode.E0722, what + ": a list of pairs cannot be procedural: its rows are read from the list, not drawn",
+                    "store them: as csr or dense (or leave the storage to the compiler)");
+        }
+        if (s.storage() == Attr.SynStorage.DENSE && p.repeated() > 0) {
+            throw OpSpecs.err(DiagCode.E0722, what + ": dense storage holds one bit per pair, but the list repeats " + p.repeated()
+                    + (p.repeated() == 1 ? " pair" : " pairs") + " (each repeat is one more synapse)", "store them as csr (or leave the storage to the compiler)");
         }
     }
 

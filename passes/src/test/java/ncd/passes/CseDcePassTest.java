@@ -47,6 +47,20 @@ class CseDcePassTest {
         assertEquals(2, G.count(g, Op.CONST), "the distribution parameters merge");
     }
 
+    /** Two instances of one circuit draw different connections from one input (the key is the instance path's). */
+    @Test void mergesSynapsesOfOneInstanceOnly() {
+        G t = new G();
+        Node x = t.in("x", f32(N));
+        ncd.ir.Axis post = new ncd.ir.Axis("post", 4);
+        Attr.Synapses s = new Attr.Synapses("n", post, Attr.SynRule.PROBABILITY, 0.5, 0, 1, Attr.SynStorage.CSR);
+        Node a = t.b.addChecked(Op.SYNAPSES, s, java.util.List.of(x), null, null, "net.a");
+        Node b = t.b.addChecked(Op.SYNAPSES, s, java.util.List.of(x), null, null, "net.b");
+        Node a2 = t.b.addChecked(Op.SYNAPSES, s, java.util.List.of(x), null, null, "net.a");
+        t.out("y", t.add(t.add(a, b), a2));
+        Graph g = cseDce(t.build());
+        assertEquals(2, G.count(g, Op.SYNAPSES), "net.a's two merge; net.b's stays its own\n" + IrPrinter.print(g));
+    }
+
     @Test void mergesParametersOnlyByName() {
         G t = new G();
         Node p = t.param("w", f32(N)), q = t.param("w", f32(N)), r = t.param("v", f32(N));

@@ -270,15 +270,7 @@ final class ClassGen {
                 g.mv.visitLdcInsn(ncd.runtime.LinalgPlans.plan(n, plan.graph.name()).encode());
                 g.rt("linalg", "(" + arr + arr + arr + "Ljava/lang/String;)V");
             });
-            case SYNAPSES -> List.of(g -> {
-                // ncd.runtime.Synapses, the interpreter's own code: the plan (rule, sizes, storage, order) as a string
-                TensorType xt = n.input(0).type();
-                int x = g.buffer(plan.slot(n.input(0)), xt.dtype()), out = g.buffer(plan.slot(n), n.type().dtype());
-                g.mv.visitVarInsn(ALOAD, x);
-                g.mv.visitVarInsn(ALOAD, out);
-                g.mv.visitLdcInsn(ncd.runtime.Synapses.plan((Attr.Synapses) n.attr(), n.scope(), xt.dtype(), xt.axes().get(0).size()).encode());
-                g.rt("synapses", "(" + MethodGen.arrayDesc(xt.dtype()) + MethodGen.arrayDesc(n.type().dtype()) + "Ljava/lang/String;)V");
-            });
+            case SYNAPSES -> synapses(n);
             case FFT -> List.of(g -> {
                 // ncd.runtime.Fft on each line: the block's numbers travel as constants
                 ncd.runtime.Fft.Block b = ncd.runtime.FftBlocks.of(n);
@@ -509,6 +501,29 @@ final class ClassGen {
             mv.visitInsn(IADD);
             g.aload(tt.dtype());
             g.astore(t.dtype());
+        });
+    }
+
+    /**
+     * SYNAPSES: ncd.runtime.Synapses, the interpreter's own code: the plan (rule, sizes, storage, order) as a string;
+     * a list of pairs travels as two int buffers of its own (as index maps do), which the plan's digest checks.
+     */
+    private List<Consumer<MethodGen>> synapses(Node n) {
+        TensorType xt = n.input(0).type();
+        ncd.runtime.Synapses.Plan sp = ncd.runtime.Synapses.plan((Attr.Synapses) n.attr(), n.scope(), xt.dtype(), xt.axes().get(0).size());
+        int[] lists = sp.data() instanceof ncd.ir.SynapseData.Pairs pairs ? new int[] {plan.addBuffer(pairs.pre()), plan.addBuffer(pairs.post())} : null;
+        return List.of(g -> {
+            g.mv.visitVarInsn(ALOAD, g.buffer(plan.slot(n.input(0)), xt.dtype()));
+            g.mv.visitVarInsn(ALOAD, g.buffer(plan.slot(n), n.type().dtype()));
+            g.mv.visitLdcInsn(sp.encode());
+            String desc = "(" + MethodGen.arrayDesc(xt.dtype()) + MethodGen.arrayDesc(n.type().dtype()) + "Ljava/lang/String;";
+            if (lists == null) {
+                g.rt("synapses", desc + ")V");
+                return;
+            }
+            g.mv.visitVarInsn(ALOAD, g.buffer(lists[0], DType.I32));
+            g.mv.visitVarInsn(ALOAD, g.buffer(lists[1], DType.I32));
+            g.rt("synapses", desc + "[I[I)V");
         });
     }
 

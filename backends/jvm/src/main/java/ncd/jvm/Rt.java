@@ -150,6 +150,21 @@ public final class Rt {
         ncd.runtime.Synapses.propagate(ncd.runtime.Synapses.planOf(plan), x, out);
     }
 
+    /** SYNAPSES of a list of pairs on bool spikes: the list as two int buffers (checked against the plan's digest once). */
+    public static void synapses(boolean[] x, float[] out, String plan, int[] pre, int[] post) {
+        ncd.runtime.Synapses.propagate(ncd.runtime.Synapses.planOf(plan, pre, post), x, out);
+    }
+
+    /** SYNAPSES of a list of pairs on f32. */
+    public static void synapses(float[] x, float[] out, String plan, int[] pre, int[] post) {
+        ncd.runtime.Synapses.propagate(ncd.runtime.Synapses.planOf(plan, pre, post), x, out);
+    }
+
+    /** SYNAPSES of a list of pairs on f64. */
+    public static void synapses(double[] x, double[] out, String plan, int[] pre, int[] post) {
+        ncd.runtime.Synapses.propagate(ncd.runtime.Synapses.planOf(plan, pre, post), x, out);
+    }
+
     /** FFT of every line ({@link ncd.runtime.Fft}); {@code out} may be {@code in}. */
     public static void fft(float[] in, float[] out, int kind, int outer, int len, int outLen, int inner) {
         ncd.runtime.Fft.run(new ncd.runtime.Fft.Block(ncd.ir.Attr.FftKind.values()[kind], outer, len, outLen, inner), in, out);

@@ -204,6 +204,30 @@ class AotJarTest {
         assertTrue(file.length < 200, "file of " + file.length + " bytes");
     }
 
+    /**
+     * A list of synapse pairs reaches the jar as two int buffers (not as a string constant) and the runtime that reads
+     * it (the plan's digest check) is in the jar; the arrays read back are the list.
+     */
+    @Test void aListOfPairsTravelsInTheBufferFile() throws IOException {
+        int n = 5000;
+        int[] from = new int[n], to = new int[n];
+        for (int t = 0; t < n; t++) {
+            from[t] = (t * 7) % 40;
+            to[t] = (t * 13) % 30;
+        }
+        ncd.ir.SynapseData.Pairs pairs = ncd.ir.SynapseData.Pairs.of("conn.npy", from, to);
+        G g = new G("listed");
+        Node x = g.input("x", t(DType.F32, new Axis("pre", 40)));
+        g.out(g.add(Op.SYNAPSES, new Attr.Synapses("pre", new Axis("post", 30), Attr.SynRule.PAIRS, 0, 0, 0, Attr.SynStorage.AUTO, pairs), x));
+        AotJar jar = AotJar.build(Graphs.planned(g.build(), true), 3, GEMM);
+        Object[] slots = BufferFile.slots(jar.bufferFile(), 0, "t");
+        assertTrue(Arrays.stream(slots).anyMatch(o -> o instanceof int[] a && Arrays.equals(a, pairs.pre())), "the pre column is a buffer");
+        assertTrue(Arrays.stream(slots).anyMatch(o -> o instanceof int[] a && Arrays.equals(a, pairs.post())), "the post column is a buffer");
+        byte[] main = jar.generatedClasses().values().iterator().next();
+        assertTrue(main.length < 20_000, "the generated class holds no list: " + main.length + " bytes");
+        assertTrue(jar.runtimeClasses().containsKey("ncd/ir/SynapseData$Pairs"), "the digest check travels with the jar");
+    }
+
     @Test void theDescriptorReadsBack() throws IOException {
         Descriptor d = AotJar.build(Graphs.planned(mixed(), true), 3, GEMM).descriptor();
         assertEquals(d, Descriptor.read(new ByteArrayInputStream(d.text().getBytes(StandardCharsets.UTF_8)), "t"));

@@ -266,7 +266,8 @@ class OpCoverageTest {
     }
 
     /**
-     * SYNAPSES: every rule and storage, on bool spikes, f32 and f64 values (salted: NaN, infinities, -0 count as
+     * SYNAPSES: every rule and storage (the distance rule on grids of different sizes, with and without wrap; a list
+     * of pairs, which reaches the generated code as int buffers), on bool spikes, f32 and f64 values (salted: NaN, infinities, -0 count as
      * events as any nonzero does): bit for bit, as both run ncd.runtime.Synapses.
      */
     @Test void synapsesAsTheInterpreter() {
@@ -279,8 +280,16 @@ class OpCoverageTest {
                 g.out(g.add(Op.SYNAPSES, new Attr.Synapses("pre", post, Attr.SynRule.PROBABILITY, 0.2, 0, seed++, st), x));
                 g.out(g.add(Op.SYNAPSES, new Attr.Synapses("pre", post, Attr.SynRule.OUT_DEGREE, 0, 7, seed++, st), x));
                 g.out(g.add(Op.SYNAPSES, new Attr.Synapses("pre", post, Attr.SynRule.ONE_TO_ONE, 0, 0, seed++, st), x));
+                g.out(g.add(Op.SYNAPSES, new Attr.Synapses("pre", post, Attr.SynRule.DISTANCE, 0.7, 0, seed++, st,
+                        new ncd.ir.SynapseData.Grid(List.of(8, 5), List.of(4, 10), 1.5, st == Attr.SynStorage.CSR)), x));
                 if (st != Attr.SynStorage.PROCEDURAL) {
                     g.out(g.add(Op.SYNAPSES, new Attr.Synapses("pre", post, Attr.SynRule.IN_DEGREE, 0, 5, seed++, st), x));
+                    // a list of pairs (the repeated pair (39, 0) only where it may be stored: not as bits)
+                    boolean repeat = st != Attr.SynStorage.DENSE;
+                    int[] from = repeat ? new int[] {39, 0, 7, 39, 7, 12} : new int[] {39, 0, 7, 7, 12};
+                    int[] to = repeat ? new int[] {0, 39, 3, 0, 4, 12} : new int[] {0, 39, 3, 4, 12};
+                    g.out(g.add(Op.SYNAPSES, new Attr.Synapses("pre", post, Attr.SynRule.PAIRS, 0, 0, 0, st,
+                            ncd.ir.SynapseData.Pairs.of("conn.npy", from, to)), x));
                 }
             }
             run(g.build());

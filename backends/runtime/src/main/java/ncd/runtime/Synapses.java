@@ -3,6 +3,7 @@ package ncd.runtime;
 import ncd.ir.Attr;
 import ncd.ir.DType;
 import ncd.ir.SynapseChoice;
+import ncd.ir.SynapseData;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -26,9 +27,12 @@ import java.util.concurrent.RecursiveAction;
  *       floor(uniform(key, j, t) * (t + 1)); take r, or t when r is taken}), sorted;</li>
  *   <li>{@code in_degree = k}: post i draws k distinct sources with Floyd's sample from stream {@code i} of
  *       {@code key ^ IN_DEGREE_TAG}; the rows are that relation read by source (targets ascending);</li>
- *   <li>{@code one_to_one}: row j is {j}.</li>
+ *   <li>{@code one_to_one}: row j is {j};</li>
+ *   <li>{@code p, sigma, grid}: {@link SynapseDistance} (the p rule's skips as candidates, each kept with its
+ *       distance's Gaussian factor);</li>
+ *   <li>{@code pairs}: the list, sorted ({@link SynapseData.Pairs}); never drawn.</li>
  * </ul>
- * Every row lists its targets in increasing order; every storage visits them so, and the spiking rows in increasing
+ * Every row lists its targets in increasing order (a pair a list repeats: side by side); every storage visits them so, and the spiking rows in increasing
  * j: each target's sum is formed in presynaptic order, whatever the storage and however threads split the work
  * ({@link SynapseChoice#order}).
  *
@@ -44,25 +48,49 @@ public final class Synapses {
     public static final long PARALLEL_WORK = 1L << 17;
     private static final int CACHE = 8;
 
-    /** Everything the product needs, as a string the JVM backend embeds in its code. */
-    public record Plan(Attr.SynRule rule, double p, int k, long key, int nPre, int nPost, Attr.SynStorage storage, SynapseChoice.Order order) {
+    /**
+     * Everything the product needs, as a string the JVM backend embeds in its code; {@code data} (the distance rule's
+     * grid, the pairs rule's list; else null) is encoded but for the pairs themselves, which the generated code
+     * passes as two int arrays (buffers of its own, as index maps: never megabytes in a string constant).
+     */
+    public record Plan(Attr.SynRule rule, double p, int k, long key, int nPre, int nPost, Attr.SynStorage storage, SynapseChoice.Order order,
+                       SynapseData data) {
+        public Plan(Attr.SynRule rule, double p, int k, long key, int nPre, int nPost, Attr.SynStorage storage, SynapseChoice.Order order) {
+            this(rule, p, k, key, nPre, nPost, storage, order, null);
+        }
+
         public String encode() { return structureKey() + ";" + order.name(); }
 
-        public static Plan decode(String s) {
+        public static Plan decode(String s) { return decode(s, null, null); }
+
+        /** The plan of {@link #encode}; a pairs rule takes its list from {@code pre} and {@code post}, checked against the digest. */
+        public static Plan decode(String s, int[] pre, int[] post) {
             String[] f = s.split(";");
+            SynapseData data = f.length > 8 ? SynapseData.decode(f[7], pre, post) : null;
             return new Plan(Attr.SynRule.valueOf(f[0]), Double.longBitsToDouble(Long.parseLong(f[1])), Integer.parseInt(f[2]),
                     Long.parseLong(f[3]), Integer.parseInt(f[4]), Integer.parseInt(f[5]), Attr.SynStorage.valueOf(f[6]),
-                    SynapseChoice.Order.valueOf(f[7]));
+                    SynapseChoice.Order.valueOf(f[f.length - 1]), data);
         }
 
         /** The cache key: everything but the order, which does not change what is stored. */
-        String structureKey() { return rule.name() + ";" + Double.doubleToRawLongBits(p) + ";" + k + ";" + key + ";" + nPre + ";" + nPost + ";" + storage.name(); }
+        String structureKey() {
+            return rule.name() + ";" + Double.doubleToRawLongBits(p) + ";" + k + ";" + key + ";" + nPre + ";" + nPost + ";" + storage.name()
+                    + (data == null ? "" : ";" + data.encode());
+        }
+
+        /** {@link SynapseChoice#expectedSynapses} of this plan. */
+        double expected() {
+            return SynapseChoice.expectedSynapses(new Attr.Synapses("", new ncd.ir.Axis("", nPost), rule, p, k, 0, storage, data), nPre, nPost);
+        }
     }
 
     private static final java.util.concurrent.ConcurrentHashMap<String, Plan> decoded = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** {@link Plan#decode}, remembered: the JVM backend passes its plan as a string constant at every step. */
     public static Plan planOf(String encoded) { return decoded.computeIfAbsent(encoded, Plan::decode); }
+
+    /** {@link #planOf} for a pairs rule, whose list arrives as arrays (checked against the plan's digest once). */
+    public static Plan planOf(String encoded, int[] pre, int[] post) { return decoded.computeIfAbsent(encoded, s -> Plan.decode(s, pre, post)); }
 
     /**
      * The plan of a SYNAPSES op at instance path {@code scope} whose input has dtype {@code in} and {@code nPre}
@@ -72,7 +100,7 @@ public final class Synapses {
     public static Plan plan(Attr.Synapses s, String scope, DType in, int nPre) {
         int nPost = s.post().size();
         return new Plan(s.rule(), s.p(), s.k(), Rng.seedOf("synapses:" + scope, s.seed()), nPre, nPost, SynapseChoice.storage(s, nPre, nPost),
-                SynapseChoice.order(s, in, nPre, nPost));
+                SynapseChoice.order(s, in, nPre, nPost), s.data());
     }
 
     // ---- drawing rows
@@ -110,7 +138,11 @@ public final class Synapses {
                 buf[0] = j;
                 return 1;
             }
+            case DISTANCE -> {
+                return SynapseDistance.row(p, (SynapseData.Grid) p.data(), key, j, buf);
+            }
             case IN_DEGREE -> throw new IllegalStateException("in_degree rows are drawn by target");
+            case PAIRS -> throw new IllegalStateException("a list of pairs is read, not drawn");
         }
         throw new AssertionError();
     }
@@ -188,7 +220,8 @@ public final class Synapses {
         long key = p.key();
         int nPre = p.nPre(), nPost = p.nPost();
         if (p.rule() == Attr.SynRule.IN_DEGREE) return inDegree(p, key);
-        double mean = SynapseChoice.expectedSynapses(new Attr.Synapses("", new ncd.ir.Axis("", nPost), p.rule(), p.p(), p.k(), 0, p.storage()), nPre, nPost);
+        if (p.rule() == Attr.SynRule.PAIRS) return pairs(p, (SynapseData.Pairs) p.data());
+        double mean = p.expected();
         long cap = (long) Math.ceil(mean + 8 * Math.sqrt(mean) + 64);
         int[] idx = new int[(int) Math.min(cap, Integer.MAX_VALUE - 16)];
         int[] start = new int[nPre + 1];
@@ -207,6 +240,14 @@ public final class Synapses {
             start[j + 1] = (int) e;
         }
         return new Csr(start, e == idx.length ? idx : Arrays.copyOf(idx, (int) e));
+    }
+
+    /** pairs: the sorted list is the compressed rows (its post column is their targets); only the row starts are counted. */
+    private static Csr pairs(Plan p, SynapseData.Pairs list) {
+        int[] start = new int[p.nPre() + 1];
+        for (int j : list.pre()) start[j + 1]++;
+        for (int j = 0; j < p.nPre(); j++) start[j + 1] += start[j];
+        return new Csr(start, list.post());
     }
 
     /** in_degree: each target draws its sources; counting sort by source keeps targets ascending within a row. */
@@ -272,8 +313,7 @@ public final class Synapses {
         Arrays.fill(out, 0, p.nPost(), 0f);
         int[] spikes = events(x, p.nPre());
         Object s = structure(p);
-        long work = (long) spikes.length * Math.max(1, (long) Math.ceil(SynapseChoice.expectedSynapses(
-                new Attr.Synapses("", new ncd.ir.Axis("", p.nPost()), p.rule(), p.p(), p.k(), 0, p.storage()), p.nPre(), p.nPost()) / Math.max(1, p.nPre())));
+        long work = (long) spikes.length * Math.max(1, (long) Math.ceil(p.expected() / Math.max(1, p.nPre())));
         boolean fork = mayFork && work >= PARALLEL_WORK;
         if (fork && p.order() == SynapseChoice.Order.BY_POST) {
             ForkJoinPool.commonPool().invoke(new ByPost(p, s, spikes, x, out, 0, p.nPost()));

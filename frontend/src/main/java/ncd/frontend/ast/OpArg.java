@@ -24,6 +24,8 @@ public sealed interface OpArg {
     record Range(SourceSpan span, Name axis, int start, int stop, Name into) implements OpArg {}
     /** {@code seed = 42}. */
     record Named(SourceSpan span, Name key, Expr value) implements OpArg {}
+    /** {@code pairs = "conn.npy"}: a file name, as written between the quotes; {@code valueSpan} covers the quoted text. */
+    record Text(SourceSpan span, Name key, String value, SourceSpan valueSpan) implements OpArg {}
     /** An axis name, a number, or a word such as {@code wrap}. */
     record Plain(SourceSpan span, Expr value) implements OpArg {}
 }

@@ -6,16 +6,23 @@ import ncd.frontend.ast.OpArg;
 import ncd.ir.Attr;
 import ncd.ir.Axis;
 import ncd.ir.Op;
+import ncd.ir.SynapseData;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code synapses[pre -> post, RULE, seed = n, storage = S](x)}, one {@link Op#SYNAPSES} (docs/language.md, "Sparse
- * synapses"): RULE is {@code p = 0.02}, {@code out_degree = 80}, {@code in_degree = 80} or {@code one_to_one}; S is
- * {@code dense}, {@code csr} or {@code procedural} (absent: the compiler chooses).
+ * synapses"): RULE is {@code p = 0.02}, {@code out_degree = 80}, {@code in_degree = 80}, {@code one_to_one}, the
+ * distance rule {@code p = 0.3, sigma = 2, grid = (20, 20)} (or {@code pre_grid = ..., post_grid = ...}; {@code wrap}
+ * for a torus) or {@code pairs = "conn.npy"} (no seed: nothing is drawn); S is {@code dense}, {@code csr} or
+ * {@code procedural} (absent: the compiler chooses).
  */
 final class SynapseBuiltin {
     private static final String EXAMPLE = "synapses[exc -> neuron, p = 0.02, seed = 1](spikes)";
+    private static final String RULES = "one of: p = 0.02, out_degree = 80, in_degree = 80, one_to_one, p = 0.3 with sigma = 2 and grid = (20, 20), "
+            + "pairs = \"conn.npy\"";
+    private static final String DISTANCE = "the distance rule: p = 0.3, sigma = 2, grid = (20, 20)";
     private final Elaborator el;
 
     SynapseBuiltin(Elaborator el) { this.el = el; }
@@ -28,6 +35,10 @@ final class SynapseBuiltin {
         int k = 0;
         Long seed = null;
         Attr.SynStorage storage = Attr.SynStorage.AUTO;
+        Double sigma = null;
+        List<Integer> grid = null, preGrid = null, postGrid = null;
+        OpArg distanceArg = null, wrapArg = null;
+        OpArg.Text pairs = null;
         for (OpArg o : a.opArgs()) {
             if (o instanceof OpArg.MapTo m && pre == null) {
                 Axis from = el.exprs.logicalAxis(m.from(), env), to = el.exprs.logicalAxis(m.to(), env);
@@ -37,15 +48,41 @@ final class SynapseBuiltin {
             } else if (o instanceof OpArg.Plain pl && pl.value() instanceof Expr.Ref r && r.name().text().equals("one_to_one")) {
                 if (rule != null) return twoRules(o);
                 rule = Attr.SynRule.ONE_TO_ONE;
+            } else if (o instanceof OpArg.Plain pl && pl.value() instanceof Expr.Ref r && r.name().text().equals("wrap")) {
+                wrapArg = o;
+                if (distanceArg == null) distanceArg = o;
+            } else if (o instanceof OpArg.Text t && t.key().text().equals("pairs")) {
+                if (rule != null) return twoRules(o);
+                rule = Attr.SynRule.PAIRS;
+                pairs = t;
+            } else if (o instanceof OpArg.Text t) {
+                el.diags.error(t.span(), DiagCode.E0720, "synapses takes a file name only as pairs = \"...\", not as `" + t.key().text() + "`",
+                        "e.g. synapses[pre -> post, pairs = \"conn.npy\"](spikes)");
+                return Value.ERROR;
             } else if (o instanceof OpArg.Named n) {
                 String key = n.key().text();
                 switch (key) {
                     case "p" -> {
                         if (rule != null) return twoRules(o);
-                        Double v = constant(n.value(), env);
+                        Double v = constant(n.value(), env, "a connection probability");
                         if (v == null) return Value.ERROR;
                         rule = Attr.SynRule.PROBABILITY;
                         p = v;
+                    }
+                    case "sigma" -> {
+                        if (sigma != null) return twice(n, "sigma");
+                        sigma = constant(n.value(), env, "sigma (in grid spacings)");
+                        if (sigma == null) return Value.ERROR;
+                        if (distanceArg == null) distanceArg = o;
+                    }
+                    case "grid", "pre_grid", "post_grid" -> {
+                        if ((key.equals("grid") ? grid : key.equals("pre_grid") ? preGrid : postGrid) != null) return twice(n, key);
+                        List<Integer> g = sizes(n.value(), env, key);
+                        if (g == null) return Value.ERROR;
+                        if (key.equals("grid")) grid = g;
+                        else if (key.equals("pre_grid")) preGrid = g;
+                        else postGrid = g;
+                        if (distanceArg == null) distanceArg = o;
                     }
                     case "out_degree", "in_degree" -> {
                         if (rule != null) return twoRules(o);
@@ -55,10 +92,7 @@ final class SynapseBuiltin {
                         k = v;
                     }
                     case "seed" -> {
-                        if (seed != null) {
-                            el.diags.error(n.key().span(), DiagCode.E0720, "synapses names its seed twice", null);
-                            return Value.ERROR;
-                        }
+                        if (seed != null) return twice(n, "seed");
                         Integer v = el.builtins.constInt(n.value(), env, "a seed");
                         if (v == null) return Value.ERROR;
                         seed = (long) v;
@@ -78,7 +112,7 @@ final class SynapseBuiltin {
                     }
                     default -> {
                         el.diags.error(n.key().span(), DiagCode.E0720, "synapses has no option `" + key + "`",
-                                "its options: p, out_degree, in_degree, one_to_one, seed, storage");
+                                "its options: p, out_degree, in_degree, one_to_one, sigma, grid, pre_grid, post_grid, wrap, pairs, seed, storage");
                         return Value.ERROR;
                     }
                 }
@@ -93,11 +127,25 @@ final class SynapseBuiltin {
             return Value.ERROR;
         }
         if (rule == null) {
-            el.diags.error(a.span(), DiagCode.E0720, "synapses needs a connection rule",
-                    "one of: p = 0.02, out_degree = 80, in_degree = 80, one_to_one");
+            el.diags.error(a.span(), DiagCode.E0720, "synapses needs a connection rule", RULES);
             return Value.ERROR;
         }
-        if (seed == null) {
+        SynapseData.Grid layout = null;
+        if (distanceArg != null) {
+            if (rule != Attr.SynRule.PROBABILITY) {
+                el.diags.error(distanceArg.span(), DiagCode.E0720, "sigma, grid, pre_grid, post_grid and wrap belong to the distance rule, not to "
+                        + rule.word(), DISTANCE);
+                return Value.ERROR;
+            }
+            layout = layout(a, sigma, grid, preGrid, postGrid, wrapArg != null);
+            if (layout == null) return Value.ERROR;
+            rule = Attr.SynRule.DISTANCE;
+        }
+        if (rule == Attr.SynRule.PAIRS && seed != null) {
+            el.diags.error(a.span(), DiagCode.E0720, "a list of pairs draws nothing at random: it takes no seed", "leave out the seed");
+            return Value.ERROR;
+        }
+        if (seed == null && rule != Attr.SynRule.PAIRS) {
             el.diags.error(a.span(), DiagCode.E0709, "synapses has no seed",
                     "every random source names its seed, so runs repeat: synapses[..., seed = 1](...)");
             return Value.ERROR;
@@ -114,24 +162,73 @@ final class SynapseBuiltin {
                     "e.g. " + EXAMPLE);
             return Value.ERROR;
         }
-        return el.emit(Op.SYNAPSES, new Attr.Synapses(pre, post, rule, p, k, seed, storage), List.of(x), null, a.span(), env, 0);
+        SynapseData data = layout;
+        if (rule == Attr.SynRule.PAIRS) {
+            Axis preAxis = x.type().rank() == 1 ? x.type().axes().get(0) : null;
+            int nPre = preAxis != null && preAxis.name().equals(pre) && preAxis.isSized() ? preAxis.size() : -1;
+            data = SynapsePairsFile.read(el.diags, pairs, pre, nPre, post.name(), post.isSized() ? post.size() : -1);
+            if (data == null) return Value.ERROR;
+        }
+        return el.emit(Op.SYNAPSES, new Attr.Synapses(pre, post, rule, p, k, seed == null ? 0 : seed, storage, data), List.of(x), null, a.span(), env, 0);
     }
 
     private Value twoRules(OpArg o) {
-        el.diags.error(o.span(), DiagCode.E0720, "synapses takes one connection rule", "one of: p = 0.02, out_degree = 80, in_degree = 80, one_to_one");
+        el.diags.error(o.span(), DiagCode.E0720, "synapses takes one connection rule", RULES);
         return Value.ERROR;
     }
 
+    private Value twice(OpArg.Named n, String what) {
+        el.diags.error(n.key().span(), DiagCode.E0720, "synapses names its " + what + " twice", null);
+        return Value.ERROR;
+    }
+
+    /** The distance rule's layout: sigma, and one grid for both axes or one for each. Null after an error. */
+    private SynapseData.Grid layout(Expr.AxisOp a, Double sigma, List<Integer> grid, List<Integer> preGrid, List<Integer> postGrid, boolean wrap) {
+        if (sigma == null) {
+            el.diags.error(a.span(), DiagCode.E0720, "the distance rule needs sigma, the width of its Gaussian in grid spacings", DISTANCE);
+            return null;
+        }
+        if (grid != null && (preGrid != null || postGrid != null)) {
+            el.diags.error(a.span(), DiagCode.E0720, "synapses takes grid = (one layout for both axes) or pre_grid and post_grid, not both",
+                    "grid = (20, 20) when the axes have one size; pre_grid = (40, 40), post_grid = (20, 20) otherwise");
+            return null;
+        }
+        if (grid == null && (preGrid == null || postGrid == null)) {
+            el.diags.error(a.span(), DiagCode.E0720, "the distance rule needs the layout of both axes on grids",
+                    "grid = (20, 20) when the axes have one size; pre_grid = (40, 40), post_grid = (20, 20) otherwise");
+            return null;
+        }
+        List<Integer> from = grid != null ? grid : preGrid, to = grid != null ? grid : postGrid;
+        if (from.size() != to.size()) {
+            el.diags.error(a.span(), DiagCode.E0724, "pre_grid has " + from.size() + " dimensions and post_grid " + to.size()
+                    + ": both axes lie on grids of one rank", "e.g. pre_grid = (40, 40), post_grid = (20, 20)");
+            return null;
+        }
+        return new SynapseData.Grid(from, to, sigma, wrap);
+    }
+
+    /** Grid sizes: {@code (20, 20)}, or one number for a line. Null after an error. */
+    private List<Integer> sizes(Expr e, Env env, String key) {
+        List<Expr> items = e instanceof Expr.Tuple t ? t.items() : List.of(e);
+        List<Integer> out = new ArrayList<>();
+        for (Expr item : items) {
+            Integer v = el.builtins.constInt(item, env, "a size of " + key);
+            if (v == null) return null;
+            out.add(v);
+        }
+        return out;
+    }
+
     /** A dimensionless compile-time number. */
-    private Double constant(Expr e, Env env) {
+    private Double constant(Expr e, Env env, String what) {
         Value v = el.exprs.eval(e, env, null, false);
         if (v instanceof Value.Error) return null;
         if (!(v instanceof Value.Tensor t) || !t.weak()) {
-            el.diags.error(e.span(), DiagCode.E0705, "a connection probability must be a constant number", "e.g. p = 0.02");
+            el.diags.error(e.span(), DiagCode.E0705, what + " must be a constant number", "e.g. p = 0.02");
             return null;
         }
         if (!t.type().unit().isNone()) {
-            el.diags.error(e.span(), DiagCode.E0502, "a connection probability is dimensionless, got a quantity in " + el.unit(t.type().unit()), null);
+            el.diags.error(e.span(), DiagCode.E0502, what + " is dimensionless, got a quantity in " + el.unit(t.type().unit()), null);
             return null;
         }
         return t.constant();

@@ -461,6 +461,10 @@ final class AstBuilder {
             int stop = (b == null ? 0 : b) * (r.sign2 != null ? -1 : 1);
             return new OpArg.Range(sp, name(r.ID(0)), start, stop, r.ID().size() > 1 ? name(r.ID(1)) : null);
         }
+        if (c instanceof TextArgContext t) {
+            String q = t.STRING().getText();
+            return new OpArg.Text(sp, name(t.ID()), q.substring(1, q.length() - 1), span(t.STRING().getSymbol()));
+        }
         if (c instanceof NamedArgContext n) return new OpArg.Named(sp, name(n.ID()), expr(n.expr()));
         return new OpArg.Plain(sp, expr(((ExprArgContext) c).expr()));
     }

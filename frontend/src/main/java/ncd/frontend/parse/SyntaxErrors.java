@@ -44,8 +44,9 @@ final class SyntaxErrors extends BaseErrorListener {
     public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int col, String antlrMsg, RecognitionException e) {
         reported++;
         if (offending instanceof Token t && t.getType() == NcdLexer.BAD_CHAR) {
-            diags.error(span(t), DiagCode.E0102, "unexpected character " + quoteChar(t.getText()),
-                    "ncd source uses letters, digits, `_` and the operators listed in docs/language.md");
+            diags.error(span(t), DiagCode.E0102, "unexpected character " + quoteChar(t.getText()), t.getText().equals("\"")
+                    ? "a quoted file name (pairs = \"conn.npy\") closes with a second `\"` on the same line"
+                    : "ncd source uses letters, digits, `_` and the operators listed in docs/language.md");
             return;
         }
         if (!(offending instanceof Token t)) {
