@@ -87,6 +87,9 @@ public enum DiagCode {
     E0721("connection rule impossible for these sizes"),
     E0722("storage not possible for this connection rule"),
     E0723("sparse synapses not supported by this backend"),
+    E0732("Dale's law not proved"),
+    E0733("Dale's law broken"),
+    E0734("bad population sign"),
 
     // --- E08: driver
     E0801("no such circuit"),
