@@ -253,6 +253,27 @@ public final class CheckedProgram implements Program {
 
     @Override public List<Integrator> integrators() { return integrators; }
 
+    @Override public List<SynapseNote> synapses() {
+        Map<String, SynapseNote> out = new LinkedHashMap<>();
+        if (root == null || !clean) return List.of();
+        for (String c : circuitNames()) {
+            if (!unsizedAxes(c).isEmpty()) continue;
+            Optional<Graph> g;
+            try {
+                g = lower(c, Map.of(), new Diagnostics());
+            } catch (CompilerBug e) {
+                continue;
+            }
+            if (g.isEmpty()) continue;
+            for (ncd.ir.Node n : g.get().nodes()) {
+                if (n.op() != Op.SYNAPSES) continue;
+                String text = ncd.ir.SynapseExplain.line(n);
+                out.putIfAbsent(n.span().start() + ":" + text, new SynapseNote(n.span(), text));
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
     @Override public Optional<ModuleScope> rootScope() { return Optional.ofNullable(root); }
 
     @Override public List<String> circuitNames() {
