@@ -19,9 +19,11 @@ import java.util.Set;
  *   <li>a contraction over its axis, {@code W @[exc] f32(s)} (or {@code sum[exc](W * s)}): the weight is the operand
  *       that keeps an axis of its own, the postsynaptic one (W here; the left one when both do); a sum without such
  *       an axis (a population rate) is no projection;</li>
- *   <li>{@code synapses[exc -> post, ...](s)}: the weight is the factor its result is multiplied by,
- *       {@code we * synapses[...](s)}; a result used unscaled has weight 1.</li>
+ *   <li>{@code synapses[exc -> post, ...](s)}, whose connections are 0 or 1.</li>
  * </ul>
+ * The weight of a projection is the weight inside it times the factor its result is multiplied by where it is used
+ * ({@code we * synapses[...](s)}, {@code wi * (C @[inh] f32(s))} with a 0/1 mask C), or the weight inside alone where
+ * the result is used unscaled (a synapses op's is then 1).
  * The weight's sign comes from {@link Signs}. A weight that is a state ({@code next w = ...}) is proved by induction:
  * its initial value has the sign, and its next value has it whenever the state has it at the start of the step. What
  * the analysis cannot prove is E0732, at the projection (or at the state's initial or next value); a weight whose
@@ -103,15 +105,66 @@ public final class DaleCheck {
                     if (p == null) continue;
                     if (n.op() == Op.CONTRACT) {
                         Node w = weightOf(n.input(0), n.input(1), n);
-                        if (w != null) weight(n, w, p, axis);
+                        if (w != null) projection(n, w, p, axis);
                     } else if (n.op() == Op.REDUCE && n.input(0).op() == Op.BINARY
                             && ((Attr.Binary) n.input(0).attr()).fn() == Attr.BinaryFn.MUL) {
                         Node m = n.input(0);
                         Node w = weightOf(m.input(0), m.input(1), n);
-                        if (w != null) weight(n, w, p, axis);
+                        if (w != null) projection(n, w, p, axis);
                     } else if (n.op() == Op.SYNAPSES) {
-                        synapses(n, n, p, axis);
+                        projection(n, null, p, axis);
                     }
+                }
+            }
+        }
+
+        /** Where a projection's result is scaled: the product (or quotient) and the factor; factor null: used unscaled. */
+        private record Use(Node at, Node factor) {}
+
+        /** The uses of a projection's result, followed through casts, renames and broadcasts to what scales it. */
+        private void uses(Node at, List<Use> into) {
+            List<Node> us = users.getOrDefault(at, List.of());
+            if (us.isEmpty()) into.add(new Use(at, null));
+            for (Node u : us) {
+                switch (u.op()) {
+                    case CAST, RENAME, TRANSPOSE, EXPAND -> uses(u, into);
+                    case BINARY -> {
+                        Attr.BinaryFn fn = ((Attr.Binary) u.attr()).fn();
+                        if (fn == Attr.BinaryFn.MUL) into.add(new Use(u, u.input(0) == at ? u.input(1) : u.input(0)));
+                        else if (fn == Attr.BinaryFn.DIV && u.input(0) == at) into.add(new Use(u, u.input(1)));
+                        else into.add(new Use(u, null));
+                    }
+                    default -> into.add(new Use(u, null));
+                }
+            }
+        }
+
+        /**
+         * Checks a projection: its weight is the weight inside it ({@code w}; null for a synapses op, whose connection
+         * matrix is 0 or 1) times the factor its result is multiplied by where it is used, if any.
+         */
+        private void projection(Node proj, Node w, Population p, String axis) {
+            int inner = w == null ? Signs.NONNEG : signs.getOrDefault(w, Signs.ANY);
+            List<Use> uses = new ArrayList<>();
+            uses(proj, uses);
+            for (Use u : uses) {
+                if (u.factor() == null) {
+                    if (w == null) unscaled(proj, p, axis);
+                    else weight(proj, w, p, axis);
+                    continue;
+                }
+                int factor = signs.getOrDefault(u.factor(), Signs.ANY);
+                if (Signs.within(Signs.times(inner, factor), p.allowed)) continue;
+                if (Signs.within(factor, Signs.POS) && w != null) {
+                    weight(proj, w, p, axis);  // a positive scale: the weight inside must have the sign itself
+                } else if (Signs.within(inner, Signs.NONNEG)) {
+                    weight(u.at(), u.factor(), p, axis);  // a magnitude (or a connection) scaled: the factor is the weight
+                } else {
+                    int s = Signs.times(inner, factor);
+                    diags.error(u.at().span(), DiagCode.E0732, "Dale's law not proved: the weight of this projection from the " + p.word()
+                            + " population `" + axis + "`, the weight inside it times this factor, must be " + p.rule + ", and it may be "
+                            + Signs.text(s & ~p.allowed), "keep the weight inside " + Population.EXCITATORY.rule + " (a magnitude) and give the factor the "
+                            + "population's sign, or clip the weight: " + p.clip + "(w, 0)");
                 }
             }
         }
@@ -133,24 +186,8 @@ public final class DaleCheck {
             return false;
         }
 
-        /** Follows a synapses op's result through casts and renames to what scales it. */
-        private void synapses(Node syn, Node at, Population p, String axis) {
-            for (Node u : users.getOrDefault(at, List.of())) {
-                switch (u.op()) {
-                    case CAST, RENAME, TRANSPOSE, EXPAND -> synapses(syn, u, p, axis);
-                    case BINARY -> {
-                        Attr.BinaryFn fn = ((Attr.Binary) u.attr()).fn();
-                        if (fn == Attr.BinaryFn.MUL) weight(u, u.input(0) == at ? u.input(1) : u.input(0), p, axis);
-                        else if (fn == Attr.BinaryFn.DIV && u.input(0) == at) weight(u, u.input(1), p, axis);
-                        else unscaled(syn, p, axis);
-                    }
-                    default -> unscaled(syn, p, axis);
-                }
-            }
-        }
-
         private void unscaled(Node syn, Population p, String axis) {
-            if (Signs.within(Signs.POS, p.allowed)) return;
+            if (Signs.within(Signs.NONNEG, p.allowed)) return;
             diags.error(syn.span(), DiagCode.E0733, "Dale's law broken: this projection from the " + p.word() + " population `" + axis
                     + "` is used unscaled, with weight 1, and its weights must be " + p.rule,
                     "scale it by its (negative) weight where it is used: wi * synapses[" + axis + " -> ...](...)");

@@ -163,6 +163,19 @@ class SignsTest {
         assertTrue(dale(Map.of("exc", DaleCheck.Population.INHIBITORY)).isEmpty());
     }
 
+    @Test void aMaskScaledByANegativeFactorIsAnInhibitoryProjection() {
+        Map<String, DaleCheck.Population> inh = Map.of("inh", DaleCheck.Population.INHIBITORY);
+        Node s = cast(DType.F32, input("s", bool(INH)));
+        Node mask = cast(DType.F32, add(Op.RANDOM, new Attr.Random(Attr.Dist.BERNOULLI, 3), List.of(constant(0.5)), bool(POST, INH)));
+        Node counts = add(Op.CONTRACT, new Attr.Contract(List.of("inh")), List.of(mask, s), null);
+        Node scaled = binary(Attr.BinaryFn.MUL, constant(-1), counts);
+        assertTrue(dale(inh).isEmpty(), "wi * (C @[inh] s) with C in {0, 1} and wi < 0: " + dale(inh));
+        binary(Attr.BinaryFn.ADD, counts, scaled);  // the same counts used unscaled: weight C >= 0
+        List<Diagnostic> ds = dale(inh);
+        assertEquals(1, ds.size(), ds.toString());
+        assertEquals(DiagCode.E0732, ds.get(0).code());
+    }
+
     @Test void aPlasticWeightNeedsItsUpdateClipped() {
         Node s = cast(DType.F32, input("s", bool(EXC)));
         Node dw = input("dw", f32(POST, EXC));
