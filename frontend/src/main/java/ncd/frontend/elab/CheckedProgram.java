@@ -93,9 +93,11 @@ public final class CheckedProgram implements Program {
                 if (a.sign() == null) continue;
                 DaleCheck.Population p = DaleCheck.Population.named(a.sign().text());
                 if (p == null) {
+                    String close = ncd.diag.CloseNames.didYouMean(a.sign().text(), List.of("excitatory", "inhibitory"));
                     diags.error(a.sign().span(), DiagCode.E0734, "`" + a.sign().text() + "` is not a population sign",
-                            "write `excitatory` (outgoing weights >= 0) or `inhibitory` (<= 0) after the axis: axis "
-                                    + a.name().text() + (a.size() == null ? "" : " = " + a.size()) + " excitatory");
+                            close != null ? close + " (a population's outgoing weights: excitatory >= 0, inhibitory <= 0)" : "write `excitatory` (outgoing weights >= 0) or `inhibitory` (<= 0) after the axis: axis "
+                                    + a.name().text() + (a.size() == null ? "" : " = " + a.size()) + " excitatory; if `" + a.sign().text()
+                                    + "` is another axis, separate the two with a comma");
                     continue;
                 }
                 out.putIfAbsent(a.name().text(), p);
