@@ -70,6 +70,7 @@ public final class DaleCheck {
             if (n.op() == Op.CONTRACT || n.op() == Op.REDUCE || n.op() == Op.SYNAPSES) {
                 for (String a : projectedAxes(n)) if (populations.containsKey(a)) return true;
             }
+            if (n.attr() instanceof Attr.Concat c) for (String a : c.parts()) if (populations.containsKey(a)) return true;
         }
         return false;
     }
@@ -102,7 +103,11 @@ public final class DaleCheck {
             for (Node n : g.nodes()) {
                 for (String axis : projectedAxes(n)) {
                     Population p = populations.get(axis);
-                    if (p == null) continue;
+                    if (p == null) {
+                        Node w = n.op() == Op.CONTRACT ? weightOf(n.input(0), n.input(1), n) : null;
+                        if (w != null) concatenated(n, w, Signs.POS, axis);
+                        continue;
+                    }
                     if (n.op() == Op.CONTRACT) {
                         Node w = weightOf(n.input(0), n.input(1), n);
                         if (w != null) projection(n, w, p, axis);
@@ -115,6 +120,47 @@ public final class DaleCheck {
                         projection(n, null, p, axis);
                     }
                 }
+            }
+        }
+
+        /**
+         * A contraction over an axis that is no population, whose weight is populations' weights joined along it,
+         * {@code concat[(exc, inh) -> pre](W_E, W_I)}, perhaps scaled by values without that axis
+         * ({@code W * 0.9 / spectral_radius[post, pre](W)}): each part is a projection from its population.
+         */
+        private void concatenated(Node proj, Node w, int scale, String axis) {
+            Node n = w;
+            while (n.op() == Op.RENAME || n.op() == Op.TRANSPOSE || n.op() == Op.EXPAND
+                    || (n.op() == Op.CAST && n.type().dtype().isFloat())) n = n.input(0);
+            if (n.op() == Op.BINARY) {
+                Attr.BinaryFn fn = ((Attr.Binary) n.attr()).fn();
+                Node a = n.input(0), b = n.input(1);
+                if (fn == Attr.BinaryFn.MUL && a.type().hasAxis(axis) != b.type().hasAxis(axis)) {
+                    Node inner = a.type().hasAxis(axis) ? a : b, by = inner == a ? b : a;
+                    concatenated(proj, inner, Signs.times(scale, signs.getOrDefault(by, Signs.ANY)), axis);
+                } else if (fn == Attr.BinaryFn.DIV && a.type().hasAxis(axis) && !b.type().hasAxis(axis)) {
+                    int d = signs.getOrDefault(b, Signs.ANY);
+                    // x / 0 is an infinity of x's sign: dividing by a set with 0 in it scales as a positive would
+                    int by = (d & Signs.NONZERO) | ((d & Signs.ZERO) != 0 ? Signs.POS : Signs.NONE);
+                    concatenated(proj, a, Signs.times(scale, by), axis);
+                }
+                return;
+            }
+            if (!(n.attr() instanceof Attr.Concat c) || !c.into().name().equals(axis)) return;
+            for (int i = 0; i < c.parts().size(); i++) {
+                Population p = populations.get(c.parts().get(i));
+                if (p == null) continue;
+                Node part = n.input(i);
+                int s = Signs.times(signs.getOrDefault(part, Signs.ANY), scale);
+                if (Signs.within(s, p.allowed)) continue;
+                Node root = source(part);
+                String what = root.op() == Op.PARAM ? " (`" + lastPart(((Attr.Param) root.attr()).name()) + "`)" : "";
+                boolean wrong = s != Signs.NONE && Signs.within(s, p.wrong);
+                diags.error(proj.span(), wrong ? DiagCode.E0733 : DiagCode.E0732, "Dale's law " + (wrong ? "broken" : "not proved") + ": "
+                        + "the weights from the " + p.word() + " population `" + c.parts().get(i) + "`" + what + ", joined into `" + axis
+                        + "` and projected here, must be " + p.rule + (wrong ? ", and they are " + Signs.text(s) : ", and they may be " + Signs.text(s & ~p.allowed)),
+                        root.op() == Op.PARAM ? "give the parameter its sign: param " + lastPart(((Attr.Param) root.attr()).name()) + ": ... " + p.rule
+                                : "clip it: " + p.clip + "(w, 0)");
             }
         }
 

@@ -176,6 +176,22 @@ class SignsTest {
         assertEquals(DiagCode.E0732, ds.get(0).code());
     }
 
+    @Test void populationsJoinedAlongTheContractedAxisAreCheckedPartByPart() {
+        Map<String, DaleCheck.Population> ei = Map.of("exc", DaleCheck.Population.EXCITATORY, "inh", DaleCheck.Population.INHIBITORY);
+        Axis pre = new Axis("pre", 6), post = new Axis("post", 6);
+        Node we = param("W_E", new Attr.Bound(true, 0), f32(post, EXC));
+        Node wi = param("W_I", null, f32(post, INH));
+        Node w = add(Op.CONCAT, new Attr.Concat(List.of("exc", "inh"), pre), List.of(we, wi), null);
+        Node scaled = binary(Attr.BinaryFn.DIV, binary(Attr.BinaryFn.MUL, w, constant(0.9)),
+                add(Op.LINALG, new Attr.Linalg(Attr.LinalgFn.SPECTRAL_RADIUS, "post", "pre", null), List.of(w), null));
+        Node x = input("x", f32(pre));
+        add(Op.CONTRACT, new Attr.Contract(List.of("pre")), List.of(scaled, x), null);
+        List<Diagnostic> ds = dale(ei);
+        assertEquals(1, ds.size(), ds.toString());
+        assertEquals(DiagCode.E0732, ds.get(0).code());
+        assertTrue(ds.get(0).message().contains("`W_I`") && ds.get(0).message().contains("`inh`"), ds.get(0).message());
+    }
+
     @Test void aPlasticWeightNeedsItsUpdateClipped() {
         Node s = cast(DType.F32, input("s", bool(EXC)));
         Node dw = input("dw", f32(POST, EXC));
