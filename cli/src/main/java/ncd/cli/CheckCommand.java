@@ -48,7 +48,7 @@ import java.util.stream.Stream;
             "  ncdc check stdlib/ examples/              every .ncd file under both",
             "  ncdc check --diagnostics=json model.ncd   for editors",
             "  ncdc check model.ncd --diagram error.svg",
-            "  ncdc check --explain examples/cuba_eq.ncd  integrators chosen, and why"})
+            "  ncdc check --explain examples/cuba_eq.ncd  integrators, synapses chosen"})
 final class CheckCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
@@ -63,7 +63,8 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--explain",
             description = "Also print, for each state with an equation (dv/dt = ...), the integrator the compiler chose "
-                    + "and why: exact, exponential_euler, rk4, rk2 or euler.")
+                    + "and why: exact, exponential_euler, rk4, rk2 or euler; and for each synapses op of a circuit whose "
+                    + "axes all have sizes, its storage (stated or chosen) and accumulation order, and why.")
     boolean explain;
 
     @Override public Integer call() {
@@ -112,10 +113,16 @@ final class CheckCommand implements Callable<Integer> {
         return errors ? Main.USER_ERROR : Main.OK;
     }
 
-    /** One line per state with an equation: where, the state, the integrator and why. */
+    /**
+     * One line per state with an equation: where, the state, the integrator and why; then one per synapses op of a
+     * circuit whose axes all have sizes: where, its storage and accumulation order, and why.
+     */
     private static void explain(PrintWriter out, Program prog) {
         for (Program.Integrator i : prog.integrators()) {
             out.println(i.span().path() + ":" + i.span().line() + ":" + i.span().column() + ": " + i.state() + ": " + i.method() + " (" + i.why() + ")");
+        }
+        for (Program.SynapseNote s : prog.synapses()) {
+            out.println(s.span().path() + ":" + s.span().line() + ":" + s.span().column() + ": " + s.text());
         }
     }
 

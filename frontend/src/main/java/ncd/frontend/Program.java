@@ -33,6 +33,16 @@ public interface Program {
     /** A state's integrator: {@code exact}, {@code exponential_euler}, {@code rk4}, {@code rk2} or {@code euler}. */
     record Integrator(SourceSpan span, String state, String method, String why) {}
 
+    /**
+     * For each synapses op of the root module's circuits whose axes all have sizes (lowered to find them), the
+     * compiler's choices in words: storage stated or chosen, accumulation order, each with why; {@code ncdc check
+     * --explain} prints them. Lowers on each call.
+     */
+    default List<SynapseNote> synapses() { return List.of(); }
+
+    /** One synapses op's choices ({@link ncd.ir.SynapseExplain#line}), where the op is written. */
+    record SynapseNote(SourceSpan span, String text) {}
+
     /** Circuits of the root module, in source order. */
     List<String> circuitNames();
 

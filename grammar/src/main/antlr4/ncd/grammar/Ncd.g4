@@ -24,7 +24,9 @@ topDecl     : axisDecl | unitDecl | constDecl | circuitDecl | lawDecl | trainDec
 
 // axis d_model = 64, heads = 4      axis seq   (sized later: at the call site or by the driver)
 axisDecl    : 'axis' axisDef (',' axisDef)* ';'? ;
-axisDef     : ID ('=' NUMBER)? ;
+// axis exc = 3200 excitatory: a population whose outgoing weights the compiler proves >= 0 (Dale's law); the sign
+// word is a name, not a keyword (`inhibitory` names tensors in the stdlib), and the frontend checks it
+axisDef     : ID ('=' NUMBER)? sign=ID? ;
 
 // unit s                (a base dimension)      unit mV = 1e-3 V      unit ohm = V / A
 unitDecl    : 'unit' ID ('=' NUMBER? unitExpr)? ';'? ;

@@ -90,6 +90,9 @@ public enum DiagCode {
     E0724("grid layout of a distance rule does not fit"),
     E0725("cannot read a list of connection pairs"),
     E0726("connection pair out of range"),
+    E0732("Dale's law not proved"),
+    E0733("Dale's law broken"),
+    E0734("bad population sign"),
 
     // --- E08: driver
     E0801("no such circuit"),

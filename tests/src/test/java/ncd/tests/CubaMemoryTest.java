@@ -71,7 +71,8 @@ class CubaMemoryTest {
 
         /** examples/cuba.ncd at 40,000 neurons: the axis sizes and the slices' bounds ten times larger. */
         static String scaled(String s) {
-            String out = s.replace("axis neuron = 4000, exc = 3200, inh = 800", "axis neuron = 40000, exc = 32000, inh = 8000")
+            String out = s.replace("axis neuron = 4000, exc = 3200 excitatory, inh = 800 inhibitory",
+                    "axis neuron = 40000, exc = 32000 excitatory, inh = 8000 inhibitory")
                     .replace("0..3200 -> exc", "0..32000 -> exc").replace("3200..4000 -> inh", "32000..40000 -> inh");
             if (!out.contains("neuron = 40000") || !out.contains("32000..40000")) throw new AssertionError("examples/cuba.ncd changed shape");
             return out;

@@ -12,8 +12,13 @@ public sealed interface Decl {
     record Axes(SourceSpan span, List<AxisDef> defs) implements Decl {
         public Axes { defs = List.copyOf(defs); }
     }
-    /** One axis; {@code size} is null when sized later. */
-    record AxisDef(Name name, Integer size) {}
+    /**
+     * One axis: its size (null: sized later) and the sign of the population it is ({@code excitatory} or
+     * {@code inhibitory}, as written; null when none is written): Dale's law, docs/language.md.
+     */
+    record AxisDef(Name name, Integer size, Name sign) {
+        public AxisDef(Name name, Integer size) { this(name, size, null); }
+    }
 
     /** {@code unit s} (a base dimension) or {@code unit mV = 1e-3 V}. */
     record UnitDef(SourceSpan span, Name name, double scale, UnitExpr definition) implements Decl {

@@ -12,6 +12,7 @@ import ncd.frontend.resolve.ModuleScope;
 import ncd.frontend.resolve.UnitTable;
 import ncd.ir.Attr;
 import ncd.ir.Axis;
+import ncd.ir.DaleCheck;
 import ncd.ir.Graph;
 import ncd.ir.IrInvariantError;
 import ncd.ir.Op;
@@ -69,7 +70,9 @@ public final class CheckedProgram implements Program {
         }
         for (ModuleScope m : modules) for (ncd.frontend.TrainSpec t : m.trains().values()) checkSteps(el, t, m, diags);
         reportRecursion(el, diags);
+        Map<String, DaleCheck.Population> populations = populations(modules, diags);
         CheckedProgram p = new CheckedProgram(root.name(), root, modules, units, !diags.hasErrors());
+        if (p.clean) p.proveDale(populations, diags);
         Map<String, Integrator> chosen = new LinkedHashMap<>();
         for (Dynamics.Choice c : el.choices) {
             if (c.span().file() == null || root.ast() == null || c.span().file() != root.ast().file()) continue;
@@ -78,6 +81,58 @@ public final class CheckedProgram implements Program {
         p.integrators = List.copyOf(chosen.values());
         return p;
     }
+
+    /**
+     * The populations the loaded modules declare ({@code axis exc = 3200 excitatory}), by axis name; a sign word that
+     * is neither {@code excitatory} nor {@code inhibitory} is E0734.
+     */
+    private static Map<String, DaleCheck.Population> populations(List<ModuleScope> modules, Diagnostics diags) {
+        Map<String, DaleCheck.Population> out = new LinkedHashMap<>();
+        for (ModuleScope m : modules) {
+            for (Decl.AxisDef a : m.axes().values()) {
+                if (a.sign() == null) continue;
+                DaleCheck.Population p = DaleCheck.Population.named(a.sign().text());
+                if (p == null) {
+                    String close = ncd.diag.CloseNames.didYouMean(a.sign().text(), List.of("excitatory", "inhibitory"));
+                    diags.error(a.sign().span(), DiagCode.E0734, "`" + a.sign().text() + "` is not a population sign",
+                            close != null ? close + " (a population's outgoing weights: excitatory >= 0, inhibitory <= 0)" : "write `excitatory` (outgoing weights >= 0) or `inhibitory` (<= 0) after the axis: axis "
+                                    + a.name().text() + (a.size() == null ? "" : " = " + a.size()) + " excitatory; if `" + a.sign().text()
+                                    + "` is another axis, separate the two with a comma");
+                    continue;
+                }
+                out.putIfAbsent(a.name().text(), p);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Dale's law for the root module's circuits that use a population's axis: each is lowered (generic and sized-later
+     * axes at a sample size, since signs do not depend on sizes) and its projections proved ({@link DaleCheck}); only
+     * E0732 and E0733 are kept, so that a sample size that some rule cannot meet says nothing.
+     */
+    private void proveDale(Map<String, DaleCheck.Population> populations, Diagnostics diags) {
+        if (populations.isEmpty() || root == null) return;
+        for (Decl.Circuit c : root.circuits().values()) {
+            Set<String> words = new HashSet<>();
+            NamesUsed.ofCircuit(c, root, words, new HashSet<>());
+            if (java.util.Collections.disjoint(words, populations.keySet())) continue;
+            Map<String, Integer> sizes = new LinkedHashMap<>();
+            for (String a : unsizedAxes(c.name().text())) sizes.put(a, SAMPLE_SIZE);
+            Diagnostics scratch = new Diagnostics();
+            try {
+                lower(c.name().text(), sizes, scratch);
+            } catch (CompilerBug e) {
+                continue;  // reported when the circuit is lowered for real
+            }
+            for (ncd.diag.Diagnostic d : scratch.all()) {
+                if (d.code() == DiagCode.E0732 || d.code() == DiagCode.E0733) diags.add(d.severity(), d.code(), d.span(), d.message(), d.hint());
+            }
+        }
+    }
+
+    /** The size of a generic or sized-later axis when a circuit is lowered only to prove Dale's law. */
+    private static final int SAMPLE_SIZE = 4;
 
     /**
      * A stateful objective's loss is over a run of steps, so its train declaration must say how many; a stateless
@@ -199,6 +254,27 @@ public final class CheckedProgram implements Program {
     @Override public String moduleName() { return name; }
 
     @Override public List<Integrator> integrators() { return integrators; }
+
+    @Override public List<SynapseNote> synapses() {
+        Map<String, SynapseNote> out = new LinkedHashMap<>();
+        if (root == null || !clean) return List.of();
+        for (String c : circuitNames()) {
+            if (!unsizedAxes(c).isEmpty()) continue;
+            Optional<Graph> g;
+            try {
+                g = lower(c, Map.of(), new Diagnostics());
+            } catch (CompilerBug e) {
+                continue;
+            }
+            if (g.isEmpty()) continue;
+            for (ncd.ir.Node n : g.get().nodes()) {
+                if (n.op() != Op.SYNAPSES) continue;
+                String text = ncd.ir.SynapseExplain.line(n);
+                out.putIfAbsent(n.span().start() + ":" + text, new SynapseNote(n.span(), text));
+            }
+        }
+        return List.copyOf(out.values());
+    }
 
     @Override public Optional<ModuleScope> rootScope() { return Optional.ofNullable(root); }
 
@@ -331,6 +407,7 @@ public final class CheckedProgram implements Program {
 
     private Graph lowerCircuit(CircuitRef c, Map<String, Integer> sizes, Diagnostics diags) {
         Decl.Circuit d = c.decl();
+        int before = diags.errorCount();
         Elaborator el = lowering(d.name().text(), Graph.Kind.CIRCUIT, d.span(), sizes, diags);
         Env env = new Env(c.module(), null, genericAxes(d.generics(), sizes), List.of(), List.of(), Map.of(), "", new HashMap<>());
         List<Signature.Param> ins = Signature.inputs(c, el, env);
@@ -350,7 +427,9 @@ public final class CheckedProgram implements Program {
             double scale = d.isComposed() ? 1 : scaleOf(el, d.outputs().get(i).type(), env);
             output(el, names.get(i), outs.get(i), scale, env);
         }
-        return el.finish(el.graph);
+        Graph g = el.finish(el.graph);
+        if (diags.errorCount() == before) DaleCheck.check(g, populations(modules, new Diagnostics()), diags);
+        return g;
     }
 
     private static List<String> defaultNames(int n) {

@@ -87,7 +87,7 @@ final class AstBuilder {
             if (d.NUMBER() != null) {
                 size = positiveInt(d.NUMBER().getSymbol(), "an axis size");
             }
-            defs.add(new Decl.AxisDef(name(d.ID()), size));
+            defs.add(new Decl.AxisDef(name(d.ID(0)), size, d.sign == null ? null : new Name(d.sign.getText(), span(d.sign))));
         }
         return new Decl.Axes(span(c), defs);
     }
