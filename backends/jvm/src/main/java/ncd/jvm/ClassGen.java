@@ -28,7 +28,9 @@ import static org.objectweb.asm.Opcodes.*;
  *       a node made of many boxes gets one method per box, so that every method stays small enough for C2;
  *   <li>{@code step()} and {@code init()}: calls of those methods in graph order;
  *   <li>{@code advance()}: copies into pending slots, then swaps slots, then {@code t++} (see {@link Plan});
- *   <li>{@code run(n)}: a loop of {@code step(); advance();}.
+ *   <li>{@code run(n)}: a loop of {@code step(); advance();};
+ *   <li>where a state is kept bit-packed across steps ({@link Plan#packedStates}), {@code unpack(slot)} and
+ *       {@code written(slot)} (see {@link Kernel#unpack}), and {@code advance()} swaps its packed words too.
  * </ol>
  */
 final class ClassGen {
@@ -73,6 +75,7 @@ final class ClassGen {
         calls("init", plan.initNodes);
         advance();
         run();
+        packedStates();
         cw.visitEnd();
         return cw.toByteArray();
     }
@@ -132,22 +135,18 @@ final class ClassGen {
             g.iconst(s.length());
             mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", false);
         }
-        for (Plan.StatePlan s : plan.states) {
-            int other = s.pending() >= 0 ? s.pending() : s.next();
+        for (Plan.StatePlan s : plan.states) swap(g, b, tmp, s.slot(), s.pending() >= 0 ? s.pending() : s.next());
+        for (Plan.PackedState p : plan.packedStates) {
+            // the packed words advance as the bool slots do; the state's bool buffer (the next value's, never
+            // written) is stale until read
+            swap(g, b, tmp, p.packed(), p.next());
             mv.visitVarInsn(ALOAD, b);
-            g.iconst(s.slot());
+            g.iconst(p.flags());
             mv.visitInsn(AALOAD);
-            mv.visitVarInsn(ASTORE, tmp);
-            mv.visitVarInsn(ALOAD, b);
-            g.iconst(s.slot());
-            mv.visitVarInsn(ALOAD, b);
-            g.iconst(other);
-            mv.visitInsn(AALOAD);
-            mv.visitInsn(AASTORE);
-            mv.visitVarInsn(ALOAD, b);
-            g.iconst(other);
-            mv.visitVarInsn(ALOAD, tmp);
-            mv.visitInsn(AASTORE);
+            mv.visitTypeInsn(CHECKCAST, "[Z");
+            g.iconst(Bits.BOOLS);
+            mv.visitInsn(ICONST_0);
+            mv.visitInsn(BASTORE);
         }
         mv.visitVarInsn(ALOAD, 0);
         mv.visitInsn(DUP);
@@ -158,6 +157,73 @@ final class ClassGen {
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** Swaps the arrays in slots {@code x} and {@code y} of the buffers in local {@code b} (through local {@code tmp}). */
+    private static void swap(MethodGen g, int b, int tmp, int x, int y) {
+        MethodVisitor mv = g.mv;
+        mv.visitVarInsn(ALOAD, b);
+        g.iconst(x);
+        mv.visitInsn(AALOAD);
+        mv.visitVarInsn(ASTORE, tmp);
+        mv.visitVarInsn(ALOAD, b);
+        g.iconst(x);
+        mv.visitVarInsn(ALOAD, b);
+        g.iconst(y);
+        mv.visitInsn(AALOAD);
+        mv.visitInsn(AASTORE);
+        mv.visitVarInsn(ALOAD, b);
+        g.iconst(y);
+        mv.visitVarInsn(ALOAD, tmp);
+        mv.visitInsn(AASTORE);
+    }
+
+    /**
+     * {@link Kernel#unpack(int)} and {@link Kernel#written(int)} for the states kept bit-packed across steps: for each
+     * one whose bool slot is the argument (or for all: -1), a call of {@link Bits#unpackState} or {@link Bits#written}.
+     */
+    private void packedStates() {
+        if (plan.packedStates.isEmpty()) return;
+        for (boolean unpack : new boolean[] {true, false}) {
+            MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, unpack ? "unpack" : "written", "(I)V", null, null);
+            mv.visitCode();
+            MethodGen g = new MethodGen(mv, 2);
+            for (Plan.PackedState p : plan.packedStates) {
+                Label run = new Label(), skip = new Label();
+                mv.visitVarInsn(ILOAD, 1);
+                g.iconst(p.state());
+                mv.visitJumpInsn(IF_ICMPEQ, run);
+                mv.visitVarInsn(ILOAD, 1);
+                mv.visitInsn(ICONST_M1);
+                mv.visitJumpInsn(IF_ICMPNE, skip);
+                mv.visitLabel(run);
+                if (unpack) {
+                    slot(mv, g, p.packed(), "[J");
+                    slot(mv, g, p.state(), "[Z");
+                    slot(mv, g, p.flags(), "[Z");
+                    g.iconst(p.rows());
+                    g.iconst(p.n());
+                    g.iconst(p.halo());
+                    mv.visitMethodInsn(INVOKESTATIC, "ncd/jvm/Bits", "unpackState", "([J[Z[ZIII)V", false);
+                } else {
+                    slot(mv, g, p.flags(), "[Z");
+                    mv.visitMethodInsn(INVOKESTATIC, "ncd/jvm/Bits", "written", "([Z)V", false);
+                }
+                mv.visitLabel(skip);
+            }
+            mv.visitInsn(RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+    }
+
+    /** Pushes the array in slot {@code slot}, cast to {@code desc} (no local: the code around it branches). */
+    private static void slot(MethodVisitor mv, MethodGen g, int slot, String desc) {
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, MethodGen.KERNEL, "b", "[Ljava/lang/Object;");
+        g.iconst(slot);
+        mv.visitInsn(AALOAD);
+        mv.visitTypeInsn(CHECKCAST, desc);
     }
 
     private void run() {
