@@ -30,7 +30,8 @@ import static org.objectweb.asm.Opcodes.*;
  *   <li>{@code advance()}: copies into pending slots, then swaps slots, then {@code t++} (see {@link Plan});
  *   <li>{@code run(n)}: a loop of {@code step(); advance();};
  *   <li>where a state is kept bit-packed across steps ({@link Plan#packedStates}), {@code unpack(slot)} and
- *       {@code written(slot)} (see {@link Kernel#unpack}), and {@code advance()} swaps its packed words too.
+ *       {@code written(slot)} (see {@link Kernel#unpack}), and {@code advance()} swaps its packed words too
+ *       ({@link PackedStates}).
  * </ol>
  */
 final class ClassGen {
@@ -75,7 +76,7 @@ final class ClassGen {
         calls("init", plan.initNodes);
         advance();
         run();
-        packedStates();
+        PackedStates.methods(cw, plan);
         cw.visitEnd();
         return cw.toByteArray();
     }
@@ -136,18 +137,7 @@ final class ClassGen {
             mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", false);
         }
         for (Plan.StatePlan s : plan.states) swap(g, b, tmp, s.slot(), s.pending() >= 0 ? s.pending() : s.next());
-        for (Plan.PackedState p : plan.packedStates) {
-            // the packed words advance as the bool slots do; the state's bool buffer (the next value's, never
-            // written) is stale until read
-            swap(g, b, tmp, p.packed(), p.next());
-            mv.visitVarInsn(ALOAD, b);
-            g.iconst(p.flags());
-            mv.visitInsn(AALOAD);
-            mv.visitTypeInsn(CHECKCAST, "[Z");
-            g.iconst(Bits.BOOLS);
-            mv.visitInsn(ICONST_0);
-            mv.visitInsn(BASTORE);
-        }
+        PackedStates.advance(g, b, tmp, plan);
         mv.visitVarInsn(ALOAD, 0);
         mv.visitInsn(DUP);
         mv.visitFieldInsn(GETFIELD, MethodGen.KERNEL, "t", "J");
@@ -160,7 +150,7 @@ final class ClassGen {
     }
 
     /** Swaps the arrays in slots {@code x} and {@code y} of the buffers in local {@code b} (through local {@code tmp}). */
-    private static void swap(MethodGen g, int b, int tmp, int x, int y) {
+    static void swap(MethodGen g, int b, int tmp, int x, int y) {
         MethodVisitor mv = g.mv;
         mv.visitVarInsn(ALOAD, b);
         g.iconst(x);
@@ -176,54 +166,6 @@ final class ClassGen {
         g.iconst(y);
         mv.visitVarInsn(ALOAD, tmp);
         mv.visitInsn(AASTORE);
-    }
-
-    /**
-     * {@link Kernel#unpack(int)} and {@link Kernel#written(int)} for the states kept bit-packed across steps: for each
-     * one whose bool slot is the argument (or for all: -1), a call of {@link Bits#unpackState} or {@link Bits#written}.
-     */
-    private void packedStates() {
-        if (plan.packedStates.isEmpty()) return;
-        for (boolean unpack : new boolean[] {true, false}) {
-            MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, unpack ? "unpack" : "written", "(I)V", null, null);
-            mv.visitCode();
-            MethodGen g = new MethodGen(mv, 2);
-            for (Plan.PackedState p : plan.packedStates) {
-                Label run = new Label(), skip = new Label();
-                mv.visitVarInsn(ILOAD, 1);
-                g.iconst(p.state());
-                mv.visitJumpInsn(IF_ICMPEQ, run);
-                mv.visitVarInsn(ILOAD, 1);
-                mv.visitInsn(ICONST_M1);
-                mv.visitJumpInsn(IF_ICMPNE, skip);
-                mv.visitLabel(run);
-                if (unpack) {
-                    slot(mv, g, p.packed(), "[J");
-                    slot(mv, g, p.state(), "[Z");
-                    slot(mv, g, p.flags(), "[Z");
-                    g.iconst(p.rows());
-                    g.iconst(p.n());
-                    g.iconst(p.halo());
-                    mv.visitMethodInsn(INVOKESTATIC, "ncd/jvm/Bits", "unpackState", "([J[Z[ZIII)V", false);
-                } else {
-                    slot(mv, g, p.flags(), "[Z");
-                    mv.visitMethodInsn(INVOKESTATIC, "ncd/jvm/Bits", "written", "([Z)V", false);
-                }
-                mv.visitLabel(skip);
-            }
-            mv.visitInsn(RETURN);
-            mv.visitMaxs(0, 0);
-            mv.visitEnd();
-        }
-    }
-
-    /** Pushes the array in slot {@code slot}, cast to {@code desc} (no local: the code around it branches). */
-    private static void slot(MethodVisitor mv, MethodGen g, int slot, String desc) {
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitFieldInsn(GETFIELD, MethodGen.KERNEL, "b", "[Ljava/lang/Object;");
-        g.iconst(slot);
-        mv.visitInsn(AALOAD);
-        mv.visitTypeInsn(CHECKCAST, desc);
     }
 
     private void run() {
