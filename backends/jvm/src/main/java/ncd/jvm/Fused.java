@@ -99,11 +99,11 @@ final class Fused {
         }
         FusedBytes bytes = new FusedBytes(f, owner, sink);
         boolean fits = bytes.fits();
-        // by default the bit-packed grids where they keep a state packed across steps (no packing or unpacking per
-        // step: ~4x the byte lanes at 512^2 Life, docs/performance.md); else the byte lanes where their rows hold two
-        // vectors or more (as fast as packing and unpacking every step at 128^2 to 2048^2 Life, and quicker to warm
-        // up); the bit-packed grids where they do not, rows of 64 cells running mostly scalar there (64^2 Life: ~3x
-        // faster bit-sliced), and where the byte lanes do not fit at all
+        // by default the bit-packed grids where they keep a state packed across steps (no packing or unpacking
+        // per step: ~2.4x the byte lanes at 512^2 Life, ~4x at 2048^2, docs/performance.md); else the byte lanes
+        // where their rows hold two vectors or more (as fast as packing and unpacking every step at 128^2 to
+        // 2048^2 Life, and quicker to warm up); the bit-packed grids where they do not, rows of 64 cells running
+        // mostly scalar there (64^2 Life: ~3x faster bit-sliced), and where the byte lanes do not fit at all
         boolean wide = fits && f.t.axes().get(f.rank - 1).size() >= 2 * Vec.LANES;
         FusedBits bits = FusedBits.of(f);
         if (bits != null && wide && plan.options.bits() == JvmOptions.BitSliced.AUTO && !bits.keepsState()) bits = null;
