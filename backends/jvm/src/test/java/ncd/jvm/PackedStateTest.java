@@ -203,6 +203,46 @@ class PackedStateTest {
         assertTrue(FusedBitsTest.methods(off).stream().noneMatch(m -> m.contains("_bits")), FusedBitsTest.methods(off).toString());
     }
 
+    /**
+     * An ahead-of-time jar's {@code Circuit} (loaded from the jar in a class loader of its own, as an embedding program
+     * would) over a kept board: its state reads unpack, {@code setState} and {@code reset} put the board back.
+     */
+    @Test void aJarsCircuitReadsAndSetsAKeptBoard() throws Exception {
+        Graph g = Graphs.planned(AotJarTest.wideLife(), true);
+        JvmOptions options = JvmOptions.defaults();
+        JvmExecutable jit = JvmBackend.compile(g, 3, options);
+        assertTrue(kept(jit), FusedBitsTest.methods(jit).toString());
+        jit.run(50);
+        boolean[] at50 = (boolean[]) jit.state("board").data();
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("packed-state", ".jar");
+        try {
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+                AotJar.build(g, 3, options).write(out);
+            }
+            try (java.net.URLClassLoader l = new java.net.URLClassLoader(new java.net.URL[] {file.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+                Class<?> cc = l.loadClass("ncd.aot.Circuit"), tc = l.loadClass("ncd.runtime.Tensor");
+                java.lang.reflect.Method run = cc.getMethod("run", long.class), state = cc.getMethod("state", String.class),
+                        setState = cc.getMethod("setState", String.class, tc), reset = cc.getMethod("reset"), data = tc.getMethod("data");
+                Object c = cc.getMethod("load").invoke(null);
+                Object start = state.invoke(c, "board");
+                run.invoke(c, 50L);
+                assertArrayEquals(at50, (boolean[]) data.invoke(state.invoke(c, "board")), "the jar after 50 steps");
+                run.invoke(c, 100L);
+                boolean[] at150 = (boolean[]) data.invoke(state.invoke(c, "board"));
+                assertFalse(java.util.Arrays.equals(at50, at150) && java.util.Arrays.equals((boolean[]) data.invoke(start), at150),
+                        "the board should have moved");
+                setState.invoke(c, "board", start);
+                run.invoke(c, 50L);
+                assertArrayEquals(at50, (boolean[]) data.invoke(state.invoke(c, "board")), "50 steps after setState to the start");
+                reset.invoke(c);
+                run.invoke(c, 50L);
+                assertArrayEquals(at50, (boolean[]) data.invoke(state.invoke(c, "board")), "50 steps after reset");
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
     /** Reading the state mid-run leaves the packed words as they are: the same run with and without reads agrees. */
     @Test void readingMidRunDoesNotDisturbTheRun() {
         Graph g = life(33, 200, Attr.Boundary.ZERO, false, Extra.NONE);
