@@ -221,7 +221,9 @@ public final class Circuit {
         kernel.step();
         for (int i = 0; i < lastOutputs.length; i++) {
             Object out = lastOutputs[i];
-            System.arraycopy(kernel.buffer(d.outputs().get(i).slot()), 0, out, 0, java.lang.reflect.Array.getLength(out));
+            int slot = d.outputs().get(i).slot();
+            kernel.unpack(slot);   // an output that is a state kept bit-packed across steps
+            System.arraycopy(kernel.buffer(slot), 0, out, 0, java.lang.reflect.Array.getLength(out));
         }
         kernel.advance();
         stepped = true;
@@ -253,7 +255,16 @@ public final class Circuit {
     /** The current value of state {@code name}, as a fresh tensor. */
     public Tensor state(String name) {
         Descriptor.Port p = port(states, "state", name);
+        kernel.unpack(p.slot());   // a state kept bit-packed across steps is unpacked when read
         return copy(p.type(), kernel.buffer(p.slot()));
+    }
+
+    /** Replaces the current value of state {@code name} (axes matched by name); the next step starts from it. */
+    public void setState(String name, Tensor value) {
+        Descriptor.Port p = port(states, "state", name);
+        Tensor t = value.conform(p.type(), "state " + name, IllegalArgumentException::new);
+        System.arraycopy(t.data(), 0, kernel.buffer(p.slot()), 0, t.size());
+        kernel.written(p.slot());   // a state kept bit-packed is packed again from this value
     }
 
     /** Every state's current value, by name. */

@@ -23,6 +23,7 @@ public final class AotSupport {
         k.setT(-1);
         k.init();
         for (int i = 0; i < stateSlots.length; i++) System.arraycopy(k.buffer(initSlots[i]), 0, k.buffer(stateSlots[i]), 0, lengths[i]);
+        k.written(-1);   // states kept bit-packed across steps are packed again from their initial values
         k.setT(0);
     }
 

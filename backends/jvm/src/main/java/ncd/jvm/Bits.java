@@ -6,7 +6,10 @@ package ncd.jvm;
  * grid of {@code rows} rows carries {@code halo} extra rows above and below (row {@code r} at word
  * {@code (r + halo) * W}): copies of the rows a torus wraps to, or zero rows, so that a neighbour row is a constant
  * offset away. Generated code calls these once per step (C2 inlines them or not; they are loops either way); the
- * vector forms are in {@link VecBits}, used when jdk.incubator.vector is present.
+ * vector forms are in {@link VecBits}, used when jdk.incubator.vector is present. A bool state that a bit-sliced
+ * loop both reads and writes may stay packed from one step to the next ({@link #packState}, {@link #unpackState}):
+ * the bits past {@code n} in a row's last word and the words past the halo are then whatever the last step left
+ * there, which only ever flows into those same bits and words (nothing reads them as cells).
  */
 public final class Bits {
     private Bits() {}
@@ -27,10 +30,47 @@ public final class Bits {
             if (VECTOR) VecBits.packRow(src, r * n, n, dst, at);
             else packRow(src, r * n, n, dst, at);
         }
+        halo(dst, rows, n, halo, wrap);
+    }
+
+    /**
+     * Fills the halo rows of packed grid {@code a}: copies of the rows a torus wraps to ({@code wrap}), else zeros (a
+     * buffer that a step wrote may hold other words there).
+     */
+    public static void halo(long[] a, int rows, int n, int halo, boolean wrap) {
+        int w = words(n);
         if (wrap) {
-            for (int r = -halo; r < 0; r++) System.arraycopy(dst, (Math.floorMod(r, rows) + halo) * w, dst, (r + halo) * w, w);
-            for (int r = rows; r < rows + halo; r++) System.arraycopy(dst, (Math.floorMod(r, rows) + halo) * w, dst, (r + halo) * w, w);
+            for (int r = -halo; r < 0; r++) System.arraycopy(a, (Math.floorMod(r, rows) + halo) * w, a, (r + halo) * w, w);
+            for (int r = rows; r < rows + halo; r++) System.arraycopy(a, (Math.floorMod(r, rows) + halo) * w, a, (r + halo) * w, w);
+        } else {
+            java.util.Arrays.fill(a, 0, halo * w, 0L);
+            java.util.Arrays.fill(a, (rows + halo) * w, (rows + 2 * halo) * w, 0L);
         }
+    }
+
+    // ---- a state kept packed from step to step ---------------------------------------------------------------------
+    // flags[PACKED]: the packed words hold the state's value; flags[BOOLS]: its bool buffer does (one of them always)
+
+    static final int PACKED = 0, BOOLS = 1;
+
+    /** Before a step: packs the state's bool buffer into its packed words unless they already hold its value. */
+    public static void packState(boolean[] state, long[] packed, boolean[] flags, int rows, int n, int halo, boolean wrap) {
+        if (flags[PACKED]) return;
+        pack(state, packed, rows, n, halo, wrap);
+        flags[PACKED] = true;
+    }
+
+    /** Before a read from outside: unpacks the state's packed words into its bool buffer unless it is current. */
+    public static void unpackState(long[] packed, boolean[] state, boolean[] flags, int rows, int n, int halo) {
+        if (flags[BOOLS]) return;
+        unpack(packed, halo * words(n), state, rows, n);
+        flags[BOOLS] = true;
+    }
+
+    /** After a write from outside into the state's bool buffer: the packed words are stale. */
+    public static void written(boolean[] flags) {
+        flags[PACKED] = false;
+        flags[BOOLS] = true;
     }
 
     static void packRow(boolean[] src, int from, int n, long[] dst, int at) {
@@ -43,11 +83,14 @@ public final class Bits {
     }
 
     /** Unpacks the first {@code rows} rows of {@code src} (no halo) into {@code dst}. */
-    public static void unpack(long[] src, boolean[] dst, int rows, int n) {
+    public static void unpack(long[] src, boolean[] dst, int rows, int n) { unpack(src, 0, dst, rows, n); }
+
+    /** Unpacks {@code rows} rows of {@code src} from word {@code at} into {@code dst}. */
+    static void unpack(long[] src, int at, boolean[] dst, int rows, int n) {
         int w = words(n);
         for (int r = 0; r < rows; r++) {
-            if (VECTOR) VecBits.unpackRow(src, r * w, n, dst, r * n);
-            else unpackRow(src, r * w, n, dst, r * n);
+            if (VECTOR) VecBits.unpackRow(src, at + r * w, n, dst, r * n);
+            else unpackRow(src, at + r * w, n, dst, r * n);
         }
     }
 
@@ -70,31 +113,43 @@ public final class Bits {
             if (delta > n / 2) delta -= n;                   // the nearer way round: most words then read inside the row
         }
         // the words whose 64 cells all read inside the row, wd in [lo, hi): one or two source words each, at a fixed
-        // word distance and bit offset (a loop C2 can vectorise); the others, at the row ends, cell run by cell run
+        // word distance and bit offset; the others are at the row ends
         int lo = delta >= 0 ? 0 : (-delta + 63) >>> 6, hi = Math.max(lo, Math.min(n >> 6, (n - delta) >> 6));
         int dw = Math.floorDiv(delta, 64), s = delta & 63;
         // first over the whole grid at once, as if it were one row (words across row ends come out wrong and are
-        // redone below): one long loop instead of a short one per row
+        // redone below): one long loop instead of a short one per row, on long vectors where there are
         int from = Math.max(0, -dw), to = Math.max(from, Math.min(rows * w, src.length - dw - 1));
-        if (s == 0) {
-            for (int i = from; i < to; i++) dst[i] = src[i + dw];
-        } else {
-            for (int i = from; i < to; i++) dst[i] = src[i + dw] >>> s | src[i + dw + 1] << (64 - s);
+        if (s == 0) System.arraycopy(src, from + dw, dst, from, to - from);
+        else if (VECTOR) VecBits.shiftWords(src, dst, from, to, dw, s);
+        else shiftWords(src, dst, from, to, dw, s);
+        // rows of whole words: a row-end word is two of the row's words (or a wrapped or zero word) at the same word
+        // distance and bit offset; else cell run by cell run (the bits past the row end are not cells)
+        if ((n & 63) == 0 && s != 0 && (dw == 0 || dw == -1) && from == -dw && to == rows * w) {
+            // a move by less than a word: one word per row, the last (delta > 0) or the first, takes bits from the
+            // row's other end (a torus) or zeros; a strided loop without branches
+            long keep = wrap ? -1L : 0L;
+            if (dw == 0) {
+                for (int off = w - 1, end = rows * w; off < end; off += w) dst[off] = src[off] >>> s | (src[off - w + 1] & keep) << (64 - s);
+            } else {
+                for (int off = 0, end = rows * w; off < end; off += w) dst[off] = (src[off + w - 1] & keep) >>> s | src[off] << (64 - s);
+            }
+            return;
         }
-        boolean whole = wrap && (n & 63) == 0;   // a torus of whole words: the row ends are word rotations
+        if ((n & 63) == 0) {
+            for (int r = 0; r < rows; r++) {
+                int off = r * w;
+                if (off + lo < from || off + hi > to) shiftWords(src, dst, off + lo, off + hi, dw, s);
+                for (int wd = 0; wd < Math.min(lo, w); wd++) dst[off + wd] = rowEnd(src, off, wd + dw, w, s, wrap);
+                for (int wd = Math.max(lo, hi); wd < w; wd++) dst[off + wd] = rowEnd(src, off, wd + dw, w, s, wrap);
+            }
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int off = r * w;
-            if (off + lo < from || off + hi > to) {
-                for (int wd = lo; wd < hi; wd++) dst[off + wd] = s == 0 ? src[off + wd + dw] : src[off + wd + dw] >>> s | src[off + wd + dw + 1] << (64 - s);
-            }
+            if (off + lo < from || off + hi > to) shiftWords(src, dst, off + lo, off + hi, dw, s);
             for (int wd = 0; wd < w; wd++) {
                 if (wd == lo && lo < hi) wd = hi;
                 if (wd >= w) break;
-                if (whole) {
-                    int a = Math.floorMod(wd + dw, w), b = a + 1 == w ? 0 : a + 1;
-                    dst[off + wd] = s == 0 ? src[off + a] : src[off + a] >>> s | src[off + b] << (64 - s);
-                    continue;
-                }
                 int c0 = wd << 6, cnt = Math.min(64, n - c0), q0 = c0 + delta;
                 long v = 0;
                 int k = 0;
@@ -115,6 +170,27 @@ public final class Bits {
                 dst[off + wd] = v;
             }
         }
+    }
+
+    /** {@code dst[i] = } the 64 cells from bit {@code s} of word {@code i + dw} of {@code src} on, for i in [from, to). */
+    static void shiftWords(long[] src, long[] dst, int from, int to, int dw, int s) {
+        for (int i = from; i < to; i++) dst[i] = s == 0 ? src[i + dw] : src[i + dw] >>> s | src[i + dw + 1] << (64 - s);
+    }
+
+    /** The 64 cells from bit {@code s} of word {@code a} on, in the row of {@code w} whole words at word {@code off}. */
+    private static long rowEnd(long[] src, int off, int a, int w, int s, boolean wrap) {
+        long x = rowWord(src, off, a, w, wrap);
+        return s == 0 ? x : x >>> s | rowWord(src, off, a + 1, w, wrap) << (64 - s);
+    }
+
+    /** Word {@code a} of the row at word {@code off} of {@code w} words, {@code a} taken modulo {@code w} ({@code wrap}) or 0 outside. */
+    private static long rowWord(long[] src, int off, int a, int w, boolean wrap) {
+        if (a < 0 || a >= w) {
+            if (!wrap) return 0;
+            while (a < 0) a += w;   // no division: once per row end, and |a| < 2w
+            while (a >= w) a -= w;
+        }
+        return src[off + a];
     }
 
     /** The {@code len} (1 to 64) cells from cell {@code q} of the row at word {@code off}, {@code q + len} within the row. */

@@ -28,7 +28,10 @@ import static org.objectweb.asm.Opcodes.*;
  *       a node made of many boxes gets one method per box, so that every method stays small enough for C2;
  *   <li>{@code step()} and {@code init()}: calls of those methods in graph order;
  *   <li>{@code advance()}: copies into pending slots, then swaps slots, then {@code t++} (see {@link Plan});
- *   <li>{@code run(n)}: a loop of {@code step(); advance();}.
+ *   <li>{@code run(n)}: a loop of {@code step(); advance();};
+ *   <li>where a state is kept bit-packed across steps ({@link Plan#packedStates}), {@code unpack(slot)} and
+ *       {@code written(slot)} (see {@link Kernel#unpack}), and {@code advance()} swaps its packed words too
+ *       ({@link PackedStates}).
  * </ol>
  */
 final class ClassGen {
@@ -73,6 +76,7 @@ final class ClassGen {
         calls("init", plan.initNodes);
         advance();
         run();
+        PackedStates.methods(cw, plan);
         cw.visitEnd();
         return cw.toByteArray();
     }
@@ -132,23 +136,8 @@ final class ClassGen {
             g.iconst(s.length());
             mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", false);
         }
-        for (Plan.StatePlan s : plan.states) {
-            int other = s.pending() >= 0 ? s.pending() : s.next();
-            mv.visitVarInsn(ALOAD, b);
-            g.iconst(s.slot());
-            mv.visitInsn(AALOAD);
-            mv.visitVarInsn(ASTORE, tmp);
-            mv.visitVarInsn(ALOAD, b);
-            g.iconst(s.slot());
-            mv.visitVarInsn(ALOAD, b);
-            g.iconst(other);
-            mv.visitInsn(AALOAD);
-            mv.visitInsn(AASTORE);
-            mv.visitVarInsn(ALOAD, b);
-            g.iconst(other);
-            mv.visitVarInsn(ALOAD, tmp);
-            mv.visitInsn(AASTORE);
-        }
+        for (Plan.StatePlan s : plan.states) swap(g, b, tmp, s.slot(), s.pending() >= 0 ? s.pending() : s.next());
+        PackedStates.advance(g, b, tmp, plan);
         mv.visitVarInsn(ALOAD, 0);
         mv.visitInsn(DUP);
         mv.visitFieldInsn(GETFIELD, MethodGen.KERNEL, "t", "J");
@@ -158,6 +147,25 @@ final class ClassGen {
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** Swaps the arrays in slots {@code x} and {@code y} of the buffers in local {@code b} (through local {@code tmp}). */
+    static void swap(MethodGen g, int b, int tmp, int x, int y) {
+        MethodVisitor mv = g.mv;
+        mv.visitVarInsn(ALOAD, b);
+        g.iconst(x);
+        mv.visitInsn(AALOAD);
+        mv.visitVarInsn(ASTORE, tmp);
+        mv.visitVarInsn(ALOAD, b);
+        g.iconst(x);
+        mv.visitVarInsn(ALOAD, b);
+        g.iconst(y);
+        mv.visitInsn(AALOAD);
+        mv.visitInsn(AASTORE);
+        mv.visitVarInsn(ALOAD, b);
+        g.iconst(y);
+        mv.visitVarInsn(ALOAD, tmp);
+        mv.visitInsn(AASTORE);
     }
 
     private void run() {

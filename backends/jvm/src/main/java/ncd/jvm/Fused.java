@@ -35,7 +35,8 @@ import static org.objectweb.asm.Opcodes.*;
  *       ({@link FusedBytes});
  *   <li>with stencils on bool grids, a bool result of rank 1 or 2 and only bool logic and small-int arithmetic
  *       around them, a bit-sliced program over bit-packed grids, 64 cells per long ({@link FusedBits}): chosen
- *       over the byte lanes where those would not run rows of two vectors or more.
+ *       over the byte lanes where it keeps a state packed across steps, or where those would not run rows of two
+ *       vectors or more.
  * </ol>
  * This class holds what the modes share: the group's leaves and stencils, their buffers and strides, and the value of
  * one element as scalar code (modes 1 and 3, and the tail of mode 2).
@@ -98,11 +99,14 @@ final class Fused {
         }
         FusedBytes bytes = new FusedBytes(f, owner, sink);
         boolean fits = bytes.fits();
-        // the byte lanes where their rows hold two vectors or more (measured: as fast as the bit-packed grids at
-        // 128^2 to 2048^2 Life, and quicker to warm up); the bit-packed grids where they do not, rows of 64 cells
-        // running mostly scalar there (64^2 Life: ~3x faster bit-sliced), and where the byte lanes do not fit at all
+        // by default the bit-packed grids where they keep a state packed across steps (no packing or unpacking
+        // per step: ~2.4x the byte lanes at 512^2 Life, ~4x at 2048^2, docs/performance.md); else the byte lanes
+        // where their rows hold two vectors or more (as fast as packing and unpacking every step at 128^2 to
+        // 2048^2 Life, and quicker to warm up); the bit-packed grids where they do not, rows of 64 cells running
+        // mostly scalar there (64^2 Life: ~3x faster bit-sliced), and where the byte lanes do not fit at all
         boolean wide = fits && f.t.axes().get(f.rank - 1).size() >= 2 * Vec.LANES;
-        FusedBits bits = wide && plan.options.bits() == JvmOptions.BitSliced.AUTO ? null : FusedBits.of(f);
+        FusedBits bits = FusedBits.of(f);
+        if (bits != null && wide && plan.options.bits() == JvmOptions.BitSliced.AUTO && !bits.keepsState()) bits = null;
         if (bits != null) bits.emit(owner, sink);
         else if (fits) bytes.emit();
         else new FusedStencil(f).emit(base);

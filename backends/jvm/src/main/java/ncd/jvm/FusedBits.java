@@ -35,6 +35,12 @@ import static org.objectweb.asm.Opcodes.*;
  * the vector API is present (else one long at a time); a long program is cut into passes of its own (see
  * {@link #GROUP}), planes that cross passes going through scratch arrays. The result is unpacked into the root's
  * bool buffer. Results are exact, so bit for bit the interpreter's.
+ *
+ * <p>Where the root is a state's next value and nothing but this loop reads the state or that value (graph outputs
+ * that are the state aside), the state stays packed from step to step ({@link #keep}): the loop reads the state's
+ * packed words and writes its next value's packed words directly, the two swap when the state advances, and nothing
+ * is packed or unpacked per step; the bool buffer is filled only when read from outside ({@link Kernel#unpack}) and
+ * packed again only after it was written from outside ({@link Kernel#written}: reset, a state set).
  */
 final class FusedBits extends BitProgram {
     /**
@@ -42,8 +48,12 @@ final class FusedBits extends BitProgram {
      * the vector API expands into many (see {@link FusedBytes}), so a longer pass would leave its vectors boxed.
      */
     static final int GROUP = Integer.getInteger("ncd.jvm.bitsGroup", 24);
-    /** A packed copy of a bool grid, with wrapped or zero halo rows. */
-    private record Packed(Node node, boolean wrap) {}
+    /** Whether a state that only this loop reads and writes stays packed from step to step (off: for measurements). */
+    static final boolean KEEP = !"false".equals(System.getProperty("ncd.jvm.bitsKeep"));
+    /** A packed copy of a bool grid, with wrapped or zero halo rows (null: either, no stencil reads its halo). */
+    private record Packed(Node node, Boolean wrap) {
+        boolean wraps() { return wrap != null && wrap; }
+    }
 
     /** A copy of packed grid {@code packed} moved by {@code delta} cells along the innermost axis. */
     private record Shifted(int packed, int delta, boolean wrap) {}
@@ -56,6 +66,9 @@ final class FusedBits extends BitProgram {
     private final List<Shifted> shifted = new ArrayList<>();
     private final Map<Node, Val> vals = new HashMap<>();
     private int result;
+    /** The state this loop keeps packed across steps ({@link #keep}) and its entry in {@link #packed}; else null, -1. */
+    private Plan.StatePlan kept;
+    private int keptEntry = -1;
 
     private FusedBits(Fused f, int halo) {
         this.f = f;
@@ -94,7 +107,50 @@ final class FusedBits extends BitProgram {
         } catch (NoFit e) {
             return null;
         }
+        if (KEEP) b.keep();
         return b;
+    }
+
+    /** Whether this loop keeps a state's grid packed from step to step (then it packs and unpacks nothing per step). */
+    boolean keepsState() { return kept != null; }
+
+    /**
+     * Decides from the graph's shape whether the state this loop computes the next value of can live in packed words
+     * across steps: the root is that state's next value and nothing else reads it (no node, output, other state, nor
+     * the initial values), the state advances by swapping buffers, and the state's reads feed only this loop (any
+     * graph output may read them too: outside readers unpack on demand, {@link Kernel#unpack}), which packs the state
+     * once, in one halo form. Then the state and its next value swap packed words, and the loop reads the one and
+     * writes the other directly.
+     */
+    private void keep() {
+        Node root = f.root;
+        ncd.ir.Graph graph = plan.graph;
+        Plan.StatePlan sp = null;
+        for (Plan.StatePlan s : plan.states) {
+            if (s.state().next() != root) continue;
+            if (sp != null) return;
+            sp = s;
+        }
+        if (sp == null || sp.pending() >= 0 || plan.initNodes.contains(root)) return;
+        for (Node n : graph.nodes()) if (n.inputs().contains(root)) return;
+        for (ncd.ir.Graph.Output o : graph.outputs()) if (o.node() == root) return;
+        Map<Node, Node> roots = plan.schedule.fusion().roots();
+        String name = sp.state().name();
+        int entry = -1;
+        for (Node r : graph.nodes()) {
+            if (r.op() != Op.STATE_READ || !((Attr.Named) r.attr()).name().equals(name)) continue;
+            if (plan.slotOf[r.id()] != sp.slot()) return;
+            for (Node u : graph.nodes()) if (u.inputs().contains(r) && u != root && roots.get(u) != root) return;
+            for (ncd.ir.State s : graph.states()) if (s.next() == r || s.init() == r) return;
+            for (int p = 0; p < packed.size(); p++) {
+                if (packed.get(p).node() != r) continue;
+                if (entry >= 0) return;
+                entry = p;
+            }
+        }
+        if (entry < 0) return;
+        kept = sp;
+        keptEntry = entry;
     }
 
     private Val val(Node node) throws NoFit {
@@ -207,13 +263,21 @@ final class FusedBits extends BitProgram {
         return ofBool(acc);
     }
 
-    /** The array index of the packed copy of {@code node} (with {@code wrap} halos; null: any). */
+    /**
+     * The array index of the packed copy of {@code node} (with {@code wrap} halos; null: any), one copy per halo form:
+     * a copy made for a plain read takes the halos of the first stencil that reads the grid.
+     */
     private int packedOf(Node node, Boolean wrap) {
         for (int i = 0; i < packed.size(); i++) {
             Packed p = packed.get(i);
-            if (p.node() == node && (wrap == null || p.wrap() == wrap)) return i;
+            if (p.node() != node) continue;
+            if (wrap == null || wrap.equals(p.wrap())) return i;
+            if (p.wrap() == null) {
+                packed.set(i, new Packed(node, wrap));
+                return i;
+            }
         }
-        packed.add(new Packed(node, wrap != null && wrap));
+        packed.add(new Packed(node, wrap));
         return packed.size() - 1;
     }
 
@@ -238,7 +302,9 @@ final class FusedBits extends BitProgram {
     /** What the passes share: buffer slots, pass of each instruction, spill slots. */
     private int[] arraySlot, group, spill;
     private boolean[] live;
-    private int outSlot, passes, lanes, extent;
+    /** The result's array and its first word (a kept state's next packed words start past the halo). */
+    private int outSlot, outBase;
+    private int passes, lanes, extent;
     private boolean vector;
 
     /**
@@ -254,7 +320,17 @@ final class FusedBits extends BitProgram {
         int len = (rows + 2 * halo) * words + lanes;
         arraySlot = new int[packed.size() + shifted.size()];
         for (int i = 0; i < arraySlot.length; i++) arraySlot[i] = plan.addBuffer(new long[len]);
-        outSlot = plan.addBuffer(new long[extent]);
+        int flags = -1;
+        if (kept != null) {
+            // the state's packed words (arraySlot[keptEntry]) and its next value's, which the passes write directly
+            outSlot = plan.addBuffer(new long[len]);
+            outBase = halo * words;
+            flags = plan.addBuffer(new boolean[2]);
+            plan.packedStates.add(new Plan.PackedState(kept.slot(), arraySlot[keptEntry], outSlot, flags, rows, n, halo));
+        } else {
+            outSlot = plan.addBuffer(new long[extent]);
+            outBase = 0;
+        }
         live = new boolean[prog.size()];
         if (result >= 0) live[result] = true;
         for (int i = prog.size() - 1; i >= 0; i--) {
@@ -289,11 +365,13 @@ final class FusedBits extends BitProgram {
             Packed pk = packed.get(p);
             mv.visitVarInsn(ALOAD, g.buffer(plan.slot(pk.node()), DType.BOOL));
             mv.visitVarInsn(ALOAD, longBuffer(g, arraySlot[p]));
+            if (p == keptEntry) mv.visitVarInsn(ALOAD, g.buffer(flags, DType.BOOL));   // packed already, unless set from outside
             g.iconst(rows);
             g.iconst(n);
             g.iconst(halo);
-            g.iconst(pk.wrap() ? 1 : 0);
-            mv.visitMethodInsn(INVOKESTATIC, "ncd/jvm/Bits", "pack", "([Z[JIIIZ)V", false);
+            g.iconst(pk.wraps() ? 1 : 0);
+            if (p == keptEntry) mv.visitMethodInsn(INVOKESTATIC, "ncd/jvm/Bits", "packState", "([Z[J[ZIIIZ)V", false);
+            else mv.visitMethodInsn(INVOKESTATIC, "ncd/jvm/Bits", "pack", "([Z[JIIIZ)V", false);
         }
         for (int s = 0; s < shifted.size(); s++) {
             Shifted sh = shifted.get(s);
@@ -313,6 +391,15 @@ final class FusedBits extends BitProgram {
             mv.visitMethodInsn(INVOKESPECIAL, owner, id + gi, "()V", false);
         }
         mv.visitVarInsn(ALOAD, longBuffer(g, outSlot));
+        if (kept != null) {
+            // the next value stays packed: its halo rows (the last vector may have run past the grid into them)
+            g.iconst(rows);
+            g.iconst(n);
+            g.iconst(halo);
+            g.iconst(packed.get(keptEntry).wraps() ? 1 : 0);
+            mv.visitMethodInsn(INVOKESTATIC, "ncd/jvm/Bits", "halo", "([JIIIZ)V", false);
+            return;
+        }
         mv.visitVarInsn(ALOAD, f.out);
         g.iconst(rows);
         g.iconst(n);
@@ -392,11 +479,11 @@ final class FusedBits extends BitProgram {
             int l = g.local(vector ? 1 : 2);
             mv.visitVarInsn(vector ? ASTORE : LSTORE, l);
             local.put(k, l);
-            if (spill[k] >= 0) store(g, k, slotLocal.get(spill[k]), i, local);
+            if (spill[k] >= 0) store(g, k, slotLocal.get(spill[k]), i, 0, local);
         }
         if (last) {
             materialize(g, result, pass, i, local, slotLocal);
-            store(g, result, slotLocal.get(outSlot), i, local);
+            store(g, result, slotLocal.get(outSlot), i, outBase, local);
         }
         mv.visitIincInsn(i, lanes);
         mv.visitJumpInsn(GOTO, top);
@@ -437,17 +524,19 @@ final class FusedBits extends BitProgram {
         }
     }
 
-    /** Stores plane {@code ref} (a local or a constant) at word {@code i} of the array in local {@code array}. */
-    private void store(MethodGen g, int ref, int array, int i, Map<Integer, Integer> local) {
+    /** Stores plane {@code ref} (a local or a constant) at word {@code base + i} of the array in local {@code array}. */
+    private void store(MethodGen g, int ref, int array, int i, int base, Map<Integer, Integer> local) {
         MethodVisitor mv = g.mv;
+        if (vector) push(g, ref, local);
+        mv.visitVarInsn(ALOAD, array);
+        mv.visitVarInsn(ILOAD, i);
+        if (base != 0) {
+            g.iconst(base);
+            mv.visitInsn(IADD);
+        }
         if (vector) {
-            push(g, ref, local);
-            mv.visitVarInsn(ALOAD, array);
-            mv.visitVarInsn(ILOAD, i);
             mv.visitMethodInsn(INVOKESTATIC, VB, "st", "(" + LV + "[JI)V", false);
         } else {
-            mv.visitVarInsn(ALOAD, array);
-            mv.visitVarInsn(ILOAD, i);
             push(g, ref, local);
             mv.visitInsn(LASTORE);
         }

@@ -107,14 +107,37 @@ public final class JvmExecutable implements Executable {
     }
 
     @Override public Tensor state(String name) {
-        for (Plan.StatePlan s : plan.states) if (s.state().name().equals(name)) return copy(s.state().type(), kernel.buffer(s.slot()));
+        for (Plan.StatePlan s : plan.states) if (s.state().name().equals(name)) return copy(s.state().type(), read(s.slot()));
         return Executable.super.state(name);
     }
 
     @Override public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Plan.StatePlan s : plan.states) out.put(s.state().name(), copy(s.state().type(), kernel.buffer(s.slot())));
+        for (Plan.StatePlan s : plan.states) out.put(s.state().name(), copy(s.state().type(), read(s.slot())));
         return out;
+    }
+
+    /**
+     * Replaces the current value of state {@code name} (axes matched by name; sizes and dtype must agree); the next
+     * step starts from it. The step count stays as it is.
+     */
+    public void setState(String name, Tensor value) {
+        for (Plan.StatePlan s : plan.states) {
+            if (!s.state().name().equals(name)) continue;
+            Tensor t = value.conform(s.state().type(), "state " + name, JvmRunException::new);
+            System.arraycopy(t.data(), 0, kernel.buffer(s.slot()), 0, t.size());
+            kernel.written(s.slot());   // a state kept bit-packed is packed again from this value
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        for (Plan.StatePlan s : plan.states) names.add(s.state().name());
+        throw new JvmRunException("no state " + name + "; the states: " + names);
+    }
+
+    /** The buffer in {@code slot}, holding its value (a state kept bit-packed across steps is unpacked first). */
+    private Object read(int slot) {
+        kernel.unpack(slot);
+        return kernel.buffer(slot);
     }
 
     @Override public long steps() { return kernel.t(); }
@@ -153,7 +176,7 @@ public final class JvmExecutable implements Executable {
         prepare();
         kernel.step();
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Graph.Output o : graph.outputs()) out.put(o.name(), copy(o.node().type(), kernel.buffer(plan.slot(o.node()))));
+        for (Graph.Output o : graph.outputs()) out.put(o.name(), copy(o.node().type(), read(plan.slot(o.node()))));
         kernel.advance();
         return out;
     }
@@ -181,10 +204,11 @@ public final class JvmExecutable implements Executable {
     /**
      * The buffer holding output {@code name} after the last {@code step()} of the kernel. The slot of a state's next
      * value changes buffers as states advance: read it after {@link Kernel#step()} and before advancing, or read
-     * {@link #state()}.
+     * {@link #state()}. An output that is a state kept bit-packed across steps is unpacked into it by this call: call
+     * it again after further steps.
      */
     public Object outputBuffer(String name) {
-        for (Graph.Output o : graph.outputs()) if (o.name().equals(name)) return kernel.buffer(plan.slot(o.node()));
+        for (Graph.Output o : graph.outputs()) if (o.name().equals(name)) return read(plan.slot(o.node()));
         throw new IllegalArgumentException("no output " + name);
     }
 

@@ -28,8 +28,9 @@ import java.util.Map;
  *                    traffic; f32 accumulation; each weight rounded to 8 significant bits, a relative error of at
  *                    most 2^-8 per weight): {@code --backend-option weights=bf16} ({@link Bf16})
  * @param bits        when a fused stencil loop on bool grids runs bit-sliced on bit-packed grids, if its shape allows
- *                    ({@link FusedBits}): {@code AUTO} where the byte-lane passes would not run whole vectors,
- *                    {@code ALWAYS}, or {@code NEVER} (backend option {@code bit-sliced=auto|true|false},
+ *                    ({@link FusedBits}): {@code AUTO} where the loop keeps a bool state packed across steps or
+ *                    the byte-lane passes would not run rows of two vectors, {@code ALWAYS}, or {@code NEVER}
+ *                    (backend option {@code bit-sliced=auto|true|false},
  *                    {@code -Dncd.jvm.bits})
  */
 public record JvmOptions(long gemmMinMacs, int threads, boolean fuse, boolean exactMath, boolean profile, boolean bf16Weights,

@@ -10,7 +10,10 @@ package ncd.jvm;
  *   <li>{@link #advance()}: makes each state's next value its current value (by swapping array references where it
  *       can, by copying otherwise) and increments {@link #t};
  *   <li>{@link #init()}: evaluates the nodes that the states' initial values need (with {@code t = -1});
- *   <li>{@link #run(long)}: {@code n} times {@code step(); advance();} in one generated loop.
+ *   <li>{@link #run(long)}: {@code n} times {@code step(); advance();} in one generated loop;
+ *   <li>where a bool state is kept bit-packed from step to step ({@link FusedBits}), {@link #unpack(int)} and
+ *       {@link #written(int)}, which keep its bool buffer and its packed words in agreement for readers and writers
+ *       outside the generated code.
  * </ul>
  *
  * None of these allocates: steady-state steps allocate nothing.
@@ -36,6 +39,19 @@ public abstract class Kernel {
 
     /** {@code n} steps without returning: {@code step(); advance();} n times. */
     public abstract void run(long n);
+
+    /**
+     * Makes the bool buffer of the state in slot {@code slot} (every state's: -1) hold the state's value before it is
+     * read from outside the generated code (a state, an output, a checkpoint). A state kept bit-packed across steps
+     * ({@link FusedBits}) is unpacked there when its buffer is stale; for any other slot this does nothing.
+     */
+    public void unpack(int slot) {}
+
+    /**
+     * Says that the bool buffer of the state in slot {@code slot} (every state's: -1) was written from outside the
+     * generated code (reset, a state set): the next step packs it again instead of stepping on stale packed words.
+     */
+    public void written(int slot) {}
 
     /** The buffer in slot {@code i}; slots move between steps when states swap buffers. */
     public final Object buffer(int i) { return b[i]; }

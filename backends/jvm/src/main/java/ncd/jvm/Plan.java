@@ -40,12 +40,23 @@ import java.util.Set;
  *       the state swaps with that. All copies happen before all swaps, so states may feed each other. Both slots are
  *       pinned, so swapping moves no other value.
  *   <li>Code generation may add slots of its own ({@link #addBuffer}: scratch for matrix products and fused loops,
- *       index maps), after the planned ones.
+ *       index maps, bit-packed states), after the planned ones. A bool state that a bit-sliced loop alone reads and
+ *       writes may live in packed words across steps ({@link #packedStates}); its bool slot is then filled only when
+ *       something outside the generated code reads it ({@link Kernel#unpack}).
  * </ol>
  */
 final class Plan {
     /** How one state advances. {@code pending} is -1 when the state swaps with its next node's slot directly. */
     record StatePlan(State state, int slot, int next, int init, int pending, int length) {}
+
+    /**
+     * A bool state kept bit-packed from step to step ({@link FusedBits}): its packed words ({@code long[]} slot
+     * {@code packed}) and those of its next value ({@code next}), which swap when the state advances as its bool
+     * slots do; {@code flags} ({@code boolean[2]}, see {@link Bits#packState}) says which of the packed words and the
+     * bool buffer in {@code state} hold its value. The grid: {@code rows} rows of {@code n} cells, {@code halo} rows
+     * above and below.
+     */
+    record PackedState(int state, int packed, int next, int flags, int rows, int n, int halo) {}
 
     final Graph graph;
     final JvmOptions options;
@@ -55,6 +66,8 @@ final class Plan {
     final List<Node> stepNodes = new ArrayList<>();
     final List<Node> initNodes = new ArrayList<>();
     final List<StatePlan> states = new ArrayList<>();
+    /** The states that generated code keeps bit-packed across steps (registered while the step's code is generated). */
+    final List<PackedState> packedStates = new ArrayList<>();
     /**
      * Code that the generated {@code init()} runs before the initial nodes: copies derived from parameters (the
      * bfloat16 weights of {@link Bf16}), remade, like the hoisted nodes, whenever a parameter is set.

@@ -28,6 +28,16 @@ public final class VecBits {
     public static LongVector xor(LongVector a, LongVector b) { return a.lanewise(VectorOperators.XOR, b); }
     public static LongVector not(LongVector a) { return a.lanewise(VectorOperators.XOR, -1L); }
 
+    /** {@link Bits#shiftWords} on long vectors ({@code 0 < s < 64}): two loads one word apart, two shifts, an or. */
+    static void shiftWords(long[] src, long[] dst, int from, int to, int dw, int s) {
+        int i = from;
+        for (; i <= to - LANES; i += LANES) {
+            LongVector a = LongVector.fromArray(S, src, i + dw), b = LongVector.fromArray(S, src, i + dw + 1);
+            a.lanewise(VectorOperators.LSHR, s).or(b.lanewise(VectorOperators.LSHL, 64 - s)).intoArray(dst, i);
+        }
+        for (; i < to; i++) dst[i] = src[i + dw] >>> s | src[i + dw + 1] << (64 - s);
+    }
+
     /** {@link Bits#packRow} on byte masks: {@code BL} cells per mask, {@code toLong} gives their bits. */
     static void packRow(boolean[] src, int from, int n, long[] dst, int at) {
         if (BL > 64 || 64 % BL != 0) {

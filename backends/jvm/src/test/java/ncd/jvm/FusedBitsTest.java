@@ -126,7 +126,7 @@ class FusedBitsTest {
     /** Other neighbourhoods and rule forms: 5x5 with range comparisons, 1x3 and 3x1, where, max/min, neg. */
     @Test void otherNeighbourhoodsAndRuleForms() {
         for (Attr.Boundary bd : Attr.Boundary.values()) {
-            for (int cols : new int[] {1, 63, 65, 130}) {
+            for (int cols : new int[] {1, 63, 65, 128, 130}) {
                 // "larger than life": born with 5..7 of 24, survives with 4..9
                 automaton("ltl", 7, cols, bd, 5, 5, 10, (g, xn) -> g.add(Op.WHERE, new Attr.None(), xn[0],
                         g.binary(Attr.BinaryFn.AND, g.binary(Attr.BinaryFn.GE, xn[1], k(g, 4)), g.binary(Attr.BinaryFn.LE, xn[1], k(g, 9))),
