@@ -87,6 +87,11 @@ public enum DiagCode {
     E0721("connection rule impossible for these sizes"),
     E0722("storage not possible for this connection rule"),
     E0723("sparse synapses not supported by this backend"),
+    E0727("a delay is not a constant time"),
+    E0728("a delay of no steps or of negative length"),
+    E0729("a delay longer than a ring buffer holds"),
+    E0730("ill-formed delay"),
+    E0731("delays not supported by this backend"),
 
     // --- E08: driver
     E0801("no such circuit"),
