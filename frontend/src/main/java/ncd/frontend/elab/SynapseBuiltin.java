@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * {@code synapses[pre -> post, RULE, seed = n, storage = S](x)}, one {@link Op#SYNAPSES} (docs/language.md, "Sparse
  * synapses"): RULE is {@code p = 0.02}, {@code out_degree = 80}, {@code in_degree = 80} or {@code one_to_one}; S is
- * {@code dense}, {@code csr} or {@code procedural} (absent: the compiler chooses).
+ * {@code dense}, {@code csr} or {@code procedural} (absent: the compiler chooses). With {@code delay = ...} the synapses
+ * deliver through a ring buffer ({@link DelayBuiltin#synaptic}).
  */
 final class SynapseBuiltin {
     private static final String EXAMPLE = "synapses[exc -> neuron, p = 0.02, seed = 1](spikes)";
@@ -28,6 +29,7 @@ final class SynapseBuiltin {
         int k = 0;
         Long seed = null;
         Attr.SynStorage storage = Attr.SynStorage.AUTO;
+        OpArg.Named delay = null;
         for (OpArg o : a.opArgs()) {
             if (o instanceof OpArg.MapTo m && pre == null) {
                 Axis from = el.exprs.logicalAxis(m.from(), env), to = el.exprs.logicalAxis(m.to(), env);
@@ -76,9 +78,10 @@ final class SynapseBuiltin {
                             }
                         }
                     }
+                    case "delay" -> delay = n;
                     default -> {
                         el.diags.error(n.key().span(), DiagCode.E0720, "synapses has no option `" + key + "`",
-                                "its options: p, out_degree, in_degree, one_to_one, seed, storage");
+                                "its options: p, out_degree, in_degree, one_to_one, seed, storage, delay");
                         return Value.ERROR;
                     }
                 }
@@ -114,7 +117,9 @@ final class SynapseBuiltin {
                     "e.g. " + EXAMPLE);
             return Value.ERROR;
         }
-        return el.emit(Op.SYNAPSES, new Attr.Synapses(pre, post, rule, p, k, seed, storage), List.of(x), null, a.span(), env, 0);
+        Attr.Synapses syn = new Attr.Synapses(pre, post, rule, p, k, seed, storage);
+        if (delay != null) return el.builtins.delays.synaptic(syn, x, delay, a, env);
+        return el.emit(Op.SYNAPSES, syn, List.of(x), null, a.span(), env, 0);
     }
 
     private Value twoRules(OpArg o) {
