@@ -267,6 +267,10 @@ public final class DotWriter {
             case BINARY -> Labels.isSymbol(n) ? style("shape", "circle", "width", "0.3", "fixedsize", "true", "fontsize", "13") : style();
             // a synapse box: the connectivity between two populations, drawn as a double-bordered box
             case SYNAPSES -> style("shape", "box", "peripheries", "2", "style", "filled", "fillcolor", SYNAPSE_FILL);
+            // a ring buffer is state: a state's rounded box, double-bordered when it holds synapses' connectivity too
+            case DELAY -> ((Attr.Delay) n.attr()).syn() != null
+                    ? style("shape", "box", "peripheries", "2", "style", "rounded,filled", "fillcolor", SYNAPSE_FILL)
+                    : style("style", "rounded,filled", "fillcolor", STATE_FILL);
             case IOTA, UNARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE, SPLIT, MERGE, SLICE, ROLL, SHIFT,
                  WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, FFT -> style();
         });

@@ -224,6 +224,16 @@ public final class Labels {
                 yield List.of("synapses " + sized(n.input(0).type(), List.of(s.pre())) + " → " + s.post().name() + ":" + s.post().size(),
                         ncd.ir.SynapseChoice.ruleText(s) + " · " + ncd.ir.SynapseChoice.storage(s, nPre, s.post().size()).word());
             }
+            case DELAY -> {
+                // the ring buffer: its rows, and the delays; a synaptic one names its connectivity as a synapse box does
+                Attr.Delay d = (Attr.Delay) a;
+                String ring = "delay ring " + d.lag().name() + ":" + d.lag().size() + " · " + ncd.ir.DelaySpec.delayText(d);
+                if (d.syn() == null) yield List.of(ring);
+                Attr.Synapses s = d.syn();
+                long nPre = n.input(2).type().axes().get(0).size();
+                yield List.of(ring, "synapses " + s.pre() + ":" + nPre + " → " + s.post().name() + ":" + s.post().size(),
+                        ncd.ir.SynapseChoice.ruleText(s) + " · " + ncd.ir.SynapseChoice.storage(s, nPre, s.post().size()).word());
+            }
         };
     }
 
@@ -254,6 +264,7 @@ public final class Labels {
             };
             case INPUT, PARAM, CONST, IOTA, STATE_READ, UNARY, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
                  SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, REPEAT, ONEHOT, ARGSORT, LINALG, SYNAPSES, FFT -> null;
+            case DELAY -> new String[] {"ring", "head", "in"}[slot];
         };
     }
 
@@ -265,7 +276,7 @@ public final class Labels {
         boolean broadcasts = switch (n.op()) {
             case BINARY, WHERE, RANDOM -> true;
             case INPUT, PARAM, CONST, IOTA, STATE_READ, UNARY, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
-                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> false;
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, DELAY, FFT -> false;
         };
         TensorType in = n.input(slot).type();
         if (!broadcasts || in.axes().isEmpty()) return List.of();

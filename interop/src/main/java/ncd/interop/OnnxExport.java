@@ -200,6 +200,8 @@ public final class OnnxExport {
             case ARGSORT -> argsort(n, (Attr.ArgSort) n.attr());
             case SYNAPSES -> throw new Unsupported(n.span(), "synapses (" + graph.name() + "): connectivity drawn from a seeded rule has no "
                     + "ONNX operator; write the connection as a dense mask and a product (C @[pre] x) to export it");
+            case DELAY -> throw new Unsupported(n.span(), "delay (" + graph.name() + "): a ring buffer is state, and an ONNX model is one "
+                    + "step without state");
             case LINALG -> throw new Unsupported(n.span(), ((Attr.Linalg) n.attr()).fn().word() + " (" + graph.name()
                     + "): ONNX opset 17 has no linear-algebra operator (no solve, inverse, Cholesky or eigendecomposition)");
             case FFT -> throw new Unsupported(n.span(), ((Attr.Fft) n.attr()).kind().word() + " (" + graph.name()

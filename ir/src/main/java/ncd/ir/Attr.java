@@ -107,6 +107,19 @@ public sealed interface Attr {
         }
     }
 
+    /**
+     * A {@link Op#DELAY}: the ring's row axis {@code lag} (its size is the longest delay in steps plus one), the delays
+     * in steps, {@code lo} to {@code hi} (one number when {@code lo == hi}, a whole number of at least one step: a
+     * homogeneous delay; else each synapse draws its own, uniform in [lo, hi) rounded to the nearest step, from a
+     * stream keyed by {@code seed}), and the connectivity {@code syn} (null: a delay line of the input itself).
+     */
+    record Delay(Axis lag, double lo, double hi, long seed, Synapses syn) implements Attr {
+        /** Whether every element waits the same number of steps. */
+        public boolean homogeneous() { return lo == hi; }
+        /** The longest delay in steps: the ring has one row more. */
+        public int maxSteps() { return (int) Math.rint(hi); }
+    }
+
     /** How {@link Op#SYNAPSES} draws its connections (docs/language.md, "Sparse synapses"). */
     enum SynRule {
         /** Each (pre, post) pair independently with probability p. */

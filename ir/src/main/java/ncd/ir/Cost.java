@@ -55,6 +55,12 @@ public record Cost(long flops, long bytes) {
             // an add per synapse whose presynaptic element is nonzero: at most every synapse, counted so (an upper bound)
             case SYNAPSES -> (long) Math.min(Long.MAX_VALUE / 4, SynapseChoice.expectedSynapses((Attr.Synapses) n.attr(),
                     n.input(0).type().elementCount(), ((Attr.Synapses) n.attr()).post().size()));
+            // a delay line copies its input in; synaptic delays add per synapse as SYNAPSES (an upper bound)
+            case DELAY -> {
+                Attr.Delay d = (Attr.Delay) n.attr();
+                yield d.syn() == null ? 0 : (long) Math.min(Long.MAX_VALUE / 4, SynapseChoice.expectedSynapses(d.syn(),
+                        n.input(2).type().elementCount(), d.syn().post().size()));
+            }
             case FFT -> {
                 // a fast transform: about 5 n log2(n) flops per complex line of n (the usual count for a radix-2 FFT)
                 Attr.Fft f = (Attr.Fft) n.attr();
@@ -71,6 +77,11 @@ public record Cost(long flops, long bytes) {
                 long b = n.type().bytes();
                 for (Node i : n.inputs()) b = Sizes.plus(b, i.type().bytes());
                 yield b;
+            }
+            // the ring is updated in place: a row cleared, the input read, a row (or the synapses' targets) written
+            case DELAY -> {
+                long row = n.type().bytes() / Math.max(1, n.type().axes().get(0).size());
+                yield Sizes.plus(Sizes.times(2, row), n.input(2).type().bytes());
             }
         };
         return new Cost(flops, bytes);

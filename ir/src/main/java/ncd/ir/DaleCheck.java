@@ -67,7 +67,7 @@ public final class DaleCheck {
 
     private static boolean projects(Graph g, Map<String, Population> populations) {
         for (Node n : g.nodes()) {
-            if (n.op() == Op.CONTRACT || n.op() == Op.REDUCE || n.op() == Op.SYNAPSES) {
+            if (n.op() == Op.CONTRACT || n.op() == Op.REDUCE || n.op() == Op.SYNAPSES || n.op() == Op.DELAY) {
                 for (String a : projectedAxes(n)) if (populations.containsKey(a)) return true;
             }
             if (n.attr() instanceof Attr.Concat c) for (String a : c.parts()) if (populations.containsKey(a)) return true;
@@ -75,11 +75,12 @@ public final class DaleCheck {
         return false;
     }
 
-    /** The axes a node sums over as a projection: a contraction's, a sum's or mean's, a synapses op's presynaptic axis. */
+    /** The axes a node sums over as a projection: a contraction's, a sum's or mean's, a synapses op's (delayed or not) presynaptic axis. */
     private static List<String> projectedAxes(Node n) {
         if (n.attr() instanceof Attr.Contract c) return c.axes();
         if (n.attr() instanceof Attr.Reduce r && (r.fn() == Attr.ReduceFn.SUM || r.fn() == Attr.ReduceFn.MEAN)) return r.axes();
         if (n.attr() instanceof Attr.Synapses s) return List.of(s.pre());
+        if (n.attr() instanceof Attr.Delay d && d.syn() != null) return List.of(d.syn().pre());
         return List.of();
     }
 
@@ -118,6 +119,9 @@ public final class DaleCheck {
                         if (w != null) projection(n, w, p, axis);
                     } else if (n.op() == Op.SYNAPSES) {
                         projection(n, null, p, axis);
+                    } else if (n.op() == Op.DELAY) {
+                        // delayed synapses: what arrives is the ring's head row, read by a gather of the op's result
+                        for (Node u : users.getOrDefault(n, List.of())) if (u.op() == Op.GATHER) projection(u, null, p, axis);
                     }
                 }
             }

@@ -110,6 +110,8 @@ public final class Gradients {
             case LINALG -> new Vjp(Gradients::linalg);
             case SYNAPSES -> new Refused("event-driven synapses have no adjoint yet (it would be the same connectivity read by "
                     + "column); for a gradient write the connection as a dense matrix product: C @[pre] x");
+            case DELAY -> new Refused("a delay's ring buffer has no adjoint yet (it would send the gradient back through the ring, "
+                    + "the same delays in reverse); for a gradient write the delay as a shift register: shift[slot, 1] of a state");
             case FFT -> new Vjp(FftGradients::vjp);
         };
     }

@@ -86,7 +86,7 @@ public final class IrPrinter {
             case ARG_REDUCE -> ((Attr.ArgReduce) a).fn().word();
             case RANDOM -> "random." + lower(((Attr.Random) a).dist().name());
             case INPUT, PARAM, CONST, IOTA, STATE_READ, WHERE, EXPAND, CAST, CONTRACT, RENAME, TRANSPOSE, SPLIT, MERGE, SLICE,
-                 SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES -> lower(n.op().name());
+                 SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, DELAY -> lower(n.op().name());
             case FFT -> ((Attr.Fft) a).kind().word();
         };
     }
@@ -165,6 +165,18 @@ public final class IrPrinter {
                         + SynapseChoice.storage(x, nPre, x.post().size()).word()
                         + (x.storage() == Attr.SynStorage.AUTO ? " (chosen)" : "") + ", "
                         + SynapseChoice.order(x, n.input(0).type().dtype(), nPre, x.post().size()).word() + "]";
+            }
+            case DELAY -> {
+                // a synaptic delay names its connectivity as SYNAPSES prints it
+                Attr.Delay x = (Attr.Delay) a;
+                String syn = "";
+                if (x.syn() != null) {
+                    Attr.Synapses y = x.syn();
+                    long nPre = n.input(2).type().axes().isEmpty() ? 0 : n.input(2).type().axes().get(0).size();
+                    syn = ", synapses [" + y.pre() + " -> " + y.post().name() + ", " + SynapseChoice.ruleText(y) + ", seed = " + y.seed() + ", "
+                            + SynapseChoice.storage(y, nPre, y.post().size()).word() + (y.storage() == Attr.SynStorage.AUTO ? " (chosen)" : "") + "]";
+                }
+                yield "[" + x.lag().name() + ", " + DelaySpec.delayText(x) + syn + "]";
             }
             case LINALG -> {
                 Attr.Linalg x = (Attr.Linalg) a;

@@ -105,7 +105,7 @@ public final class Liveness {
                 case CONST, IOTA -> live ? new Value(n.type(), null) : null;
                 case RENAME, SPLIT -> live ? l.valueOf.get(n.input(0)) : null;
                 case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, TRANSPOSE, MERGE, SLICE, SELECT,
-                     ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> live && !fusion.inlined(n) ? new Value(n.type(), null) : null;
+                     ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, DELAY, FFT -> live && !fusion.inlined(n) ? new Value(n.type(), null) : null;
             };
             if (v == null) continue;
             if (v.nodes.isEmpty()) l.values.add(v);
@@ -156,7 +156,7 @@ public final class Liveness {
         return switch (op) {
             case INPUT, PARAM, STATE_READ, CONST, IOTA -> true;
             case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE, SPLIT, MERGE,
-                 SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> false;
+                 SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, DELAY, FFT -> false;
         };
     }
 

@@ -76,6 +76,13 @@ public enum Op {
      */
     SYNAPSES,
     /**
+     * One step of a ring buffer of delayed values ({@link Attr.Delay}; docs/semantics.md, "Delays"): inputs the ring
+     * (a state's value), its head (an i32 state) and this step's value; the result is the ring after this step's
+     * writes, whose row at the head is what arrives now. Plain (a delay line of any tensor) or synaptic (the
+     * connectivity of {@link #SYNAPSES}, each synapse with its own delay): only rows of nonzero inputs are visited.
+     */
+    DELAY,
+    /**
      * A discrete Fourier transform along one axis (fft, ifft, rfft, irfft: {@link Attr.FftKind}); complex values are
      * f32 pairs on a trailing axis ({@link Complex}).
      */

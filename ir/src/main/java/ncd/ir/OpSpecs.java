@@ -57,6 +57,9 @@ public final class OpSpecs {
             case LINALG -> new OpSpec(1, 2, Attr.Linalg.class, false, LinalgSpec::type, OpSpec.Tolerance::linalg);
             // every backend adds a target's contributions in presynaptic order (SynapseChoice.order): bit for bit
             case SYNAPSES -> new OpSpec(1, 1, Attr.Synapses.class, false, SynapseSpec::type, OpSpec.Tolerance::exact);
+            // the ring's rows add a target's contributions in the order of their steps, then presynaptic order
+            // (ncd.runtime.Delays, run by every backend that has the op): bit for bit
+            case DELAY -> new OpSpec(3, 3, Attr.Delay.class, false, DelaySpec::type, OpSpec.Tolerance::exact);
             case FFT -> new OpSpec(1, 1, Attr.Fft.class, false, FftSpec::type, OpSpec.Tolerance::fft);
         };
     }

@@ -41,7 +41,7 @@ public record Schedule(Fusion fusion, Set<Node> hoisted, Memory memory) {
         return switch (op) {
             case PARAM, CONST, IOTA -> true;
             case INPUT, STATE_READ, RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
-                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> false;
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, DELAY, FFT -> false;
         };
     }
 
@@ -83,7 +83,7 @@ public record Schedule(Fusion fusion, Set<Node> hoisted, Memory memory) {
             return switch (op) {
                 case UNARY, BINARY, WHERE, CAST, EXPAND -> true;
                 case INPUT, PARAM, CONST, IOTA, RANDOM, STATE_READ, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE, SPLIT, MERGE,
-                     SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> false;
+                     SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, DELAY, FFT -> false;
             };
         }
 

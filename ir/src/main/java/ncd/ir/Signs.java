@@ -88,6 +88,8 @@ public final class Signs {
             };
             // a sum over connected presynaptic elements (or none) of the input
             case SYNAPSES -> sum(ins[0] | ZERO);
+            // the ring's next value: its old rows, cleared rows, and this step's input (summed per target for synapses)
+            case DELAY -> sum(ins[0] | ins[2] | ZERO);
         };
     }
 

@@ -98,7 +98,7 @@ public final class FoldPass implements Pass {
             }
             case REDUCE -> reduce(n, ins.get(0), known);
             case ARG_REDUCE -> argReduce(n, ins.get(0), known);
-            case INPUT, PARAM, STATE_READ, RANDOM, CONTRACT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> null;
+            case INPUT, PARAM, STATE_READ, RANDOM, CONTRACT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, DELAY, FFT -> null;
         };
     }
 
@@ -134,7 +134,7 @@ public final class FoldPass implements Pass {
                 case CAST -> Scalars.cast(((Attr.Cast) n.attr()).to(), vs[0].at(i));
                 case WHERE -> vs[0].at(i) != 0 ? vs[1].at(i) : vs[2].at(i);
                 case INPUT, PARAM, CONST, IOTA, RANDOM, STATE_READ, EXPAND, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE, SPLIT,
-                     MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> throw new AssertionError(n.op() + " is not elementwise");
+                     MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, DELAY, FFT -> throw new AssertionError(n.op() + " is not elementwise");
             };
             out[i] = Scalars.round(d, r);
         }

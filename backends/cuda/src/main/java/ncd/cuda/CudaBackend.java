@@ -58,6 +58,11 @@ public final class CudaBackend implements Backend {
                         + ncd.ir.IrPrinter.opText(n) + ncd.ir.IrPrinter.attrText(n) + ")",
                         "run on the jvm backend (--backend jvm), or write the connection as a dense mask and a product: C @[pre] x");
                 ok = false;
+            } else if (n.op() == ncd.ir.Op.DELAY) {
+                diags.error(n.span(), DiagCode.E0731, "the cuda backend does not run delays yet (" + graph.name() + ": "
+                        + ncd.ir.IrPrinter.opText(n) + " " + ncd.ir.IrPrinter.attrText(n) + "): their ring buffers are updated in place on the host",
+                        "run on the jvm backend (--backend jvm), or write the delay as a shift register (shift[slot, 1] of a state)");
+                ok = false;
             } else if (n.op() == ncd.ir.Op.FFT) {
                 diags.error(n.span(), DiagCode.E0407, "the cuda backend has no " + ((ncd.ir.Attr.Fft) n.attr()).kind().word()
                         + " (circuit " + graph.name() + "): its Fourier transforms are not generated yet", "run it on the jvm backend (--backend jvm)");

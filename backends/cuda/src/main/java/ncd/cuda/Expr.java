@@ -178,6 +178,7 @@ final class Expr {
             case ARGSORT -> argsort(n, c, s);
             case LINALG -> linalg(n, c, s);
             case SYNAPSES -> throw new IllegalStateException("SYNAPSES reached the cuda generator: CudaBackend.accepts refuses it (E0723)");
+            case DELAY -> throw new IllegalStateException("DELAY reached the cuda generator: CudaBackend.accepts refuses it (E0731)");
             case FFT -> throw new IllegalStateException("an FFT reached the CUDA generator: CudaBackend.accepts refuses it (E0407)");
         };
     }

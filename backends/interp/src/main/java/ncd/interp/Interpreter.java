@@ -141,7 +141,7 @@ public final class Interpreter implements Executable {
                     yield s;
                 }
                 case CONST, IOTA, RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE, SPLIT,
-                     MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, SYNAPSES, FFT -> {
+                     MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, SYNAPSES, DELAY, FFT -> {
                     List<double[]> ins = new ArrayList<>();
                     for (Node i : n.inputs()) ins.add(v[i.id()]);
                     yield Kernels.eval(n, ins, stream);

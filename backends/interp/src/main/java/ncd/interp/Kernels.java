@@ -48,6 +48,7 @@ final class Kernels {
             case ARGSORT -> argsort(n, in.get(0), out);
             case LINALG -> linalg(n, in, out, null);
             case SYNAPSES -> synapses(n, in.get(0), out);
+            case DELAY -> delay(n, in.get(0), in.get(1), in.get(2), out);
             case FFT -> fft(n, in.get(0), out);
         };
         round(t.dtype(), v);
@@ -383,6 +384,35 @@ final class Kernels {
         for (int j = 0; j < x.length; j++) xf[j] = (float) x[j];
         ncd.runtime.Synapses.propagate(p, xf, of, false);
         for (int i = 0; i < out.length; i++) out[i] = of[i];
+        return out;
+    }
+
+    /**
+     * DELAY, the definition (docs/semantics.md, "Delays"; the JVM backend runs {@link ncd.runtime.Delays}, which does
+     * the same in place): the ring as it was, with the row read at the last step, {@code (h - 1) mod L}, cleared; then
+     * a delay line's input into that row (it arrives L - 1 steps later), or, for synapses, each nonzero x[j] (j
+     * ascending) added to each of its targets i (ascending) in row {@code (h + d) mod L}, d the synapse's delay in steps,
+     * each add rounded to the ring's dtype. The row at h is what arrives now (a gather of the result, not this op).
+     */
+    private static double[] delay(Node n, double[] ring, double[] head, double[] x, double[] out) {
+        Attr.Delay d = (Attr.Delay) n.attr();
+        int lag = d.lag().size(), row = out.length / lag, h = (int) head[0];
+        System.arraycopy(ring, 0, out, 0, out.length);
+        int cleared = Math.floorMod(h - 1, lag);
+        java.util.Arrays.fill(out, cleared * row, cleared * row + row, 0);
+        if (d.syn() == null) {
+            System.arraycopy(x, 0, out, cleared * row, row);
+            return out;
+        }
+        ncd.runtime.Delays.Plan p = ncd.runtime.Delays.plan(d, n.scope(), n.input(2).type().dtype(), x.length, row);
+        boolean f64 = n.type().dtype() == ncd.ir.DType.F64;
+        for (int j = 0; j < x.length; j++) {
+            if (x[j] == 0) continue;
+            for (int i : ncd.runtime.Synapses.targets(p.syn(), j)) {
+                int at = (h + ncd.runtime.Delays.steps(p, j, i)) % lag * row + i;
+                out[at] = f64 ? out[at] + x[j] : (float) (out[at] + x[j]);
+            }
+        }
         return out;
     }
 

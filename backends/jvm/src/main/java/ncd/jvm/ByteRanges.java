@@ -86,7 +86,7 @@ final class ByteRanges {
                 yield new Elementwise.ByteLanes("where", Math.min(a[0], b[0]), Math.max(a[1], b[1]));
             }
             case INPUT, PARAM, CONST, IOTA, RANDOM, STATE_READ, EXPAND, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
-                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> null;
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, DELAY, FFT -> null;
         };
     }
 }

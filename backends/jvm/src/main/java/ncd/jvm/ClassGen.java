@@ -279,6 +279,29 @@ final class ClassGen {
                 g.rt("linalg", "(" + arr + arr + arr + "Ljava/lang/String;)V");
             });
             case SYNAPSES -> synapses(n);
+            case DELAY -> List.of(g -> {
+                // ncd.runtime.Delays, in place on the ring: the plan shares the ring's array with the state it advances
+                // (Plan, "in place"); otherwise the ring is copied into the result first
+                Attr.Delay d = (Attr.Delay) n.attr();
+                TensorType rt = n.type(), xt = n.input(2).type();
+                int ring = g.buffer(plan.slot(n.input(0)), rt.dtype()), out = g.buffer(plan.slot(n), rt.dtype());
+                if (plan.slot(n.input(0)) != plan.slot(n)) {
+                    g.mv.visitVarInsn(ALOAD, ring);
+                    g.mv.visitInsn(ICONST_0);
+                    g.mv.visitVarInsn(ALOAD, out);
+                    g.mv.visitInsn(ICONST_0);
+                    g.iconst(rt.arrayLength());
+                    g.mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", false);
+                }
+                g.mv.visitVarInsn(ALOAD, out);
+                g.mv.visitVarInsn(ALOAD, g.buffer(plan.slot(n.input(1)), DType.I32));
+                g.mv.visitVarInsn(ALOAD, g.buffer(plan.slot(n.input(2)), xt.dtype()));
+                int rowLen = rt.arrayLength() / d.lag().size();
+                int nIn = xt.axes().stream().mapToInt(ncd.ir.Axis::size).reduce(1, (a, b) -> a * b);
+                g.mv.visitLdcInsn(ncd.runtime.Delays.plan(d, n.scope(), xt.dtype(), nIn, rowLen).encode());
+                if (d.syn() == null) g.rt("delayLine", "(Ljava/lang/Object;[ILjava/lang/Object;Ljava/lang/String;)V");
+                else g.rt("delay", "(" + MethodGen.arrayDesc(rt.dtype()) + "[I" + MethodGen.arrayDesc(xt.dtype()) + "Ljava/lang/String;)V");
+            });
             case FFT -> List.of(g -> {
                 // ncd.runtime.Fft on each line: the block's numbers travel as constants
                 ncd.runtime.Fft.Block b = ncd.runtime.FftBlocks.of(n);

@@ -41,7 +41,7 @@ final class Elementwise {
             case EXPAND, TRANSPOSE -> in.load(0);
             case RANDOM -> random(g, (Attr.Random) n.attr(), in, rnd);
             case INPUT, PARAM, CONST, IOTA, STATE_READ, REDUCE, ARG_REDUCE, CONTRACT, RENAME, SPLIT, MERGE, SLICE, SELECT,
-                 ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> throw new IllegalArgumentException("not elementwise: " + n);
+                 ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, DELAY, FFT -> throw new IllegalArgumentException("not elementwise: " + n);
         };
     }
 

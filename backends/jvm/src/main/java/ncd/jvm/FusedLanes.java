@@ -93,7 +93,7 @@ final class FusedLanes {
             case UNARY -> Elementwise.floatLanes((Attr.Unary) n.attr(), exactMath);
             case BINARY -> Elementwise.floatLanes(((Attr.Binary) n.attr()).fn());
             case INPUT, PARAM, CONST, IOTA, RANDOM, STATE_READ, WHERE, REDUCE, ARG_REDUCE, CONTRACT, RENAME, TRANSPOSE,
-                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> null;
+                 SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, DELAY, FFT -> null;
         };
     }
 

@@ -116,7 +116,7 @@ final class Moves {
                 yield out;
             }
             case INPUT, PARAM, CONST, IOTA, RANDOM, STATE_READ, UNARY, BINARY, WHERE, CAST, REDUCE, ARG_REDUCE, CONTRACT,
-                 RENAME, SPLIT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> throw new IllegalArgumentException("not a data-movement op: " + n);
+                 RENAME, SPLIT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, DELAY, FFT -> throw new IllegalArgumentException("not a data-movement op: " + n);
         };
     }
 

@@ -35,7 +35,8 @@ import java.util.Set;
  *       those computed in another node's loop. Hoisted nodes ({@link Schedule#hoisted()}) move from the step to
  *       {@code init}, which runs when the instance is made, at every reset and before the first step after a
  *       parameter is set.
- *   <li>Advancing the state: when a state's next value is a computed node whose slot no other state's next shares, the
+ *   <li>Advancing the state: a ring buffer's DELAY writes into its state's own array ({@link #inPlace}: nothing to
+ *       swap); when a state's next value is a computed node whose slot no other state's next shares, the
  *       state and that node swap arrays (no copy); otherwise the next value is first copied into a pending slot, and
  *       the state swaps with that. All copies happen before all swaps, so states may feed each other. Both slots are
  *       pinned, so swapping moves no other value.
@@ -129,7 +130,7 @@ final class Plan {
                     yield false;
                 }
                 case RANDOM, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, TRANSPOSE, MERGE, SLICE,
-                     SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> true;
+                     SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, DELAY, FFT -> true;
             };
             // a hoisted node is computed with the initial values (when the instance is made, and again after a
             // parameter is set), never by the step
@@ -138,6 +139,15 @@ final class Plan {
             if (computed && (initCone.contains(n) || once)) initNodes.add(n);
         }
 
+        for (State s : graph.states()) {
+            if (!inPlace(graph, s)) continue;
+            int own = slotOf[s.next().id()];
+            slotOf[s.next().id()] = mem.stateBuffers().get(s.name());
+            // the buffer the memory plan gave the ring's next value is no one's now: nothing allocated for it
+            boolean unused = own >= 0;
+            for (int slot : slotOf) unused &= slot != own;
+            if (unused) buffers.set(own, zeros(dtype(own), 0));
+        }
         Map<Integer, Integer> nextUses = new HashMap<>();
         for (State s : graph.states()) nextUses.merge(slotOf[s.next().id()], 1, Integer::sum);
         Set<Node> computed = new HashSet<>(stepNodes);
@@ -147,6 +157,20 @@ final class Plan {
             int pending = swap ? -1 : addBuffer(zeros(s.type()));
             states.add(new StatePlan(s, mem.stateBuffers().get(s.name()), next, slotOf[s.init().id()], pending, s.type().arrayLength()));
         }
+    }
+
+    /**
+     * Whether state {@code s} is a ring buffer that its DELAY advances in place: the op is the state's next and its ring
+     * operand is the state's value read by nothing else (no other node, output or state), so the op may write into the
+     * state's own array (the ring's rows are cleared and written, never moved); the state then swaps with itself.
+     */
+    static boolean inPlace(Graph graph, State s) {
+        Node next = s.next(), read = next.op() == ncd.ir.Op.DELAY ? next.input(0) : null;
+        if (read == null || read.op() != ncd.ir.Op.STATE_READ || !((Attr.Named) read.attr()).name().equals(s.name())) return false;
+        for (Node n : graph.nodes()) if (n != next && n.inputs().contains(read)) return false;
+        for (Graph.Output o : graph.outputs()) if (o.node() == read) return false;
+        for (State t : graph.states()) if (t.next() == read || t.init() == read) return false;
+        return true;
     }
 
     /**

@@ -165,6 +165,26 @@ public final class Rt {
         ncd.runtime.Synapses.propagate(ncd.runtime.Synapses.planOf(plan, pre, post), x, out);
     }
 
+    /** DELAY of a delay line, in place on the ring (any dtype; {@link ncd.runtime.Delays}). */
+    public static void delayLine(Object ring, int[] head, Object x, String plan) {
+        ncd.runtime.Delays.line(ncd.runtime.Delays.planOf(plan), ring, head[0], x);
+    }
+
+    /** DELAY of synapses on bool spikes, in place on the f32 ring. */
+    public static void delay(float[] ring, int[] head, boolean[] x, String plan) {
+        ncd.runtime.Delays.synaptic(ncd.runtime.Delays.planOf(plan), ring, head[0], x);
+    }
+
+    /** DELAY of synapses on f32. */
+    public static void delay(float[] ring, int[] head, float[] x, String plan) {
+        ncd.runtime.Delays.synaptic(ncd.runtime.Delays.planOf(plan), ring, head[0], x);
+    }
+
+    /** DELAY of synapses on f64. */
+    public static void delay(double[] ring, int[] head, double[] x, String plan) {
+        ncd.runtime.Delays.synaptic(ncd.runtime.Delays.planOf(plan), ring, head[0], x);
+    }
+
     /** FFT of every line ({@link ncd.runtime.Fft}); {@code out} may be {@code in}. */
     public static void fft(float[] in, float[] out, int kind, int outer, int len, int outLen, int inner) {
         ncd.runtime.Fft.run(new ncd.runtime.Fft.Block(ncd.ir.Attr.FftKind.values()[kind], outer, len, outLen, inner), in, out);

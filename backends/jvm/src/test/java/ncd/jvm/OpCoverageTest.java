@@ -297,6 +297,46 @@ class OpCoverageTest {
     }
 
     /**
+     * DELAY: delay lines of bool, f32 and f64 values, synaptic delays (homogeneous and per synapse) over every storage on
+     * bool spikes, f32 and f64 values (salted); bit for bit with the interpreter's definition over 40 steps and a reset.
+     * The rings advance in place (the state's own array, nothing swapped), except one whose value is also an output,
+     * which the JVM backend must copy before writing.
+     */
+    @Test void delaysAsTheInterpreter() throws Exception {
+        Axis pre = new Axis("pre", 40), post = new Axis("post", 30);
+        for (DType d : List.of(DType.BOOL, DType.F32, DType.F64)) {
+            G g = new G("delays");
+            Node x = g.input("x", t(d, pre));
+            List<Attr.Delay> delays = new ArrayList<>();
+            delays.add(new Attr.Delay(new Axis("line_lag", 4), 3, 3, 0, null));
+            long seed = 1;
+            for (Attr.SynStorage st : Attr.SynStorage.values()) {
+                delays.add(new Attr.Delay(new Axis("lag" + seed, 8), 7, 7, seed, new Attr.Synapses("pre", post, Attr.SynRule.PROBABILITY, 0.2, 0, seed++, st)));
+                delays.add(new Attr.Delay(new Axis("lag" + seed, 13), 0, 12, seed, new Attr.Synapses("pre", post, Attr.SynRule.OUT_DEGREE, 0, 7, seed++, st)));
+            }
+            List<String> inPlace = new ArrayList<>();
+            for (int k = 0; k < delays.size(); k++) {
+                Attr.Delay a = delays.get(k);
+                TensorType ring = ncd.ir.DelaySpec.ringType(a, ncd.ir.DelaySpec.arrival(a, x.type())), head = t(DType.I32);
+                Node r = g.stateRead("ring" + k, ring), h = g.stateRead("head" + k, head);
+                Node next = g.add(Op.DELAY, a, r, h, x);
+                g.state("ring" + k, ring, g.constant(ring, 0), next);
+                g.state("head" + k, head, g.constant(head, 0), g.binary(Attr.BinaryFn.MOD, g.binary(Attr.BinaryFn.ADD, h, g.constant(head, 1)),
+                        g.constant(head, a.lag().size())));
+                g.out(g.add(Op.GATHER, new Attr.AxisRef(a.lag().name()), next, h));
+                if (k == 1) g.out(r);   // read by an output too: not in place
+                else inPlace.add("ring" + k);
+            }
+            Graph graph = g.build();
+            COVERED.add(Op.DELAY);
+            Graphs.same(graph, 40);
+            Plan plan = new Plan(Graphs.scheduled(graph, true), 0, JvmOptions.defaults());
+            List<String> shared = plan.states.stream().filter(sp -> sp.next() == sp.slot()).map(sp -> sp.state().name()).toList();
+            assertEquals(inPlace, shared, d + ": the rings written in place");
+        }
+    }
+
+    /**
      * FFT: each kind along a middle axis and a last one (with batch axes on both sides), at lengths that take the
      * radix-4, radix-2, general-radix and Bluestein paths of ncd.runtime.Fft; within the op table's tolerance of the
      * interpreter's definition (Graphs.same), irfft also with fewer and more frequencies than n/2 + 1.

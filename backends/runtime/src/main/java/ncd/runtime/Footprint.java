@@ -150,6 +150,9 @@ public final class Footprint {
         for (Node n : g.nodes()) {
             if (n.op() == Op.SYNAPSES) total = Sizes.plus(total, ncd.ir.SynapseChoice.heldBytes((Attr.Synapses) n.attr(),
                     n.input(0).type().elementCount(), ((Attr.Synapses) n.attr()).post().size()));
+            // a synaptic delay holds its connectivity as SYNAPSES does (its ring is a state, counted with the states)
+            if (n.op() == Op.DELAY && ((Attr.Delay) n.attr()).syn() != null) total = Sizes.plus(total, ncd.ir.SynapseChoice.heldBytes(
+                    ((Attr.Delay) n.attr()).syn(), n.input(2).type().elementCount(), ((Attr.Delay) n.attr()).syn().post().size()));
         }
         for (Node in : g.inputs()) total = Sizes.plus(total, in.type().bytes());
         for (Graph.Output o : g.outputs()) total = Sizes.plus(total, Sizes.times(Math.max(1, keptSteps), o.node().type().bytes()));
@@ -210,7 +213,7 @@ public final class Footprint {
                 case PARAM -> "parameter " + ((Attr.Param) n.attr()).name();
                 // states, outputs and next values are named below; other values have no name of their own
                 case CONST, IOTA, RANDOM, STATE_READ, UNARY, BINARY, WHERE, EXPAND, CAST, REDUCE, ARG_REDUCE, CONTRACT, RENAME,
-                     TRANSPOSE, SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, FFT -> null;
+                     TRANSPOSE, SPLIT, MERGE, SLICE, SELECT, ROLL, SHIFT, WINDOW, CONCAT, REPEAT, ONEHOT, GATHER, ARGSORT, LINALG, SYNAPSES, DELAY, FFT -> null;
             };
             if (name != null) put(out, live.valueOf(n), name);
         }

@@ -30,6 +30,7 @@ final class Builtins {
     private final IndexOps indexOps;
     private final LinearAlgebra linalg;
     private final SynapseBuiltin synapses;
+    final DelayBuiltin delays;
 
     Builtins(Elaborator el) {
         this.el = el;
@@ -37,6 +38,7 @@ final class Builtins {
         this.indexOps = new IndexOps(el, this);
         this.linalg = new LinearAlgebra(el);
         this.synapses = new SynapseBuiltin(el);
+        this.delays = new DelayBuiltin(el);
     }
 
     // ---- functions
@@ -227,6 +229,7 @@ final class Builtins {
             case "categorical" -> { return indexOps.categorical(a, env); }
             case "solve", "inverse", "cholesky", "eigh", "spectral_radius", "spectral_norm" -> { return linalg.apply(a, env); }
             case "synapses" -> { return synapses.apply(a, env); }
+            case "delay" -> { return delays.line(a, env); }
             case "expand" -> { return expand(a, env); }
             case "iota" -> { return iota(a, env); }
             case "uniform", "normal", "bernoulli" -> { return random(a, env); }
@@ -235,7 +238,7 @@ final class Builtins {
             case "fft", "ifft", "rfft", "irfft" -> { return el.complexes.transform(a, env); }
             default -> {
                 el.diags.error(a.op().span(), DiagCode.E0203, "unknown axis operation `" + op + "[...]`",
-                        "axis operations: sum mean max min prod any all argmax argmin roll shift window split merge slice concat repeat onehot gather argsort sort topk scatter_add categorical solve inverse cholesky eigh spectral_radius spectral_norm synapses expand iota uniform normal bernoulli spike fft ifft rfft irfft");
+                        "axis operations: sum mean max min prod any all argmax argmin roll shift window split merge slice concat repeat onehot gather argsort sort topk scatter_add categorical solve inverse cholesky eigh spectral_radius spectral_norm synapses delay expand iota uniform normal bernoulli spike fft ifft rfft irfft");
                 return Value.ERROR;
             }
         }

@@ -319,6 +319,7 @@ final class Elaborator {
             }
             for (Expr e : all) {
                 if (e instanceof Expr.Call call) calls.add(call);
+                if (e instanceof Expr.AxisOp ao && DelayBuiltin.makesState(ao)) s = true;  // its ring buffer
                 if (e instanceof Expr.For fo && fo.body().stream().anyMatch(b -> b instanceof ncd.frontend.ast.Stmt.State)) s = true;
             }
             for (Expr.Call call : calls) {

@@ -16,7 +16,8 @@ import java.util.List;
  * synapses"): RULE is {@code p = 0.02}, {@code out_degree = 80}, {@code in_degree = 80}, {@code one_to_one}, the
  * distance rule {@code p = 0.3, sigma = 2, grid = (20, 20)} (or {@code pre_grid = ..., post_grid = ...}; {@code wrap}
  * for a torus) or {@code pairs = "conn.npy"} (no seed: nothing is drawn); S is {@code dense}, {@code csr} or
- * {@code procedural} (absent: the compiler chooses).
+ * {@code procedural} (absent: the compiler chooses). With {@code delay = ...} the synapses deliver through a
+ * ring buffer ({@link DelayBuiltin#synaptic}).
  */
 final class SynapseBuiltin {
     private static final String EXAMPLE = "synapses[exc -> neuron, p = 0.02, seed = 1](spikes)";
@@ -39,6 +40,7 @@ final class SynapseBuiltin {
         List<Integer> grid = null, preGrid = null, postGrid = null;
         OpArg distanceArg = null, wrapArg = null;
         OpArg.Text pairs = null;
+        OpArg.Named delay = null;
         for (OpArg o : a.opArgs()) {
             if (o instanceof OpArg.MapTo m && pre == null) {
                 Axis from = el.exprs.logicalAxis(m.from(), env), to = el.exprs.logicalAxis(m.to(), env);
@@ -110,9 +112,10 @@ final class SynapseBuiltin {
                             }
                         }
                     }
+                    case "delay" -> delay = n;
                     default -> {
                         el.diags.error(n.key().span(), DiagCode.E0720, "synapses has no option `" + key + "`",
-                                "its options: p, out_degree, in_degree, one_to_one, sigma, grid, pre_grid, post_grid, wrap, pairs, seed, storage");
+                                "its options: p, out_degree, in_degree, one_to_one, sigma, grid, pre_grid, post_grid, wrap, pairs, seed, storage, delay");
                         return Value.ERROR;
                     }
                 }
@@ -162,6 +165,13 @@ final class SynapseBuiltin {
                     "e.g. " + EXAMPLE);
             return Value.ERROR;
         }
+        if (delay != null && rule == Attr.SynRule.PAIRS) {
+            // the JVM backend hands a list's columns to the product as buffers of their own, which the ring buffer's
+            // code (ncd.runtime.Delays) does not take yet
+            el.diags.error(delay.span(), DiagCode.E0730, "a delay on synapses from a list of pairs is not supported yet",
+                    "delay the input instead: synapses[..., pairs = \"...\"](delay[1.5 ms](spikes))");
+            return Value.ERROR;
+        }
         SynapseData data = layout;
         if (rule == Attr.SynRule.PAIRS) {
             Axis preAxis = x.type().rank() == 1 ? x.type().axes().get(0) : null;
@@ -169,7 +179,9 @@ final class SynapseBuiltin {
             data = SynapsePairsFile.read(el.diags, pairs, pre, nPre, post.name(), post.isSized() ? post.size() : -1);
             if (data == null) return Value.ERROR;
         }
-        return el.emit(Op.SYNAPSES, new Attr.Synapses(pre, post, rule, p, k, seed == null ? 0 : seed, storage, data), List.of(x), null, a.span(), env, 0);
+        Attr.Synapses syn = new Attr.Synapses(pre, post, rule, p, k, seed == null ? 0 : seed, storage, data);
+        if (delay != null) return el.builtins.delays.synaptic(syn, x, delay, a, env);
+        return el.emit(Op.SYNAPSES, syn, List.of(x), null, a.span(), env, 0);
     }
 
     private Value twoRules(OpArg o) {
