@@ -145,6 +145,13 @@ test('stdlib: units, states and next, typed units', async () => {
   assertScope(nn, 'let variance = mean[D](centered^2)', 'D', 'variable.other.axis.ncd');
 });
 
+test('a file name as an op argument is a string; an unterminated one is not', async () => {
+  const pairs = await tokensOf('tests/lit/ir/synapses_distance_and_pairs.ncd');
+  assertScope(pairs, 'synapses[src -> dst, pairs = "synapse_pairs.npy"](x)', '"synapse_pairs.npy"', 'string.quoted.double.ncd');
+  const t = await tokenize('let y = synapses[a -> b, pairs = "conn.npy](x)');
+  assertScope(t, 'pairs = "conn.npy](x)', '"', 'invalid.illegal.character.ncd');
+});
+
 test('text the language does not have is invalid, and a comment hides it', async () => {
   const t = await tokenize('let x = 1 $ 2\n// let x = 1 $ 2\n/* $\n $ */ let y = 3 ms');
   assertScope(t, 'let x = 1 $ 2', '$', 'invalid.illegal.character.ncd');
